@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install (if needed) and run the whole test suite, notebooks in the smoke profile included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+VENV=${WORKBENCH_VENV:-.venv}
+export WORKBENCH_DEVICE=${WORKBENCH_DEVICE:-}
+exec "$VENV/bin/python" -m pytest "$@"

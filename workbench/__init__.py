@@ -1,0 +1,15 @@
+"""Expressivity Workbench: see how a neural network's architecture shapes what it can compute.
+
+Layers (arrows point one way): widgets -> plots / experiments -> measures -> nets.
+Public names of ``nets``, ``measures`` and ``experiments`` are re-exported here;
+plots and widgets live in ``workbench.plots`` and ``workbench.widgets``.
+"""
+from . import data
+from ._runtime import device, generator, resolve_device
+from .experiments import *  # noqa: F401,F403
+from .measures import *  # noqa: F401,F403
+from .nets import (  # noqa: F401
+    ESD_PAPER_MODELS, Ensemble, MLP, Trace, init_parameters, mlp, mlp_ensemble, zoo, zoo_model,
+)
+
+__version__ = "0.1.0"

@@ -1,0 +1,79 @@
+"""Device policy and randomness contract shared by the whole package.
+
+* ``device()`` is the one place that decides where heavy work runs: CUDA when
+  available, overridden by the environment variable ``WORKBENCH_DEVICE``.
+* Every function that draws takes ``seed`` (an int, a ``torch.Generator`` or
+  ``None``); :func:`generator` turns it into a ``torch.Generator``.  Parameters
+  are always drawn on the CPU and moved afterwards, so the same seed gives the
+  same network on every device.
+"""
+from __future__ import annotations
+
+import os
+from typing import Union
+
+import torch
+
+SeedLike = Union[int, torch.Generator, None]
+DeviceLike = Union[str, torch.device, None]
+
+ENV_DEVICE = "WORKBENCH_DEVICE"
+
+
+def device() -> torch.device:
+    """Return the default device of the workbench.
+
+    CUDA (``cuda``) when a GPU is available, otherwise ``cpu``.  The environment
+    variable ``WORKBENCH_DEVICE`` (for example ``cpu``, ``cuda:1``) overrides the
+    choice.  Raises ``RuntimeError`` if the override names CUDA and none is
+    available, and ``ValueError`` if it is not a device name torch knows.
+    """
+    override = os.environ.get(ENV_DEVICE, "").strip()
+    if override:
+        try:
+            dev = torch.device(override)
+        except RuntimeError as exc:  # torch raises RuntimeError for bad strings
+            raise ValueError(
+                f"{ENV_DEVICE}={override!r} is not a device name; use e.g. 'cpu' or 'cuda'"
+            ) from exc
+        if dev.type == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError(
+                f"{ENV_DEVICE}={override!r} asks for CUDA but no CUDA device is available; "
+                "unset it or set it to 'cpu'"
+            )
+        return dev
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+
+def resolve_device(dev: DeviceLike = None) -> torch.device:
+    """``None`` means :func:`device`; anything else is passed to ``torch.device``."""
+    if dev is None:
+        return device()
+    return torch.device(dev)
+
+
+def generator(seed: SeedLike = None) -> torch.Generator:
+    """A CPU ``torch.Generator`` for ``seed``.
+
+    An ``int`` seeds a new generator, a ``Generator`` is returned as it is (so
+    successive draws continue its stream), ``None`` draws fresh OS entropy.
+    """
+    if isinstance(seed, torch.Generator):
+        return seed
+    g = torch.Generator(device="cpu")
+    if seed is None:
+        g.seed()
+    else:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, a torch.Generator or None, not {type(seed).__name__}")
+        if seed < 0:
+            raise ValueError(f"seed must be non-negative, got {seed}")
+        g.manual_seed(int(seed))
+    return g
+
+
+def int_seed(seed: SeedLike = None) -> int:
+    """An integer seed derived from ``seed`` (for APIs that want a number)."""
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return int(seed)
+    return int(torch.randint(0, 2**62, (1,), generator=generator(seed)).item())

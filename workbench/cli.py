@@ -1,0 +1,59 @@
+"""Command line: ``workbench reproduce [--profile smoke|full] [--out DIR] [NOTEBOOK ...]``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from .reproduce import reproduce
+
+    out = Path(args.out).resolve()
+    try:
+        runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print()
+    print(f"{'notebook':<36} {'status':<7} {'figures':>7} {'seconds':>8}")
+    for r in runs:
+        print(f"{r.notebook.stem:<36} {'ok' if r.ok else 'FAILED':<7} {len(r.figures):>7} {r.seconds:>8.1f}")
+    n_fig = sum(len(r.figures) for r in runs)
+    print(f"\nExecuted notebooks: {out}")
+    print(f"Figures ({n_fig} PNG): {out / 'figures'}")
+    failed = [r for r in runs if not r.ok]
+    for r in failed:
+        print(f"\n--- {r.notebook.name} failed ---\n{r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    import torch
+
+    import workbench
+
+    print(f"workbench {workbench.__version__}, torch {torch.__version__}, device {workbench.device()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="workbench", description="Expressivity Workbench command line.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("reproduce", help="execute notebooks headless and save them and their figures")
+    r.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all in notebooks/)")
+    r.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="problem sizes (default: smoke)")
+    r.add_argument("--out", default="results", help="output folder (default: ./results)")
+    r.set_defaults(func=_cmd_reproduce)
+    i = sub.add_parser("info", help="print versions and the default device")
+    i.set_defaults(func=_cmd_info)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Execute notebooks headless, save them and every figure they draw (PNG).
+
+Used by ``workbench reproduce`` and by the test suite.  Notebooks follow the
+papermill convention: a cell tagged ``parameters`` holds ``PROFILE = "full"``;
+papermill injects ``PROFILE = "smoke"`` (or another profile) after it.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+__all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "PROFILES"]
+
+PROFILES = ("smoke", "full")
+
+
+def repo_notebooks_dir() -> Path:
+    """``notebooks/`` of the source checkout (next to the ``workbench`` package)."""
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@dataclass
+class NotebookRun:
+    """What executing one notebook produced."""
+
+    notebook: Path
+    output: Path | None
+    figures: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def notebook_paths(names: Sequence[str] | None = None, folder: Path | None = None) -> list[Path]:
+    """Resolve notebook names (paths, file names or stems like ``00_tour``) to paths.
+
+    With no names: every ``*.ipynb`` in ``folder`` (default: the repository's
+    ``notebooks/``), sorted.
+    """
+    folder = Path(folder) if folder else repo_notebooks_dir()
+    if not names:
+        found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))
+        if not found:
+            raise FileNotFoundError(f"no notebooks found in {folder}")
+        return found
+    out = []
+    for name in names:
+        p = Path(name)
+        candidates = [p, folder / p, folder / f"{p}.ipynb"]
+        hit = next((c for c in candidates if c.is_file()), None)
+        if hit is None:
+            matches = sorted(folder.glob(f"{p.stem}*.ipynb"))
+            if len(matches) == 1:
+                hit = matches[0]
+        if hit is None:
+            available = ", ".join(q.stem for q in sorted(folder.glob("*.ipynb")))
+            raise FileNotFoundError(f"notebook {name!r} not found; available: {available}")
+        out.append(hit.resolve())
+    return out
+
+
+def extract_figures(nb, out_dir: Path, stem: str) -> list[Path]:
+    """Write every ``image/png`` output of an executed notebook to ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    k = 0
+    for ci, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                k += 1
+                p = out_dir / f"{stem}_fig{k:02d}_cell{ci:02d}.png"
+                p.write_bytes(base64.b64decode(data["image/png"]))
+                paths.append(p)
+    return paths
+
+
+def run_notebook(
+    path: Path | str,
+    *,
+    profile: str = "smoke",
+    out_dir: Path | str | None = None,
+    timeout: int = 1800,
+    kernel_name: str | None = None,
+    progress: bool = False,
+) -> NotebookRun:
+    """Execute one notebook with ``PROFILE = profile`` injected.
+
+    The executed notebook goes to ``out_dir/<name>.ipynb`` and its figures to
+    ``out_dir/figures/``.  Errors are captured in the returned
+    :class:`NotebookRun` (``.error``), never swallowed silently.
+    """
+    import nbformat
+    import papermill as pm
+
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; allowed values: {PROFILES}")
+    path = Path(path).resolve()
+    out_dir = Path(out_dir) if out_dir is not None else Path.cwd() / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_nb = out_dir / path.name
+    env_backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    t0 = time.perf_counter()
+    error = None
+    try:
+        pm.execute_notebook(
+            str(path),
+            str(out_nb),
+            parameters={"PROFILE": profile},
+            cwd=str(path.parent),
+            kernel_name=kernel_name or "python3",
+            progress_bar=progress,
+            execution_timeout=timeout,
+            log_output=False,
+        )
+    except Exception as exc:  # papermill raises PapermillExecutionError with the cell's traceback
+        error = f"{type(exc).__name__}: {exc}"
+    finally:
+        if env_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = env_backend
+    seconds = time.perf_counter() - t0
+    figures: list[Path] = []
+    if out_nb.exists():
+        nb = nbformat.read(str(out_nb), as_version=4)
+        figures = extract_figures(nb, out_dir / "figures", path.stem)
+    return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error)
+
+
+def reproduce(
+    names: Iterable[str] | None = None,
+    *,
+    profile: str = "smoke",
+    out_dir: Path | str = "results",
+    folder: Path | None = None,
+) -> list[NotebookRun]:
+    """Execute notebooks one after another with a progress bar; returns their runs."""
+    from tqdm.auto import tqdm
+
+    paths = notebook_paths(list(names) if names else None, folder)
+    runs = []
+    bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
+    for p in bar:
+        bar.set_postfix_str(p.stem)
+        runs.append(run_notebook(p, profile=profile, out_dir=out_dir))
+    return runs
