@@ -1,0 +1,65 @@
+"""The reproduce command: executes notebooks, saves them and their figures, fails loudly."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from nbbuild import code, params, write  # noqa: E402
+
+from workbench import cli  # noqa: E402
+from workbench.reproduce import notebook_paths, run_notebook  # noqa: E402
+
+
+@pytest.fixture
+def nb_folder(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    write(str(folder / "good.ipynb"), [
+        code("%matplotlib inline\nfrom workbench.plots import new_axes, show"),
+        params('PROFILE = "full"'),
+        code("ax = new_axes()\nax.plot([0, 1], [0, 1 if PROFILE == 'smoke' else 2])\nshow(ax)\nprint(PROFILE)"),
+    ])
+    write(str(folder / "bad.ipynb"), [params('PROFILE = "full"'), code("raise RuntimeError('boom ' + PROFILE)")])
+    return folder
+
+
+@pytest.mark.slow
+def test_run_notebook_injects_profile_and_extracts_figures(nb_folder, tmp_path):
+    run = run_notebook(nb_folder / "good.ipynb", profile="smoke", out_dir=tmp_path / "out")
+    assert run.ok, run.error
+    assert run.output.exists() and len(run.figures) == 1
+    assert run.figures[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "smoke" in run.output.read_text()
+
+
+@pytest.mark.slow
+def test_cli_reproduce_exit_codes_and_summary(nb_folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    out = tmp_path / "res"
+    assert cli.main(["reproduce", "--out", str(out), "good"]) == 0
+    text = capsys.readouterr().out
+    assert "good" in text and "ok" in text and str(out / "figures") in text
+    assert len(list((out / "figures").glob("*.png"))) == 1
+    assert cli.main(["reproduce", "--out", str(out), "bad"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED" in captured.out and "boom smoke" in captured.err
+
+
+def test_unknown_notebook_and_profile(nb_folder, tmp_path, capsys, monkeypatch):
+    with pytest.raises(FileNotFoundError, match="available: bad, good"):
+        notebook_paths(["nope"], nb_folder)
+    with pytest.raises(ValueError, match="unknown profile"):
+        run_notebook(nb_folder / "good.ipynb", profile="huge", out_dir=tmp_path)
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    assert cli.main(["reproduce", "--out", str(tmp_path), "nope"]) == 2
+    assert "not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["reproduce", "--profile", "huge"])
+
+
+def test_repo_notebooks_are_found():
+    names = [p.stem for p in notebook_paths()]
+    assert "00_tour" in names and names == sorted(names)
