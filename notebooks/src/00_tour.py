@@ -67,7 +67,7 @@ some neuron switches on or off. Notice how the deep networks have more kinks
 and wilder shapes with the same width.
 """),
     code("""
-fig, axes = new_figure(1, 2, figsize=(11, 3.6), sharey=True)
+fig, axes = new_figure(1, 2, figsize=(11, 3.6))
 for ax, depth in zip(axes, (1, 6)):
     table = function_1d(FunctionConfig(width=16, depth=depth, activation="relu", sigma_w2=2.0),
                         n_seeds=SIZES["n_seeds"], n_points=SIZES["n_points"], seed=0)
