@@ -57,3 +57,23 @@ def test_ensemble_from_models_and_errors():
         wb.mlp_ensemble([2, 3, 1], 0)
     with pytest.raises(IndexError, match="out of range"):
         ens.member(5)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    widths=st.lists(st.integers(1, 6), min_size=2, max_size=5),
+    n=st.integers(1, 4),
+    activation=st.sampled_from(["relu", "leaky_relu", "hardtanh", "sigmoid", "identity"]),
+    shortcuts=st.sampled_from([None, "add-shortcuts", "add-inputs"]),
+    seed=st.integers(0, 1000),
+)
+def test_ensemble_property(widths, n, activation, shortcuts, seed):
+    ens = wb.mlp_ensemble(widths, n, activation, shortcuts=shortcuts, seed=seed, device="cpu")
+    x = torch.randn(4, widths[0], generator=torch.Generator().manual_seed(seed))
+    out = ens(x)
+    for i in range(n):
+        ref = wb.mlp(widths, activation, shortcuts=shortcuts, seed=seed + i)(x)
+        torch.testing.assert_close(out[i], ref, rtol=1e-5, atol=1e-6)
