@@ -293,8 +293,7 @@ def _act_apply(act: _Act, G: torch.Tensor, z0: torch.Tensor, piece: torch.Tensor
         N = G.shape[1]
         A = A + _match_rows(As, N, 1)
         c = c + _match_rows(cs, N, 1)
-    R, m = G.shape[0], G.shape[-1]
-    return A.reshape(R, *shape, m), c.reshape(R, *shape)
+    return A.reshape(A.shape[0], *shape, A.shape[-1]), c.reshape(c.shape[0], *shape)
 
 
 def _pieces(z: torch.Tensor, act: _Act) -> torch.Tensor:
