@@ -1,2 +1,436 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Spanning dimension of large networks from sampled gradient coordinates.
+
+Berthiaume, Paffenroth & Guo (2020), *Expected Spanning Dimension*, §6: for a
+network ``f_theta`` with many outputs, turn it into a scalar ``g_theta`` with
+
+* ``"pick_first"``:  ``g(x) = f(x)_1``  (the paper's pick_1st), or
+* ``"sum_squares"``: ``g(x) = sum_i f(x)_i^2``,
+
+choose ``K`` gradient coordinates at random (the paper: ``K = 1,000,000``),
+evaluate those ``K`` entries of ``grad_theta g(x)`` for ``n`` inputs (the
+paper: ``n = 500``) to form ``J`` (``n x K``), and take the singular values of
+``J`` through the Gram matrix ``J J^T`` (``n x n``): eigenvalues, clipped at
+zero, square roots.  The spanning dimension is the effective rank of those
+singular values (:func:`workbench.measures.rank.effective_rank`, Eqs. 8-9).
+
+Memory
+------
+Nothing of size ``n x P`` (``P`` = number of parameters) is ever held.  Peak
+memory, in bytes, is about::
+
+    model (4 P)  +  one chunk of per-input gradients (4 c P_s)
+                 +  activations of one forward/backward on c inputs
+                 +  J (4 n K)  +  Gram (8 n^2)  +  one Gram column block (8 n B)
+
+with ``c`` the chunk size, ``P_s`` the parameters that hold at least one
+sampled coordinate (all of them for K = 10^6 on a torchvision model) and ``B``
+the Gram column-block width (:data:`GRAM_BLOCK`).  For ResNet-152 at the
+paper's sizes that is 0.24 GB + 0.24 c GB + activations + 2 GB (J) + 2 MB:
+``J`` itself dominates and is intrinsic to the method.  See BENCHMARKS.md
+("ESD of real-world networks") for measured peaks.
+
+Chunking: ``chunk_size=1`` is an ordinary ``torch.autograd.grad`` backward per
+input; ``chunk_size=c > 1`` computes ``c`` per-input gradients at once with
+``torch.func.vmap(torch.func.grad(...))``.  ``chunk_size=None`` picks 1 on the
+CPU (measured: the per-input backward is as fast as vmap there and lighter)
+and, on CUDA, the largest ``c`` with ``4 c P_s <= max_chunk_bytes``.
+
+Models with BatchNorm must be in eval mode (running statistics), otherwise a
+"gradient of one input" is not defined; :func:`sampled_gradient_rows` refuses
+a model in training mode.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Literal, Union
+
+import torch
+from torch import nn
+
+from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from .rank import effective_rank
+
+__all__ = [
+    "SAMPLED_REDUCES",
+    "SampledSpectrum",
+    "count_parameters",
+    "sample_coordinates",
+    "sampled_gradient_rows",
+    "gram_singular_values",
+    "sampled_spectrum",
+    "sampled_spanning_dimension",
+]
+
+SAMPLED_REDUCES = ("pick_first", "sum_squares")
+"""Scalarisations of a vector output (ESD paper §6; ``"first"`` is an alias of ``"pick_first"``)."""
+
+_REDUCE_ALIASES = {"pick_first": "pick_first", "first": "pick_first", "pick_1st": "pick_first",
+                   "sum_squares": "sum_squares"}
+
+GRAM_BLOCK = 1 << 16
+"""Column-block width of the float64 Gram accumulation in :func:`gram_singular_values`."""
+
+DEFAULT_MAX_CHUNK_BYTES = 1 << 30
+"""Budget for one chunk of per-input gradients when the chunk size is chosen automatically."""
+
+Reduce = Literal["pick_first", "sum_squares"]
+
+
+def _check_reduce(reduce: str) -> str:
+    try:
+        return _REDUCE_ALIASES[reduce]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown reduce {reduce!r}; use one of {SAMPLED_REDUCES} (ESD paper §6: pick_1st or sum_squares)"
+        ) from None
+
+
+def _trainable(model: nn.Module) -> list[tuple[str, torch.Tensor]]:
+    return [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters (those with ``requires_grad``), the ``P`` of the flat index."""
+    return int(sum(p.numel() for _, p in _trainable(model)))
+
+
+def sample_coordinates(model_or_n: Union[nn.Module, int], k: int, *, seed: SeedLike = None) -> torch.Tensor:
+    """``k`` distinct flat gradient coordinates drawn uniformly at random, sorted.
+
+    The flat index runs over all trainable parameters in ``named_parameters()``
+    order, each tensor flattened row-major (``torch.nn.utils.parameters_to_vector``
+    order).  Drawn on the CPU from ``seed`` without ever allocating a
+    permutation of all ``P`` indices (draw, deduplicate, top up, then a seeded
+    subset), so it is cheap even for VGG-19's 1.4e8 parameters.
+
+    Parameters
+    ----------
+    model_or_n
+        A module (its :func:`count_parameters`) or the number of parameters ``P``.
+    k
+        Number of coordinates, ``1 <= k <= P`` (the ESD paper §6 uses 10^6).
+    seed
+        int, ``torch.Generator`` or ``None``.
+
+    Returns
+    -------
+    torch.Tensor
+        int64 tensor of shape ``(k,)``, strictly increasing, on the CPU.
+    """
+    n = count_parameters(model_or_n) if isinstance(model_or_n, nn.Module) else int(model_or_n)
+    if n <= 0:
+        raise ValueError("the network has no trainable parameters, so there are no gradient coordinates to sample")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k (number of sampled coordinates) must be a positive int, got {k!r}")
+    if k > n:
+        raise ValueError(
+            f"cannot sample k={k} coordinates from a network with only {n} parameters; "
+            f"use k <= {n} (k = {n} takes the full gradient)"
+        )
+    g = generator(seed)
+    if k > n // 2:  # dense: a permutation is cheap relative to k
+        idx = torch.randperm(n, generator=g)[:k]
+        return torch.sort(idx).values
+    pool = torch.empty(0, dtype=torch.int64)
+    while pool.numel() < k:
+        extra = max(16, int(1.1 * (k - pool.numel())) + 16)
+        pool = torch.unique(torch.cat([pool, torch.randint(0, n, (extra,), generator=g)]))
+    if pool.numel() > k:  # unique() sorts: pick a seeded random subset, not the smallest ones
+        pool = pool[torch.randperm(pool.numel(), generator=g)[:k]]
+    return torch.sort(pool).values
+
+
+def _split_coordinates(params: list[tuple[str, torch.Tensor]], coords: torch.Tensor):
+    """Group sorted flat coordinates by parameter tensor: [(name, local_indices)] in flat order."""
+    sizes = torch.tensor([p.numel() for _, p in params], dtype=torch.int64)
+    ends = torch.cumsum(sizes, 0)
+    starts = ends - sizes
+    which = torch.searchsorted(ends, coords, right=True)
+    groups = []
+    for j in torch.unique(which).tolist():
+        mask = which == j
+        groups.append((params[j][0], coords[mask] - starts[j]))
+    return groups
+
+
+def _check_inputs(X: torch.Tensor) -> None:
+    if not isinstance(X, torch.Tensor):
+        raise TypeError(f"inputs must be a torch.Tensor of shape (n, *input_shape), got {type(X).__name__}")
+    if X.dim() < 2:
+        raise ValueError(f"inputs must have shape (n, *input_shape), e.g. (n, 3, 224, 224); got {tuple(X.shape)}")
+    if X.shape[0] == 0:
+        raise ValueError("no inputs: X has 0 rows; the spanning dimension needs at least one input point")
+    bad = (~torch.isfinite(X.reshape(X.shape[0], -1))).any(1)
+    if bad.any():
+        raise ValueError(f"input {int(bad.nonzero()[0])} contains NaN or inf; replace or drop that sample")
+
+
+def _auto_chunk(dev: torch.device, n_sel_params: int, n: int, max_chunk_bytes: int) -> int:
+    if dev.type != "cuda":
+        return 1
+    return max(1, min(n, max_chunk_bytes // max(1, 4 * n_sel_params)))
+
+
+def sampled_gradient_rows(
+    model: nn.Module,
+    X: torch.Tensor,
+    coords: torch.Tensor,
+    *,
+    reduce: str = "pick_first",
+    softmax: bool = False,
+    chunk_size: int | None = None,
+    max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+    device: DeviceLike = None,
+) -> torch.Tensor:
+    """The sampled Jacobian ``J`` (``n x K``): row ``i`` holds entries ``coords`` of ``grad_theta g(X[i])``.
+
+    ESD paper §6: ``g(x) = f(x)_1`` (``reduce="pick_first"``) or
+    ``g(x) = sum_i f(x)_i^2`` (``"sum_squares"``), each input passed alone
+    (batch of one), so row ``i`` is the gradient of ``g`` at ``X[i]`` only.
+
+    Parameters
+    ----------
+    model
+        A module mapping ``(b, *input_shape)`` to ``(b, outputs)``; must be in
+        eval mode (BatchNorm uses running statistics).  It is moved to
+        ``device`` (``nn.Module.to`` is in place).
+    X
+        Inputs ``(n, *input_shape)``, ``n >= 1``, finite.
+    coords
+        Sorted distinct flat parameter indices (:func:`sample_coordinates`).
+    reduce
+        ``"pick_first"`` (alias ``"first"``) or ``"sum_squares"``.
+    softmax
+        Apply a softmax to the outputs first.  torchvision models return
+        logits; the paper speaks of a "probability vector", so ``True`` follows
+        its wording.  Default ``False`` (the raw model output).
+    chunk_size
+        Inputs per backward pass: 1 = one ``torch.autograd.grad`` per input,
+        ``c > 1`` = ``torch.func.vmap`` of per-input gradients over ``c``
+        inputs.  ``None``: 1 on the CPU, on CUDA the largest ``c`` with
+        ``4 c P_s <= max_chunk_bytes`` (module docstring).
+    max_chunk_bytes
+        Memory budget of one chunk of per-input gradients (automatic chunking).
+    device
+        Where to compute; ``None`` is :func:`workbench.device`.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 (the model's dtype) ``(n, K)`` on ``device``; column ``j`` is
+        coordinate ``coords[j]``.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``reduce``, empty / non-finite inputs, coordinates out of range
+        or not sorted, a model in training mode, or a non-finite gradient (the
+        offending input is named).
+    """
+    red = _check_reduce(reduce)
+    _check_inputs(X)
+    if model.training:
+        raise ValueError(
+            "the model is in training mode; call model.eval() first (BatchNorm must use its running "
+            "statistics so that each row is the gradient of one input alone)"
+        )
+    params = _trainable(model)
+    P = sum(p.numel() for _, p in params)
+    if P == 0:
+        raise ValueError("the network has no trainable parameters, so its Jacobian has no columns")
+    coords = torch.as_tensor(coords, dtype=torch.int64).reshape(-1).cpu()
+    if coords.numel() == 0:
+        raise ValueError("no coordinates given; draw them with sample_coordinates(model, k)")
+    if int(coords.min()) < 0 or int(coords.max()) >= P:
+        raise ValueError(f"coordinates must lie in [0, {P}) for this model ({P} parameters)")
+    if coords.numel() > 1 and not bool((coords[1:] > coords[:-1]).all()):
+        raise ValueError("coordinates must be strictly increasing (sorted, distinct); use sample_coordinates")
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+
+    dev = resolve_device(device)
+    model.to(dev)
+    groups = _split_coordinates(params, coords)
+    by_name = dict(params)
+    sel_names = [name for name, _ in groups]
+    local = [idx.to(dev) for _, idx in groups]
+    n = X.shape[0]
+    n_sel = sum(by_name[nm].numel() for nm in sel_names)
+    c = chunk_size if chunk_size is not None else _auto_chunk(dev, n_sel, n, max_chunk_bytes)
+
+    def scalar(out: torch.Tensor) -> torch.Tensor:
+        out = out.reshape(out.shape[0], -1)[0]
+        if softmax:
+            out = torch.softmax(out, dim=0)
+        return out[0] if red == "pick_first" else (out * out).sum()
+
+    rows = torch.empty((n, coords.numel()), dtype=next(iter(by_name.values())).dtype, device=dev)
+    if c == 1:
+        sel = [by_name[nm] for nm in sel_names]
+        for i in range(n):
+            x = X[i : i + 1].to(dev)
+            with torch.enable_grad():
+                grads = torch.autograd.grad(scalar(model(x)), sel, allow_unused=True)
+            parts = [
+                (gr.reshape(-1)[li] if gr is not None else torch.zeros(li.numel(), device=dev, dtype=rows.dtype))
+                for gr, li in zip(grads, local)
+            ]
+            rows[i] = torch.cat(parts)
+            if not torch.isfinite(rows[i]).all():
+                raise ValueError(_nonfinite_message(i))
+    else:
+        from torch.func import functional_call, grad, vmap
+
+        sel = {nm: by_name[nm].detach() for nm in sel_names}
+        rest = {k: v.detach() for k, v in model.named_parameters() if k not in sel}
+        rest.update(dict(model.named_buffers()))
+
+        def g(p, x):
+            return scalar(functional_call(model, (p, rest), (x.unsqueeze(0),)))
+
+        per_input = vmap(grad(g), in_dims=(None, 0))
+        for s in range(0, n, c):
+            xs = X[s : s + c].to(dev)
+            G = per_input(sel, xs)
+            block = torch.cat([G[nm].reshape(xs.shape[0], -1)[:, li] for nm, li in zip(sel_names, local)], 1)
+            del G
+            ok = torch.isfinite(block).all(1)
+            if not ok.all():
+                raise ValueError(_nonfinite_message(s + int((~ok).nonzero()[0])))
+            rows[s : s + xs.shape[0]] = block
+    return rows
+
+
+def _nonfinite_message(i: int) -> str:
+    return (
+        f"the gradient at input {i} has NaN or inf entries (overflow in the network or in sum_squares); "
+        "check that input and the weights, or use reduce='pick_first' / smaller inputs"
+    )
+
+
+def gram_singular_values(J: torch.Tensor, *, block: int = GRAM_BLOCK) -> torch.Tensor:
+    """Singular values of ``J`` (``n x K``, ``n <= K`` typical) through the Gram matrix ``J J^T``.
+
+    ESD paper §6: "we compute the singular values of J_n by first computing the
+    Gram matrix J_n J_n^T, computing the singular values of J_n J_n^T, and
+    taking their square roots".  ``G = J J^T`` is accumulated in float64 over
+    column blocks of width ``block`` (so the float64 copy never exceeds
+    ``8 n block`` bytes); ``eigvalsh(G)`` is clipped at 0 and square-rooted.
+
+    Precision: the Gram route squares the condition number; singular values
+    below about ``1e-8 * s_max`` (float64 Gram) are not resolved, which does not
+    move the effective rank (their share of ``sum s`` is negligible).
+
+    Returns
+    -------
+    torch.Tensor
+        float64, shape ``(min(n, K),)``, descending, on ``J``'s device.
+    """
+    if not isinstance(J, torch.Tensor) or J.dim() != 2:
+        raise ValueError(f"J must be a 2-D tensor (n inputs x K coordinates), got {getattr(J, 'shape', type(J))}")
+    n, K = J.shape
+    if n == 0 or K == 0:
+        raise ValueError(f"J is empty ({n} x {K}); it needs at least one input and one coordinate")
+    if not torch.isfinite(J).all():
+        bad = int((~torch.isfinite(J)).any(1).nonzero()[0])
+        raise ValueError(f"row {bad} of J has NaN or inf entries; its singular values are undefined")
+    if block < 1:
+        raise ValueError(f"block must be >= 1, got {block}")
+    G = torch.zeros((n, n), dtype=torch.float64, device=J.device)
+    for s in range(0, K, block):
+        Jb = J[:, s : s + block].to(torch.float64)
+        G.addmm_(Jb, Jb.T)
+    ev = torch.linalg.eigvalsh(G)
+    sv = torch.sqrt(torch.clamp(ev, min=0.0)).flip(0)
+    return sv[: min(n, K)]
+
+
+@dataclass(frozen=True)
+class SampledSpectrum:
+    """Result of :func:`sampled_spectrum`.
+
+    Attributes
+    ----------
+    singular_values : torch.Tensor
+        float64, descending, ``min(n, K)`` values (CPU).
+    n_params : int
+        Trainable parameters ``P`` of the model.
+    n_coords : int
+        Sampled coordinates ``K``.
+    n_inputs : int
+        Inputs ``n``.
+    reduce : str
+        ``"pick_first"`` or ``"sum_squares"``.
+    """
+
+    singular_values: torch.Tensor
+    n_params: int
+    n_coords: int
+    n_inputs: int
+    reduce: str
+
+    @property
+    def effective_rank(self) -> float:
+        """The spanning dimension: effective rank of the singular values (Eqs. 8-9)."""
+        return float(effective_rank(self.singular_values))
+
+
+def sampled_spectrum(
+    model: nn.Module,
+    X: torch.Tensor,
+    k: int,
+    *,
+    reduce: str = "pick_first",
+    seed: SeedLike = None,
+    coords: torch.Tensor | None = None,
+    softmax: bool = False,
+    chunk_size: int | None = None,
+    max_chunk_bytes: int = DEFAULT_MAX_CHUNK_BYTES,
+    device: DeviceLike = None,
+) -> SampledSpectrum:
+    """Singular values of the sampled Jacobian of one network at inputs ``X`` (ESD paper §6).
+
+    Draws ``k`` coordinates from ``seed`` (unless ``coords`` is given), builds
+    ``J`` with :func:`sampled_gradient_rows` and takes
+    :func:`gram_singular_values`.  See those functions for the parameters.
+    """
+    red = _check_reduce(reduce)
+    _check_inputs(X)
+    P = count_parameters(model)
+    if coords is None:
+        coords = sample_coordinates(P, k, seed=seed)
+    J = sampled_gradient_rows(model, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
+                              max_chunk_bytes=max_chunk_bytes, device=device)
+    sv = gram_singular_values(J).cpu()
+    del J
+    if float(sv[0]) == 0.0:
+        warnings.warn(
+            "the sampled Jacobian is all zeros (no sampled coordinate moves g at these inputs); "
+            "its effective rank is 0 by definition. Sample more coordinates or check the inputs.",
+            RuntimeWarning, stacklevel=2,
+        )
+    return SampledSpectrum(sv, P, int(coords.numel()), int(X.shape[0]), red)
+
+
+def sampled_spanning_dimension(
+    model: nn.Module,
+    X: torch.Tensor,
+    k: int,
+    *,
+    reduce: str = "pick_first",
+    seed: SeedLike = None,
+    softmax: bool = False,
+    chunk_size: int | None = None,
+    device: DeviceLike = None,
+) -> float:
+    """Spanning dimension of ``model`` at ``X`` from ``k`` sampled gradient coordinates.
+
+    The effective rank (Roy & Vetterli 2007; ESD paper Eqs. 8-9) of the
+    singular values of the ``n x k`` sampled Jacobian, computed through the Gram
+    matrix (ESD paper §6).  Averaging this over random weights, inputs and
+    coordinates gives the ESD of a real-world network
+    (:func:`workbench.experiments.esd_real`).
+    """
+    return sampled_spectrum(model, X, k, reduce=reduce, seed=seed, softmax=softmax,
+                            chunk_size=chunk_size, device=device).effective_rank
