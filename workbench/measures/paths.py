@@ -1,2 +1,869 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Trajectories through a network: circles, segments, layer images, lengths, exact transitions.
+
+Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), *On the Expressive
+Power of Deep Neural Networks* (ICML), §2-3:
+
+* a one-dimensional **trajectory** ``x(t)`` in input space, here the circle
+  ``x(t) = cos(t) x0 + sin(t) x1``, ``t in [0, 2 pi)`` (their Fig. 3 and
+  Fig. 4) or a straight segment;
+* its **image** ``z^(d)(t)`` at every layer ``d`` and the **trajectory length**
+  ``l(z^(d)(t))`` (Definition "trajectory length"; Theorem 3 bounds its
+  growth with depth);
+* **transitions**: a neuron transitions where the input crossing makes its
+  activation switch linear piece (ReLU: on/off; hard tanh: saturated -1,
+  linear, saturated +1), and the **activation pattern** (the string of every
+  neuron's piece) along the path (Definitions 1-2; Theorem 4: for hard tanh
+  the number of transitions is proportional to the trajectory length).
+
+Exact transitions (piecewise-linear networks)
+---------------------------------------------
+Every public reproduction counts transitions by sampling the circle densely.
+Here they are **exact**: the walker moves the parameter ``t`` from one
+activation region to the next.  Inside the current region the network is an
+affine map, so every pre-activation along the path is
+
+* ``z(t) = A t + C`` for a segment ``x(t) = a + t (b - a)``;
+* ``z(t) = A cos t + B sin t + C`` for the circle (the path lies in the plane
+  spanned by ``x0`` and ``x1``, where the network is piecewise affine).
+
+The coefficients of every neuron are propagated layer by layer in closed form
+(one batched "coefficient forward pass"), the next crossing of every neuron's
+threshold (0 for ReLU / LeakyReLU, -1 and +1 for hard tanh) is solved in closed
+form (``t = -g/A``; ``t = phi + sigma * arccos(-c / R)`` with ``R = hypot(A,
+B)``, ``phi = atan2(B, A)``), and the smallest one beyond the current ``t`` is
+the next breakpoint.  **Why no crossing is missed**: between the current point
+and that smallest root no neuron of any layer can change its piece (all
+coefficients are exact for the current region, and each neuron's *exit* root is
+the first time its own function leaves its piece); at the breakpoint the whole
+pattern is re-evaluated as the *right limit* ``t -> t_b^+`` from the signs of the
+value and the first derivatives of ``z(t) - threshold`` (no epsilon step, so
+two breakpoints closer than any step size are still separated).  Tangencies
+(``z`` touches a threshold without crossing, a double root) leave the right-limit
+pattern unchanged and are therefore not counted.  Arithmetic is float64 with a
+relative tolerance of ``1e-10`` for "is this value zero".  Many paths (and all
+members of an :class:`~workbench.Ensemble`) walk at once: each step is one
+batched coefficient pass for every path that has not finished.
+
+Smooth activations (tanh, sigmoid, softplus) have no pieces: asking them for
+exact transitions is an error that points to :func:`sampled_transitions`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence, Union
+
+import torch
+
+from .._runtime import DeviceLike, resolve_device
+
+__all__ = [
+    "circle", "segment", "layer_images", "trajectory_length", "layer_lengths",
+    "activation_states", "sampled_transitions", "SampledTransitions",
+    "PathTransitions", "circle_transitions", "segment_transitions", "count_regions_on_segment",
+    "ExactTransitionsError",
+]
+
+TWO_PI = 2.0 * math.pi
+_REL_TOL = 1e-10
+
+
+class ExactTransitionsError(ValueError):
+    """Exact transitions were asked of a network that is not piecewise linear."""
+
+
+# --------------------------------------------------------------------------------------
+# paths
+# --------------------------------------------------------------------------------------
+def _as_vector(x, name: str) -> torch.Tensor:
+    t = torch.as_tensor(x)
+    if not torch.is_floating_point(t):
+        t = t.to(torch.get_default_dtype())
+    if t.dim() == 0:
+        raise ValueError(f"{name} must be a vector (or a batch of vectors), got a scalar")
+    return t
+
+
+def _check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
+    """Raise a clear error when x0 or x1 is zero or the two are parallel."""
+    if x0.shape != x1.shape:
+        raise ValueError(f"x0 and x1 must have the same shape, got {tuple(x0.shape)} and {tuple(x1.shape)}")
+    a = x0.reshape(-1, x0.shape[-1]).double()
+    b = x1.reshape(-1, x1.shape[-1]).double()
+    na, nb = a.norm(dim=-1), b.norm(dim=-1)
+    if bool((na == 0).any()) or bool((nb == 0).any()):
+        which = "x0" if bool((na == 0).any()) else "x1"
+        raise ValueError(
+            f"{which} is the zero vector: the circle cos(t) x0 + sin(t) x1 needs two non-zero, "
+            "non-parallel vectors (e.g. two data points, or two random Gaussian vectors)"
+        )
+    cos = (a * b).sum(-1).abs() / (na * nb)
+    if bool((cos > 1 - 1e-12).any()):
+        raise ValueError(
+            "x0 and x1 are parallel: cos(t) x0 + sin(t) x1 would be a line segment traversed twice, "
+            "not a circle; pick two linearly independent vectors (or use segment(a, b, n) for a line)"
+        )
+
+
+def circle(x0, x1, n: int) -> torch.Tensor:
+    """``n`` points of the circular trajectory ``x(t) = cos(t) x0 + sin(t) x1``.
+
+    Raghu et al. (2017), §3 (the trajectory of Fig. 3/4 and of Theorem 3).
+    ``t = 2 pi k / n`` for ``k = 0..n-1`` (``[0, 2 pi)``, the endpoint is not
+    repeated; the path is closed).  Works in any input dimension; the circle
+    passes through ``x0`` (``t = 0``) and ``x1`` (``t = pi / 2``), so two data
+    points give a circle through the data.
+
+    Parameters
+    ----------
+    x0, x1
+        Vectors of shape ``(d,)`` or batches ``(..., d)`` of the same shape;
+        non-zero and not parallel.
+    n
+        Number of points, at least 3.
+
+    Returns
+    -------
+    Tensor of shape ``(..., n, d)``.
+    """
+    x0, x1 = _as_vector(x0, "x0"), _as_vector(x1, "x1")
+    _check_plane(x0, x1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 3:
+        raise ValueError(f"a circular trajectory needs at least 3 points, got n={n!r}")
+    t = torch.arange(n, dtype=torch.float64) * (TWO_PI / n)
+    c = torch.cos(t).to(x0.dtype).to(x0.device)
+    s = torch.sin(t).to(x0.dtype).to(x0.device)
+    return c[:, None] * x0.unsqueeze(-2) + s[:, None] * x1.unsqueeze(-2)
+
+
+def segment(a, b, n: int) -> torch.Tensor:
+    """``n`` equally spaced points of the segment from ``a`` to ``b`` (both included).
+
+    Parameters
+    ----------
+    a, b
+        Vectors ``(d,)`` or batches ``(..., d)``; ``a != b``.
+    n
+        Number of points, at least 2.
+
+    Returns
+    -------
+    Tensor of shape ``(..., n, d)``.
+    """
+    a, b = _as_vector(a, "a"), _as_vector(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+    if bool(((a - b).reshape(-1, a.shape[-1]).abs().sum(-1) == 0).any()):
+        raise ValueError("a and b are the same point: a segment needs two distinct end points")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"a segment needs at least 2 points, got n={n!r}")
+    t = torch.linspace(0, 1, n, dtype=torch.float64).to(a.dtype).to(a.device)
+    return a.unsqueeze(-2) + t[:, None] * (b - a).unsqueeze(-2)
+
+
+# --------------------------------------------------------------------------------------
+# layer images and lengths
+# --------------------------------------------------------------------------------------
+def _is_ensemble(net) -> bool:
+    return hasattr(net, "params") and hasattr(net, "base")
+
+
+def _net_dtype(net) -> torch.dtype:
+    if _is_ensemble(net):
+        return next(iter(net.params.values())).dtype
+    return next(net.parameters()).dtype
+
+
+def _arch(net):
+    """The module that describes the architecture (an MLP or an Ensemble's meta base)."""
+    base = net.base if _is_ensemble(net) else net
+    if not hasattr(base, "layers") or not hasattr(base, "activation"):
+        raise TypeError(
+            f"expected a workbench MLP (workbench.mlp) or Ensemble (workbench.mlp_ensemble), got {type(net).__name__}"
+        )
+    if base.n_hidden < 1:
+        raise ValueError(
+            f"the network {list(base.widths)} has no hidden layers: there is no layer to trace a "
+            "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
+        )
+    return base
+
+
+def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: DeviceLike = None,
+                 out_device: DeviceLike = None, dtype: torch.dtype | None = None) -> list[torch.Tensor]:
+    """The image of a trajectory at every layer, from one batched forward pass.
+
+    Raghu et al. (2017): ``z^(0) = x(t)``, ``z^(d)`` the output of hidden layer
+    ``d`` (after the activation and any shortcut), and the network output.
+
+    Parameters
+    ----------
+    net
+        A :class:`workbench.MLP` or an :class:`workbench.Ensemble` (then every
+        image gains a leading member axis).
+    X
+        Points ``(n, d_in)``, e.g. from :func:`circle`.
+    chunk_size
+        Points per forward pass (``net.trace``); memory stays bounded for 10^6
+        points.
+    device
+        Where the forward passes run (``None``: :func:`workbench.device`, or the
+        ensemble's device).
+    out_device, dtype
+        Where (default: ``device``) and in which dtype (default: the network's)
+        the images are kept.
+
+    Returns
+    -------
+    list of ``n_hidden + 2`` tensors: ``[X, h_1, ..., h_L, output]``, each
+    ``(n, width)`` (``(members, n, width)`` for an ensemble).
+    """
+    base = _arch(net)
+    if X.dim() != 2 or X.shape[-1] != base.widths[0]:
+        raise ValueError(f"X must have shape (n, {base.widths[0]}), got {tuple(X.shape)}")
+    ens = _is_ensemble(net)
+    dev = net.device if ens else resolve_device(device)
+    if not ens:
+        net = net.to(dev)
+    odev = dev if out_device is None else torch.device(out_device)
+    n = X.shape[0]
+    outs: list[list[torch.Tensor]] | None = None
+    with torch.no_grad():
+        for lo in range(0, n, max(1, int(chunk_size))):
+            xb = X[lo:lo + chunk_size].to(dev, dtype=_net_dtype(net))
+            tr = net.trace(xb)
+            parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            parts = [p.to(odev, dtype=dtype or p.dtype) for p in parts]
+            if outs is None:
+                outs = [[p] for p in parts]
+            else:
+                for o, p in zip(outs, parts):
+                    o.append(p)
+    assert outs is not None
+    return [torch.cat(o, dim=-2) if len(o) > 1 else o[0] for o in outs]
+
+
+def trajectory_length(Z, closed: bool = True) -> torch.Tensor:
+    """Length of a piecewise-linear trajectory through its points.
+
+    ``l(z) = sum_k ||z_{k+1} - z_k||`` (plus ``||z_0 - z_{n-1}||`` when
+    ``closed``), Raghu et al. (2017), Definition of trajectory length, on the
+    polygon through the samples (it converges to the arc length from below as
+    the sampling gets finer).
+
+    Parameters
+    ----------
+    Z
+        A tensor ``(..., n, d)`` (any batch axes) or a list of such tensors of
+        different widths, e.g. :func:`layer_images` (batched over layers).
+    closed
+        Whether the last point joins the first (True for :func:`circle`).
+
+    Returns
+    -------
+    Tensor ``(...)`` of lengths, or ``(len(Z), ...)`` for a list.
+    """
+    if isinstance(Z, (list, tuple)):
+        return torch.stack([trajectory_length(z, closed) for z in Z])
+    if Z.dim() < 2:
+        raise ValueError(f"Z must have shape (..., n_points, dim), got {tuple(Z.shape)}")
+    n = Z.shape[-2]
+    need = 3 if closed else 2
+    if n < need:
+        raise ValueError(f"a {'closed' if closed else 'open'} trajectory needs at least {need} points, got {n}")
+    d = (Z[..., 1:, :] - Z[..., :-1, :]).norm(dim=-1).sum(-1)
+    if closed:
+        d = d + (Z[..., 0, :] - Z[..., -1, :]).norm(dim=-1)
+    return d
+
+
+def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int = 65536,
+                  device: DeviceLike = None) -> torch.Tensor:
+    """Trajectory length at every layer without keeping the images (streaming).
+
+    Same numbers as ``trajectory_length(layer_images(net, X), closed)`` but in
+    memory ``O(chunk_size * width)``: consecutive chunks overlap by one point.
+
+    Returns
+    -------
+    Tensor ``(n_hidden + 2,)`` (``(n_hidden + 2, members)`` for an ensemble),
+    float64.
+    """
+    base = _arch(net)
+    n = X.shape[0]
+    if n < (3 if closed else 2):
+        raise ValueError(f"a trajectory needs at least {3 if closed else 2} points, got {n}")
+    total = None
+    first = last = None
+    step = max(2, int(chunk_size))
+    lo = 0
+    while lo < n - 1 or total is None:
+        hi = min(n, lo + step)
+        imgs = layer_images(net, X[lo:hi], chunk_size=step, device=device)
+        L = torch.stack([trajectory_length(z.double(), closed=False) if z.shape[-2] >= 2
+                         else torch.zeros(z.shape[:-2], dtype=torch.float64, device=z.device) for z in imgs])
+        total = L if total is None else total + L
+        if first is None:
+            first = [z[..., 0, :] for z in imgs]
+        last = [z[..., -1, :] for z in imgs]
+        if hi >= n:
+            break
+        lo = hi - 1
+    if closed:
+        total = total + torch.stack([(a.double() - b.double()).norm(dim=-1) for a, b in zip(first, last)])
+    _ = base
+    return total
+
+
+# --------------------------------------------------------------------------------------
+# activation states (shared by sampled and exact counts)
+# --------------------------------------------------------------------------------------
+def _hardtanh_bounds(act) -> tuple[float, float]:
+    return float(getattr(act, "min_val", -1.0)), float(getattr(act, "max_val", 1.0))
+
+
+def activation_states(net, preacts: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+    """The linear piece of every neuron, from its pre-activations.
+
+    ReLU / LeakyReLU: ``1`` where ``z > 0`` else ``0``; hard tanh: ``-1``
+    (``z < min_val``), ``0`` (linear part), ``+1`` (``z > max_val``); identity:
+    ``0``; smooth activations (tanh, sigmoid, softplus): the sign bit
+    ``z > 0`` (documented convention, there are no pieces).
+
+    Returns a list (one per hidden layer) of int8 tensors shaped like ``preacts``.
+    """
+    base = net.base if _is_ensemble(net) else net
+    name = base.activation
+    out = []
+    for z in preacts:
+        if name == "hardtanh":
+            lo, hi = _hardtanh_bounds(base.act)
+            s = (z > hi).to(torch.int8) - (z < lo).to(torch.int8)
+        elif name == "identity":
+            s = torch.zeros_like(z, dtype=torch.int8)
+        else:
+            s = (z > 0).to(torch.int8)
+        out.append(s)
+    return out
+
+
+@dataclass(frozen=True)
+class SampledTransitions:
+    """Transitions counted between consecutive samples of a trajectory.
+
+    ``per_layer``: ``(..., n_hidden)`` number of neuron switches in each hidden
+    layer; ``n_patterns``: number of distinct activation patterns among the
+    samples; ``n_points``: samples used.
+    """
+
+    per_layer: torch.Tensor
+    n_patterns: torch.Tensor
+    n_points: int
+
+    @property
+    def total(self) -> torch.Tensor:
+        return self.per_layer.sum(-1)
+
+
+def _pattern_keys(states: torch.Tensor, seed: int = 12345) -> torch.Tensor:
+    """Two int64 keys per pattern (random integer projection, exact integer arithmetic).
+
+    Equal patterns give equal keys whatever the batch they are computed in;
+    distinct patterns collide with probability about ``2^-80``.
+    """
+    g = torch.Generator().manual_seed(seed)
+    r = torch.randint(0, 2**40, (2, states.shape[-1]), generator=g, dtype=torch.int64).to(states.device)
+    s = states.to(torch.int64)
+    return torch.stack([(s * r[0]).sum(-1), (s * r[1]).sum(-1)], -1)
+
+
+def _count_unique_rows(keys: torch.Tensor) -> int:
+    return int(torch.unique(keys, dim=0).shape[0])
+
+
+def sampled_transitions(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int = 65536,
+                        device: DeviceLike = None) -> SampledTransitions:
+    """Transitions and distinct activation patterns counted on samples of a path.
+
+    The counting every public reproduction of Raghu et al. (2017, Fig. 2/6)
+    uses: push the samples through the network, take every neuron's piece
+    (:func:`activation_states`) and count, per layer, how many neurons change
+    piece between consecutive samples (``|state_k - state_{k+1}|``, so a hard
+    tanh neuron jumping from -1 to +1 between samples counts 2).  It can only
+    undercount: each counted change needs at least one crossing in between; it
+    equals the exact count (:func:`circle_transitions`) once the samples are
+    fine enough.  Works for every activation (smooth ones use the sign of the
+    pre-activation).
+
+    Parameters
+    ----------
+    net
+        An MLP (or an Ensemble: results gain a member axis).
+    X
+        Samples ``(n, d)`` in path order (e.g. :func:`circle` / :func:`segment`).
+    closed
+        Whether the last sample is followed by the first (a circle).
+    """
+    base = _arch(net)
+    ens = _is_ensemble(net)
+    dev = net.device if ens else resolve_device(device)
+    if not ens:
+        net = net.to(dev)
+    n = X.shape[0]
+    if n < (3 if closed else 2):
+        raise ValueError(f"a trajectory needs at least {3 if closed else 2} points, got {n}")
+    L = base.n_hidden
+    counts = None
+    keys = []
+    first = prev = None
+    step = max(2, int(chunk_size))
+    with torch.no_grad():
+        for lo in range(0, n, step):
+            xb = X[lo:lo + step].to(dev, dtype=_net_dtype(net))
+            tr = net.trace(xb)
+            st = activation_states(net, tr.preacts)  # each (..., b, w)
+            cat = torch.cat(st, dim=-1)
+            if first is None:
+                first = cat[..., :1, :]
+            seq = cat if prev is None else torch.cat([prev, cat], dim=-2)
+            diff = (seq[..., 1:, :] - seq[..., :-1, :]).abs().to(torch.int64)
+            widths = [s.shape[-1] for s in st]
+            c = torch.stack([d.sum((-1, -2)) for d in diff.split(widths, dim=-1)], dim=-1)
+            counts = c if counts is None else counts + c
+            keys.append(_pattern_keys(cat))
+            prev = cat[..., -1:, :]
+        if closed:
+            d = (first - prev).abs().to(torch.int64)
+            widths = [w for w in base.widths[1:-1]]
+            counts = counts + torch.stack([x.sum((-1, -2)) for x in d.split(widths, dim=-1)], dim=-1)
+    K = torch.cat(keys, dim=-2)
+    if ens:
+        npat = torch.tensor([_count_unique_rows(K[i]) for i in range(K.shape[0])])
+    else:
+        npat = torch.tensor(_count_unique_rows(K))
+    _ = L
+    return SampledTransitions(per_layer=counts.cpu(), n_patterns=npat, n_points=n)
+
+
+# --------------------------------------------------------------------------------------
+# exact transitions: the region-to-region walker
+# --------------------------------------------------------------------------------------
+@dataclass
+class PathTransitions:
+    """Exact transitions of a piecewise-linear network along one or many paths.
+
+    Attributes
+    ----------
+    kind
+        ``"circle"`` (``t in [0, 2 pi)``, closed) or ``"segment"`` (``t in [0, 1]``).
+    per_layer
+        ``(*batch, n_hidden)`` int64: neuron transitions in each hidden layer
+        (Raghu et al. 2017, Definition 1, summed over the layer's neurons).
+    n_breakpoints
+        ``(*batch,)``: parameter values where the activation pattern changes.
+    n_patterns
+        ``(*batch,)``: distinct activation patterns met along the path
+        (Definition 2); for a segment this is also the number of linear
+        regions it crosses (regions are convex, a line never returns).
+    n_pieces
+        ``(*batch,)``: maximal intervals of constant pattern (on a circle the
+        last interval joins the first).
+    breakpoints
+        List (one per path, row-major over ``batch``) of float64 tensors of the
+        ``t`` where the pattern changes.
+    patterns
+        List of int8 tensors ``(n_pieces_path, n_neurons)``: the pattern on each
+        piece in path order (the piece starting at ``t = 0`` first), or ``None``
+        when not kept.
+    batch_shape
+        ``()`` for one path of one network, ``(P,)`` for P paths,
+        ``(members, P)`` / ``(members,)`` for an ensemble.
+    """
+
+    kind: str
+    per_layer: torch.Tensor
+    n_breakpoints: torch.Tensor
+    n_patterns: torch.Tensor
+    n_pieces: torch.Tensor
+    breakpoints: list
+    patterns: list | None
+    batch_shape: tuple = field(default=())
+
+    @property
+    def total(self) -> torch.Tensor:
+        """All neuron transitions, ``(*batch,)``."""
+        return self.per_layer.sum(-1)
+
+    def to_frame(self):
+        """A tidy DataFrame: one row per path and hidden layer."""
+        import pandas as pd
+
+        pl = self.per_layer.reshape(-1, self.per_layer.shape[-1])
+        rows = []
+        idx = list(torch.cartesian_prod(*[torch.arange(s) for s in self.batch_shape]).reshape(len(pl), -1).tolist()) \
+            if self.batch_shape else [[]]
+        for i, key in enumerate(idx):
+            for l in range(pl.shape[1]):
+                r = {f"index_{j}": k for j, k in enumerate(key)}
+                r.update(layer=l + 1, transitions=int(pl[i, l]),
+                         n_patterns=int(self.n_patterns.reshape(-1)[i]),
+                         n_breakpoints=int(self.n_breakpoints.reshape(-1)[i]))
+                rows.append(r)
+        return pd.DataFrame(rows)
+
+
+def _check_piecewise_linear(base) -> None:
+    from ..nets.mlp import PIECEWISE_LINEAR
+
+    if base.activation not in PIECEWISE_LINEAR:
+        raise ExactTransitionsError(
+            f"exact transitions need a piecewise-linear activation ({', '.join(sorted(PIECEWISE_LINEAR))}); "
+            f"this network uses the smooth activation {base.activation!r}, which has no linear pieces to "
+            "switch between. Use workbench.sampled_transitions(net, workbench.circle(x0, x1, n)) for the "
+            "dense-sampling count (sign changes of the pre-activations), or build the network with "
+            "activation='hardtanh' (the piecewise-linear counterpart of tanh)."
+        )
+
+
+def _stacked_params(net, dev, dtype=torch.float64):
+    """Per layer ``(G, out, in)`` weights and ``(G, out)`` biases, G = members (1 for an MLP)."""
+    base = _arch(net)
+    Ws, bs = [], []
+    if _is_ensemble(net):
+        for i, lin in enumerate(base.layers):
+            W = net.params[f"layers.{i}.weight"].detach().to(dev, dtype)
+            b = net.params.get(f"layers.{i}.bias")
+            b = torch.zeros(W.shape[:2], device=dev, dtype=dtype) if b is None else b.detach().to(dev, dtype)
+            Ws.append(W)
+            bs.append(b)
+    else:
+        for lin in base.layers:
+            W = lin.weight.detach().to(dev, dtype)[None]
+            b = lin.bias.detach().to(dev, dtype)[None] if lin.bias is not None else torch.zeros(W.shape[:2], device=dev, dtype=dtype)
+            Ws.append(W)
+            bs.append(b)
+    for W, b in zip(Ws, bs):
+        if not (torch.isfinite(W).all() and torch.isfinite(b).all()):
+            raise ValueError("the network has NaN or infinite weights; exact transitions need finite weights")
+    return Ws, bs
+
+
+class _Walker:
+    """Batched region-to-region walk; see the module docstring for the method."""
+
+    def __init__(self, base, Ws, bs, C, kind):
+        from ..nets.mlp import _match_width
+
+        self.base, self.Ws, self.bs, self.C, self.kind = base, Ws, bs, C, kind
+        self.match = _match_width
+        name = base.activation
+        self.name = name
+        if name == "hardtanh":
+            lo, hi = _hardtanh_bounds(base.act)
+            self.taus = (lo, hi)
+        elif name in ("relu", "leaky_relu"):
+            self.taus = (0.0,)
+        else:
+            self.taus = ()
+        self.slope_neg = float(getattr(base.act, "negative_slope", 0.0)) if name == "leaky_relu" else 0.0
+        self.nh = base.n_hidden
+        self.widths = base.widths[1:-1]
+        # first layer's coefficients never change: cache them
+        W0, b0 = Ws[0], bs[0]
+        Z1 = torch.einsum("gpjd,god->gpjo", C, W0)
+        Z1[:, :, 0] = Z1[:, :, 0] + b0[:, None, :]
+        self.Z1 = Z1
+
+    def _basis(self, t):
+        """Value and derivatives of the basis at t: list of (W, nb) tensors."""
+        if self.kind == "circle":
+            c, s = torch.cos(t), torch.sin(t)
+            one, zero = torch.ones_like(t), torch.zeros_like(t)
+            return [torch.stack([one, c, s], -1), torch.stack([zero, -s, c], -1), torch.stack([zero, -c, -s], -1)]
+        one, zero = torch.ones_like(t), torch.zeros_like(t)
+        return [torch.stack([one, t], -1), torch.stack([zero, one], -1)]
+
+    @staticmethod
+    def _right_sign(G, D):
+        """Sign of g(t + 0) for g = G . basis: first non-negligible of value, g', g''."""
+        scale = G.abs().sum(-2) * _REL_TOL + 1e-300  # (W, width)
+        sign = torch.zeros_like(scale)
+        undecided = torch.ones_like(scale, dtype=torch.bool)
+        for Dk in D:
+            v = (G * Dk[:, :, None]).sum(-2)
+            big = undecided & (v.abs() > scale)
+            sign = torch.where(big, torch.sign(v), sign)
+            undecided = undecided & ~big
+        return torch.where(undecided, -torch.ones_like(sign), sign)  # identically at threshold: "below"
+
+    def _exit(self, G, sig, t):
+        """Smallest s > 0 at which g = G . basis leaves the sign sig (inf if never within a lap)."""
+        if self.kind == "segment":
+            g0, A = G[:, 0] + G[:, 1] * t[:, None], G[:, 1]
+            ok = sig * A < 0
+            s = torch.where(ok, -g0 / torch.where(ok, A, torch.ones_like(A)), torch.full_like(A, math.inf))
+            return torch.where(s > 0, s, torch.full_like(s, math.inf))
+        c, a, b = G[:, 0], G[:, 1], G[:, 2]
+        R = torch.hypot(a, b)
+        phi = torch.atan2(b, a)
+        ratio = -c / torch.where(R > 0, R, torch.ones_like(R))
+        has = (R > 0) & (ratio.abs() <= 1)
+        alpha = torch.arccos(ratio.clamp(-1, 1))
+        texit = phi + sig * alpha
+        s = torch.remainder(texit - t[:, None], TWO_PI)
+        s = torch.where(s < 1e-13, torch.full_like(s, TWO_PI), s)  # a tangency at t: no exit in this lap
+        return torch.where(has, s, torch.full_like(s, math.inf))
+
+    def states_and_exit(self, t, active):
+        """Right-limit states at t for the walks in ``active`` and the step to the next breakpoint."""
+        D = self._basis(t)
+        Z = self.Z1.reshape(-1, *self.Z1.shape[2:])[active]  # (W, nb, w1)
+        X = self.C.reshape(-1, *self.C.shape[2:])[active]
+        G_of_walk = torch.arange(self.C.shape[0] * self.C.shape[1], device=t.device)[active] // self.C.shape[1]
+        H = X
+        states, smin = [], torch.full_like(t, math.inf)
+        for l in range(self.nh):
+            if l > 0:
+                W, b = self.Ws[l][G_of_walk], self.bs[l][G_of_walk]
+                Z = torch.einsum("wjd,wod->wjo", H, W)
+                Z[:, 0] = Z[:, 0] + b
+            if self.name == "identity":
+                st = torch.zeros(Z.shape[0], Z.shape[2], dtype=torch.int8, device=Z.device)
+                Hn = Z.clone()
+            else:
+                sgs = []
+                for tau in self.taus:
+                    Gt = Z.clone()
+                    Gt[:, 0] = Gt[:, 0] - tau
+                    sg = self._right_sign(Gt, D)
+                    sgs.append(sg)
+                    smin = torch.minimum(smin, self._exit(Gt, sg, t).min(-1).values)
+                if self.name == "hardtanh":
+                    lo_s, hi_s = sgs
+                    st = (hi_s > 0).to(torch.int8) - (lo_s < 0).to(torch.int8)
+                    mid = (st == 0).to(Z.dtype)
+                    off = torch.where(st > 0, torch.full_like(mid, self.taus[1]),
+                                      torch.where(st < 0, torch.full_like(mid, self.taus[0]), torch.zeros_like(mid)))
+                    Hn = Z * mid[:, None, :]
+                    Hn[:, 0] = Hn[:, 0] + off
+                else:
+                    st = (sgs[0] > 0).to(torch.int8)
+                    slope = torch.where(st > 0, torch.ones_like(Z[:, 0]), torch.full_like(Z[:, 0], self.slope_neg))
+                    Hn = Z * slope[:, None, :]
+            src = self.base.shortcut_source(l, H, X)
+            if src is not None:
+                Hn = Hn + self.match(src, Hn.shape[-1])
+            H = Hn
+            states.append(st)
+        return torch.cat(states, -1), smin
+
+
+class _single_thread_on_cpu:
+    """The walker's per-step tensors are small: on the CPU one thread avoids thread-sync overhead.
+
+    (Measured 30x faster than two threads on the loaded shared 2-core machine.)
+    """
+
+    def __init__(self, dev: torch.device):
+        self.cpu = dev.type == "cpu"
+
+    def __enter__(self):
+        if self.cpu:
+            self.n = torch.get_num_threads()
+            torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        if self.cpu:
+            torch.set_num_threads(self.n)
+
+
+def _walk(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patterns: bool,
+          max_steps: int, device: DeviceLike) -> PathTransitions:
+    dev = net.device if _is_ensemble(net) else resolve_device(device)
+    with _single_thread_on_cpu(dev):
+        return _walk_impl(net, C, kind, batch_shape, keep_patterns=keep_patterns, max_steps=max_steps, device=dev)
+
+
+def _walk_impl(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patterns: bool,
+               max_steps: int, device: DeviceLike) -> PathTransitions:
+    base = _arch(net)
+    _check_piecewise_linear(base)
+    ens = _is_ensemble(net)
+    dev = net.device if ens else resolve_device(device)
+    Ws, bs = _stacked_params(net, dev)
+    G = Ws[0].shape[0]
+    C = C.to(dev, torch.float64)
+    if C.shape[0] != G:
+        C = C.expand(G, *C.shape[1:]) if C.shape[0] == 1 else C
+    P = C.shape[1]
+    nW = G * P
+    walker = _Walker(base, Ws, bs, C, kind)
+    t_end = TWO_PI if kind == "circle" else 1.0
+    widths = walker.widths
+    t = torch.zeros(nW, dtype=torch.float64, device=dev)
+    all_idx = torch.arange(nW, device=dev)
+    with torch.no_grad():
+        st0, s0 = walker.states_and_exit(t, all_idx)
+    cur = st0.clone()
+    per_layer = torch.zeros(nW, len(widths), dtype=torch.int64, device=dev)
+    bounds = [0] + torch.tensor(widths).cumsum(0).tolist()
+
+    def layer_sums(delta):
+        return torch.stack([delta[:, bounds[i]:bounds[i + 1]].sum(-1) for i in range(len(widths))], -1)
+
+    # per step records (concatenated and split by walk at the end: no Python loop over paths)
+    rec_w, rec_t, rec_k, rec_s = [all_idx], [t.clone()], [_pattern_keys(st0)], [st0] if keep_patterns else []
+    step = s0
+    t_next = t + step
+    active = all_idx[t_next < t_end]
+    steps = 0
+    while active.numel() > 0:
+        steps += 1
+        if steps > max_steps:
+            raise RuntimeError(
+                f"the walk passed max_steps={max_steps} breakpoints; raise max_steps if the network "
+                "really has that many regions along the path"
+            )
+        tt = t_next[active]
+        with torch.no_grad():
+            st, s = walker.states_and_exit(tt, active)
+        t[active] = tt
+        prev = cur[active]
+        delta = (st.to(torch.int16) - prev.to(torch.int16)).abs().to(torch.int64)
+        per_layer[active] += layer_sums(delta)
+        anych = delta.sum(-1) > 0
+        if bool(anych.any()):
+            rec_w.append(active[anych])
+            rec_t.append(tt[anych])
+            rec_k.append(_pattern_keys(st[anych]))
+            if keep_patterns:
+                rec_s.append(st[anych])
+        cur[active] = st
+        t_next[active] = tt + s
+        active = active[(tt + s) < t_end]
+    W_all = torch.cat(rec_w).cpu()
+    T_all = torch.cat(rec_t).cpu()
+    K_all = torch.cat(rec_k).cpu()
+    S_all = torch.cat(rec_s).cpu() if keep_patterns else None
+    order = torch.sort(W_all, stable=True).indices  # records are in time order within a walk
+    W_all, T_all, K_all = W_all[order], T_all[order], K_all[order]
+    if keep_patterns:
+        S_all = S_all[order]
+    counts = torch.bincount(W_all, minlength=nW)
+    first_rec = torch.cat([torch.zeros(1, dtype=torch.int64), counts.cumsum(0)[:-1]])
+    is_first = torch.zeros(len(W_all), dtype=torch.bool)
+    is_first[first_rec] = True
+    n_bp = counts - 1
+    bps = list(T_all[~is_first].split((counts - 1).tolist()))
+    pats = list(S_all.split(counts.tolist())) if keep_patterns else None
+    n_pieces = n_bp + 1
+    if kind == "circle":
+        # closing the circle: compare the last piece with the first (a crossing exactly at t = 0)
+        delta = (cur.to(torch.int16) - st0.to(torch.int16)).abs().to(torch.int64)
+        per_layer += layer_sums(delta)
+        wrap = (delta.sum(-1) > 0).cpu()
+        for w in torch.nonzero(wrap).flatten().tolist():
+            bps[w] = torch.cat([torch.zeros(1, dtype=torch.float64), bps[w]])
+        n_bp = torch.tensor([len(b) for b in bps], dtype=torch.int64)
+        n_pieces = torch.where(wrap, n_bp, torch.clamp(n_bp, min=1))
+        if keep_patterns:
+            pats = [p[:-1] if (not bool(wrap[w]) and len(p) > 1) else p for w, p in enumerate(pats)]
+    n_pat = torch.tensor([_count_unique_rows(k) for k in K_all.split(counts.tolist())], dtype=torch.int64)
+    shape = tuple(batch_shape)
+    return PathTransitions(
+        kind=kind,
+        per_layer=per_layer.cpu().reshape(*shape, len(widths)),
+        n_breakpoints=n_bp.reshape(shape),
+        n_patterns=n_pat.reshape(shape),
+        n_pieces=n_pieces.reshape(shape),
+        breakpoints=bps,
+        patterns=pats,
+        batch_shape=shape,
+    )
+
+
+def _path_batch(net, u, v):
+    base = _arch(net)
+    d = base.widths[0]
+    for name, x in (("first vector", u), ("second vector", v)):
+        if x.shape[-1] != d:
+            raise ValueError(f"the {name} has dimension {x.shape[-1]} but the network's input has {d}")
+    single = u.dim() == 1
+    U, V = u.reshape(-1, d), v.reshape(-1, d)
+    ens = _is_ensemble(net)
+    shape = ((len(net),) if ens else ()) + (() if single else (U.shape[0],))
+    return U, V, shape
+
+
+def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_steps: int = 1_000_000,
+                       device: DeviceLike = None) -> PathTransitions:
+    """Exact neuron transitions and activation patterns along ``cos(t) x0 + sin(t) x1``.
+
+    Raghu et al. (2017), Definitions 1-2 and Fig. 2/6 (counted there by
+    sampling); here computed exactly by walking ``t`` from region to region
+    (module docstring: closed-form crossings, right-limit re-evaluation,
+    tangencies not counted).
+
+    Parameters
+    ----------
+    net
+        An MLP or Ensemble with a piecewise-linear activation (relu,
+        leaky_relu, hardtanh, identity), shortcuts allowed.
+    x0, x1
+        ``(d,)`` or ``(P, d)`` (P circles walked at once); non-zero, not parallel.
+    keep_patterns
+        Keep the pattern of every piece (memory ``pieces x neurons`` int8 per path).
+    max_steps
+        Stop with an error after this many walker steps.
+
+    Returns
+    -------
+    PathTransitions
+    """
+    x0, x1 = _as_vector(x0, "x0"), _as_vector(x1, "x1")
+    _check_plane(x0, x1)
+    _check_piecewise_linear(_arch(net))
+    U, V, shape = _path_batch(net, x0, x1)
+    C = torch.stack([torch.zeros_like(U), U, V], 1)[None].double()  # (1, P, 3, d)
+    return _walk(net, C, "circle", shape, keep_patterns=keep_patterns, max_steps=max_steps, device=device)
+
+
+def segment_transitions(net, a, b, *, keep_patterns: bool = True, max_steps: int = 1_000_000,
+                        device: DeviceLike = None) -> PathTransitions:
+    """Exact transitions along the segment ``x(t) = a + t (b - a)``, ``t in [0, 1]``.
+
+    Same walker as :func:`circle_transitions`; ``a``, ``b`` are ``(d,)`` or
+    ``(P, d)``.  By Raghu et al. (2017, Theorem 2 / its corollary) a line never
+    returns to a region it left, so ``n_patterns == n_pieces`` is the number of
+    linear regions the segment crosses.
+    """
+    a, b = _as_vector(a, "a"), _as_vector(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+    _check_piecewise_linear(_arch(net))
+    U, V, shape = _path_batch(net, a, b)
+    C = torch.stack([U, V - U], 1)[None].double()  # (1, P, 2, d)
+    return _walk(net, C, "segment", shape, keep_patterns=keep_patterns, max_steps=max_steps, device=device)
+
+
+def count_regions_on_segment(net, a, b, *, device: DeviceLike = None) -> int:
+    """Exact number of linear regions (activation patterns) the segment ``[a, b]`` crosses.
+
+    Walks the breakpoints (:func:`segment_transitions`) in any input dimension.
+    Raghu et al. (2017) Theorem 2: the regions are convex polytopes, so the
+    count equals the number of maximal pieces of constant pattern.
+
+    Parameters
+    ----------
+    net
+        An MLP with a piecewise-linear activation.
+    a, b
+        End points, vectors of the input dimension.
+    """
+    a, b = _as_vector(a, "a"), _as_vector(b, "b")
+    if a.dim() != 1:
+        raise ValueError("count_regions_on_segment takes one segment (vectors a, b); use segment_transitions for a batch")
+    if _is_ensemble(net):
+        raise TypeError("count_regions_on_segment takes one network; use segment_transitions(ensemble, a, b)")
+    res = segment_transitions(net, a, b, keep_patterns=False, device=device)
+    return int(res.n_pieces)
