@@ -318,7 +318,7 @@ def _pointwise_maps(ops, x: torch.Tensor, A0: torch.Tensor, c0: torch.Tensor, *,
     pre, pieces = [], []
     k = 0
     for op in ops:
-        if upto is not None and k >= upto and isinstance(op, _Act):
+        if upto is not None and k >= upto:
             break
         if isinstance(op, _Save):
             saved = (A, c)
@@ -453,7 +453,7 @@ class Partition:
 
     def edge_layers(self) -> torch.Tensor:
         """Per region edge, the 1-based activation layer that made it (0 for the domain border)."""
-        lay = torch.as_tensor(self.boundaries["layer"].to_numpy(), device=self.edge_boundary.device)
+        lay = torch.tensor(self.boundaries["layer"].to_numpy(), device=self.edge_boundary.device)
         eb = self.edge_boundary
         out = torch.zeros_like(eb)
         m = eb >= 0
@@ -630,9 +630,9 @@ def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
     k = 0
     counts = []
     n_act = _n_act(ops)
-    stop = n_act if layers is None else layers
+    stop = n_act + 1 if layers is None else layers
     for op in ops:
-        if isinstance(op, _Act) and k >= stop:
+        if k >= stop:
             break
         if isinstance(op, _Save):
             saved = (A, c)
