@@ -609,14 +609,44 @@ class _Store:
         self.a[k] = torch.cat([t, pad], 1)
 
 
+def _pad_first(V: torch.Tensor, nv: torch.Tensor) -> torch.Tensor:
+    """Fill the unused vertex slots of each row with a copy of its first vertex."""
+    K = V.shape[1]
+    unused = torch.arange(K, device=V.device)[None] >= nv[:, None]
+    return torch.where(unused.unsqueeze(-1), V[:, :1], V)
+
+
+def _screen(V: torch.Tensor, G: torch.Tensor, z0: torch.Tensor, bps, chunk_numbers: float = 2e7):
+    """For every region and every (neuron, breakpoint): is it cut, and which side is it on otherwise.
+
+    ``V (R, K, 2)`` padded with duplicate vertices, ``G (R, N, 2)``, ``z0 (R, N)``.
+    Returns ``cut, side`` of shape ``(R, N * nb)`` (column ``i * nb + j``).
+    """
+    R, K, _ = V.shape
+    N, nb = G.shape[1], len(bps)
+    bp = torch.tensor(bps, dtype=V.dtype, device=V.device)
+    cut = torch.empty((R, N * nb), dtype=torch.bool, device=V.device)
+    side = torch.empty((R, N * nb), dtype=torch.bool, device=V.device)
+    step = max(1, int(chunk_numbers // max(1, K * N * nb)))
+    for a in range(0, R, step):
+        b = min(R, a + step)
+        s = torch.einsum("rkd,rnd->rkn", V[a:b], G[a:b]) + z0[a:b, None, :]  # (r, K, N)
+        s = (s.unsqueeze(-1) - bp).reshape(b - a, K, N * nb)
+        smax, smin = s.amax(1), s.amin(1)
+        tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+        pos, neg = smax > tol, smin < -tol
+        cut[a:b] = pos & neg
+        side[a:b] = pos
+    return cut, side
+
+
 def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
     import pandas as pd
 
     u0, u1, v0, v1 = bounds
     box = torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=_DTYPE, device=dev)
     K0 = 8
-    V = torch.full((1, K0, 2), float("nan"), dtype=_DTYPE, device=dev)
-    V[0, :4] = box
+    V = box[[0, 1, 2, 3, 0, 0, 0, 0]].unsqueeze(0).clone()  # unused slots repeat vertex 0
     L = torch.full((1, K0), -1, dtype=torch.int32, device=dev)
     nv = torch.tensor([4], device=dev)
     patterns = torch.zeros((1, 0), dtype=torch.bool, device=dev)
@@ -649,65 +679,67 @@ def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
             G, z0 = G.expand(R0, -1, -1), z0.expand(R0, -1)
         N = G.shape[1]
         nb = len(op.breakpoints)
+        # a piece of a region can only be cut by a line that cuts the region: screen all pairs once
+        cutmat, side = _screen(V, G, z0, op.breakpoints)
         st = _Store(V=V, nv=nv, L=L, parent=torch.arange(R0, device=dev),
                     bits=torch.zeros((R0, N * nb), dtype=torch.bool, device=dev))
-        for i in range(N):
-            for jb, bp in enumerate(op.breakpoints):
-                col = i * nb + jb
-                n = st.n
-                par = st["parent"]
-                Vc = st["V"]
-                nvc = st["nv"]
-                g = G[:, i, :][par]  # (n, 2)
-                s = torch.einsum("nkd,nd->nk", torch.nan_to_num(Vc, nan=0.0), g) + (z0[:, i][par] - bp).unsqueeze(1)
-                Kc = Vc.shape[1]
-                valid = torch.arange(Kc, device=dev)[None] < nvc[:, None]
-                s = torch.where(valid, s, torch.zeros_like(s))
-                tol = _SNAP * s.abs().amax(1, keepdim=True)
-                s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
-                pos_any = (s > 0).any(1)
-                neg_any = (s < 0).any(1)
-                cut = pos_any & neg_any
-                st.raw("bits")[:n, col] = pos_any
-                idx = cut.nonzero().squeeze(1)
-                M = idx.numel()
-                if M == 0:
-                    continue
-                if n + M > limit:
-                    raise RegionLimitError(
-                        f"the partition would exceed max_regions={limit:,} regions (reached {n + M:,} while "
-                        f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
-                        "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
-                    )
-                (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[idx], nvc[idx], s[idx], st["L"][idx], col0 + col)
-                Kn = pV.shape[1]
-                if int(torch.maximum(pn.max(), nn_.max())) > Kc:
-                    st.grow_cols("V", Kn, float("nan"))
-                    st.grow_cols("L", Kn, -1)
-                else:
-                    pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
-                st.reserve(M)
-                Kcap = st.raw("V").shape[1]
-                if pV.shape[1] < Kcap:
-                    padn = Kcap - pV.shape[1]
-                    pV = torch.cat([pV, pV.new_full((M, padn, 2), float("nan"))], 1)
-                    nV = torch.cat([nV, nV.new_full((M, padn, 2), float("nan"))], 1)
-                    pL = torch.cat([pL, pL.new_full((M, padn), -1)], 1)
-                    nL = torch.cat([nL, nL.new_full((M, padn), -1)], 1)
-                Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
-                bits, parent = st.raw("bits"), st.raw("parent")
-                Vr[idx] = pV
-                Lr[idx] = pL
-                nvr[idx] = pn
-                Vr[n:n + M] = nV
-                Lr[n:n + M] = nL
-                nvr[n:n + M] = nn_
-                bits[n:n + M] = bits[idx]
-                bits[n:n + M, col] = False
-                parent[n:n + M] = parent[idx]
-                st.n = n + M
+        cand_cols = cutmat.any(0).nonzero().squeeze(1).tolist()
+        for col in cand_cols:
+            i, jb = divmod(col, nb)
+            bp = op.breakpoints[jb]
+            n = st.n
+            par = st["parent"]
+            cidx = cutmat[:, col][par].nonzero().squeeze(1)
+            if cidx.numel() == 0:
+                continue
+            pc = par[cidx]
+            Vc = st.raw("V")[cidx]
+            s = torch.einsum("nkd,nd->nk", Vc, G[pc, i, :]) + (z0[pc, i] - bp).unsqueeze(1)
+            smax, smin = s.amax(1), s.amin(1)
+            tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+            pos_any, neg_any = smax > tol, smin < -tol
+            st.raw("bits")[cidx, col] = pos_any
+            cut = pos_any & neg_any
+            sel = cut.nonzero().squeeze(1)
+            M = sel.numel()
+            if M == 0:
+                continue
+            if n + M > limit:
+                raise RegionLimitError(
+                    f"the partition would exceed max_regions={limit:,} regions (reached {n + M:,} while "
+                    f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
+                    "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
+                )
+            idx = cidx[sel]
+            s = s[sel]
+            tol = tol[sel].unsqueeze(1)
+            s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
+            Kc = Vc.shape[1]
+            (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
+            if int(torch.maximum(pn.max(), nn_.max())) > Kc:
+                Vr = st.raw("V")
+                st.a["V"] = torch.cat([Vr, Vr[:, :1]], 1)
+                st.grow_cols("L", Kc + 1, -1)
+            else:
+                pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
+            pV, nV = _pad_first(pV, pn), _pad_first(nV, nn_)
+            st.reserve(M)
+            Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
+            bits, parent = st.raw("bits"), st.raw("parent")
+            Vr[idx] = pV
+            Lr[idx] = pL
+            nvr[idx] = pn
+            Vr[n:n + M] = nV
+            Lr[n:n + M] = nL
+            nvr[n:n + M] = nn_
+            bits[n:n + M] = bits[idx]
+            bits[n:n + M, col] = False
+            parent[n:n + M] = parent[idx]
+            st.n = n + M
         V, nv, L = st["V"], st["nv"], st["L"]
-        parent, bits = st["parent"], st["bits"]
+        parent = st["parent"]
+        # columns that did not cut a region's parent: the side found by the screen
+        bits = torch.where(cutmat[parent], st["bits"], side[parent])
         # trim unused vertex slots
         Kmax = int(nv.max())
         V, L = V[:, :Kmax].contiguous(), L[:, :Kmax].contiguous()
@@ -716,10 +748,12 @@ def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
         slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
         active = torch.cat([active[parent], (slopes[piece] != 0).sum(1, keepdim=True)], 1)
         patterns = torch.cat([patterns[parent], bits], 1)
-        sv = None if saved is None else (saved[0][parent] if saved[0].shape[0] == R0 else saved[0].expand(len(parent), *saved[0].shape[1:]),
-                                         saved[1][parent] if saved[1].shape[0] == R0 else saved[1].expand(len(parent), *saved[1].shape[1:]))
-        inp_e = (inp[0].expand(len(parent), *inp[0].shape[1:]), inp[1].expand(len(parent), *inp[1].shape[1:]))
+        sv = None
+        if saved is not None:
+            sv = tuple(t[parent] if t.shape[0] == R0 else t.expand(len(parent), *t.shape[1:]) for t in saved)
+        inp_e = tuple(t.expand(len(parent), *t.shape[1:]) for t in inp)
         A, c = _act_apply(op, G[parent], z0[parent], piece, shape, sv, inp_e)
+        del G, z0, cutmat, side
         saved = None
         for i in range(N):
             for jb, bp in enumerate(op.breakpoints):
@@ -733,6 +767,8 @@ def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
     W = A.reshape(R, -1, A.shape[-1]).contiguous()
     b = c.reshape(R, -1).contiguous()
     table = pd.DataFrame(brows, columns=["column", "layer", "neuron", "breakpoint", "name"])
+    unused = torch.arange(V.shape[1], device=dev)[None] >= nv[:, None]
+    V = V.masked_fill(unused.unsqueeze(-1), float("nan"))
     return Partition(V, nv, L, patterns, active, W, b, table, tuple(float(t) for t in bounds), k,
                      counts_per_layer=tuple(counts))
 
