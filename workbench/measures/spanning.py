@@ -1,2 +1,362 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Spanning dimension of a network at a set of points (ESD paper §3).
+
+Berthiaume, Paffenroth & Guo (2020), *Understanding Deep Learning: Expected
+Spanning Dimension ...*, §3.1 and §3.2: the spanning dimension (SD) of a network
+``N_theta`` at points ``x_1..x_n`` is the (effective) rank of the Jacobian
+
+    J_n[i, j] = d g_theta(x_i) / d theta_j        (n_points x n_params)
+
+of a scalar output ``g`` with respect to all parameters.  ``g`` comes from the
+network's outputs by a *reduction* (§3.2):
+
+``"first"``
+    ``g = f(x)[0]`` (the paper's *pick_first*; the cheapest).
+``"sum_squares"``
+    ``g = sum_k f(x)[k]**2`` (the paper's *sum_squares*).
+``"mean"``
+    §3.2 option (1), "compute the ESD of each output and then average": the SD
+    is ``(1/K) sum_k rank(J^{(k)})`` where ``J^{(k)}`` is the ``n_points x
+    n_params`` Jacobian of output ``k`` alone.  The ``K`` Jacobians come from one
+    ``jacrev`` per point and their ranks from one batched SVD.
+
+Per-point gradients are computed with ``torch.func`` (``functional_call`` +
+``vmap(grad)`` / ``vmap(jacrev)``), optionally in chunks of points to bound
+memory, never with a Python loop over points.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Literal
+
+import torch
+from torch import nn
+from torch.func import functional_call, grad, jacrev, vmap
+
+from .._runtime import DeviceLike, resolve_device
+from .rank import _erank_from_sv, default_tolerance
+
+__all__ = [
+    "parameter_jacobian",
+    "spanning_dimension",
+    "jacobian_spanning_dimension",
+    "REDUCTIONS",
+    "RANKS",
+    "per_point_gradient_loop",
+    "jacobian_singular_values",
+    "SV_METHODS",
+]
+
+REDUCTIONS = ("first", "sum_squares", "mean")
+"""Ways to turn several outputs into spanning dimensions (§3.2)."""
+
+RANKS = ("effective", "numerical")
+"""Rank measures accepted by :func:`spanning_dimension`."""
+
+
+def _check(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; allowed values: {', '.join(repr(a) for a in allowed)}")
+
+
+def _scalar_fn(module: nn.Module, reduce: str) -> Callable:
+    """``(params, buffers, x) -> scalar`` (or the output vector for ``reduce="none"``) for one point."""
+
+    def f(p, b, x):
+        out = functional_call(module, (p, b), (x.unsqueeze(0),)).reshape(-1)
+        if reduce == "first":
+            return out[0]
+        if reduce == "sum_squares":
+            return (out * out).sum()
+        return out  # "none": all outputs
+
+    return f
+
+
+def _flatten_grads(g: dict, names: list[str], lead: int) -> torch.Tensor:
+    """Concatenate a dict of per-parameter gradients into ``(*lead_shape, n_params)``."""
+    parts = [g[k] for k in names]
+    lead_shape = parts[0].shape[:lead]
+    return torch.cat([t.reshape(*lead_shape, -1) for t in parts], dim=-1)
+
+
+def _validate_points(net: nn.Module, X: torch.Tensor) -> torch.Tensor:
+    if not isinstance(X, torch.Tensor):
+        X = torch.as_tensor(X)
+    if not X.is_floating_point():
+        X = X.to(torch.get_default_dtype())
+    widths = getattr(net, "widths", None)
+    n_in = widths[0] if widths is not None else None
+    if X.dim() == 0:
+        raise ValueError("X must hold points as rows, shape (n_points, n_inputs); got a scalar")
+    if X.dim() == 1:
+        if n_in == 1:
+            X = X.unsqueeze(1)
+        else:
+            raise ValueError(
+                f"X has shape {tuple(X.shape)}; pass points as rows, shape (n_points, n_inputs)"
+                + (f" with n_inputs = {n_in}" if n_in else "")
+                + " (a 1-D X is read as points only for a one-input network)"
+            )
+    if X.shape[0] == 0:
+        raise ValueError("X has no points (shape[0] == 0); the spanning dimension needs at least one point")
+    if n_in is not None and (X.dim() != 2 or X.shape[1] != n_in):
+        raise ValueError(
+            f"X has shape {tuple(X.shape)} but the network takes {n_in} inputs; "
+            f"pass points as rows, shape (n_points, {n_in})"
+        )
+    if not torch.isfinite(X).all():
+        bad = int((~torch.isfinite(X.reshape(X.shape[0], -1))).any(1).nonzero()[0])
+        raise ValueError(f"X contains NaN or inf (first at point {bad}); the network cannot be evaluated there")
+    return X
+
+
+def _named_params(net: nn.Module):
+    params = {k: v.detach() for k, v in net.named_parameters()}
+    if not params or sum(v.numel() for v in params.values()) == 0:
+        raise ValueError(
+            f"{type(net).__name__} has no parameters: its outputs do not depend on any weight, so there is "
+            "no Jacobian with respect to parameters and no spanning dimension; give a network with weights"
+        )
+    buffers = {k: v.detach() for k, v in net.named_buffers()}
+    return params, buffers
+
+
+def _check_finite_rows(J: torch.Tensor) -> None:
+    """Raise naming the first point whose gradient has NaN/inf (J is (..., n_points, n_params))."""
+    if torch.isfinite(J).all():
+        return
+    bad_rows = ~torch.isfinite(J).all(-1)  # (..., n_points)
+    idx = bad_rows.nonzero()[0].tolist()
+    where = f"point {idx[-1]}" if len(idx) == 1 else f"point {idx[-1]} (batch index {tuple(idx[:-1])})"
+    raise FloatingPointError(
+        f"the parameter gradient at {where} contains NaN or inf; the network overflows or divides by zero "
+        "there. Check the weights (init scale) and the inputs, or use float64"
+    )
+
+
+def parameter_jacobian(
+    net: nn.Module,
+    X,
+    reduce: str = "first",
+    *,
+    chunk_size: int | None = None,
+    device: DeviceLike = None,
+    dtype: torch.dtype | None = None,
+) -> torch.Tensor:
+    """Jacobian of the network's (reduced) output at each point w.r.t. all parameters.
+
+    ``J[i, j] = d g(x_i) / d theta_j`` (ESD paper §3.1, the ``J_n`` of Eq. 7),
+    with ``theta`` every entry of ``net.parameters()`` in ``named_parameters``
+    order, each flattened row-major.  Computed with ``torch.func``
+    (``vmap(grad(functional_call))``), no Python loop over points.
+
+    Parameters
+    ----------
+    net
+        Any ``nn.Module`` mapping a batch ``(1, *in_shape)`` to outputs.  It
+        should be in eval mode if it has batch-dependent layers.
+    X
+        Points as rows, ``(n_points, n_in)`` (or ``(n_points, *in_shape)`` for a
+        module without ``widths``); a 1-D ``X`` is read as points of a one-input
+        network.
+    reduce
+        ``"first"`` or ``"sum_squares"``: a scalar per point, result
+        ``(n_points, n_params)``.  ``"mean"`` or ``"none"``: every output,
+        result ``(n_points, n_outputs, n_params)`` (``jacrev``).
+    chunk_size
+        Points per vectorised chunk (``vmap(..., chunk_size=)``), bounding the
+        memory to about ``chunk_size * n_params`` gradients at once.  ``None``:
+        all points at once.
+    device, dtype
+        Where and in what precision to compute (default: the workbench device;
+        the network's dtype).  The network is not modified.
+
+    Raises
+    ------
+    ValueError
+        Network without parameters, wrong shape of ``X``, NaN/inf in ``X``.
+    FloatingPointError
+        A non-finite gradient; the message names the offending point.
+    """
+    _check("reduce", reduce, REDUCTIONS + ("none",))
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+    dev = resolve_device(device)
+    params, buffers = _named_params(net)
+    X = _validate_points(net, X)
+    pdtype = dtype or next(iter(params.values())).dtype
+    params = {k: v.to(dev, pdtype) for k, v in params.items()}
+    buffers = {k: (v.to(dev, pdtype) if v.is_floating_point() else v.to(dev)) for k, v in buffers.items()}
+    X = X.to(dev, pdtype)
+    names = list(params)
+    if reduce in ("first", "sum_squares"):
+        f = _scalar_fn(net, reduce)
+        g = vmap(grad(f), in_dims=(None, None, 0), chunk_size=chunk_size)(params, buffers, X)
+        J = _flatten_grads(g, names, 1)
+    else:
+        f = _scalar_fn(net, "none")
+        g = vmap(jacrev(f), in_dims=(None, None, 0), chunk_size=chunk_size)(params, buffers, X)
+        J = _flatten_grads(g, names, 2)
+    _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
+    return J
+
+
+SV_METHODS = ("svd", "gram")
+"""How :func:`jacobian_spanning_dimension` gets singular values."""
+
+
+def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tensor:
+    """Singular values of ``J`` (``(..., m, n)``), batched, descending.
+
+    ``"svd"``: ``torch.linalg.svdvals`` in ``J``'s dtype.  ``"gram"``: square
+    roots of the eigenvalues of the smaller Gram matrix (``J J^T`` or
+    ``J^T J``) computed in float64, the memory-saving route of ESD paper §6;
+    several times faster for large square ``J`` on the CPU.  Singular values
+    below about ``sqrt(eps64) * s_max ~ 1e-8 s_max`` are then inaccurate, which
+    moves the effective rank by far less than 1e-6 (their share of
+    ``||s||_1`` is negligible) but can change a numerical rank.
+    """
+    _check("method", method, SV_METHODS)
+    if method == "svd":
+        return torch.linalg.svdvals(J)
+    Jd = J.to(torch.float64)
+    G = Jd @ Jd.mT if J.shape[-2] <= J.shape[-1] else Jd.mT @ Jd
+    ev = torch.linalg.eigvalsh(G).flip(-1).clamp_min(0)
+    return ev.sqrt().to(J.dtype)
+
+
+def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol: float | None = None,
+                                mean_axis: int | None = None, method: str = "svd") -> torch.Tensor:
+    """Spanning dimension(s) of Jacobian(s) ``J`` of shape ``(..., n_points, n_params)``, batched.
+
+    ``rank="effective"``: Roy-Vetterli effective rank of the singular values
+    (§3.1.1).  ``rank="numerical"``: singular values above ``tol`` (default
+    ``max(n_points, n_params) * eps * s_max``).  ``mean_axis``: average the
+    result over that batch axis (``reduce="mean"``).  ``method``: see
+    :func:`jacobian_singular_values`.  An all-zero Jacobian has spanning
+    dimension ``0`` under both ranks (see :func:`spanning_dimension`).
+    """
+    _check("rank", rank, RANKS)
+    if J.shape[-1] == 0 or J.shape[-2] == 0:
+        raise ValueError(f"empty Jacobian of shape {tuple(J.shape)}")
+    s = jacobian_singular_values(J, method)
+    if rank == "effective":
+        sd = _erank_from_sv(s)
+    else:
+        smax = s[..., :1]
+        thr = torch.full_like(smax, float(tol)) if tol is not None else default_tolerance(smax, J.shape, s.dtype)
+        sd = (s > thr).sum(-1).to(s.dtype)
+    if mean_axis is not None:
+        sd = sd.mean(mean_axis)
+    return sd
+
+
+def spanning_dimension(
+    net: nn.Module,
+    X,
+    *,
+    reduce: str = "first",
+    rank: str = "effective",
+    tol: float | None = None,
+    chunk_size: int | None = None,
+    device: DeviceLike = None,
+    dtype: torch.dtype | None = None,
+    method: str = "svd",
+) -> float:
+    """Spanning dimension of ``net`` at the points ``X`` (ESD paper §3.1-3.2).
+
+    The (effective or numerical) rank of the Jacobian of the network's reduced
+    output at the points ``X`` with respect to all parameters (see
+    :func:`parameter_jacobian`).
+
+    Parameters
+    ----------
+    net, X, chunk_size, device, dtype
+        As in :func:`parameter_jacobian`.
+    reduce
+        ``"first"`` (pick_first), ``"sum_squares"`` or ``"mean"`` (the average
+        over outputs ``k`` of the spanning dimension of output ``k`` alone,
+        §3.2 option 1; one ``jacrev`` per point and a batched SVD).  For a
+        one-output network all three coincide except that ``sum_squares``
+        differentiates ``f**2``.
+    rank
+        ``"effective"`` (Roy & Vetterli 2007, the paper's choice) or
+        ``"numerical"`` (count of singular values above ``tol``, default
+        ``max(m, n) * eps * s_max``).
+    method
+        ``"svd"`` (default) or ``"gram"``, see :func:`jacobian_singular_values`.
+
+    Returns
+    -------
+    float
+        The spanning dimension.  **All-zero Jacobian**: ``0.0``.  The outputs
+        do not move with any parameter at these points (for example a
+        ``sum_squares`` reduction where every output is exactly 0), so the
+        reachable set is a single point of dimension 0; effective rank is
+        defined as 0 there (:func:`workbench.effective_rank`).
+    """
+    _check("rank", rank, RANKS)
+    _check("reduce", reduce, REDUCTIONS)
+    J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
+    if reduce == "mean":
+        return float(jacobian_spanning_dimension(J.transpose(0, 1), rank=rank, tol=tol, mean_axis=0, method=method))
+    return float(jacobian_spanning_dimension(J, rank=rank, tol=tol, method=method))
+
+
+def per_point_gradient_loop(net: nn.Module, X, reduce: str = "first") -> torch.Tensor:
+    """The paper's method (§6): one ``torch.autograd.grad`` call per input point.
+
+    A reference implementation kept for tests and benchmarks (it is what
+    :func:`parameter_jacobian` replaces); only ``reduce`` in
+    ``{"first", "sum_squares"}``.  Returns ``(n_points, n_params)`` on the
+    network's device.
+    """
+    _check("reduce", reduce, ("first", "sum_squares"))
+    params = [p for p in net.parameters()]
+    if not params:
+        raise ValueError(f"{type(net).__name__} has no parameters")
+    X = _validate_points(net, X)
+    dev = params[0].device
+    rows = []
+    for i in range(X.shape[0]):
+        out = net(X[i : i + 1].to(dev, params[0].dtype)).reshape(-1)
+        g = out[0] if reduce == "first" else (out * out).sum()
+        grads = torch.autograd.grad(g, params, allow_unused=True)
+        rows.append(torch.cat([(gi if gi is not None else torch.zeros_like(p)).reshape(-1)
+                               for gi, p in zip(grads, params)]))
+    return torch.stack(rows)
+
+
+# -- batched over an ensemble (used by workbench.experiments.esd) --------------
+
+def ensemble_parameter_jacobian(
+    base: nn.Module,
+    params: dict,
+    buffers: dict,
+    X: torch.Tensor,
+    reduce: str = "first",
+    *,
+    chunk_size: int | None = None,
+) -> torch.Tensor:
+    """Jacobians of many networks of one architecture at their own points, in one call.
+
+    ``params``/``buffers`` hold stacked tensors with a leading axis of ``S``
+    members (as in :class:`workbench.Ensemble`); ``X`` is ``(S, n_points, n_in)``.
+    Returns ``(S, n_points, n_params)`` (``reduce`` ``first``/``sum_squares``) or
+    ``(S, n_outputs, n_points, n_params)`` (``mean``/``none``).  Nested
+    ``vmap`` over members and points; ``chunk_size`` chunks the members.
+    """
+    _check("reduce", reduce, REDUCTIONS + ("none",))
+    names = list(params)
+    if reduce in ("first", "sum_squares"):
+        inner = vmap(grad(_scalar_fn(base, reduce)), in_dims=(None, None, 0))
+        g = vmap(inner, in_dims=(0, 0, 0), chunk_size=chunk_size)(params, buffers, X)
+        J = _flatten_grads(g, names, 2)
+    else:
+        inner = vmap(jacrev(_scalar_fn(base, "none")), in_dims=(None, None, 0))
+        g = vmap(inner, in_dims=(0, 0, 0), chunk_size=chunk_size)(params, buffers, X)
+        J = _flatten_grads(g, names, 3).transpose(1, 2)
+    return J
+
+
+__all__ += ["ensemble_parameter_jacobian"]
