@@ -1,2 +1,582 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Paper-figure recipes for Raghu et al. (2017), *On the Expressive Power of Deep Neural Networks*.
+
+Configuration in (frozen dataclasses with ``smoke`` / ``full`` presets), tidy
+``pandas`` tables out.  Random networks come from :func:`workbench.mlp_ensemble`
+(many seeds in one batched call); measures from :mod:`workbench.measures.paths`
+and :mod:`workbench.measures.dichotomies`.
+
+* :func:`length_growth`: trajectory length per layer over depth, width ``k``,
+  ``sigma_w^2``, ``sigma_b^2`` and activation (Theorem 3; Figs. 4-5, 10-11)
+  with the paper's bounds beside every row (:func:`workbench.growth_rate_bounds`).
+* :func:`transitions_vs_length`: exact transitions per layer against the length
+  of the trajectory entering that layer (Theorem 4; the transitions-vs-length figure).
+* :func:`dichotomy_sweep`: distinct labellings vs depth, width and remaining
+  depth (Figs. 7-8 and the remaining-depth figure).
+* Trained networks on the bundled digits: :func:`train_one_layer` (remaining
+  depth, Fig. 9), :func:`layer_noise` (noise added to one layer at a time),
+  :func:`length_during_training` and :func:`trajreg_vs_batchnorm` (trajectory
+  regularisation against batch norm on a small conv net, §5).
+* :func:`circle_through_layers`: the circle's image at every layer, with a
+  stable 2-D projection per layer, for the animation (Fig. 3).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
+from ..measures.dichotomies import count_dichotomies
+from ..measures.paths import (
+    circle, circle_transitions, growth_rate_bounds, layer_images, trajectory_length,
+)
+from ..nets import mlp, mlp_ensemble
+
+__all__ = [
+    "GrowthConfig", "length_growth", "growth_rates",
+    "TransitionsConfig", "transitions_vs_length",
+    "DichotomyConfig", "dichotomy_sweep",
+    "TrainConfig", "train_one_layer", "layer_noise", "length_during_training",
+    "TrajectoryRegularization", "small_convnet", "trajreg_vs_batchnorm",
+    "LayerTrajectory", "circle_through_layers",
+]
+
+
+def _grid(**axes):
+    keys = list(axes)
+    return [dict(zip(keys, vals)) for vals in itertools.product(*(axes[k] for k in keys))]
+
+
+def _plane(dim: int, seed: SeedLike, n: int = 1):
+    """Two random Gaussian vectors of norm sqrt(dim) (x0, x1) spanning the circle's plane."""
+    g = generator(seed)
+    x = torch.randn(2, n, dim, generator=g)
+    return x[0].squeeze(0), x[1].squeeze(0)
+
+
+# --------------------------------------------------------------------------------------
+# length growth
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GrowthConfig:
+    """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4-5)."""
+
+    depth: int = 10
+    widths: tuple = (20, 100)
+    sigma_w2s: tuple = (1.0, 4.0, 16.0)
+    sigma_b2s: tuple = (0.0,)
+    activations: tuple = ("relu", "hardtanh", "tanh")
+    input_dim: int = 32
+    n_seeds: int = 8
+    n_points: int = 2000
+
+    @classmethod
+    def smoke(cls, **kw) -> "GrowthConfig":
+        return replace(cls(depth=6, widths=(20, 100), sigma_w2s=(2.0, 8.0), n_seeds=3, n_points=300), **kw)
+
+    @classmethod
+    def full(cls, **kw) -> "GrowthConfig":
+        return replace(cls(depth=12, widths=(10, 50, 200), sigma_w2s=(1.0, 2.0, 4.0, 16.0), sigma_b2s=(0.0, 1.0),
+                           n_seeds=16, n_points=4000), **kw)
+
+
+def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: int = 0, device: DeviceLike = None,
+                  progress: bool = True) -> pd.DataFrame:
+    """Trajectory length at every layer for random Gaussian networks.
+
+    For every (activation, width, sigma_w^2, sigma_b^2) an ensemble of
+    ``n_seeds`` networks of ``depth`` hidden layers (``init="gaussian"``) is
+    evaluated in one batched pass on the circle ``cos t x0 + sin t x1``
+    (``x0, x1`` Gaussian in ``input_dim`` dimensions, the same for all).
+
+    Returns
+    -------
+    DataFrame with columns ``activation, width, sigma_w2, sigma_b2, seed, layer,
+    length, ratio`` (length / input length) and the bounds' predictions
+    ``lower_bound = lower^layer``, ``upper_bound = upper^layer`` as ratios,
+    ``lower_rate``, ``upper_rate``.
+    """
+    x0, x1 = _plane(config.input_dim, seed)
+    X = circle(x0, x1, config.n_points)
+    L0 = float(trajectory_length(X.double()))
+    rows = []
+    grid = _grid(activation=config.activations, width=config.widths, sigma_w2=config.sigma_w2s,
+                 sigma_b2=config.sigma_b2s)
+    for g in tqdm(grid, desc="length growth", disable=not progress):
+        widths = [config.input_dim] + [g["width"]] * config.depth + [1]
+        ens = mlp_ensemble(widths, config.n_seeds, g["activation"], init="gaussian", sigma_w2=g["sigma_w2"],
+                           sigma_b2=g["sigma_b2"], seed=seed * 1000 + 1, device=device)
+        imgs = layer_images(ens, X)[:-1]  # input + hidden layers
+        lengths = trajectory_length([z.double() for z in imgs]).cpu()  # (depth + 1, n_seeds)
+        b = growth_rate_bounds(g["activation"], g["width"], g["sigma_w2"], g["sigma_b2"])
+        for s in range(config.n_seeds):
+            for layer in range(config.depth + 1):
+                L = float(lengths[layer, s])
+                rows.append({**g, "seed": ens.seeds[s], "layer": layer, "length": L, "ratio": L / L0,
+                             "lower_rate": b["lower"], "upper_rate": b["upper"],
+                             "lower_bound": b["lower"] ** layer, "upper_bound": b["upper"] ** layer})
+    return pd.DataFrame(rows)
+
+
+def growth_rates(df: pd.DataFrame, *, skip_layers: int = 1) -> pd.DataFrame:
+    """Measured per-layer growth factor: ``exp`` of the slope of ``log length`` over layers.
+
+    One row per network (all columns of :func:`length_growth` except the
+    per-layer ones) with ``rate`` (least-squares over layers ``>= skip_layers``,
+    skipping the input whose scale differs) beside ``lower_rate``/``upper_rate``.
+    """
+    keys = [c for c in ("activation", "width", "sigma_w2", "sigma_b2", "seed") if c in df.columns]
+    out = []
+    for key, g in df[df["layer"] >= skip_layers].groupby(keys):
+        x, y = g["layer"].to_numpy(float), np.log(g["length"].to_numpy(float))
+        slope = np.polyfit(x, y, 1)[0] if len(x) > 1 else np.nan
+        row = dict(zip(keys, key))
+        row.update(rate=float(np.exp(slope)), lower_rate=float(g["lower_rate"].iloc[0]),
+                   upper_rate=float(g["upper_rate"].iloc[0]))
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------------------
+# transitions vs length
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TransitionsConfig:
+    """Exact transitions against trajectory length (Raghu et al. 2017, Theorem 4)."""
+
+    activation: str = "hardtanh"
+    depth: int = 6
+    widths: tuple = (20, 50)
+    sigma_w2s: tuple = (2.0, 8.0, 16.0)
+    sigma_b2: float = 0.0
+    input_dim: int = 32
+    n_seeds: int = 4
+    n_points: int = 2000
+
+    @classmethod
+    def smoke(cls, **kw) -> "TransitionsConfig":
+        return replace(cls(depth=4, widths=(16,), sigma_w2s=(2.0, 8.0), n_seeds=2, n_points=500), **kw)
+
+    @classmethod
+    def full(cls, **kw) -> "TransitionsConfig":
+        return replace(cls(depth=8, widths=(20, 50, 100), sigma_w2s=(1.0, 4.0, 16.0), n_seeds=6, n_points=4000), **kw)
+
+
+def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: int = 0,
+                          device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
+    """Exact per-layer transitions on a circle beside the trajectory length entering each layer.
+
+    Transitions are exact (:func:`workbench.circle_transitions`, all seeds
+    walked in one batch); lengths come from ``n_points`` samples.
+
+    Returns
+    -------
+    DataFrame: ``activation, width, sigma_w2, sigma_b2, seed, layer,
+    transitions, length_in`` (length of the image at layer ``layer - 1``),
+    ``length_out`` (at ``layer``), ``n_patterns`` (whole network, per seed).
+    """
+    x0, x1 = _plane(config.input_dim, seed)
+    X = circle(x0, x1, config.n_points)
+    rows = []
+    grid = _grid(width=config.widths, sigma_w2=config.sigma_w2s)
+    for g in tqdm(grid, desc="transitions", disable=not progress):
+        widths = [config.input_dim] + [g["width"]] * config.depth + [1]
+        ens = mlp_ensemble(widths, config.n_seeds, config.activation, init="gaussian", sigma_w2=g["sigma_w2"],
+                           sigma_b2=config.sigma_b2, seed=seed * 1000 + 7, device=device)
+        lengths = trajectory_length([z.double() for z in layer_images(ens, X)[:-1]]).cpu()
+        res = circle_transitions(ens, x0, x1, keep_patterns=False)
+        for s in range(config.n_seeds):
+            for layer in range(1, config.depth + 1):
+                rows.append({"activation": config.activation, **g, "sigma_b2": config.sigma_b2,
+                             "seed": ens.seeds[s], "layer": layer,
+                             "transitions": int(res.per_layer[s, layer - 1]),
+                             "length_in": float(lengths[layer - 1, s]), "length_out": float(lengths[layer, s]),
+                             "n_patterns": int(res.n_patterns[s])})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# dichotomies
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DichotomyConfig:
+    """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 7-8)."""
+
+    activation: str = "hardtanh"
+    depths: tuple = (2, 4, 6, 8)
+    widths: tuple = (20, 100)
+    sigma_w2: float = 8.0
+    n_inputs: int = 15
+    input_dim: int = 32
+    n_steps: int = 2000
+    n_seeds: int = 3
+    all_layers: bool = True
+
+    @classmethod
+    def smoke(cls, **kw) -> "DichotomyConfig":
+        return replace(cls(depths=(2, 4), widths=(20,), n_steps=600, n_seeds=2), **kw)
+
+    @classmethod
+    def full(cls, **kw) -> "DichotomyConfig":
+        return replace(cls(depths=(2, 4, 6, 8, 10), widths=(10, 50, 100), n_steps=4000, n_seeds=5), **kw)
+
+
+def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 0, device: DeviceLike = None,
+                    progress: bool = True) -> pd.DataFrame:
+    """Distinct labellings of ``n_inputs`` random inputs as one layer sweeps a great circle.
+
+    Every (depth, width, seed) network is swept at its first layer, or at every
+    layer when ``all_layers`` (remaining depth).  Returns a DataFrame with
+    ``depth, width, seed, layer, remaining_depth, n_dichotomies, n_transitions,
+    n_label_flips, max_dichotomies`` (``2^n_inputs``).
+    """
+    g = generator(seed)
+    X = torch.randn(config.n_inputs, config.input_dim, generator=g)
+    rows = []
+    grid = _grid(depth=config.depths, width=config.widths, s=range(config.n_seeds))
+    for c in tqdm(grid, desc="dichotomies", disable=not progress):
+        net = mlp([config.input_dim] + [c["width"]] * c["depth"] + [1], config.activation, init="gaussian",
+                  sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"])
+        layers = range(c["depth"] + 1) if config.all_layers else [0]
+        for layer in layers:
+            d = count_dichotomies(net, X, layer, n_steps=config.n_steps, seed=seed * 1000 + 500 + c["s"], device=device)
+            rows.append({"activation": config.activation, "depth": c["depth"], "width": c["width"],
+                         "sigma_w2": config.sigma_w2, "seed": seed * 1000 + c["s"], "layer": layer,
+                         "remaining_depth": d.remaining_depth, "n_dichotomies": d.n_dichotomies,
+                         "n_transitions": d.n_transitions, "n_label_flips": d.n_label_flips,
+                         "max_dichotomies": 2 ** config.n_inputs})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# trained networks on the bundled digits
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training on the bundled 8x8 digits (Raghu et al. 2017, §4-5 use MNIST / CIFAR-10)."""
+
+    depth: int = 5
+    width: int = 100
+    activation: str = "hardtanh"
+    sigma_w2: float = 2.0
+    epochs: int = 30
+    lr: float = 1e-2
+    batch_size: int = 128
+    n_train: float = 0.8
+    noise_levels: tuple = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
+    n_seeds: int = 2
+    checkpoints: tuple = (0, 1, 5, 20, 50, 100, 300)
+    n_points: int = 500
+
+    @classmethod
+    def smoke(cls, **kw) -> "TrainConfig":
+        return replace(cls(depth=4, width=48, epochs=6, n_seeds=1, noise_levels=(0.0, 0.5, 1.0, 2.0),
+                           checkpoints=(0, 10, 40, 80), n_points=200), **kw)
+
+    @classmethod
+    def full(cls, **kw) -> "TrainConfig":
+        return replace(cls(depth=6, width=100, epochs=60, n_seeds=3), **kw)
+
+
+def _digits_split(seed: int, flatten: bool = True):
+    from .. import data
+
+    ds = data.digits(flatten=flatten, seed=0)
+    X = ds.X
+    if flatten:
+        X = (X - X.mean(0)) / (X.std(0) + 1e-6)  # standardised pixels
+    else:
+        X = (X - X.mean()) / X.std()
+    ds = data.Dataset(X, ds.y, ds.name, ds.source, ds.n_classes)
+    return ds.split(0.8, seed=seed)
+
+
+def _accuracy(model, X, y, device) -> float:
+    model.eval()
+    with torch.no_grad():
+        out = model(X.to(device))
+    model.train()
+    return float((out.argmax(-1).cpu() == y).float().mean())
+
+
+def _fit(model, params, train, test, cfg: TrainConfig, device, seed: int, on_step=None, extra_loss=None):
+    g = generator(seed)
+    opt = torch.optim.Adam(params, lr=cfg.lr)
+    Xtr, ytr = train.X.to(device), train.y.to(device)
+    n = len(train)
+    step = 0
+    if on_step:
+        on_step(step)
+    for _ in range(cfg.epochs):
+        perm = torch.randperm(n, generator=g)
+        for lo in range(0, n, cfg.batch_size):
+            idx = perm[lo:lo + cfg.batch_size]
+            out = model(Xtr[idx])
+            loss = nn.functional.cross_entropy(out, ytr[idx])
+            if extra_loss is not None:
+                loss = loss + extra_loss()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            step += 1
+            if on_step:
+                on_step(step)
+    return model
+
+
+def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+                    progress: bool = True) -> pd.DataFrame:
+    """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Fig. 9).
+
+    Returns ``seed, layer`` (0-based index of the trained linear map; the
+    output layer is ``depth``), ``remaining_depth``, ``n_trained`` (parameters),
+    ``train_acc``, ``test_acc``.
+    """
+    dev = resolve_device(device)
+    rows = []
+    train, test = _digits_split(seed)
+    widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
+    grid = _grid(s=range(config.n_seeds), layer=range(config.depth + 1))
+    for c in tqdm(grid, desc="train one layer", disable=not progress):
+        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"]).to(dev)
+        for p in net.parameters():
+            p.requires_grad_(False)
+        params = list(net.layers[c["layer"]].parameters())
+        for p in params:
+            p.requires_grad_(True)
+        _fit(net, params, train, test, config, dev, seed + c["s"])
+        rows.append({"seed": seed * 1000 + c["s"], "layer": c["layer"], "remaining_depth": config.depth - c["layer"],
+                     "n_trained": sum(p.numel() for p in params),
+                     "train_acc": _accuracy(net, train.X, train.y, dev), "test_acc": _accuracy(net, test.X, test.y, dev)})
+    return pd.DataFrame(rows)
+
+
+def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+                progress: bool = True) -> pd.DataFrame:
+    """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 7 of the ICML version).
+
+    A network is trained (all layers), then for each layer ``l`` and noise level
+    ``eps`` the weights become ``W_l + eps * rms(W_l) * N(0, 1)`` (noise
+    relative to the layer's own weight scale, so layers of different fan-in
+    are comparable), the others untouched.  Returns ``seed, layer, noise,
+    test_acc`` (5 noise draws averaged).
+    """
+    dev = resolve_device(device)
+    train, test = _digits_split(seed)
+    widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
+    rows = []
+    for s in tqdm(range(config.n_seeds), desc="layer noise", disable=not progress):
+        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + s).to(dev)
+        _fit(net, list(net.parameters()), train, test, config, dev, seed + s)
+        g = generator(seed * 1000 + 77 + s)
+        for layer, lin in enumerate(net.layers):
+            W = lin.weight.detach().clone()
+            rms = W.pow(2).mean().sqrt()
+            for eps in config.noise_levels:
+                accs = []
+                for _ in range(5 if eps > 0 else 1):
+                    with torch.no_grad():
+                        lin.weight.copy_(W + eps * rms * torch.randn(W.shape, generator=g).to(dev))
+                    accs.append(_accuracy(net, test.X, test.y, dev))
+                rows.append({"seed": seed * 1000 + s, "layer": layer, "noise": eps, "test_acc": float(np.mean(accs))})
+            with torch.no_grad():
+                lin.weight.copy_(W)
+    return pd.DataFrame(rows)
+
+
+def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+                           progress: bool = True) -> pd.DataFrame:
+    """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 12-13).
+
+    The circle passes through two test digits (``x0``, ``x1``, standardised);
+    its length is measured at every hidden layer of the network being trained
+    at the optimisation steps in ``checkpoints``.  Returns ``seed, step, layer,
+    length, ratio`` (to layer 0) and ``test_acc`` at that step.
+    """
+    dev = resolve_device(device)
+    train, test = _digits_split(seed)
+    widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
+    rows = []
+    X = circle(test.X[0], test.X[1], config.n_points)
+    for s in tqdm(range(config.n_seeds), desc="length during training", disable=not progress):
+        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + s).to(dev)
+
+        def record(step, net=net, s=s):
+            if step not in config.checkpoints:
+                return
+            L = trajectory_length([z.double() for z in layer_images(net, X, device=dev)[:-1]]).cpu()
+            acc = _accuracy(net, test.X, test.y, dev)
+            for layer in range(len(L)):
+                rows.append({"seed": seed * 1000 + s, "step": step, "layer": layer, "length": float(L[layer]),
+                             "ratio": float(L[layer] / L[0]), "test_acc": acc})
+
+        _fit(net, list(net.parameters()), train, test, config, dev, seed + s, on_step=record)
+    return pd.DataFrame(rows)
+
+
+class TrajectoryRegularization(nn.Module):
+    """Trajectory regularisation layer (Raghu et al. 2017, §5, replacing batch norm).
+
+    In training it measures the length of the piecewise-linear trajectory
+    through the minibatch's consecutive activations, ``sum_i ||a_{i+1} -
+    a_i||`` (normalised by the batch size), and keeps it in ``.penalty`` for
+    the loss (``loss += strength * sum of penalties``); its output is the input
+    scaled by a learnt scalar ``lam`` (the paper's learnt scale of the outgoing
+    activations).  It computes the same thing in training and evaluation (no
+    running statistics), the paper's point against batch norm.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.lam = nn.Parameter(torch.ones(()))
+        self.penalty = torch.zeros(())
+
+    def forward(self, a: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        if self.training and a.shape[0] > 1:
+            flat = a.reshape(a.shape[0], -1)
+            self.penalty = (flat[1:] - flat[:-1]).norm(dim=-1).sum() / a.shape[0]
+        return self.lam * a
+
+
+def small_convnet(norm: str = "none", *, channels: tuple = (16, 32), seed: SeedLike = 0) -> nn.Sequential:
+    """A small conv net for 1x8x8 digits: [conv3x3 -> norm -> relu] x 2 -> avgpool 2 -> linear(10).
+
+    ``norm`` is ``"none"``, ``"batchnorm"`` or ``"trajreg"``
+    (:class:`TrajectoryRegularization` where the batch norm would be).
+    """
+    if norm not in ("none", "batchnorm", "trajreg"):
+        raise ValueError(f"norm must be 'none', 'batchnorm' or 'trajreg', got {norm!r}")
+    torch.manual_seed(int_seed(seed))
+    c1, c2 = channels
+
+    def nrm(c):
+        return {"none": nn.Identity(), "batchnorm": nn.BatchNorm2d(c), "trajreg": TrajectoryRegularization()}[norm]
+
+    return nn.Sequential(nn.Conv2d(1, c1, 3, padding=1), nrm(c1), nn.ReLU(),
+                         nn.Conv2d(c1, c2, 3, padding=1), nrm(c2), nn.ReLU(),
+                         nn.AvgPool2d(2), nn.Flatten(), nn.Linear(c2 * 16, 10))
+
+
+def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float = 0.01, seed: int = 0,
+                         device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
+    """Test accuracy per epoch of a small conv net: no normalisation, batch norm, trajectory regularisation.
+
+    Digits 8x8 (``flatten=False``).  Returns ``variant, seed, epoch,
+    test_acc, train_loss, seconds`` (cumulative wall time).
+    """
+    dev = resolve_device(device)
+    train, test = _digits_split(seed, flatten=False)
+    rows = []
+    grid = _grid(variant=("none", "batchnorm", "trajreg"), s=range(config.n_seeds))
+    for c in tqdm(grid, desc="trajreg vs batchnorm", disable=not progress):
+        model = small_convnet(c["variant"], seed=seed * 1000 + c["s"]).to(dev)
+        regs = [m for m in model.modules() if isinstance(m, TrajectoryRegularization)]
+        g = generator(seed + c["s"])
+        opt = torch.optim.Adam(model.parameters(), lr=config.lr / 5)
+        Xtr, ytr = train.X.to(dev), train.y.to(dev)
+        t0 = time.perf_counter()
+        for epoch in range(1, config.epochs + 1):
+            perm = torch.randperm(len(train), generator=g)
+            tot = 0.0
+            for lo in range(0, len(train), config.batch_size):
+                idx = perm[lo:lo + config.batch_size]
+                loss = nn.functional.cross_entropy(model(Xtr[idx]), ytr[idx])
+                if regs:
+                    loss = loss + strength * sum(r.penalty for r in regs)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                tot += float(loss) * len(idx)
+            rows.append({"variant": c["variant"], "seed": seed * 1000 + c["s"], "epoch": epoch,
+                         "test_acc": _accuracy(model, test.X, test.y, dev), "train_loss": tot / len(train),
+                         "seconds": time.perf_counter() - t0})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# the circle through the layers (animation data)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LayerTrajectory:
+    """A circle's image at every layer with a 2-D projection per layer (Raghu et al. 2017, Fig. 3).
+
+    ``images``: list of arrays ``(n_points, width)`` (input, hidden layers,
+    output); ``projected``: list of ``(n_points, 2)``; ``lengths``: array
+    ``(n_layers,)``; ``explained``: fraction of variance the 2-D projection
+    keeps per layer; ``projection``: how the projection was made (stated in
+    the plots); plus the network's description.
+    """
+
+    images: list
+    projected: list
+    lengths: np.ndarray
+    explained: np.ndarray
+    t: np.ndarray
+    activation: str
+    widths: tuple
+    sigma_w2: float
+    sigma_b2: float
+    seed: int
+    projection: str = field(default="PCA of each layer's own image (top 2 components, sign fixed so the "
+                                     "point at t=0 has positive coordinates)")
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.images)
+
+    def layer_name(self, i: int) -> str:
+        if i == 0:
+            return "input"
+        if i == len(self.images) - 1:
+            return "output"
+        return f"hidden layer {i}"
+
+
+def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
+    """Top-2 PCA coordinates with a deterministic sign (point 0 on the positive side)."""
+    Zc = Z - Z.mean(0, keepdims=True)
+    if Z.shape[1] == 1:
+        P = np.concatenate([Zc, np.zeros_like(Zc)], 1)
+        return P, 1.0
+    U, S, Vt = np.linalg.svd(Zc, full_matrices=False)
+    P = Zc @ Vt[:2].T
+    if P.shape[1] < 2:
+        P = np.concatenate([P, np.zeros((len(P), 1))], 1)
+    for j in range(2):
+        ref = P[0, j] if abs(P[0, j]) > 1e-12 else P[np.argmax(np.abs(P[:, j])), j]
+        if ref < 0:
+            P[:, j] = -P[:, j]
+    tot = float((S ** 2).sum())
+    return P, float((S[:2] ** 2).sum() / tot) if tot > 0 else 1.0
+
+
+def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activation: str = "tanh", *,
+                          sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: int = 0,
+                          x0=None, x1=None, device: DeviceLike = None) -> LayerTrajectory:
+    """The circle ``cos t x0 + sin t x1`` through every layer of one random network, projected to 2-D.
+
+    Each layer's image is projected by PCA of that layer's own image (one
+    projection per layer, fixed across animation frames; sign fixed so frames
+    do not flip).  Raghu et al. (2017) Fig. 3 uses a tanh network of width 100.
+    """
+    widths = tuple(int(w) for w in widths)
+    net = mlp(list(widths), activation, init="gaussian", sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
+    if x0 is None or x1 is None:
+        x0, x1 = _plane(widths[0], seed + 10_000)
+    x0, x1 = torch.as_tensor(x0, dtype=torch.float32), torch.as_tensor(x1, dtype=torch.float32)
+    X = circle(x0, x1, n_points)
+    imgs = [z.double().cpu() for z in layer_images(net, X, device=device)]
+    lengths = trajectory_length(imgs).numpy()
+    arrs = [z.numpy() for z in imgs]
+    proj, expl = zip(*[_pca_2d(a) for a in arrs])
+    t = np.arange(n_points) * 2 * np.pi / n_points
+    return LayerTrajectory(images=arrs, projected=list(proj), lengths=lengths, explained=np.array(expl), t=t,
+                           activation=activation, widths=widths, sigma_w2=float(sigma_w2), sigma_b2=float(sigma_b2),
+                           seed=int(seed))

@@ -61,7 +61,7 @@ __all__ = [
     "circle", "segment", "layer_images", "trajectory_length", "layer_lengths",
     "activation_states", "sampled_transitions", "SampledTransitions",
     "PathTransitions", "circle_transitions", "segment_transitions", "count_regions_on_segment",
-    "ExactTransitionsError",
+    "ExactTransitionsError", "growth_rate_bounds",
 ]
 
 TWO_PI = 2.0 * math.pi
@@ -313,6 +313,50 @@ def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int 
         total = total + torch.stack([(a.double() - b.double()).norm(dim=-1) for a, b in zip(first, last)])
     _ = base
     return total
+
+
+def growth_rate_bounds(activation: str, width: int, sigma_w2: float, sigma_b2: float = 0.0) -> dict[str, float]:
+    """Per-layer growth factors of the trajectory length that Raghu et al. (2017) state.
+
+    Theorem 3 (Bound on Growth of Trajectory Length), for a random network of
+    hidden width ``k``, weights ``N(0, sigma_w^2 / k)`` and biases
+    ``N(0, sigma_b^2)``, and a trajectory with a non-trivial perpendicular
+    component (e.g. a circle)::
+
+        ReLU:      E[l(z^(d))] >= O( (sigma_w sqrt(k) / sqrt(k + 1))^d ) l(x)
+        hard tanh: E[l(z^(d))] >= O( (sigma_w sqrt(k) /
+                                      sqrt(sigma_w^2 + sigma_b^2 + k sqrt(sigma_w^2 + sigma_b^2)))^d ) l(x)
+
+    Returned as ``lower`` (the base of the power).  ``upper = sigma_w`` is the
+    linear-network bound (appendix: replacing hard tanh, or ReLU, by the
+    identity can only lengthen the image, and ``E||W v|| <= sigma_w ||v||`` by
+    Jensen).  ``mean_field`` is the small-perturbation (chaos) rate
+    ``sqrt(sigma_w^2 E[phi'(z)^2])`` for ReLU (``sigma_w / sqrt 2``), reported
+    for context: Hanin, Jeong & Rolnick (ICLR 2022) proved that ReLU networks
+    at the usual scale preserve expected length, i.e. that the ReLU lower bound
+    above cannot hold as stated; notebook 04 shows the measured rates beside
+    both.  ``O(.)`` hides a constant, which the plots set to 1.
+
+    Returns
+    -------
+    dict with ``lower``, ``upper`` and (ReLU only) ``mean_field``; ``nan`` where
+    the paper states no bound (e.g. tanh).
+    """
+    k = float(width)
+    sw = math.sqrt(float(sigma_w2))
+    sb2 = float(sigma_b2)
+    out = {"lower": math.nan, "upper": sw, "mean_field": math.nan}
+    if activation == "relu":
+        out["lower"] = sw * math.sqrt(k) / math.sqrt(k + 1)
+        out["mean_field"] = sw / math.sqrt(2.0)
+    elif activation == "hardtanh":
+        q = float(sigma_w2) + sb2
+        out["lower"] = sw * math.sqrt(k) / math.sqrt(q + k * math.sqrt(q))
+    elif activation == "identity":
+        out["lower"] = out["upper"]
+    else:
+        out["upper"] = math.nan if activation not in ("tanh", "leaky_relu") else sw
+    return out
 
 
 # --------------------------------------------------------------------------------------

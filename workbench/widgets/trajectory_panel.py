@@ -1,2 +1,97 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Panel: trajectory-length growth and the circle's image layer by layer (Raghu et al. 2017)."""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..experiments.trajectories import GrowthConfig, circle_through_layers, length_growth
+from ..plots._base import new_figure
+from ..plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
+from ._base import Panel
+
+__all__ = ["TrajectoryPanel"]
+
+_ACTS = ("relu", "hardtanh", "tanh", "leaky_relu", "sigmoid", "identity")
+
+
+class TrajectoryPanel(Panel):
+    """Depth, width, σ_w², σ_b², activation and seed redraw the growth curve and the layer view.
+
+    The layer shown is chosen by ``layer_slider``, linked (``jslink``) to a
+    ``Play`` control, so pressing play walks the circle's image through the
+    layers; changing the layer only redraws (no recomputation).
+    ``animation_html()`` returns a kernel-free ``to_jshtml()`` export.
+    """
+
+    title = "Trajectory length through the layers of a random network"
+
+    def __init__(self, *, depth: int = 6, width: int = 100, sigma_w2: float = 4.0, sigma_b2: float = 0.0,
+                 activation: str = "tanh", seed: int = 0, n_seeds: int = 4, n_points: int = 400,
+                 input_dim: int = 32, auto: bool = True):
+        self.n_seeds, self.n_points, self.input_dim = n_seeds, n_points, input_dim
+        slider = dict(continuous_update=False, style={"description_width": "initial"})
+        controls = {
+            "depth": W.IntSlider(value=depth, min=1, max=20, description="depth", **slider),
+            "width": W.IntSlider(value=width, min=2, max=400, description="width k", **slider),
+            "sigma_w2": W.FloatLogSlider(value=sigma_w2, base=2, min=-2, max=5, step=0.25, description="σ_w²", **slider),
+            "sigma_b2": W.FloatSlider(value=sigma_b2, min=0.0, max=4.0, step=0.1, description="σ_b²", **slider),
+            "activation": W.Dropdown(options=_ACTS, value=activation, description="activation"),
+            "seed": W.IntText(value=seed, description="seed"),
+        }
+        self.layer_slider = W.IntSlider(value=0, min=0, max=depth + 1, description="layer", continuous_update=True)
+        self.play = W.Play(value=0, min=0, max=depth + 1, step=1, interval=700, description="play layers")
+        self.link = W.jslink((self.play, "value"), (self.layer_slider, "value"))
+        self.layer_slider.observe(self._on_layer, names="value")
+        super().__init__(controls, auto=False)
+        self.widget.children = (self.widget.children[:2] + (W.HBox([self.play, self.layer_slider]),)
+                                + self.widget.children[2:])
+        if auto:
+            self.refresh()
+
+    @property
+    def layer(self) -> int:
+        return int(self.layer_slider.value)
+
+    def compute(self, *, depth, width, sigma_w2, sigma_b2, activation, seed):
+        cfg = GrowthConfig(depth=depth, widths=(width,), sigma_w2s=(float(sigma_w2),), sigma_b2s=(float(sigma_b2),),
+                           activations=(activation,), input_dim=self.input_dim, n_seeds=self.n_seeds,
+                           n_points=self.n_points)
+        growth = length_growth(cfg, seed=seed, progress=False)
+        traj = circle_through_layers([self.input_dim] + [width] * depth + [2], activation, sigma_w2=sigma_w2,
+                                     sigma_b2=sigma_b2, n_points=self.n_points, seed=seed)
+        for w in (self.layer_slider, self.play):
+            w.max = traj.n_layers - 1
+        return {"growth": growth, "traj": traj}
+
+    def draw(self, result, *, depth, width, sigma_w2, sigma_b2, activation, seed):
+        fig, (a1, a2, a3) = new_figure(1, 3, figsize=(13, 3.8))
+        plot_length_growth(result["growth"], a1, title=f"{activation}, k={width}: {self.n_seeds} seeds")
+        layer = min(self.layer, result["traj"].n_layers - 1)
+        plot_layer_image(result["traj"], layer, a2)
+        plot_length_per_layer(result["traj"], layer, a3)
+        return fig
+
+    def describe(self, result, **params) -> str:
+        L = result["traj"].lengths
+        return f"length grows ×{L[-2] / L[0]:.3g} from the input to the last hidden layer (seed {params['seed']})"
+
+    def _on_layer(self, change) -> None:
+        if self.result is None:
+            return
+        from IPython.display import display
+
+        try:
+            fig = self.draw(self.result, **self.params)
+        except Exception as exc:  # shown, kept for tests
+            self.last_error = exc
+            self.status.value = f"<span style='color:#b00'>error: {type(exc).__name__}: {exc}</span>"
+            return
+        self.figure = fig
+        self.out.clear_output(wait=True)
+        with self.out:
+            display(fig)
+
+    def animation_html(self) -> str:
+        """The current network's layer animation as self-contained HTML/JS (``FuncAnimation.to_jshtml``)."""
+        from ..plots.trajectories import animate_layers
+
+        return animate_layers(self.result["traj"]).to_jshtml()
