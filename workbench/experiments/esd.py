@@ -56,6 +56,7 @@ __all__ = [
     "Table1Config",
     "table1",
     "train_classifier",
+    "psd_over_depths",
 ]
 
 INPUTS = ("uniform", "normal", "sign")
@@ -180,6 +181,7 @@ def esd_of(
     progress: bool = False,
     config: dict | None = None,
     method: str = "svd",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ESDResult:
     """Algorithm 1 for any architecture: ``factory(seed_i)`` builds sample ``i``'s network.
 
@@ -189,6 +191,7 @@ def esd_of(
     ``spanning_dimension(factory(seed + i), X_i, reduce=reduce, rank=rank)``.
     Samples are evaluated in chunks (stacked parameters, nested ``vmap``,
     batched SVD) sized so that a chunk's Jacobians hold about ``2**24`` entries.
+    ``on_progress(done, total)`` is called after each chunk (widgets use it).
     """
     _check("inputs", inputs, INPUTS)
     _check("reduce", reduce, REDUCTIONS)
@@ -226,6 +229,8 @@ def esd_of(
             raise FloatingPointError(f"sample chunk starting at sample {start}: {exc}") from None
         sd = jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method)
         values.append(sd.detach().cpu().to(torch.float64).numpy())
+        if on_progress is not None:
+            on_progress(start + c, samples)
     cfg = dict(config or {})
     cfg.update(samples=samples, n_points=n_pts, inputs=inputs, reduce=reduce, rank=rank, seed=s0,
                dtype=str(dtype).replace("torch.", ""), device=str(dev), method=method)
@@ -248,6 +253,7 @@ def esd(
     dtype: torch.dtype = torch.float32,
     method: str = "svd",
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ESDResult:
     """Expected spanning dimension of ``mlp(widths, activation, shortcuts=...)`` (Algorithm 1).
 
@@ -284,6 +290,8 @@ def esd(
         big networks on the CPU; see :func:`workbench.jacobian_singular_values`).
     progress
         Show a ``tqdm`` bar over chunks of samples.
+    on_progress
+        ``on_progress(done, total)`` after each chunk of samples.
     """
     ws = _validate_widths(widths)
     _check("activation", activation, tuple(ACTIVATIONS))
@@ -295,7 +303,8 @@ def esd(
 
     cfg = dict(widths=tuple(ws), activation=activation, shortcuts=shortcuts or "none", init=init)
     return esd_of(factory, ws[0], samples=samples, n_points=n_points, inputs=inputs, reduce=reduce, rank=rank,
-                  seed=seed, device=device, dtype=dtype, progress=progress, config=cfg, method=method)
+                  seed=seed, device=device, dtype=dtype, progress=progress, config=cfg, method=method,
+                  on_progress=on_progress)
 
 
 def esd_grid(
@@ -645,6 +654,27 @@ def table1(config: Table1Config = Table1Config(), *, device: DeviceLike = None, 
     out["source"] = train.source
     out["n_train"], out["n_test"], out["width"] = len(train), len(test), width
     return out
+
+
+def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | None = None, seed: int = 0,
+                    trials: int = 2, progress: bool = False) -> pd.DataFrame:
+    """Exact polynomial spanning dimension of height-1 square networks ``[1, 1 x l, 1]`` (Theorem 2.1).
+
+    One row per depth: ``hidden_layers, n_params, degree, psd, psd_points,
+    bound`` where ``psd`` comes from the coefficient Jacobian and
+    ``psd_points`` from the network Jacobian at distinct points (§3.1); the
+    theorem says ``psd <= bound = l + 2``.
+    """
+    from ..measures.polynomial import polynomial_spanning_dimension, polynomial_spanning_dimension_points
+
+    rows = []
+    ds = list(depths)
+    for l in _progress(ds, len(ds), "PSD over depths", progress):
+        net = mlp([1] * (l + 2), "square", shortcuts=shortcuts, seed=0)
+        rows.append(dict(hidden_layers=l, n_params=_count(net), degree=2**l,
+                         psd=polynomial_spanning_dimension(net, seed=seed, trials=trials),
+                         psd_points=polynomial_spanning_dimension_points(net, seed=seed), bound=l + 2))
+    return pd.DataFrame(rows)
 
 
 # ``experiments/__init__.py`` star-imports this module and then reads ``esd.__all__``;

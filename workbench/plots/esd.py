@@ -1,2 +1,233 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Plots of the expected spanning dimension (ESD paper §3-5, Figs. 1-6).
+
+They draw results of :mod:`workbench.experiments.esd`; they compute no measure.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._base import LAYER_COLORS, new_axes
+
+__all__ = [
+    "plot_sd_distribution",
+    "plot_esd_heatmap",
+    "plot_esd_heatmaps",
+    "plot_fit_scatter",
+    "plot_training_curves",
+    "plot_esd_comparison",
+    "plot_psd_depths",
+]
+
+
+def _values(result) -> np.ndarray:
+    if hasattr(result, "values") and not isinstance(result, pd.DataFrame):
+        return np.asarray(result.values, dtype=float)
+    if isinstance(result, pd.DataFrame):
+        return result["sd"].to_numpy(float)
+    return np.asarray(result, dtype=float)
+
+
+def plot_sd_distribution(
+    result,
+    *,
+    ax: Axes | None = None,
+    bins: int | str = 30,
+    color: str = LAYER_COLORS[0],
+    label: str | None = None,
+    paper: float | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Histogram of the spanning dimensions with the ESD (their mean) marked (Figs. 1-2).
+
+    Parameters
+    ----------
+    result
+        An :class:`workbench.experiments.esd.ESDResult`, its ``.table`` or an
+        array of spanning dimensions.
+    paper
+        The paper's ESD, drawn as a dashed grey line for comparison.
+    """
+    ax = new_axes(ax, figsize=(5.5, 3.6))
+    v = _values(result)
+    if len(v) == 0:
+        raise ValueError("no spanning dimensions to plot")
+    span = float(v.max() - v.min())
+    b = bins if span > 1e-9 else 1
+    ax.hist(v, bins=b, color=color, alpha=0.75, edgecolor="white", label=label)
+    m = float(v.mean())
+    ax.axvline(m, color="k", lw=2, label=f"ESD (ours) = {m:.2f}")
+    if paper is not None:
+        ax.axvline(paper, color="0.45", lw=2, ls="--", label=f"paper = {paper:.2f}")
+    ax.set_xlabel("spanning dimension (effective rank of J)")
+    ax.set_ylabel("samples")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+def plot_esd_heatmap(
+    table: pd.DataFrame,
+    activation: str | None = None,
+    *,
+    ax: Axes | None = None,
+    value: str = "esd",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    cmap: str = "viridis",
+    colorbar: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """ESD of two-hidden-layer MLPs as a heat map: ``n1`` (first hidden layer) down, ``n2`` across (Fig. 4).
+
+    ``table`` is the output of :func:`workbench.experiments.esd.esd_grid`;
+    ``activation`` selects one activation when the table holds several.
+    """
+    ax = new_axes(ax, figsize=(4.6, 4.0))
+    df = table if activation is None else table[table["activation"] == activation]
+    if df.empty:
+        raise ValueError(f"no rows for activation {activation!r} in the table")
+    grid = df.pivot_table(index="n1", columns="n2", values=value)
+    n1, n2 = grid.index.to_numpy(), grid.columns.to_numpy()
+    im = ax.imshow(grid.to_numpy(), origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto",
+                   extent=(n2.min() - 0.5, n2.max() + 0.5, n1.min() - 0.5, n1.max() + 0.5))
+    ax.set_xlabel("nodes in hidden layer 2")
+    ax.set_ylabel("nodes in hidden layer 1")
+    ax.set_title(title if title is not None else (activation or ""))
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label="ESD" if value == "esd" else value, shrink=0.85)
+    return ax
+
+
+def plot_esd_heatmaps(table: pd.DataFrame, axes: Sequence[Axes] | None = None, *, shared_scale: bool = True,
+                      **kw) -> np.ndarray:
+    """One :func:`plot_esd_heatmap` per activation in ``table`` (Fig. 4), on a shared colour scale."""
+    from ._base import new_figure
+
+    acts = list(dict.fromkeys(table["activation"]))
+    if axes is None:
+        _, axes = new_figure(1, len(acts), figsize=(4.4 * len(acts), 3.9))
+    axes = np.atleast_1d(axes)
+    if len(axes) < len(acts):
+        raise ValueError(f"need {len(acts)} axes, got {len(axes)}")
+    lim = dict(vmin=float(table["esd"].min()), vmax=float(table["esd"].max())) if shared_scale else {}
+    for ax, a in zip(axes, acts):
+        plot_esd_heatmap(table, a, ax=ax, **lim, **kw)
+    return axes
+
+
+def plot_fit_scatter(
+    table: pd.DataFrame,
+    x: str = "esd",
+    y: str = "train_error",
+    *,
+    ax: Axes | None = None,
+    log_y: bool = True,
+    correlations: pd.DataFrame | None = None,
+    color: str = LAYER_COLORS[0],
+    xlabel: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Scatter of ``y`` against ``x`` with the least-squares line and Pearson r / p (Fig. 3).
+
+    ``correlations`` is the output of
+    :func:`workbench.experiments.esd.fit_correlations` computed with the same
+    ``log_y``; its row for ``x`` gives the line and the annotation.
+    """
+    ax = new_axes(ax, figsize=(5.0, 3.8))
+    xx = table[x].to_numpy(float)
+    yy = table[y].to_numpy(float)
+    ax.scatter(xx, yy, s=18, color=color, alpha=0.75, edgecolor="none")
+    if log_y:
+        ax.set_yscale("log")
+    if correlations is not None:
+        row = correlations[correlations["x"] == x]
+        if len(row):
+            r = row.iloc[0]
+            xs = np.linspace(np.nanmin(xx), np.nanmax(xx), 50)
+            ys = r.slope * xs + r.intercept
+            ax.plot(xs, 10**ys if log_y else ys, color="k", lw=1.5)
+            ax.text(0.98, 0.97, f"r = {r.r:.2f}, p = {r.p_value:.1e}", transform=ax.transAxes, ha="right",
+                    va="top", fontsize=9)
+    ax.set_xlabel(xlabel or {"esd": "ESD", "n_params": "trainable parameters"}.get(x, x))
+    ax.set_ylabel({"train_error": "training error (MSE)"}.get(y, y))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_training_curves(table: pd.DataFrame, y: str = "train_acc", *, ax: Axes | None = None,
+                         title: str | None = None) -> Axes:
+    """Training curves per model (Fig. 6): ``y`` against ``epoch``, one line per ``model``."""
+    ax = new_axes(ax, figsize=(5.5, 3.6))
+    for i, (name, df) in enumerate(table.groupby("model", sort=False)):
+        ax.plot(df["epoch"], df[y], label=name, color=LAYER_COLORS[i % len(LAYER_COLORS)], lw=2)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel({"train_acc": "training accuracy", "loss": "training loss", "test_acc": "test accuracy"}.get(y, y))
+    if y.endswith("acc"):
+        ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_esd_comparison(results: Mapping[str, object], *, ax: Axes | None = None, kind: str = "violin",
+                        paper: Mapping[str, float] | None = None, title: str | None = None) -> Axes:
+    """SD distributions of several architectures side by side, ESD marked (Fig. 5).
+
+    ``results`` maps a name to an ``ESDResult`` (or an array of SDs);
+    ``kind`` is ``"violin"`` or ``"bar"`` (mean with one-std error bars);
+    ``paper`` maps names to the paper's ESDs, drawn as grey diamonds.
+    """
+    if kind not in ("violin", "bar"):
+        raise ValueError(f"kind must be 'violin' or 'bar', got {kind!r}")
+    ax = new_axes(ax, figsize=(5.5, 3.8))
+    names = list(results)
+    vals = [_values(results[n]) for n in names]
+    pos = np.arange(len(names))
+    if kind == "violin":
+        parts = ax.violinplot(vals, positions=pos, showextrema=False, widths=0.8)
+        for i, b in enumerate(parts["bodies"]):
+            b.set_facecolor(LAYER_COLORS[i % len(LAYER_COLORS)])
+            b.set_alpha(0.5)
+    else:
+        ax.bar(pos, [v.mean() for v in vals], yerr=[v.std() for v in vals], capsize=4,
+               color=[LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(len(names))], alpha=0.7)
+    ax.scatter(pos, [v.mean() for v in vals], color="k", zorder=3, label="ESD (ours)")
+    for p_, v in zip(pos, vals):
+        ax.annotate(f"{v.mean():.2f}", (p_, v.mean()), xytext=(8, 0), textcoords="offset points", va="center")
+    if paper:
+        pp = [(i, paper[n]) for i, n in enumerate(names) if n in paper]
+        if pp:
+            ax.scatter([p[0] for p in pp], [p[1] for p in pp], marker="D", color="0.5", zorder=3, label="paper")
+    ax.set_xticks(pos, names)
+    ax.set_ylabel("spanning dimension")
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Polynomial spanning dimension against the number of hidden layers with Theorem 2.1's bound ``l + 2``.
+
+    ``table`` has columns ``hidden_layers``, ``psd`` and optionally ``n_params``
+    and ``degree`` (:func:`workbench.experiments.esd.psd_over_depths`).
+    """
+    ax = new_axes(ax, figsize=(5.0, 3.6))
+    l = table["hidden_layers"].to_numpy()
+    ax.plot(l, l + 2, color="0.5", ls="--", label="Theorem 2.1 bound l + 2")
+    if "n_params" in table:
+        ax.plot(l, table["n_params"], color=LAYER_COLORS[1], ls=":", label="parameters 2l + 2")
+    ax.plot(l, table["psd"], "o-", color=LAYER_COLORS[0], lw=2, label="PSD (exact)")
+    ax.set_xlabel("hidden layers l (one node each)")
+    ax.set_ylabel("dimension")
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
