@@ -42,6 +42,8 @@ __all__ = [
     "partition_2d",
     "partition_plane",
     "DEFAULT_MAX_REGIONS",
+    "region_upper_bound",
+    "regions_on_line",
 ]
 
 DEFAULT_MAX_REGIONS = 2_000_000
@@ -949,3 +951,37 @@ def partition_plane(
             ) from exc
     part.origin, part.basis, part.anchors = origin, B, anchors
     return part
+
+
+def region_upper_bound(hidden_widths: Sequence[int], n_in: int = 2, activation: str = "relu") -> int:
+    """Hyperplane-arrangement upper bound on the number of linear regions (Raghu et al. 2017, Theorem 1).
+
+    The proof of Theorem 1 bounds the regions layer by layer: each region of the
+    previous layers is cut by the layer's ``n_l`` hyperplanes (``2 n_l`` for hard
+    tanh, two breakpoints per neuron) into at most ``sum_{j=0}^{n_in} C(N, j)``
+    pieces (Zaslavsky), so the count is at most the product over hidden layers,
+    ``O(n^{n_in k})`` for ``k`` layers of width ``n``.
+    """
+    per = {"relu": 1, "leaky_relu": 1, "hardtanh": 2, "identity": 0}
+    if activation not in per:
+        raise ValueError(f"activation must be one of {sorted(per)}, got {activation!r}")
+    if n_in <= 0 or any(int(w) <= 0 for w in hidden_widths):
+        raise ValueError(f"n_in and the hidden widths must be positive, got {n_in}, {list(hidden_widths)}")
+    total = 1
+    for w in hidden_widths:
+        Nh = per[activation] * int(w)
+        total *= sum(math.comb(Nh, j) for j in range(min(n_in, Nh) + 1))
+    return total
+
+
+def regions_on_line(part: Partition, v: float = 0.0) -> int:
+    """Number of regions that the horizontal line ``y = v`` crosses inside the domain.
+
+    A convex region meets a line in one segment, so this is the exact count of
+    linear pieces of the network along that segment (the quantity of Hanin &
+    Rolnick 2019: about one region per neuron per unit length at initialisation).
+    """
+    y = part.vertices[..., 1]
+    lo = torch.nan_to_num(y, nan=math.inf).amin(1)
+    hi = torch.nan_to_num(y, nan=-math.inf).amax(1)
+    return int(((lo < v) & (hi > v)).sum())

@@ -1,2 +1,277 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Drawings of exact linear regions (Raghu et al. 2017 regions figure; Johansson 2022 Fig. 1.1, 2.1, 2.3).
+
+Regions are drawn with one ``PolyCollection`` and the boundaries with one
+``LineCollection`` per layer, so partitions with tens of thousands of regions
+draw quickly.  Colours are deterministic.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.lines import Line2D
+
+from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure
+
+__all__ = [
+    "plot_partition",
+    "plot_partition_layers",
+    "plot_partition_surface",
+    "plot_region_counts",
+    "plot_line_density",
+    "plot_edge_distances",
+    "plot_sv_differences",
+    "layer_color",
+]
+
+
+def layer_color(layer: int) -> str:
+    """Colour of the boundaries made by activation layer ``layer`` (1-based)."""
+    return LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
+
+
+def _region_values(part, color_by, output: int):
+    import torch
+
+    if isinstance(color_by, str):
+        if color_by == "output":
+            rp = part.representative_points()
+            return part.evaluate(rp, torch.arange(len(part)))[:, output].cpu().numpy(), f"output {output}"
+        if color_by == "slope":
+            return part.slope().cpu().numpy(), "local slope ||W_R||₂"
+        if color_by == "active":
+            return part.active.sum(1).cpu().numpy(), "active neurons"
+        if color_by == "argmax":
+            rp = part.representative_points()
+            return part.evaluate(rp, torch.arange(len(part))).argmax(1).cpu().numpy(), "predicted class"
+        raise ValueError(
+            f"color_by must be 'pattern', 'output', 'slope', 'active', 'argmax' or an array of one value per "
+            f"region, got {color_by!r}"
+        )
+    vals = np.asarray(color_by, dtype=float)
+    if vals.shape != (len(part),):
+        raise ValueError(f"color_by array must have one value per region ({len(part)}), got shape {vals.shape}")
+    return vals, ""
+
+
+def plot_partition(
+    part,
+    ax: Axes | None = None,
+    *,
+    color_by="pattern",
+    output: int = 0,
+    cmap: str = "viridis",
+    edges: bool = True,
+    edge_width: float = 0.6,
+    seed: int = 0,
+    colorbar: bool = True,
+    legend: bool = True,
+    anchor_labels: Sequence[str] | None = None,
+    title: str | None = None,
+    alpha: float = 1.0,
+) -> Axes:
+    """Draw a :class:`workbench.Partition`.
+
+    Parameters
+    ----------
+    part
+        From :func:`workbench.partition_2d` or :func:`workbench.partition_plane`.
+    color_by
+        ``"pattern"`` (a distinct colour per region, deterministic for ``seed``),
+        ``"output"`` (value of output ``output``), ``"slope"`` (``||W_R||_2``),
+        ``"active"`` (number of active neurons), ``"argmax"`` (predicted class), or
+        an array with one value per region.
+    edges
+        Draw the region boundaries coloured by the layer of the neuron that made
+        them (``LAYER_COLORS``; the domain border in grey).
+    anchor_labels
+        For plane slices, labels of the three anchor points (drawn as markers).
+    """
+    ax = new_axes(ax, figsize=(5.2, 5.0))
+    V = part.vertices.detach().cpu().numpy()
+    nv = part.n_vertices.cpu().numpy()
+    polys = [V[i, : nv[i]] for i in range(len(nv))]
+    pc = PolyCollection(polys, linewidths=0, antialiaseds=False, alpha=alpha)
+    if isinstance(color_by, str) and color_by == "pattern":
+        cols = distinct_colors(min(len(polys), 4096), seed=seed)
+        pc.set_facecolor(cols[np.arange(len(polys)) % len(cols)])
+    else:
+        vals, label = _region_values(part, color_by, output)
+        if isinstance(color_by, str) and color_by == "argmax":
+            cols = distinct_colors(int(vals.max()) + 1, seed=seed)
+            pc.set_facecolor(cols[vals.astype(int)])
+        else:
+            pc.set_array(vals)
+            pc.set_cmap(cmap)
+            if colorbar:
+                ax.figure.colorbar(pc, ax=ax, label=label, shrink=0.8)
+    ax.add_collection(pc)
+    handles = []
+    if edges:
+        lay = part.edge_layers().cpu().numpy()
+        segs_all = part.edges()
+        lay_flat = lay[np.arange(V.shape[1])[None] < nv[:, None]]
+        for l in sorted(set(lay_flat.tolist())):
+            segs = segs_all[lay_flat == l]
+            color = "0.35" if l == 0 else layer_color(l)
+            lw = edge_width * (1.5 if l == 0 else 1.0)
+            ax.add_collection(LineCollection(segs, colors=color, linewidths=lw))
+            if l > 0:
+                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {l}"))
+    if part.anchors is not None:
+        a = np.asarray(part.anchors)
+        ax.scatter(a[:, 0], a[:, 1], marker="*", s=160, c="white", edgecolors="black", zorder=5)
+        for j, (x, y) in enumerate(a):
+            lab = anchor_labels[j] if anchor_labels is not None else f"x{j}"
+            ax.annotate(lab, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=10, weight="bold",
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", alpha=0.8))
+    u0, u1, v0, v1 = part.bounds
+    ax.set_xlim(u0, u1)
+    ax.set_ylim(v0, v1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("u" if part.anchors is not None else "x₁")
+    ax.set_ylabel("v" if part.anchors is not None else "x₂")
+    if legend and handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
+    ax.set_title(title if title is not None else f"{len(part):,} linear regions")
+    return ax
+
+
+def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: int = 0, **kw):
+    """Raghu et al.'s figure: the partition after layer 1, layers 1-2, layers 1-3, ... side by side.
+
+    ``parts[i]`` is ``partition_2d(net, layers=i + 1)``.  Returns the array of Axes.
+    """
+    if axes is None:
+        _, axes = new_figure(1, len(parts), figsize=(4.2 * len(parts), 4.3))
+    axes = np.atleast_1d(axes)
+    for j, (ax, p) in enumerate(zip(axes, parts)):
+        upto = "layer 1" if p.layers == 1 else f"layers 1-{p.layers}"
+        plot_partition(p, ax=ax, color_by=color_by, seed=seed, legend=(j == len(parts) - 1),
+                       title=f"{upto}: {len(p):,} regions", colorbar=False, **kw)
+    return axes
+
+
+def plot_partition_surface(part, ax: Axes | None = None, *, output: int = 0, cmap: str = "viridis",
+                           edge_color: str = "k", edge_width: float = 0.2, title: str | None = None,
+                           elev: float = 28, azim: float = -60) -> Axes:
+    """The network's function as a surface of planar pieces over its regions (Johansson 2022, Fig. 1.1)."""
+    import torch
+    from matplotlib import cm, colors
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    ax = new_axes(ax, figsize=(6.4, 5.2), projection="3d")
+    V = torch.nan_to_num(part.vertices, nan=0.0)
+    z = (torch.einsum("rki,ri->rk", V, part.W[:, output, :]) + part.b[:, output, None]).cpu().numpy()
+    Vn = V.cpu().numpy()
+    nv = part.n_vertices.cpu().numpy()
+    polys = [np.column_stack([Vn[i, : nv[i]], z[i, : nv[i]]]) for i in range(len(nv))]
+    zmean = np.array([p[:, 2].mean() for p in polys])
+    norm = colors.Normalize(zmean.min(), zmean.max() if zmean.max() > zmean.min() else zmean.min() + 1)
+    fc = cm.get_cmap(cmap)(norm(zmean)) if hasattr(cm, "get_cmap") else None
+    if fc is None:  # pragma: no cover - matplotlib >= 3.9
+        from matplotlib import colormaps
+        fc = colormaps[cmap](norm(zmean))
+    coll = Poly3DCollection(polys, facecolors=fc, edgecolors=edge_color, linewidths=edge_width)
+    ax.add_collection3d(coll)
+    u0, u1, v0, v1 = part.bounds
+    ax.set_xlim(u0, u1)
+    ax.set_ylim(v0, v1)
+    zs = np.concatenate([p[:, 2] for p in polys])
+    ax.set_zlim(zs.min(), zs.max() if zs.max() > zs.min() else zs.min() + 1)
+    ax.view_init(elev=elev, azim=azim)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_zlabel(f"f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
+    ax.set_title(title if title is not None else f"f over its {len(part):,} linear pieces")
+    return ax
+
+
+def plot_region_counts(table, ax: Axes | None = None, *, x: str = "depth", hue: str | None = None,
+                       bound: bool = True, logy: bool = True, title: str | None = None) -> Axes:
+    """Region counts against depth or width (mean and range over seeds) with Raghu et al.'s upper bound.
+
+    ``table``: :func:`workbench.experiments.region_count_sweep` output (columns
+    ``depth, width, seed, regions, raghu_bound``).
+    """
+    ax = new_axes(ax, figsize=(6.0, 4.0))
+    hue = hue or ("width" if x == "depth" else "depth")
+    keys = sorted(table[hue].unique())
+    for j, key in enumerate(keys):
+        sub = table[table[hue] == key]
+        g = sub.groupby(x)["regions"]
+        m, lo, hi = g.mean(), g.min(), g.max()
+        col = LAYER_COLORS[j % len(LAYER_COLORS)]
+        ax.plot(m.index, m.values, "o-", color=col, label=f"{hue} {key}")
+        ax.fill_between(m.index, lo.values, hi.values, color=col, alpha=0.2)
+        if bound:
+            bd = sub.groupby(x)["raghu_bound"].first()
+            ax.plot(bd.index, bd.values.astype(float), "--", color=col, alpha=0.8, lw=1)
+    if bound:
+        ax.plot([], [], "k--", lw=1, label="upper bound (Raghu et al. Thm 1)")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel("linear regions in the square")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+    """Regions per unit length along a line against the number of neurons (Hanin & Rolnick 2019: about equal)."""
+    ax = new_axes(ax, figsize=(5.5, 4.0))
+    for j, (d, sub) in enumerate(table.groupby("depth")):
+        g = sub.groupby("neurons")["per_length"]
+        ax.plot(g.mean().index, g.mean().values, "o", color=LAYER_COLORS[j % len(LAYER_COLORS)], label=f"depth {d}")
+    n = np.array([table["neurons"].min(), table["neurons"].max()])
+    ax.plot(n, n, "k--", lw=1, label="#neurons (Hanin & Rolnick)")
+    ax.set_xlabel("number of neurons")
+    ax.set_ylabel("regions per unit length")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title: str | None = None) -> Axes:
+    """Histograms of the distance to the nearest region edge, mislabeled vs correctly labeled (thesis Fig. 2.1 right)."""
+    ax = new_axes(ax, figsize=(6.0, 3.8))
+    d = table["distance"].to_numpy()
+    edges_ = np.histogram_bin_edges(d[np.isfinite(d)], bins=bins)
+    for flag, lab, col in ((False, "correctly labeled", LAYER_COLORS[0]), (True, "mislabeled", LAYER_COLORS[1])):
+        sub = table[table["mislabeled"] == flag]["distance"]
+        ax.hist(sub, bins=edges_, alpha=0.55, color=col, density=True, label=f"{lab} (n={len(sub)})")
+        ax.axvline(float(np.median(sub)), color=col, lw=1.5, ls="--")
+    ax.set_xlabel("distance to the nearest region edge")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+    """Mean squared singular-value difference between adjacent regions vs width, with eq. 2.13 (thesis Fig. 2.3 left)."""
+    ax = new_axes(ax, figsize=(5.8, 4.0))
+    ax.plot(table["width"], table["sq_diff_mean"], "o-", color=LAYER_COLORS[0], label="Σ(σᵢ − σ̃ᵢ)² (measured)")
+    if "sq_diff_sem" in table:
+        ax.fill_between(table["width"], table["sq_diff_mean"] - 2 * table["sq_diff_sem"],
+                        table["sq_diff_mean"] + 2 * table["sq_diff_sem"], color=LAYER_COLORS[0], alpha=0.2)
+    if "frob2_mean" in table:
+        ax.plot(table["width"], table["frob2_mean"], "s:", color=LAYER_COLORS[2], label="‖E‖²_F (measured, eq. 2.7)")
+    ax.plot(table["width"], table["bound"], "k--", label="C² n_c / n₁ (eq. 2.13)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("hidden width n₁")
+    ax.set_ylabel("squared difference")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    if title:
+        ax.set_title(title)
+    return ax
