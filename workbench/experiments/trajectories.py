@@ -493,7 +493,7 @@ def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
-                tot += float(loss) * len(idx)
+                tot += float(loss.detach()) * len(idx)
             rows.append({"variant": c["variant"], "seed": seed * 1000 + c["s"], "epoch": epoch,
                          "test_acc": _accuracy(model, test.X, test.y, dev), "train_loss": tot / len(train),
                          "seconds": time.perf_counter() - t0})

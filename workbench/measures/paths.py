@@ -651,7 +651,9 @@ class _Walker:
         R = torch.hypot(a, b)
         phi = torch.atan2(b, a)
         ratio = -c / torch.where(R > 0, R, torch.ones_like(R))
-        has = (R > 0) & (ratio.abs() <= 1)
+        # a root only where g really reaches the other side: the peak beyond the threshold must
+        # exceed the zero tolerance (a tangency, R == |c| up to rounding, is not a crossing)
+        has = (R - c.abs()) > _REL_TOL * (R + c.abs() + G[:, 1:].abs().sum(1))
         alpha = torch.arccos(ratio.clamp(-1, 1))
         texit = phi + sig * alpha
         s = torch.remainder(texit - t[:, None], TWO_PI)
