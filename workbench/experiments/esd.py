@@ -515,7 +515,7 @@ def train_classifier(net: nn.Module, X: torch.Tensor, y: torch.Tensor, *, epochs
             loss = lossf(net(X[idx]), y[idx])
             loss.backward()
             opt.step()
-            tot += float(loss) * len(idx)
+            tot += float(loss.detach()) * len(idx)
         row = dict(epoch=ep, loss=tot / len(X), train_acc=acc(X, y))
         if X_test is not None:
             row["test_acc"] = acc(X_test.to(dev), y_test.to(dev))

@@ -1,0 +1,163 @@
+"""ESD experiments (Algorithm 1 and the paper's §3-5 recipes), their plots and the ESDPanel."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from matplotlib.axes import Axes
+
+import workbench as wb
+import workbench.plots  # noqa: F401  (wb.plots)
+from workbench.experiments.esd import (
+    INPUT_SEED_OFFSET,
+    ESDResult,
+    NoiseFitConfig,
+    RandomFitConfig,
+    Table1Config,
+    draw_inputs,
+    esd,
+    esd_grid,
+    esd_of,
+    fit_correlations,
+    noise_fit,
+    random_mlp,
+    random_mlp_fit,
+    table1,
+)
+from workbench.measures.spanning import spanning_dimension
+
+
+@pytest.mark.parametrize("reduce", ["first", "sum_squares", "mean"])
+def test_seed_contract_each_sample_reproducible_alone(reduce):
+    widths = [2, 4, 3, 2]
+    r = esd(widths, "tanh", samples=5, seed=11, reduce=reduce, device="cpu", dtype=torch.float64)
+    assert isinstance(r, ESDResult) and r.values.shape == (5,)
+    for i in (0, 3):
+        net = wb.mlp(widths, "tanh", seed=11 + i).double()
+        X = draw_inputs(r.n_params, 2, seed=11 + i + INPUT_SEED_OFFSET, dtype=torch.float64)
+        assert r.values[i] == pytest.approx(spanning_dimension(net, X, reduce=reduce, device="cpu"), abs=1e-9)
+
+
+def test_deterministic_and_chunk_invariant():
+    f = lambda s: wb.mlp([1, 3, 3, 1], "relu", seed=s)
+    a = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64)
+    b = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64, chunk_samples=3)
+    assert np.allclose(a.values, b.values, atol=1e-12)
+    c = esd([1, 3, 3, 1], "relu", samples=7, seed=2, device="cpu", dtype=torch.float64)
+    assert np.array_equal(a.values, c.values)
+    assert not np.array_equal(c.values, esd([1, 3, 3, 1], "relu", samples=7, seed=3, device="cpu",
+                                            dtype=torch.float64).values)
+
+
+def test_result_summary_and_table():
+    r = esd([1, 4, 1], "sigmoid", samples=6, n_points=10, device="cpu")
+    assert r.config["n_points"] == 10 and r.n_params == 13
+    assert r.mean == pytest.approx(np.mean(r.values)) and r.std == pytest.approx(np.std(r.values, ddof=1))
+    t = r.table
+    assert isinstance(t, pd.DataFrame) and len(t) == 6
+    assert {"sample", "seed", "sd", "widths", "activation", "inputs", "reduce", "n_params"} <= set(t.columns)
+    assert list(t.seed) == list(range(6))
+    assert "ESD" in repr(r)
+    # n_points defaults to the number of parameters
+    assert esd([1, 4, 1], samples=2, device="cpu").config["n_points"] == 13
+    # bounded: 1 <= SD <= min(n_points, n_params) for a first-output Jacobian with a bias
+    assert (r.values >= 1 - 1e-9).all() and (r.values <= 10 + 1e-9).all()
+
+
+def test_input_distributions():
+    X = draw_inputs(200, 3, "sign", seed=0)
+    assert set(X.unique().tolist()) == {-1.0, 1.0}
+    U = draw_inputs(200, 3, "uniform", seed=0)
+    assert U.min() >= -1 and U.max() <= 1
+    assert torch.equal(draw_inputs(5, 2, "normal", seed=4), draw_inputs(5, 2, "normal", seed=4))
+    # a one-input network sees two distinct sign points, so its SD is at most 2
+    r = esd([1, 8, 8, 1], "relu", samples=5, inputs="sign", device="cpu", dtype=torch.float64)
+    assert (r.values <= 2 + 1e-9).all()
+
+
+def test_shortcuts_raise_esd_fig5():
+    kw = dict(samples=20, device="cpu")
+    plain = esd([3, 3, 3, 1], "sigmoid", **kw).mean
+    sc = esd([3, 3, 3, 1], "sigmoid", shortcuts="add-shortcuts", **kw).mean
+    inp = esd([3, 3, 3, 1], "sigmoid", shortcuts="add-inputs", **kw).mean
+    assert plain < sc < inp  # the paper's ordering (2.76 < 4.28 < 4.69)
+
+
+def test_esd_grid_and_heatmap():
+    g = esd_grid([1, 2], [1, 3], ("relu", "tanh"), samples=2, device="cpu", progress=False)
+    assert len(g) == 8 and set(g.columns) >= {"activation", "n1", "n2", "n_params", "esd", "std"}
+    assert g.query("n1 == 2 and n2 == 3").n_params.iloc[0] == 2 * 2 + 2 * 3 + 3 + 4
+    axes = wb.plots.plot_esd_heatmaps(g)
+    assert len(axes) == 2 and all(isinstance(a, Axes) for a in axes)
+    with pytest.raises(ValueError, match="no rows"):
+        wb.plots.plot_esd_heatmap(g, "sigmoid")
+
+
+def test_random_mlp_fit_and_correlations():
+    cfg = RandomFitConfig(n_networks=5, layers=(1, 2), nodes=(2, 4), restarts=2, steps=30, esd_samples=2,
+                          esd_max_points=20)
+    t = random_mlp_fit(cfg, device="cpu", progress=False)
+    assert len(t) == 5 and (t.n_points <= 20).all() and np.isfinite(t.esd).all()
+    c = fit_correlations(t, log_y=True)
+    assert list(c.x) == ["esd", "n_params"] and ((c.p_value >= 0) & (c.p_value <= 1)).all()
+    ax = wb.plots.plot_fit_scatter(t, "esd", correlations=c)
+    assert isinstance(ax, Axes)
+    net = random_mlp([1, 3, 2, 1], ["relu", "sigmoid"], seed=0)
+    assert isinstance(net.acts[1], torch.nn.Sigmoid)
+
+
+def test_noise_fit_and_table1_small():
+    nf = noise_fit(NoiseFitConfig(n=40, shape=(3, 3), epochs=2, batch_size=20), device="cpu", progress=False)
+    assert set(nf.model) == {"MLP", "add-shortcuts", "add-inputs"} and len(nf) == 6
+    assert isinstance(wb.plots.plot_training_curves(nf), Axes)
+    t1 = table1(Table1Config(dataset="digits", n_train=120, n_test=60, hidden_layers=1, epochs=(1, 2), runs=1),
+                device="cpu", progress=False)
+    assert len(t1) == 6 and (t1.dataset == "digits").all()
+    assert t1.test_acc.between(0, 1).all()
+
+
+def test_plots_draw_results():
+    r = esd([1, 1, 1, 1], "square", samples=30, device="cpu")
+    ax = wb.plots.plot_sd_distribution(r, paper=1.59)
+    assert isinstance(ax, Axes) and len(ax.lines) == 2
+    ax = wb.plots.plot_esd_comparison({"a": r, "b": r.values + 1}, paper={"a": 1.59})
+    assert isinstance(ax, Axes)
+    with pytest.raises(ValueError, match="kind"):
+        wb.plots.plot_esd_comparison({"a": r}, kind="pie")
+    with pytest.raises(ValueError, match="no spanning"):
+        wb.plots.plot_sd_distribution(np.array([]))
+    from workbench.experiments.esd import psd_over_depths
+
+    assert isinstance(wb.plots.plot_psd_depths(psd_over_depths(range(1, 3))), Axes)
+
+
+def test_panel_recomputes_on_control_change():
+    from workbench.widgets import ESDPanel
+
+    p = ESDPanel(width=3, depth=2, samples=4, device="cpu")
+    assert p.last_error is None and p.result.n_params == 3 * 2 + 3 * 4 + 4
+    p.controls["shortcuts"].value = "add-inputs"
+    assert p.result.config["shortcuts"] == "add-inputs" and "ESD =" in p.status.value
+    p.update(activation="sigmoid", samples=3)
+    assert len(p.result.values) == 3 and p.result.config["activation"] == "sigmoid"
+    p.controls["width"].value = 2
+    assert p.result.config["widths"] == (1, 2, 2, 1)
+    assert p.figure is not None
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="unknown inputs"):
+        esd([1, 2, 1], inputs="cauchy")
+    with pytest.raises(ValueError, match="samples"):
+        esd([1, 2, 1], samples=0)
+    with pytest.raises(ValueError, match="n_points"):
+        esd([1, 2, 1], n_points=0, device="cpu")
+    with pytest.raises(ValueError, match="unknown activation"):
+        esd([1, 2, 1], "swish")
+    with pytest.raises(ValueError, match="unknown reduce"):
+        esd([1, 2, 1], reduce="max")
+    with pytest.raises(ValueError, match="no parameters"):
+        esd_of(lambda s: torch.nn.Identity(), 1, samples=2, device="cpu")
+    with pytest.raises(ValueError, match="positive"):
+        draw_inputs(0, 1)
