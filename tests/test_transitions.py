@@ -198,3 +198,38 @@ def test_exact_transitions_input_errors():
         bad.layers[0].weight[0, 0] = float("nan")
     with pytest.raises(ValueError, match="NaN"):
         count_regions_on_segment(bad, torch.zeros(3), torch.ones(3))
+
+
+@pytest.mark.parametrize("act", PL)
+@pytest.mark.parametrize("kind", ["circle", "segment"])
+def test_refine_and_walk_methods_agree(act, kind):
+    """The two exact methods (layer-wise refinement, region-to-region walk) give identical results."""
+    net = _net([5, 8, 8, 8, 1], act, seed=31, shortcuts="add-shortcuts" if act == "relu" else None)
+    x0, x1 = torch.randn(3, 5, dtype=torch.float64), torch.randn(3, 5, dtype=torch.float64)
+    fn = circle_transitions if kind == "circle" else segment_transitions
+    a = fn(net, x0, x1, device="cpu", method="refine")
+    b = fn(net, x0, x1, device="cpu", method="walk")
+    assert torch.equal(a.per_layer, b.per_layer)
+    assert torch.equal(a.n_patterns, b.n_patterns) and torch.equal(a.n_pieces, b.n_pieces)
+    for p, q in zip(a.breakpoints, b.breakpoints):
+        assert torch.allclose(p, q, atol=1e-9)
+    for p, q in zip(a.patterns, b.patterns):
+        assert torch.equal(p, q)
+
+
+def test_tangency_with_the_walk_method_and_bad_method():
+    net = wb.mlp([2, 1, 1], "relu", seed=0).double()
+    with torch.no_grad():
+        net.layers[0].weight.copy_(torch.tensor([[math.cos(1.0), math.sin(1.0)]], dtype=torch.float64))
+        net.layers[0].bias.fill_(-1.0)
+    res = circle_transitions(net, torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]), device="cpu", method="walk")
+    assert int(res.total) == 0
+    with pytest.raises(ValueError, match="method must be"):
+        circle_transitions(net, torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]), method="sample")
+
+
+def test_max_pieces_stops_with_a_clear_error():
+    net = _net([4, 30, 30, 1], "relu", seed=1, sw2=8.0)
+    x0, x1 = _vecs(4, 0, scale=3.0)
+    with pytest.raises(RuntimeError, match="max_pieces"):
+        circle_transitions(net, x0, x1, device="cpu", max_pieces=5)

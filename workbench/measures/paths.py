@@ -18,31 +18,44 @@ Power of Deep Neural Networks* (ICML), §2-3:
 Exact transitions (piecewise-linear networks)
 ---------------------------------------------
 Every public reproduction counts transitions by sampling the circle densely.
-Here they are **exact**: the walker moves the parameter ``t`` from one
-activation region to the next.  Inside the current region the network is an
-affine map, so every pre-activation along the path is
+Here they are **exact**.  On any piece of the path where the activation pattern
+of the layers below ``l`` is fixed, the network up to layer ``l`` is affine, so
+every pre-activation of layer ``l`` along the path is
 
 * ``z(t) = A t + C`` for a segment ``x(t) = a + t (b - a)``;
 * ``z(t) = A cos t + B sin t + C`` for the circle (the path lies in the plane
   spanned by ``x0`` and ``x1``, where the network is piecewise affine).
 
-The coefficients of every neuron are propagated layer by layer in closed form
-(one batched "coefficient forward pass"), the next crossing of every neuron's
-threshold (0 for ReLU / LeakyReLU, -1 and +1 for hard tanh) is solved in closed
-form (``t = -g/A``; ``t = phi + sigma * arccos(-c / R)`` with ``R = hypot(A,
-B)``, ``phi = atan2(B, A)``), and the smallest one beyond the current ``t`` is
-the next breakpoint.  **Why no crossing is missed**: between the current point
-and that smallest root no neuron of any layer can change its piece (all
-coefficients are exact for the current region, and each neuron's *exit* root is
-the first time its own function leaves its piece); at the breakpoint the whole
-pattern is re-evaluated as the *right limit* ``t -> t_b^+`` from the signs of the
-value and the first derivatives of ``z(t) - threshold`` (no epsilon step, so
-two breakpoints closer than any step size are still separated).  Tangencies
-(``z`` touches a threshold without crossing, a double root) leave the right-limit
-pattern unchanged and are therefore not counted.  Arithmetic is float64 with a
-relative tolerance of ``1e-10`` for "is this value zero".  Many paths (and all
-members of an :class:`~workbench.Ensemble`) walk at once: each step is one
-batched coefficient pass for every path that has not finished.
+The coefficients are propagated in closed form and every crossing of a
+neuron's threshold (0 for ReLU / LeakyReLU, -1 and +1 for hard tanh) is solved
+in closed form: ``t = (tau - C) / A``; ``t = phi +- arccos((tau - C) / R)`` with
+``R = hypot(A, B)``, ``phi = atan2(B, A)``.  Two exact methods share these
+formulas:
+
+* ``method="refine"`` (default): layer by layer, all crossings of all neurons
+  of layer ``l`` inside every current piece are found at once, the pieces are
+  split there, and each new piece's layer-``l`` pattern is read at its midpoint.
+  One batched tensor pass per layer, whatever the number of breakpoints.
+* ``method="walk"``: move ``t`` from region to region; in the current region
+  each neuron's next exit is solved in closed form, the smallest one beyond
+  ``t`` is the next breakpoint, and the whole pattern is re-evaluated there as
+  the right limit ``t -> t_b^+`` from the signs of the value and the first
+  derivatives of ``z(t) - threshold``.  One batched pass per breakpoint.
+
+**Why no crossing is missed.**  Inside a piece the coefficients are exact, and
+a function ``A cos t + B sin t + C`` (or ``A t + C``) has at most two (one)
+zeros, all of which are computed; no neuron of layer ``l`` can change piece
+between consecutive roots, so the sign at a midpoint (or the right limit) is
+the sign on the whole sub-interval.  Deeper layers only see their input change
+at the breakpoints of shallower layers, where their coefficients are
+recomputed.  **Tangencies** (``z`` touches a threshold without crossing, a
+double root; detected as ``R - |C| <= 1e-10 (R + |C| + |A| + |B|)``) give no
+sign change and are not counted.  Arithmetic is float64; crossings closer
+than ``1e-12`` of the parameter range are merged.  The tests check both
+methods against each other, against hand-computed crossings, against brute-force
+dense sampling, and that the recorded pattern of every piece is what the network
+computes at the piece's midpoint.  Many paths (and all members of an
+:class:`~workbench.Ensemble`) are processed at once.
 
 Smooth activations (tanh, sigmoid, softplus) have no pieces: asking them for
 exact transitions is an error that points to :func:`sampled_transitions`.
@@ -619,26 +632,27 @@ class _Walker:
         self.Z1 = Z1
 
     def _basis(self, t):
-        """Value and derivatives of the basis at t: list of (W, nb) tensors."""
+        """Value and derivatives of the basis at t, stacked: ``(W, K, nb)``."""
+        one, zero = torch.ones_like(t), torch.zeros_like(t)
         if self.kind == "circle":
             c, s = torch.cos(t), torch.sin(t)
-            one, zero = torch.ones_like(t), torch.zeros_like(t)
-            return [torch.stack([one, c, s], -1), torch.stack([zero, -s, c], -1), torch.stack([zero, -c, -s], -1)]
-        one, zero = torch.ones_like(t), torch.zeros_like(t)
-        return [torch.stack([one, t], -1), torch.stack([zero, one], -1)]
+            return torch.stack([torch.stack([one, c, s], -1), torch.stack([zero, -s, c], -1),
+                                torch.stack([zero, -c, -s], -1)], 1)
+        return torch.stack([torch.stack([one, t], -1), torch.stack([zero, one], -1)], 1)
 
     @staticmethod
-    def _right_sign(G, D):
-        """Sign of g(t + 0) for g = G . basis: first non-negligible of value, g', g''."""
-        scale = G.abs().sum(-2) * _REL_TOL + 1e-300  # (W, width)
-        sign = torch.zeros_like(scale)
-        undecided = torch.ones_like(scale, dtype=torch.bool)
-        for Dk in D:
-            v = (G * Dk[:, :, None]).sum(-2)
-            big = undecided & (v.abs() > scale)
-            sign = torch.where(big, torch.sign(v), sign)
-            undecided = undecided & ~big
-        return torch.where(undecided, -torch.ones_like(sign), sign)  # identically at threshold: "below"
+    def _right_sign(G, Dst):
+        """Sign of g(t + 0) for g = G . basis: the first non-negligible of g, g', g'' at t.
+
+        ``G`` is ``(W, nb, n)``, ``Dst`` ``(W, K, nb)``; a function that is zero with all
+        its derivatives (identically at the threshold) counts as "below".
+        """
+        V = torch.einsum("wjo,wkj->wko", G, Dst)  # (W, K, n)
+        scale = G.abs().sum(1, keepdim=True) * _REL_TOL + 1e-300
+        big = V.abs() > scale
+        idx = big.to(torch.uint8).argmax(1, keepdim=True)  # first True
+        sign = torch.sign(V.gather(1, idx)).squeeze(1)
+        return torch.where(big.any(1), sign, -torch.ones_like(sign))
 
     def _exit(self, G, sig, t):
         """Smallest s > 0 at which g = G . basis leaves the sign sig (inf if never within a lap)."""
@@ -662,43 +676,48 @@ class _Walker:
 
     def states_and_exit(self, t, active):
         """Right-limit states at t for the walks in ``active`` and the step to the next breakpoint."""
-        D = self._basis(t)
+        Dst = self._basis(t)
         Z = self.Z1.reshape(-1, *self.Z1.shape[2:])[active]  # (W, nb, w1)
         X = self.C.reshape(-1, *self.C.shape[2:])[active]
-        G_of_walk = torch.arange(self.C.shape[0] * self.C.shape[1], device=t.device)[active] // self.C.shape[1]
+        G = self.C.shape[0]
+        G_of_walk = None if G == 1 else torch.div(active, self.C.shape[1], rounding_mode="floor")
         H = X
         states, smin = [], torch.full_like(t, math.inf)
+        T = len(self.taus)
         for l in range(self.nh):
             if l > 0:
-                W, b = self.Ws[l][G_of_walk], self.bs[l][G_of_walk]
-                Z = torch.einsum("wjd,wod->wjo", H, W)
-                Z[:, 0] = Z[:, 0] + b
-            if self.name == "identity":
-                st = torch.zeros(Z.shape[0], Z.shape[2], dtype=torch.int8, device=Z.device)
+                if G == 1:
+                    Z = torch.einsum("wjd,od->wjo", H, self.Ws[l][0])
+                    Z[:, 0] += self.bs[l][0]
+                else:
+                    Z = torch.einsum("wjd,wod->wjo", H, self.Ws[l][G_of_walk])
+                    Z[:, 0] += self.bs[l][G_of_walk]
+            n = Z.shape[-1]
+            if T == 0:  # identity
+                st = torch.zeros(Z.shape[0], n, dtype=torch.int8, device=Z.device)
                 Hn = Z.clone()
             else:
-                sgs = []
-                for tau in self.taus:
-                    Gt = Z.clone()
-                    Gt[:, 0] = Gt[:, 0] - tau
-                    sg = self._right_sign(Gt, D)
-                    sgs.append(sg)
-                    smin = torch.minimum(smin, self._exit(Gt, sg, t).min(-1).values)
-                if self.name == "hardtanh":
-                    lo_s, hi_s = sgs
-                    st = (hi_s > 0).to(torch.int8) - (lo_s < 0).to(torch.int8)
-                    mid = (st == 0).to(Z.dtype)
-                    off = torch.where(st > 0, torch.full_like(mid, self.taus[1]),
-                                      torch.where(st < 0, torch.full_like(mid, self.taus[0]), torch.zeros_like(mid)))
-                    Hn = Z * mid[:, None, :]
-                    Hn[:, 0] = Hn[:, 0] + off
+                if T == 1 and self.taus[0] == 0.0:
+                    Gt = Z
                 else:
-                    st = (sgs[0] > 0).to(torch.int8)
-                    slope = torch.where(st > 0, torch.ones_like(Z[:, 0]), torch.full_like(Z[:, 0], self.slope_neg))
-                    Hn = Z * slope[:, None, :]
+                    Gt = Z.repeat(1, 1, T)
+                    Gt[:, 0] -= torch.tensor(self.taus, dtype=Z.dtype, device=Z.device).repeat_interleave(n)
+                sg = self._right_sign(Gt, Dst)
+                smin = torch.minimum(smin, self._exit(Gt, sg, t).min(-1).values)
+                if self.name == "hardtanh":
+                    lo_s, hi_s = sg[:, :n], sg[:, n:]
+                    st = (hi_s > 0).to(torch.int8) - (lo_s < 0).to(torch.int8)
+                    Hn = Z * (st == 0).to(Z.dtype)[:, None, :]
+                    Hn[:, 0] += (st > 0).to(Z.dtype) * self.taus[1] + (st < 0).to(Z.dtype) * self.taus[0]
+                else:
+                    st = (sg > 0).to(torch.int8)
+                    if self.slope_neg == 0.0:
+                        Hn = Z * st.to(Z.dtype)[:, None, :]
+                    else:
+                        Hn = Z * torch.where(st > 0, 1.0, self.slope_neg).to(Z.dtype)[:, None, :]
             src = self.base.shortcut_source(l, H, X)
             if src is not None:
-                Hn = Hn + self.match(src, Hn.shape[-1])
+                Hn = Hn + self.match(src, n)
             H = Hn
             states.append(st)
         return torch.cat(states, -1), smin
@@ -724,11 +743,17 @@ class _single_thread_on_cpu:
 
 
 def _walk(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patterns: bool,
-          max_steps: int, device: DeviceLike) -> PathTransitions:
+          max_pieces: int, device: DeviceLike, method: str = "refine") -> PathTransitions:
+    base = _arch(net)
+    _check_piecewise_linear(base)
     dev = net.device if _is_ensemble(net) else resolve_device(device)
+    if method not in ("refine", "walk"):
+        raise ValueError(f"method must be 'refine' (layer-by-layer, batched) or 'walk' (region to region), got {method!r}")
     with _single_thread_on_cpu(dev):
-        return _walk_impl(net, C, kind, batch_shape, keep_patterns=keep_patterns, max_steps=max_steps, device=dev)
-
+        if method == "refine":
+            return _refine_impl(net, C, kind, batch_shape, keep_patterns=keep_patterns, max_pieces=max_pieces,
+                                device=dev)
+        return _walk_impl(net, C, kind, batch_shape, keep_patterns=keep_patterns, max_steps=max_pieces, device=dev)
 
 def _walk_impl(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patterns: bool,
                max_steps: int, device: DeviceLike) -> PathTransitions:
@@ -767,7 +792,7 @@ def _walk_impl(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patt
         steps += 1
         if steps > max_steps:
             raise RuntimeError(
-                f"the walk passed max_steps={max_steps} breakpoints; raise max_steps if the network "
+                f"the walk passed max_pieces={max_steps} breakpoints; raise max_pieces if the network "
                 "really has that many regions along the path"
             )
         tt = t_next[active]
@@ -828,6 +853,179 @@ def _walk_impl(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patt
     )
 
 
+def _layer_sums(delta: torch.Tensor, widths) -> torch.Tensor:
+    bounds = [0] + torch.tensor(list(widths)).cumsum(0).tolist()
+    return torch.stack([delta[:, bounds[i]:bounds[i + 1]].sum(-1) for i in range(len(widths))], -1)
+
+
+def _refine_impl(net, C: torch.Tensor, kind: str, batch_shape: tuple, *, keep_patterns: bool,
+                 max_pieces: int, device: DeviceLike) -> PathTransitions:
+    """Layer-by-layer refinement of the breakpoints (the default exact method).
+
+    Pieces of the path on which layers ``< l`` keep one pattern carry the exact
+    coefficients of layer ``l``'s input; all crossings of all layer-``l``
+    neurons inside every piece are solved at once in closed form, the pieces
+    are split there, and each sub-piece's layer-``l`` pattern is read at its
+    midpoint (no crossing lies inside a sub-piece, so the sign there is the
+    sign on the whole sub-piece).  One batched tensor pass per layer, whatever
+    the number of breakpoints.  Crossings closer than ``1e-12`` (relative to the
+    parameter range) are merged.
+    """
+    base = _arch(net)
+    dev = torch.device(device) if device is not None else torch.device("cpu")
+    Ws, bs = _stacked_params(net, dev)
+    G = Ws[0].shape[0]
+    C = C.to(dev, torch.float64)
+    if C.shape[0] != G:
+        C = C.expand(G, *C.shape[1:])
+    P, nb = C.shape[1], C.shape[2]
+    nW = G * P
+    t_end = TWO_PI if kind == "circle" else 1.0
+    delta = 1e-12 * t_end
+    name = base.activation
+    if name == "hardtanh":
+        taus = _hardtanh_bounds(base.act)
+    elif name in ("relu", "leaky_relu"):
+        taus = (0.0,)
+    else:
+        taus = ()
+    slope_neg = float(getattr(base.act, "negative_slope", 0.0)) if name == "leaky_relu" else 0.0
+    widths = base.widths[1:-1]
+    from ..nets.mlp import _match_width
+
+    X = C.reshape(nW, nb, -1)
+    walk = torch.arange(nW, device=dev)
+    ta = torch.zeros(nW, dtype=torch.float64, device=dev)
+    tb = torch.full((nW,), t_end, dtype=torch.float64, device=dev)
+    H = X
+    states = torch.zeros(nW, 0, dtype=torch.int8, device=dev)
+
+    def basis(t):
+        one = torch.ones_like(t)
+        if kind == "circle":
+            return torch.stack([one, torch.cos(t), torch.sin(t)], -1)
+        return torch.stack([one, t], -1)
+
+    for l in range(base.n_hidden):
+        if G == 1:
+            Z = torch.einsum("pjd,od->pjo", H, Ws[l][0])
+            Z[:, 0] += bs[l][0]
+        else:
+            counts = torch.bincount(torch.div(walk, P, rounding_mode="floor"), minlength=G).tolist()
+            parts = []
+            for g, h in enumerate(H.split(counts)):
+                z = torch.einsum("pjd,od->pjo", h, Ws[l][g])
+                z[:, 0] += bs[l][g]
+                parts.append(z)
+            Z = torch.cat(parts)
+        n = Z.shape[-1]
+        if taus:
+            T = len(taus)
+            Gt = Z if (T == 1 and taus[0] == 0.0) else Z.repeat(1, 1, T)
+            if not (T == 1 and taus[0] == 0.0):
+                Gt[:, 0] -= torch.tensor(taus, dtype=Z.dtype, device=dev).repeat_interleave(n)
+            # all crossings of every neuron (and threshold) inside every piece
+            if kind == "circle":
+                c, a, b = Gt[:, 0], Gt[:, 1], Gt[:, 2]
+                R = torch.hypot(a, b)
+                has = (R - c.abs()) > _REL_TOL * (R + c.abs() + a.abs() + b.abs())
+                phi = torch.atan2(b, a)
+                alpha = torch.arccos((-c / torch.where(R > 0, R, torch.ones_like(R))).clamp(-1, 1))
+                roots = torch.cat([torch.remainder(phi + alpha, TWO_PI), torch.remainder(phi - alpha, TWO_PI)], 1)
+                has = torch.cat([has, has], 1)
+            else:
+                c, A = Gt[:, 0], Gt[:, 1]
+                has = A != 0
+                roots = -c / torch.where(has, A, torch.ones_like(A))
+            inside = has & (roots > ta[:, None] + delta) & (roots < tb[:, None] - delta)
+            roots = torch.where(inside, roots, torch.full_like(roots, math.inf))
+            k = inside.sum(1)
+            kmax = int(k.max()) if k.numel() else 0
+            if kmax > 0:
+                Rs = roots.topk(kmax, dim=1, largest=False).values  # sorted ascending, inf last
+                cnt = k + 1
+                total = int(cnt.sum())
+                if total > max_pieces:
+                    raise RuntimeError(
+                        f"the path crosses more than max_pieces={max_pieces} pieces by hidden layer {l + 1}; "
+                        "raise max_pieces (memory grows with it) or walk fewer paths at once"
+                    )
+                parent = torch.repeat_interleave(torch.arange(len(k), device=dev), cnt)
+                j = torch.arange(total, device=dev) - (torch.cumsum(cnt, 0) - cnt)[parent]
+                kp = k[parent]
+                left = torch.where(j == 0, ta[parent], Rs[parent, (j - 1).clamp(min=0)])
+                right = torch.where(j == kp, tb[parent], Rs[parent, j.clamp(max=kmax - 1)])
+                keep = (right - left) > delta  # coincident crossings: no empty pieces
+                parent, left, right = parent[keep], left[keep], right[keep]
+                ta, tb, walk = left, right, walk[parent]
+                Z, Gt, H, states = Z[parent], Gt[parent], H[parent], states[parent]
+            # pattern of layer l on each piece: the sign at its midpoint
+            gv = torch.einsum("pjo,pj->po", Gt, basis((ta + tb) / 2))
+            if name == "hardtanh":
+                st = (gv[:, n:] > 0).to(torch.int8) - (gv[:, :n] < 0).to(torch.int8)
+                Hn = Z * (st == 0).to(Z.dtype)[:, None, :]
+                Hn[:, 0] += (st > 0).to(Z.dtype) * taus[1] + (st < 0).to(Z.dtype) * taus[0]
+            else:
+                st = (gv > 0).to(torch.int8)
+                slope = st.to(Z.dtype) if slope_neg == 0.0 else torch.where(st > 0, 1.0, slope_neg).to(Z.dtype)
+                Hn = Z * slope[:, None, :]
+        else:  # identity
+            st = torch.zeros(Z.shape[0], n, dtype=torch.int8, device=dev)
+            Hn = Z
+        src = base.shortcut_source(l, H, X[walk])
+        if src is not None:
+            Hn = Hn + _match_width(src, n)
+        H = Hn
+        states = torch.cat([states, st], 1)
+
+    # ---- assemble: transitions between consecutive pieces of the same path
+    per_layer = torch.zeros(nW, len(widths), dtype=torch.int64, device=dev)
+    same = walk[1:] == walk[:-1]
+    dlt = (states[1:].to(torch.int16) - states[:-1].to(torch.int16)).abs().to(torch.int64) * same[:, None]
+    per_layer.index_add_(0, walk[1:], _layer_sums(dlt, widths))
+    change = torch.cat([torch.ones(1, dtype=torch.bool, device=dev), dlt.sum(1) > 0])  # piece starts a new pattern
+    counts = torch.bincount(walk, minlength=nW)
+    first = torch.cumsum(counts, 0) - counts
+    last = first + counts - 1
+    is_first = torch.zeros_like(change)
+    is_first[first] = True
+    change = change | is_first
+    wrap = torch.zeros(nW, dtype=torch.bool, device=dev)
+    if kind == "circle":
+        dw = (states[last].to(torch.int16) - states[first].to(torch.int16)).abs().to(torch.int64)
+        per_layer += _layer_sums(dw, widths)
+        wrap = dw.sum(1) > 0
+    kept_walk, kept_t, kept_states = walk[change], ta[change], states[change]
+    kept_first = is_first[change]
+    n_changes = torch.bincount(kept_walk, minlength=nW) - 1
+    bp_t = kept_t[~kept_first].cpu()
+    bp_w = kept_walk[~kept_first].cpu()
+    bps = list(bp_t.split(torch.bincount(bp_w, minlength=nW).tolist()))
+    wrap_c = wrap.cpu()
+    for w in torch.nonzero(wrap_c).flatten().tolist():
+        bps[w] = torch.cat([torch.zeros(1, dtype=torch.float64), bps[w]])
+    n_bp = n_changes.cpu() + wrap_c.to(torch.int64)
+    if kind == "circle":
+        n_pieces = torch.where(wrap_c, n_bp, n_bp.clamp(min=1))
+    else:
+        n_pieces = n_bp + 1
+    keys = _pattern_keys(kept_states)
+    rows = torch.cat([kept_walk[:, None], keys], 1)
+    uw = torch.unique(rows, dim=0)[:, 0]
+    n_pat = torch.bincount(uw, minlength=nW).cpu()
+    pats = None
+    if keep_patterns:
+        pats = list(kept_states.cpu().split(torch.bincount(kept_walk, minlength=nW).tolist()))
+        if kind == "circle":
+            pats = [p[:-1] if (not bool(wrap_c[w]) and len(p) > 1) else p for w, p in enumerate(pats)]
+    shape = tuple(batch_shape)
+    return PathTransitions(
+        kind=kind, per_layer=per_layer.cpu().reshape(*shape, len(widths)), n_breakpoints=n_bp.reshape(shape),
+        n_patterns=n_pat.reshape(shape), n_pieces=n_pieces.reshape(shape), breakpoints=bps, patterns=pats,
+        batch_shape=shape,
+    )
+
+
 def _path_batch(net, u, v):
     base = _arch(net)
     d = base.widths[0]
@@ -841,8 +1039,8 @@ def _path_batch(net, u, v):
     return U, V, shape
 
 
-def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_steps: int = 1_000_000,
-                       device: DeviceLike = None) -> PathTransitions:
+def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_pieces: int = 2_000_000,
+                       method: str = "refine", device: DeviceLike = None) -> PathTransitions:
     """Exact neuron transitions and activation patterns along ``cos(t) x0 + sin(t) x1``.
 
     Raghu et al. (2017), Definitions 1-2 and Fig. 2/6 (counted there by
@@ -859,8 +1057,14 @@ def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_steps: in
         ``(d,)`` or ``(P, d)`` (P circles walked at once); non-zero, not parallel.
     keep_patterns
         Keep the pattern of every piece (memory ``pieces x neurons`` int8 per path).
-    max_steps
-        Stop with an error after this many walker steps.
+    max_pieces
+        Stop with a clear error (instead of running out of memory) when the
+        paths would be cut into more pieces than this.
+    method
+        ``"refine"`` (default): all neurons of one layer at once on every piece
+        of the path, one batched pass per layer; ``"walk"``: step from region to
+        region along ``t``, one batched pass per breakpoint (the same closed
+        forms; slower, kept as an independent check).
 
     Returns
     -------
@@ -871,11 +1075,12 @@ def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_steps: in
     _check_piecewise_linear(_arch(net))
     U, V, shape = _path_batch(net, x0, x1)
     C = torch.stack([torch.zeros_like(U), U, V], 1)[None].double()  # (1, P, 3, d)
-    return _walk(net, C, "circle", shape, keep_patterns=keep_patterns, max_steps=max_steps, device=device)
+    return _walk(net, C, "circle", shape, keep_patterns=keep_patterns, max_pieces=max_pieces, device=device,
+                 method=method)
 
 
-def segment_transitions(net, a, b, *, keep_patterns: bool = True, max_steps: int = 1_000_000,
-                        device: DeviceLike = None) -> PathTransitions:
+def segment_transitions(net, a, b, *, keep_patterns: bool = True, max_pieces: int = 2_000_000,
+                        method: str = "refine", device: DeviceLike = None) -> PathTransitions:
     """Exact transitions along the segment ``x(t) = a + t (b - a)``, ``t in [0, 1]``.
 
     Same walker as :func:`circle_transitions`; ``a``, ``b`` are ``(d,)`` or
@@ -889,10 +1094,11 @@ def segment_transitions(net, a, b, *, keep_patterns: bool = True, max_steps: int
     _check_piecewise_linear(_arch(net))
     U, V, shape = _path_batch(net, a, b)
     C = torch.stack([U, V - U], 1)[None].double()  # (1, P, 2, d)
-    return _walk(net, C, "segment", shape, keep_patterns=keep_patterns, max_steps=max_steps, device=device)
+    return _walk(net, C, "segment", shape, keep_patterns=keep_patterns, max_pieces=max_pieces, device=device,
+                 method=method)
 
 
-def count_regions_on_segment(net, a, b, *, device: DeviceLike = None) -> int:
+def count_regions_on_segment(net, a, b, *, method: str = "refine", device: DeviceLike = None) -> int:
     """Exact number of linear regions (activation patterns) the segment ``[a, b]`` crosses.
 
     Walks the breakpoints (:func:`segment_transitions`) in any input dimension.
@@ -911,5 +1117,5 @@ def count_regions_on_segment(net, a, b, *, device: DeviceLike = None) -> int:
         raise ValueError("count_regions_on_segment takes one segment (vectors a, b); use segment_transitions for a batch")
     if _is_ensemble(net):
         raise TypeError("count_regions_on_segment takes one network; use segment_transitions(ensemble, a, b)")
-    res = segment_transitions(net, a, b, keep_patterns=False, device=device)
+    res = segment_transitions(net, a, b, keep_patterns=False, method=method, device=device)
     return int(res.n_pieces)
