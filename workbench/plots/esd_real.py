@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 
 from ._base import new_axes
 
-__all__ = ["plot_esd_real", "plot_esd_real_grid"]
+__all__ = ["plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra"]
 
 _TARGET_LABEL = {"top1_error": "top-1 error (%)", "top5_error": "top-5 error (%)"}
 _REDUCE_LABEL = {"pick_first": "pick_first", "sum_squares": "sum_squares"}
@@ -96,6 +96,10 @@ def plot_esd_real(
     if label_models:
         for xi, yi, name in zip(xv, yv, sub["model"]):
             ax.annotate(name, (xi, yi), xytext=(3, 3), textcoords="offset points", fontsize=7, color="0.25")
+    # a few-model bootstrap band can be huge: keep the points in view, let the band run off the axes
+    lo_y, hi_y = float(np.min(yv)), float(np.max(yv))
+    pad = 0.35 * max(hi_y - lo_y, 1e-9 + 0.05 * abs(hi_y))
+    ax.set_ylim(lo_y - pad, hi_y + 1.4 * pad)
     s = stat.iloc[0]
     ax.text(0.98, 0.97, f"Pearson r = {s.pearson_r:.2f}, p = {s.pearson_p:.2g}\n"
             f"Spearman ρ = {s.spearman_rho:.2f}, p = {s.spearman_p:.2g}\n{int(s.n_models)} models",
@@ -127,3 +131,31 @@ def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), ax
                       title=f"{t.split('_')[0]} error vs parameters")
     return axes
 
+
+
+def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = True) -> Axes:
+    """Singular values of sampled Jacobians (descending, log scale), one line per spectrum.
+
+    Parameters
+    ----------
+    spectra
+        ``{label: SampledSpectrum}`` (from :func:`workbench.sampled_spectrum`).
+    normalize
+        Divide by the largest singular value so networks of different scale compare.
+    """
+    from ._base import LAYER_COLORS
+
+    if not spectra:
+        raise ValueError("no spectra to plot; pass {label: sampled_spectrum(...)}")
+    ax = new_axes(ax, figsize=(6.2, 4.0))
+    for i, (label, spec) in enumerate(spectra.items()):
+        sv = spec.singular_values.detach().cpu().double().numpy()
+        if normalize and sv.size and sv[0] > 0:
+            sv = sv / sv[0]
+        sv = np.where(sv > 0, sv, np.nan)
+        ax.semilogy(np.arange(1, sv.size + 1), sv, "o-", ms=3, lw=1.2, color=LAYER_COLORS[i % len(LAYER_COLORS)],
+                    label=f"{label}: effective rank {spec.effective_rank:.2f}")
+    ax.set_xlabel("index k")
+    ax.set_ylabel("s_k / s_1" if normalize else "singular value s_k")
+    ax.legend(fontsize=8, frameon=False)
+    return ax
