@@ -537,7 +537,7 @@ class NoiseFitConfig:
     n_classes: int = 10
     hidden_layers: int = 3
     activation: str = "sigmoid"
-    epochs: int = 100
+    epochs: int = 50
     batch_size: int = 50
     lr: float = 0.1
     momentum: float = 0.9

@@ -221,7 +221,7 @@ def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str |
     """
     ax = new_axes(ax, figsize=(5.0, 3.6))
     l = table["hidden_layers"].to_numpy()
-    ax.plot(l, l + 2, color="0.5", ls="--", label="Theorem 2.1 bound l + 2")
+    ax.plot(l, l + 2, color="0.6", lw=7, alpha=0.45, solid_capstyle="round", label="Theorem 2.1 bound l + 2")
     if "n_params" in table:
         ax.plot(l, table["n_params"], color=LAYER_COLORS[1], ls=":", label="parameters 2l + 2")
     ax.plot(l, table["psd"], "o-", color=LAYER_COLORS[0], lw=2, label="PSD (exact)")

@@ -1,0 +1,145 @@
+"""Benchmark: the batched spanning-dimension engine against the paper's per-point autograd loop.
+
+Run: ``.venv/bin/python benchmarks/bench_spanning.py [--repeats 3] [--samples 20] [--sweep-networks 24]``
+
+1. **Jacobian** of one network at ``n_points = n_params`` points: ``parameter_jacobian``
+   (``torch.func`` ``vmap(grad)``, one call) against one ``torch.autograd.grad``
+   call per point (the paper's method, §6), same network and points, float64;
+   max abs difference reported (must be <= 1e-6).
+2. **ESD end to end** for ``--samples`` random (weights, inputs) draws:
+   ``workbench.esd`` (stacked ensemble, nested vmap, one batched SVD) against the
+   paper's loop (per draw: build the net, one ``autograd.grad`` per point, SVD,
+   effective rank); same draws (same seeds), max difference of the SDs.
+3. **Fig. 4 sweep** (4,800 networks ``[1, i, j, 1]``, ``i, j in 1..40``, three
+   activations): time a random subset of ``--sweep-networks`` networks with
+   ``--sweep-samples`` samples each, fit ``t(P) = a + b P^3 + c P^2`` by least squares
+   over parameter counts ``P``, and extrapolate to the full grid (stated as an
+   extrapolation).
+
+Prints markdown tables.  Timings are medians over ``--repeats`` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import workbench as wb
+from workbench.experiments.esd import INPUT_SEED_OFFSET, draw_inputs, esd
+from workbench.measures.rank import effective_rank
+from workbench.measures.spanning import parameter_jacobian, per_point_gradient_loop
+
+
+def median_time(fn, repeats):
+    ts, out = [], None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts), out
+
+
+def n_params(widths):
+    return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+
+
+def paper_esd(widths, activation, samples, seed, dtype, method):
+    """The paper's route: per draw, one autograd.grad per point, then SVD + effective rank."""
+    vals = []
+    for i in range(samples):
+        net = wb.mlp(widths, activation, seed=seed + i).to(dtype)
+        X = draw_inputs(n_params(widths), widths[0], seed=seed + i + INPUT_SEED_OFFSET, dtype=dtype)
+        J = per_point_gradient_loop(net, X, "first")
+        vals.append(effective_rank(J))
+    return np.array(vals)
+
+
+def bench_jacobian(nets, repeats):
+    print("\n### Jacobian of one network at n_points = n_params points (float64)\n")
+    print("| network | params | per-point autograd.grad (s) | batched torch.func (s) | speed-up | max abs diff |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for widths, act in nets:
+        net = wb.mlp(widths, act, seed=0).double()
+        P = n_params(widths)
+        X = draw_inputs(P, widths[0], seed=1, dtype=torch.float64)
+        parameter_jacobian(net, X, device="cpu")  # warm-up
+        t_loop, J0 = median_time(lambda: per_point_gradient_loop(net, X), repeats)
+        t_vec, J1 = median_time(lambda: parameter_jacobian(net, X, device="cpu"), repeats)
+        diff = float((J0 - J1).abs().max())
+        print(f"| {'-'.join(map(str, widths))} {act} | {P} | {t_loop:.4f} | {t_vec:.4f} | {t_loop / t_vec:.1f}x | {diff:.1e} |")
+
+
+def bench_esd(nets, samples, repeats):
+    print(f"\n### ESD end to end, {samples} samples per network (float64, n_points = n_params)\n")
+    print("| network | params | paper loop (s) | workbench.esd svd (s) | speed-up | workbench.esd gram (s) | speed-up | max SD diff |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for widths, act in nets:
+        esd(widths, act, samples=2, device="cpu", dtype=torch.float64)  # warm-up
+        t_loop, v0 = median_time(lambda: paper_esd(widths, act, samples, 0, torch.float64, "svd"), repeats)
+        t_svd, r1 = median_time(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64), repeats)
+        t_gram, r2 = median_time(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64,
+                                             method="gram"), repeats)
+        diff = float(np.abs(v0 - r1.values).max())
+        print(f"| {'-'.join(map(str, widths))} {act} | {n_params(widths)} | {t_loop:.3f} | {t_svd:.3f} | "
+              f"{t_loop / t_svd:.1f}x | {t_gram:.3f} | {t_loop / t_gram:.1f}x | {diff:.1e} |")
+
+
+def bench_sweep(n_networks, samples, method, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    acts = ("relu", "sigmoid", "tanh")
+    all_nets = [(a, i, j) for a in acts for i in range(1, 41) for j in range(1, 41)]
+    # stratify by size: sort by P and pick evenly spaced networks (plus random jitter)
+    order = sorted(all_nets, key=lambda t: n_params([1, t[1], t[2], 1]))
+    idx = np.unique(np.clip(np.linspace(0, len(order) - 1, n_networks).astype(int)
+                            + rng.integers(-20, 21, n_networks), 0, len(order) - 1))
+    chosen = [order[k] for k in idx]
+    esd([1, 2, 2, 1], "relu", samples=2, device="cpu", dtype=dtype)  # warm-up
+    Ps, ts = [], []
+    for a, i, j in chosen:
+        r = esd([1, i, j, 1], a, samples=samples, device="cpu", dtype=dtype, method=method)
+        Ps.append(r.n_params)
+        ts.append(r.seconds)
+    Ps, ts = np.array(Ps, float), np.array(ts)
+    A = np.stack([np.ones_like(Ps), Ps**2, Ps**3], 1)
+    coef, *_ = np.linalg.lstsq(A, ts, rcond=None)
+    allP = np.array([n_params([1, i, j, 1]) for _, i, j in all_nets], float)
+    pred = np.stack([np.ones_like(allP), allP**2, allP**3], 1) @ coef
+    pred = np.maximum(pred, ts.min())
+    return dict(measured=len(chosen), measured_s=float(ts.sum()), total_s=float(pred.sum()),
+                largest=(int(Ps.max()), float(ts[Ps.argmax()])), coef=coef)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--samples", type=int, default=20, help="samples per network for the end-to-end ESD")
+    ap.add_argument("--sweep-networks", type=int, default=24, help="Fig. 4 networks actually timed")
+    ap.add_argument("--sweep-samples", type=int, default=10, help="samples per Fig. 4 network")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--skip-sweep", action="store_true")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads, device cpu; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    fig1 = ([1, 8, 8, 10, 1], "relu")
+    fig4 = [([1, 10, 10, 1], "relu"), ([1, 20, 20, 1], "sigmoid"), ([1, 40, 40, 1], "tanh")]
+    bench_jacobian([fig1, ([1, 8, 8, 10, 1], "sigmoid")] + fig4, args.repeats)
+    bench_esd([fig1, ([1, 8, 8, 10, 1], "sigmoid"), ([1, 10, 10, 1], "relu"), ([1, 20, 20, 1], "sigmoid")],
+              args.samples, args.repeats)
+    if not args.skip_sweep:
+        print(f"\n### Fig. 4 sweep (4,800 networks, {args.sweep_samples} samples each, n_points = n_params, float32)\n")
+        print("| SV method | networks timed | their time (s) | largest timed (P, s) | extrapolated full sweep |")
+        print("|---|---:|---:|---:|---:|")
+        for method in ("gram", "svd"):
+            r = bench_sweep(args.sweep_networks, args.sweep_samples, method, torch.float32)
+            print(f"| {method} | {r['measured']} | {r['measured_s']:.1f} | {r['largest'][0]}, {r['largest'][1]:.1f} | "
+                  f"{r['total_s'] / 3600:.2f} h ({r['total_s']:.0f} s) |")
+
+
+if __name__ == "__main__":
+    main()
