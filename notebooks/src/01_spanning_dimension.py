@@ -341,6 +341,10 @@ number of epochs; its numbers are in an image that our text copy of the paper
 does not contain, so we cannot print them beside ours. When Fashion-MNIST is not
 available the table above is computed on the digits instead: a much easier,
 lower-dimensional task, so accuracies are not comparable with the paper's.
+The qualitative claim does carry over in our smoke run on the digits: add-inputs
+is ahead at every epoch count (about 90% test accuracy after 5 epochs), add-shortcuts
+next, and the plain three-layer sigmoid MLP has not left chance after 5 epochs of
+our SGD (its test accuracy is at or below 10%).
 
 ## Try it: the ESD panel
 
