@@ -146,6 +146,23 @@ def test_panel_recomputes_on_control_change():
     assert p.figure is not None
 
 
+class _Log(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.ones(1))
+
+    def forward(self, x):
+        return self.w * torch.log(x)
+
+
+def test_nonfinite_gradient_names_the_sample():
+    # inputs uniform on [-1, 1]: log of a negative point is NaN, so its gradient d/dw = log(x) is NaN
+    with pytest.raises(FloatingPointError, match=r"sample 0 \(network seed 5\) at its point \d+"):
+        esd_of(lambda s: _Log(), 1, samples=3, n_points=4, seed=5, device="cpu")
+    ok = esd_of(lambda s: torch.nn.Linear(1, 1), 1, samples=2, n_points=3, device="cpu")
+    assert np.isfinite(ok.values).all()
+
+
 def test_errors():
     with pytest.raises(ValueError, match="unknown inputs"):
         esd([1, 2, 1], inputs="cauchy")

@@ -32,7 +32,6 @@ from .._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
 from ..measures.spanning import (
     RANKS,
     REDUCTIONS,
-    _check_finite_rows,
     ensemble_parameter_jacobian,
     jacobian_spanning_dimension,
 )
@@ -223,10 +222,13 @@ def esd_of(
         X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
                          for i in range(c)]).to(dev)
         J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
-        try:
-            _check_finite_rows(J if reduce != "mean" else J.flatten(0, 1))
-        except FloatingPointError as exc:
-            raise FloatingPointError(f"sample chunk starting at sample {start}: {exc}") from None
+        if not torch.isfinite(J).all():
+            bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
+            x = X[bad[0], bad[-1]].tolist()
+            raise FloatingPointError(
+                f"the parameter gradient of sample {start + bad[0]} (network seed {s0 + start + bad[0]}) at its "
+                f"point {bad[-1]} (x = {x}) contains NaN or inf; the network overflows or divides by zero there. "
+                "Check the initialisation scale and the input distribution, or use dtype=torch.float64")
         sd = jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method)
         values.append(sd.detach().cpu().to(torch.float64).numpy())
         if on_progress is not None:
