@@ -225,6 +225,9 @@ def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str |
     if "n_params" in table:
         ax.plot(l, table["n_params"], color=LAYER_COLORS[1], ls=":", label="parameters 2l + 2")
     ax.plot(l, table["psd"], "o-", color=LAYER_COLORS[0], lw=2, label="PSD (exact)")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("hidden layers l (one node each)")
     ax.set_ylabel("dimension")
     ax.legend(frameon=False, fontsize=8)
