@@ -642,6 +642,62 @@ def _screen(V: torch.Tensor, G: torch.Tensor, z0: torch.Tensor, bps, chunk_numbe
     return cut, side
 
 
+def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
+    """Split the regions in ``st`` by every candidate (neuron, breakpoint) column, in order."""
+    for col in cand_cols:
+        i, jb = divmod(col, nb)
+        bp = op.breakpoints[jb]
+        n = st.n
+        par = st["parent"]
+        cidx = cutmat[:, col][par].nonzero().squeeze(1)
+        if cidx.numel() == 0:
+            continue
+        pc = par[cidx]
+        Vc = st.raw("V")[cidx]
+        s = torch.einsum("nkd,nd->nk", Vc, G[pc, i, :]) + (z0[pc, i] - bp).unsqueeze(1)
+        smax, smin = s.amax(1), s.amin(1)
+        tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+        pos_any, neg_any = smax > tol, smin < -tol
+        st.raw("bits")[cidx, col] = pos_any
+        cut = pos_any & neg_any
+        sel = cut.nonzero().squeeze(1)
+        M = sel.numel()
+        if M == 0:
+            continue
+        if n + M > limit:
+            raise RegionLimitError(
+                f"the partition would exceed max_regions={limit:,} regions (reached {n + M:,} while "
+                f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
+                "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
+            )
+        idx = cidx[sel]
+        s = s[sel]
+        tol = tol[sel].unsqueeze(1)
+        s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
+        Kc = Vc.shape[1]
+        (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
+        if int(torch.maximum(pn.max(), nn_.max())) > Kc:
+            Vr = st.raw("V")
+            st.a["V"] = torch.cat([Vr, Vr[:, :1]], 1)
+            st.grow_cols("L", Kc + 1, -1)
+        else:
+            pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
+        pV, nV = _pad_first(pV, pn), _pad_first(nV, nn_)
+        st.reserve(M)
+        Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
+        bits, parent = st.raw("bits"), st.raw("parent")
+        Vr[idx] = pV
+        Lr[idx] = pL
+        nvr[idx] = pn
+        Vr[n:n + M] = nV
+        Lr[n:n + M] = nL
+        nvr[n:n + M] = nn_
+        bits[n:n + M] = bits[idx]
+        bits[n:n + M, col] = False
+        parent[n:n + M] = parent[idx]
+        st.n = n + M
+
+
 def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
     import pandas as pd
 
@@ -686,58 +742,7 @@ def _partition(ops, A0, c0, bounds, dev, max_regions, layers):
         st = _Store(V=V, nv=nv, L=L, parent=torch.arange(R0, device=dev),
                     bits=torch.zeros((R0, N * nb), dtype=torch.bool, device=dev))
         cand_cols = cutmat.any(0).nonzero().squeeze(1).tolist()
-        for col in cand_cols:
-            i, jb = divmod(col, nb)
-            bp = op.breakpoints[jb]
-            n = st.n
-            par = st["parent"]
-            cidx = cutmat[:, col][par].nonzero().squeeze(1)
-            if cidx.numel() == 0:
-                continue
-            pc = par[cidx]
-            Vc = st.raw("V")[cidx]
-            s = torch.einsum("nkd,nd->nk", Vc, G[pc, i, :]) + (z0[pc, i] - bp).unsqueeze(1)
-            smax, smin = s.amax(1), s.amin(1)
-            tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
-            pos_any, neg_any = smax > tol, smin < -tol
-            st.raw("bits")[cidx, col] = pos_any
-            cut = pos_any & neg_any
-            sel = cut.nonzero().squeeze(1)
-            M = sel.numel()
-            if M == 0:
-                continue
-            if n + M > limit:
-                raise RegionLimitError(
-                    f"the partition would exceed max_regions={limit:,} regions (reached {n + M:,} while "
-                    f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
-                    "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
-                )
-            idx = cidx[sel]
-            s = s[sel]
-            tol = tol[sel].unsqueeze(1)
-            s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
-            Kc = Vc.shape[1]
-            (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
-            if int(torch.maximum(pn.max(), nn_.max())) > Kc:
-                Vr = st.raw("V")
-                st.a["V"] = torch.cat([Vr, Vr[:, :1]], 1)
-                st.grow_cols("L", Kc + 1, -1)
-            else:
-                pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
-            pV, nV = _pad_first(pV, pn), _pad_first(nV, nn_)
-            st.reserve(M)
-            Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
-            bits, parent = st.raw("bits"), st.raw("parent")
-            Vr[idx] = pV
-            Lr[idx] = pL
-            nvr[idx] = pn
-            Vr[n:n + M] = nV
-            Lr[n:n + M] = nL
-            nvr[n:n + M] = nn_
-            bits[n:n + M] = bits[idx]
-            bits[n:n + M, col] = False
-            parent[n:n + M] = parent[idx]
-            st.n = n + M
+        _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit)
         V, nv, L = st["V"], st["nv"], st["L"]
         parent = st["parent"]
         # columns that did not cut a region's parent: the side found by the screen

@@ -1,2 +1,87 @@
-"""Placeholder: filled by the issue that owns this concept."""
-__all__: list[str] = []
+"""Panels: live exact partitions of random networks, and a slice through a trained classifier."""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..experiments.regions import digit_slice
+from ..measures.regions import partition_2d
+from ..nets.mlp import mlp
+from ..plots.regions import plot_partition
+from ._base import Panel
+
+__all__ = ["RegionsPanel", "PlaneSlicePanel"]
+
+_PL = ["relu", "leaky_relu", "hardtanh", "identity", "tanh"]  # tanh shows the engine's error message
+
+
+class RegionsPanel(Panel):
+    """The exact linear regions of a random 2-D network; redraws when a control is released.
+
+    Controls: width, depth, activation, init scale (σ_w², Gaussian init), seed, and
+    "layers" (show the partition made by layers 1..k only, Raghu et al.'s panes).
+    """
+
+    title = "Exact linear regions of a random network on [-1, 1]²"
+
+    def __init__(self, *, width: int = 8, depth: int = 3, activation: str = "relu", sigma_w2: float = 2.0,
+                 sigma_b2: float = 0.1, seed: int = 0, layers: int = 3, color_by: str = "pattern",
+                 max_regions: int = 200_000, auto: bool = True):
+        self.sigma_b2 = sigma_b2
+        self.max_regions = max_regions
+        slider = dict(continuous_update=False, style={"description_width": "initial"})
+        controls = {
+            "width": W.IntSlider(value=width, min=1, max=64, description="width", **slider),
+            "depth": W.IntSlider(value=depth, min=1, max=8, description="depth", **slider),
+            "activation": W.Dropdown(options=_PL, value=activation, description="activation"),
+            "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),
+            "seed": W.IntText(value=seed, description="seed"),
+            "layers": W.IntSlider(value=layers, min=1, max=8, description="show layers up to", **slider),
+            "color_by": W.Dropdown(options=["pattern", "output", "slope", "active"], value=color_by,
+                                   description="colour"),
+        }
+        super().__init__(controls, auto=auto)
+
+    def compute(self, *, width, depth, activation, sigma_w2, seed, layers, color_by):
+        net = mlp([2] + [width] * depth + [1], activation, init="gaussian", sigma_w2=sigma_w2,
+                  sigma_b2=self.sigma_b2, seed=seed)
+        return partition_2d(net, layers=min(layers, depth), max_regions=self.max_regions)
+
+    def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
+        ax = plot_partition(result, color_by=color_by,
+                            title=f"{activation}, width {width}, depth {depth}, σ_w²={sigma_w2:g}: "
+                                  f"{len(result):,} regions (layers 1-{result.layers})")
+        return ax.figure
+
+    def describe(self, result, **params) -> str:
+        return f"<b>{len(result):,}</b> linear regions after layers 1-{result.layers}"
+
+
+class PlaneSlicePanel(Panel):
+    """The exact regions of a trained classifier on the plane through three chosen images."""
+
+    title = "A slice through a classifier: the plane through three images"
+
+    def __init__(self, net, data, *, indices=(0, 1, 2), color_by: str = "argmax", max_regions: int = 500_000,
+                 auto: bool = True):
+        self.net, self.data, self.max_regions = net, data, max_regions
+        n = len(data) - 1
+        controls = {
+            f"i{j}": W.BoundedIntText(value=int(v), min=0, max=n, description=f"image {j}")
+            for j, v in enumerate(indices)
+        }
+        controls["color_by"] = W.Dropdown(options=["argmax", "pattern", "slope", "active"], value=color_by,
+                                          description="colour")
+        super().__init__(controls, auto=auto)
+
+    def compute(self, *, i0, i1, i2, color_by):
+        return digit_slice(self.net, self.data, (i0, i1, i2), max_regions=self.max_regions)
+
+    def draw(self, result, *, i0, i1, i2, color_by):
+        labels = [f"#{i}: {y}" for i, y in zip(result.indices, result.labels)]
+        ax = plot_partition(result.partition, color_by=color_by, anchor_labels=labels, edge_width=0.3,
+                            title=f"{len(result.partition):,} regions on the plane through images {i0}, {i1}, {i2}")
+        return ax.figure
+
+    def describe(self, result, **params) -> str:
+        return (f"<b>{len(result.partition):,}</b> regions; labels {result.labels}, "
+                f"predicted {result.anchor_predictions}")
