@@ -27,6 +27,7 @@ remaining depth, then trained networks on the bundled 8×8 digits.
     code("""
 %matplotlib inline
 import tempfile
+import time
 from pathlib import Path
 
 import torch
@@ -55,7 +56,9 @@ TRANS = TransitionsConfig.smoke() if SMOKE else TransitionsConfig.full()
 DICH = DichotomyConfig.smoke() if SMOKE else DichotomyConfig.full()
 TRAIN = TrainConfig.smoke() if SMOKE else TrainConfig.full()
 CONV = TrainConfig(epochs=3, n_seeds=1, batch_size=256) if SMOKE else TrainConfig(epochs=25, n_seeds=3)
-ANIM_POINTS = 200 if SMOKE else 1000
+if SMOKE:
+    TRAIN = TrainConfig.smoke(width=32, epochs=5)
+ANIM_POINTS, ANIM_DEPTH = (200, 4) if SMOKE else (1000, 7)
 print(PROFILE, GROWTH, TRANS, DICH, TRAIN, sep="\\n")
 """),
     md("""
@@ -69,8 +72,7 @@ that the point at t = 0 has positive coordinates): it is computed once, so frame
 animation do not jump, and the figure says so. Colour is the parameter t.
 """),
     code("""
-traj = circle_through_layers((32, 100, 100, 100, 100, 100, 100, 100, 2), "tanh", sigma_w2=4.0,
-                             n_points=ANIM_POINTS, seed=0)
+traj = circle_through_layers((32,) + (100,) * ANIM_DEPTH + (2,), "tanh", sigma_w2=4.0, n_points=ANIM_POINTS, seed=0)
 fig, axes = new_figure(2, 4, figsize=(12, 6))
 for i, ax in enumerate(axes.flat[: traj.n_layers]):
     tp.plot_layer_image(traj, i, ax)
@@ -88,8 +90,8 @@ kernel (`FuncAnimation.to_jshtml()`), and as a GIF for slides:
 """),
     code("""
 anim = tp.animate_layers(traj, interval=700)
-gif = tp.save_gif(anim, str(Path(tempfile.gettempdir()) / "wb_trajectory_layers.gif"))
-print("GIF written to", gif)
+if not SMOKE:  # GIF export for slides (the smoke run skips it to stay fast; the tests cover it)
+    print("GIF written to", tp.save_gif(anim, str(Path(tempfile.gettempdir()) / "wb_trajectory_layers.gif")))
 display(HTML(anim.to_jshtml()))
 """),
     md("""
@@ -167,13 +169,17 @@ against dense sampling on one hard-tanh network: how many samples does sampling 
 net = wb.mlp([32, 50, 50, 50, 50, 1], "hardtanh", init="gaussian", sigma_w2=8.0, seed=0)
 g = torch.Generator().manual_seed(0)
 x0, x1 = torch.randn(32, generator=g), torch.randn(32, generator=g)
+t0 = time.perf_counter()
 exact = wb.circle_transitions(net, x0, x1)
+print(f"exact count: {time.perf_counter() - t0:.3f} s")
 print("exact transitions per layer:", exact.per_layer.tolist(), "| distinct patterns:", int(exact.n_patterns))
 rows = []
-for n in (100, 1_000, 10_000, 100_000) if SMOKE else (100, 1_000, 10_000, 100_000, 1_000_000):
+for n in (100, 1_000, 10_000, 100_000, 1_000_000):
+    t0 = time.perf_counter()
     s = wb.sampled_transitions(net, wb.circle(x0, x1, n))
     rows.append({"samples": n, "sampled total": int(s.total), "exact total": int(exact.total),
-                 "sampled patterns": int(s.n_patterns), "exact patterns": int(exact.n_patterns)})
+                 "sampled patterns": int(s.n_patterns), "exact patterns": int(exact.n_patterns),
+                 "sampling s": round(time.perf_counter() - t0, 3)})
 import pandas as pd
 display(pd.DataFrame(rows))
 """),
@@ -286,7 +292,8 @@ the bounds) and the layer view. **Play** walks through the layers: it is `jslink
 to the layer slider, so it keeps moving in the browser on its own.
 """),
     code("""
-panel = TrajectoryPanel(depth=6, width=100, sigma_w2=4.0, activation="tanh", n_points=200 if SMOKE else 600)
+panel = TrajectoryPanel(depth=6, width=100, sigma_w2=4.0, activation="tanh", n_points=200 if SMOKE else 600,
+                        n_seeds=2 if SMOKE else 6)
 panel
 """),
     code("""
