@@ -64,15 +64,15 @@ print(PROFILE, GROWTH, TRANS, DICH, TRAIN, sep="\\n")
     md("""
 ## 1 · A circle through the layers (the paper's Fig. 3)
 
-`circle_through_layers` draws one random tanh network of width 100 (σ_w² = 4, as in
-the paper's picture), pushes `n` points of the circle through it in **one batched
+`circle_through_layers` draws one random tanh network of width 100 with a large weight
+variance (σ_w² = 16, the chaotic regime the paper's picture illustrates), pushes `n` points of the circle through it in **one batched
 pass** (`wb.layer_images`) and projects every layer's image to 2-D. The projection of
 a layer is the PCA of **that layer's own image** (top two components, sign fixed so
 that the point at t = 0 has positive coordinates): it is computed once, so frames of the
 animation do not jump, and the figure says so. Colour is the parameter t.
 """),
     code("""
-traj = circle_through_layers((32,) + (100,) * ANIM_DEPTH + (2,), "tanh", sigma_w2=4.0, n_points=ANIM_POINTS, seed=0)
+traj = circle_through_layers((32,) + (100,) * ANIM_DEPTH + (2,), "tanh", sigma_w2=16.0, n_points=ANIM_POINTS, seed=0)
 fig, axes = new_figure(2, 4, figsize=(12, 6))
 for i, ax in enumerate(axes.flat[: traj.n_layers]):
     tp.plot_layer_image(traj, i, ax)
@@ -83,8 +83,8 @@ print("length per layer:", traj.lengths.round(1))
 print("variance kept by the 2-D projection:", traj.explained.round(2))
 """),
     md("""
-Notice how the circle folds more with every layer while its length grows; deep layers
-are far from planar (the 2-D projection keeps less of the variance), so the picture
+Notice how the circle gains more and more small folds with every layer while its length
+grows (the 2-output layer squashes it into a tangle); deep layers are far from planar (the 2-D projection keeps less of the variance), so the picture
 shows only part of the wiggling. The same animation, playable in JupyterLab without a
 kernel (`FuncAnimation.to_jshtml()`), and as a GIF for slides:
 """),

@@ -162,7 +162,7 @@ class TransitionsConfig:
 
     @classmethod
     def smoke(cls, **kw) -> "TransitionsConfig":
-        return replace(cls(depth=4, widths=(16,), sigma_w2s=(2.0, 8.0), n_seeds=2, n_points=500), **kw)
+        return replace(cls(depth=4, widths=(8, 16), sigma_w2s=(2.0, 8.0), n_seeds=2, n_points=500), **kw)
 
     @classmethod
     def full(cls, **kw) -> "TransitionsConfig":
