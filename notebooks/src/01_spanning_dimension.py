@@ -241,7 +241,12 @@ optimiser settings (full-batch gradient descent with momentum, fixed learning
 rate and step count, best of the restarts) are our choice; the paper does not
 give its own. Each ESD here uses at most `esd_max_points` points (256 in the
 full profile) instead of one per parameter; the table above shows the ESD is
-insensitive to that.
+insensitive to that. A larger run on this 2-core CPU (60 networks of the paper's
+sizes, 5 restarts × 1,000 steps, 10 ESD samples each; 8 minutes) gave r = −0.77
+(p = 1e-12) against the ESD and r = +0.22 (p = 0.10) against the parameter count
+(raw MSE): the ESD predicts the training error much better than the parameter
+count, as in the paper, though less tightly than its 0.91. The full profile (200
+networks, 10 restarts × 2,000 steps) takes roughly 1.5-2 hours here.
 
 ## Fig. 4: ESD of every two-hidden-layer MLP
 
