@@ -103,12 +103,12 @@ On each region the function is a plane: over the partition the network's
 graph is a surface of flat facets (thesis Fig. 1.1).
 """),
     code("""
-P3 = parts[-1]
+P8 = wb.partition_2d(net8)
 fig, axes = new_figure(1, 2, figsize=(12, 4.8))
 axes[0].remove()
 ax3 = fig.add_subplot(1, 2, 1, projection="3d")
-rp.plot_partition_surface(P3, ax=ax3)
-rp.plot_partition(P3, ax=axes[1], color_by="output", title="the same function, coloured by its value")
+rp.plot_partition_surface(P8, ax=ax3, title=f"2-12-12-12-1: f over its {len(P8):,} linear pieces")
+rp.plot_partition(P8, ax=axes[1], color_by="output", edge_width=0.4, title="the same function, coloured by its value")
 show(fig)
 """),
     md("""
@@ -168,7 +168,6 @@ On the plane the same maps colour the partition: by the local slope `||W_R||₂`
 and by the number of active neurons.
 """),
     code("""
-P8 = wb.partition_2d(net8)
 fig, axes = new_figure(1, 2, figsize=(11, 4.6))
 rp.plot_partition(P8, ax=axes[0], color_by="slope", edges=False, title="local slope ||W_R||₂")
 rp.plot_partition(P8, ax=axes[1], color_by="active", edges=False, title="active neurons per region")
@@ -247,9 +246,12 @@ rp.plot_partition(sl.partition, ax=axes[1], color_by="slope", anchor_labels=labe
 show(fig)
 """),
     md("""
-What to notice: the regions are small near the images and the class
-boundaries, where the trained network bends the most, and the class regions
-are unions of many linear regions.
+What to notice: each class region is a union of linear regions, and a class
+boundary (where the two largest outputs are equal) is straight inside each
+linear region and bends only where it crosses a region boundary. Along the
+segments between the images the local slope changes from region to region:
+this is the plane SplineCam draws, computed here with the same engine as the
+2-D partitions.
 
 ## 7 · Interactive
 

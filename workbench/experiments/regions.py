@@ -102,9 +102,15 @@ def region_count_sweep(config: RegionCountConfig = RegionCountConfig(), *, seed:
 
 def layerwise_partitions(net: MLP, bounds=(-1.0, 1.0, -1.0, 1.0), *, upto: int | None = None,
                          device: DeviceLike = None) -> list[Partition]:
-    """Partitions after layer 1, layers 1-2, ..., for Raghu et al.'s regions figure."""
+    """Partitions after layer 1, layers 1-2, ..., for Raghu et al.'s regions figure.
+
+    The maps ``W, b`` of each partition are those of its last hidden layer, except
+    for the full network, whose maps are the output's.
+    """
     n = net.n_hidden if upto is None else min(upto, net.n_hidden)
-    return [partition_2d(net, bounds, layers=l, device=device) for l in range(1, n + 1)]
+    # the last one with layers=None, so that its W_R, b_R are the network output's maps
+    return [partition_2d(net, bounds, layers=None if l == net.n_hidden else l, device=device)
+            for l in range(1, n + 1)]
 
 
 # ---------------------------------------------------------------------------

@@ -100,15 +100,20 @@ def plot_partition(
     else:
         vals, label = _region_values(part, color_by, output)
         if isinstance(color_by, str) and color_by == "argmax":
-            cols = distinct_colors(int(vals.max()) + 1, seed=seed)
-            pc.set_facecolor(cols[vals.astype(int)])
+            from matplotlib import colormaps
+            from matplotlib.patches import Patch
+
+            classes = vals.astype(int)
+            pal = colormaps["tab10" if classes.max() < 10 else "tab20"]
+            pc.set_facecolor(pal(classes % pal.N))
+            class_handles = [Patch(color=pal(c % pal.N), label=f"class {c}") for c in sorted(set(classes.tolist()))]
         else:
             pc.set_array(vals)
             pc.set_cmap(cmap)
             if colorbar:
                 ax.figure.colorbar(pc, ax=ax, label=label, shrink=0.8)
     ax.add_collection(pc)
-    handles = []
+    handles = list(locals().get("class_handles", []))
     if edges:
         lay = part.edge_layers().cpu().numpy()
         segs_all = part.edges()
@@ -119,7 +124,7 @@ def plot_partition(
             lw = edge_width * (1.5 if l == 0 else 1.0)
             ax.add_collection(LineCollection(segs, colors=color, linewidths=lw))
             if l > 0:
-                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {l}"))
+                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {l} boundary"))
     if part.anchors is not None:
         a = np.asarray(part.anchors)
         ax.scatter(a[:, 0], a[:, 1], marker="*", s=160, c="white", edgecolors="black", zorder=5)
@@ -139,7 +144,8 @@ def plot_partition(
     return ax
 
 
-def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: int = 0, **kw):
+def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: int = 0, alpha: float = 0.45,
+                          edge_width: float = 1.1, **kw):
     """Raghu et al.'s figure: the partition after layer 1, layers 1-2, layers 1-3, ... side by side.
 
     ``parts[i]`` is ``partition_2d(net, layers=i + 1)``.  Returns the array of Axes.
@@ -149,8 +155,8 @@ def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", see
     axes = np.atleast_1d(axes)
     for j, (ax, p) in enumerate(zip(axes, parts)):
         upto = "layer 1" if p.layers == 1 else f"layers 1-{p.layers}"
-        plot_partition(p, ax=ax, color_by=color_by, seed=seed, legend=(j == len(parts) - 1),
-                       title=f"{upto}: {len(p):,} regions", colorbar=False, **kw)
+        plot_partition(p, ax=ax, color_by=color_by, seed=seed, legend=(j == len(parts) - 1), alpha=alpha,
+                       edge_width=edge_width, title=f"{upto}: {len(p):,} regions", colorbar=False, **kw)
     return axes
 
 
@@ -206,6 +212,7 @@ def plot_region_counts(table, ax: Axes | None = None, *, x: str = "depth", hue: 
         col = LAYER_COLORS[j % len(LAYER_COLORS)]
         ax.plot(m.index, m.values, "o-", color=col, label=f"{hue} {key}")
         ax.fill_between(m.index, lo.values, hi.values, color=col, alpha=0.2)
+        ax.set_xticks(sorted(table[x].unique()))
         if bound:
             bd = sub.groupby(x)["raghu_bound"].first()
             ax.plot(bd.index, bd.values.astype(float), "--", color=col, alpha=0.8, lw=1)

@@ -44,7 +44,8 @@ class RegionsPanel(Panel):
     def compute(self, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         net = mlp([2] + [width] * depth + [1], activation, init="gaussian", sigma_w2=sigma_w2,
                   sigma_b2=self.sigma_b2, seed=seed)
-        return partition_2d(net, layers=min(layers, depth), max_regions=self.max_regions)
+        upto = None if layers >= depth else layers  # None: maps of the network's output
+        return partition_2d(net, layers=upto, max_regions=self.max_regions)
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         ax = plot_partition(result, color_by=color_by,
