@@ -2,12 +2,9 @@
 
 They own seeds, devices, progress bars and executors.  Each module defines
 ``__all__``; everything listed there is re-exported here and from ``workbench``.
+(``workbench.experiments.esd`` is the function :func:`esd`; import the module's
+other names with ``from workbench.experiments.esd import ...``.)
 """
-from . import esd, esd_real, functions, regions, trajectories
-from .esd import *  # noqa: F401,F403
-from .esd_real import *  # noqa: F401,F403
-from .functions import *  # noqa: F401,F403
-from .regions import *  # noqa: F401,F403
-from .trajectories import *  # noqa: F401,F403
+from .._exports import reexport
 
-__all__ = [n for m in (esd, esd_real, functions, regions, trajectories) for n in m.__all__]
+__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories"))

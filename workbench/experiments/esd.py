@@ -677,10 +677,3 @@ def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | Non
                          psd=polynomial_spanning_dimension(net, seed=seed, trials=trials),
                          psd_points=polynomial_spanning_dimension_points(net, seed=seed), bound=l + 2))
     return pd.DataFrame(rows)
-
-
-# ``experiments/__init__.py`` star-imports this module and then reads ``esd.__all__``;
-# the star import rebinds the package attribute ``esd`` to the function :func:`esd`
-# (the public name the issue asks for), so the function carries the module's
-# ``__all__`` too.  Import submodule names with ``from workbench.experiments.esd import ...``.
-esd.__all__ = __all__
