@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import pytest
 import shapely
 import torch
@@ -116,7 +118,7 @@ def test_adjacent_region_map_is_the_map_just_across_the_edge():
     res = adjacent_sv_difference(net, x)
     W, _ = local_affine(net, x)
     # the neighbour: step just across the nearest neuron's hyperplane
-    W1 = net.layers[0].weight
+    W1 = net.layers[0].weight.detach()
     for i in range(25):
         k = int(res.neuron[i])
         z = W1[k] @ x[i] + net.layers[0].bias[k]
@@ -125,7 +127,7 @@ def test_adjacent_region_map_is_the_map_just_across_the_edge():
         E = W[i] - Wy[0]
         assert math.isclose(float((E ** 2).sum()), float(res.frob2[i]), rel_tol=1e-9)
         # eq. 2.8: ||E||_F^2 = sum_ij W2[j,k]^2 W1[k,i]^2 for one hidden layer
-        assert math.isclose(float(res.frob2[i]), float((net.layers[1].weight[:, k] ** 2).sum() * (W1[k] ** 2).sum()),
+        assert math.isclose(float(res.frob2[i]), float((net.layers[1].weight.detach()[:, k] ** 2).sum() * (W1[k] ** 2).sum()),
                             rel_tol=1e-9)
         sv, svy = torch.linalg.svdvals(W[i]), torch.linalg.svdvals(Wy[0])
         assert math.isclose(float(((sv - svy) ** 2).sum()), float(res.sq_diff[i]), rel_tol=1e-7, abs_tol=1e-14)
@@ -148,3 +150,38 @@ def test_errors():
     # a single point without batch dimension is accepted
     W, b = local_affine(net, torch.zeros(3))
     assert W.shape == (1, 1, 3)
+
+
+def test_sv_difference_sweep_follows_the_bound():
+    from workbench.experiments.regions import sv_difference_sweep
+
+    df = sv_difference_sweep((10, 100), n_in=5, n_out=10, n_points=100, n_nets=2, progress=False)
+    assert list(df["width"]) == [10, 100]
+    # E||E||_F^2 equals C^2 n_c / n_1 in expectation (eq. 2.9-2.13); 200 samples: within 30%
+    assert np.allclose(df["frob2_mean"], df["bound"], rtol=0.3)
+    assert (df["sq_diff_mean"] <= df["frob2_mean"]).all()
+
+
+def test_mislabel_experiment_and_digit_slice():
+    from workbench.experiments.regions import (DigitsTrainConfig, MislabelConfig, digit_slice,
+                                               mislabel_edge_distances, train_digits_mlp)
+    from workbench.data import digits
+
+    data = digits(n=200)
+    net, d2, info = train_digits_mlp(DigitsTrainConfig(hidden=(16,), epochs=2, n_flip=10), data=data,
+                                     progress=False)
+    assert int(info["flipped"].sum()) == 10
+    assert (d2.y[info["flipped"]] != info["true_y"][info["flipped"]]).all()
+    assert torch.equal(d2.y[~info["flipped"]], info["true_y"][~info["flipped"]])
+    with pytest.raises(ValueError, match="optimizer"):
+        train_digits_mlp(DigitsTrainConfig(epochs=1, optimizer="lbfgs"), data=data, progress=False)
+    table, _ = mislabel_edge_distances(MislabelConfig(DigitsTrainConfig(hidden=(16,), epochs=1, n_flip=20), 30),
+                                       progress=False)
+    assert table["mislabeled"].sum() == 20 and len(table) == 50
+    assert (table["distance"] > 0).all()
+    sl = digit_slice(net, d2, (0, 1, 2))
+    assert len(sl.partition) >= 1 and len(sl.table()) == len(sl.partition)
+    with pytest.raises(ValueError, match="out of range"):
+        digit_slice(net, d2, (0, 1, 999))
+    with pytest.raises(ValueError, match="three"):
+        digit_slice(net, d2, (0, 1))

@@ -363,3 +363,88 @@ def test_unsupported_layers():
         partition_2d(nn.LSTM(2, 3))
     with pytest.raises(ValueError, match="layers must be"):
         partition_2d(wb.mlp([2, 3, 1], seed=0), layers=2)
+
+
+# ---------------------------------------------------------------------------
+# Bounds, counting helpers, experiments, plots and panels
+# ---------------------------------------------------------------------------
+def test_region_upper_bound_and_line_count():
+    from workbench.measures.regions import region_upper_bound, regions_on_line
+
+    assert region_upper_bound([4]) == 1 + 4 + 6
+    assert region_upper_bound([4, 4, 4]) == 11 ** 3
+    assert region_upper_bound([3], activation="hardtanh") == 1 + 6 + 15
+    assert region_upper_bound([5], n_in=1) == 6
+    with pytest.raises(ValueError, match="activation"):
+        region_upper_bound([3], activation="tanh")
+    for seed in range(3):
+        net = _net([2, 6, 6, 1], "relu", None, seed=seed)
+        P = partition_2d(net)
+        assert len(P) <= region_upper_bound([6, 6])
+        # brute force along y = 0.1: pattern changes on a fine grid (can only undercount)
+        x = torch.stack([torch.linspace(-1, 1, 20001, dtype=torch.float64), torch.full((20001,), 0.1,
+                                                                                       dtype=torch.float64)], 1)
+        pat = trace_pattern(net, x)
+        changes = int((pat[1:] != pat[:-1]).any(1).sum())
+        assert regions_on_line(P, 0.1) >= changes + 1
+        assert regions_on_line(P, 0.1) <= changes + 1 + 1  # a crossing closer than the grid step is rare
+
+
+def test_region_count_sweep_small():
+    from workbench.experiments.regions import RegionCountConfig, region_count_sweep
+
+    df = region_count_sweep(RegionCountConfig(widths=(3, 5), depths=(1, 2), n_seeds=1), progress=False)
+    assert len(df) == 4
+    assert (df["regions"] <= df["raghu_bound"]).all()
+    assert {"per_length", "line_regions", "neurons"} <= set(df.columns)
+    with pytest.raises(ValueError, match="preset"):
+        RegionCountConfig.preset("huge")
+
+
+def test_plots_draw_partitions():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from workbench.plots.regions import plot_partition, plot_partition_layers, plot_partition_surface
+
+    net = _net([2, 5, 5, 2], "relu", None)
+    P = partition_2d(net)
+    ax = plot_partition(P)
+    assert len(ax.collections) >= 2  # regions + at least one layer's boundaries
+    for cb in ("output", "slope", "active", "argmax", np.arange(len(P))):
+        plot_partition(P, color_by=cb)
+    with pytest.raises(ValueError, match="color_by"):
+        plot_partition(P, color_by="nonsense")
+    with pytest.raises(ValueError, match="one value per region"):
+        plot_partition(P, color_by=np.zeros(3))
+    axes = plot_partition_layers([partition_2d(net, layers=1), P])
+    assert len(axes) == 2
+    plot_partition_surface(P, output=1)
+
+
+def test_regions_panel_redraws_and_shows_errors():
+    from workbench.widgets.regions_panel import RegionsPanel
+
+    p = RegionsPanel(width=5, depth=2)
+    assert p.last_error is None and p.figure is not None
+    n = len(p.result)
+    p.controls["layers"].value = 1
+    assert p.result.layers == 1 and len(p.result) <= n
+    p.controls["activation"].value = "tanh"
+    assert isinstance(p.last_error, TypeError) and "piecewise" in p.status.value
+    p.update(activation="hardtanh", width=4)
+    assert p.last_error is None and f"{len(p.result):,}" in p.status.value
+
+
+def test_plane_slice_panel():
+    from workbench.data import digits
+    from workbench.widgets.regions_panel import PlaneSlicePanel
+
+    data = digits(n=50)
+    net = wb.mlp([64, 8, 10], "relu", seed=0)
+    p = PlaneSlicePanel(net, data, indices=(0, 1, 2))
+    assert p.last_error is None and len(p.result.partition) >= 1
+    p.controls["i2"].value = 3
+    assert p.result.indices == (0, 1, 3)
+    p.update(i1=0)  # the same image twice: collinear points, shown as an error
+    assert isinstance(p.last_error, ValueError) and "collinear" in str(p.last_error)
