@@ -448,3 +448,14 @@ def test_plane_slice_panel():
     assert p.result.indices == (0, 1, 3)
     p.update(i1=0)  # the same image twice: collinear points, shown as an error
     assert isinstance(p.last_error, ValueError) and "collinear" in str(p.last_error)
+
+
+def test_line_count_agrees_with_the_segment_walk():
+    from workbench.measures.regions import regions_on_line
+
+    for seed in range(3):
+        net = _net([2, 7, 7, 7, 1], "leaky_relu", None, seed=seed)
+        P = partition_2d(net)
+        for v in (-0.4, 0.2):
+            n = wb.count_regions_on_segment(net, torch.tensor([-1.0, v]), torch.tensor([1.0, v]))
+            assert regions_on_line(P, v) == n

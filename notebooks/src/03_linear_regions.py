@@ -138,6 +138,17 @@ show(fig)
 counts.groupby(["depth", "width"])[["neurons", "regions", "raghu_bound", "per_length"]].mean().round(1)
 """),
     md("""
+The line counts come from the 2-D partitions (the regions whose polygon the
+line crosses). `wb.count_regions_on_segment` counts the same thing by an
+independent exact method, walking the breakpoints along the segment in any
+input dimension; the two agree:
+"""),
+    code("""
+for v in (-0.5, 0.0, 0.5):
+    a, b = torch.tensor([-1.0, v]), torch.tensor([1.0, v])
+    print(f"y = {v:+.1f}: partition {wb.regions_on_line(P8, v)}, segment walk {wb.count_regions_on_segment(net8, a, b)}")
+"""),
+    md("""
 What to notice: the bound grows exponentially with depth and is loose by orders
 of magnitude already at depth 2; the measured counts grow far more slowly.
 Regions per unit length grow roughly in proportion to the number of neurons, as
