@@ -107,6 +107,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--skip-compare", action="store_true")
+    ap.add_argument("--segments-only", action="store_true",
+                    help="only the exact segment counts of a 784-input network (workbench.count_regions_on_segment)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -116,6 +118,9 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device {args.device}\n")
+    if args.segments_only:
+        segments(args)
+        return
     if not args.skip_compare:
         print("| network | init | regions (engine) | regions (shapely) | engine s (median) | shapely s | ratio |")
         print("|---|---|---|---|---|---|---|")
@@ -147,6 +152,22 @@ def main() -> None:
         gpu = f" {res['peak_gpu_mb']:.0f} |" if "peak_gpu_mb" in res else ""
         print(f"| {'-'.join(map(str, ws))} | ±{r:g} | {res['regions']:,} | {res['seconds']:.2f} | "
               f"{res['regions'] / res['seconds']:,.0f} | {res['peak_rss_mb']:.0f} |{gpu}", flush=True)
+
+
+def segments(args) -> None:
+    """Exact region counts along segments between random 784-D points (MNIST-sized MLPs)."""
+    import workbench as wb
+
+    print("| network | segments | regions per segment (mean) | seconds (median of runs) | segments/s |")
+    print("|---|---|---|---|---|")
+    g = torch.Generator().manual_seed(0)
+    for ws in ([784, 200, 200, 10], [784, 512, 512, 512, 10]):
+        net = wb.mlp(ws, "relu", seed=0)
+        pts = torch.rand(11, 784, generator=g)
+        def run():
+            return [wb.count_regions_on_segment(net, pts[i], pts[i + 1], device=args.device) for i in range(10)]
+        t, counts = _time(run, args.repeats)
+        print(f"| {'-'.join(map(str, ws))} | 10 | {np.mean(counts):.0f} | {t:.2f} | {10 / t:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
