@@ -65,6 +65,7 @@ def test_dichotomy_sweep_rows():
     assert set(df["remaining_depth"]) == {0, 1, 2}
 
 
+@pytest.mark.slow
 def test_trained_network_experiments_run():
     one = train_one_layer(TINY_TRAIN, progress=False, device="cpu")
     assert list(one["layer"]) == [0, 1, 2] and one["test_acc"].between(0, 1).all()
@@ -91,6 +92,7 @@ def test_trajectory_regularization_layer():
     assert net(torch.randn(4, 1, 8, 8)).shape == (4, 10)
 
 
+@pytest.mark.slow
 def test_trajreg_vs_batchnorm_runs():
     df = trajreg_vs_batchnorm(TrainConfig(epochs=1, n_seeds=1, batch_size=512), progress=False, device="cpu")
     assert set(df["variant"]) == {"none", "batchnorm", "trajreg"}
@@ -106,6 +108,7 @@ def test_circle_through_layers_projection_is_stable():
     assert "PCA" in tr.projection
 
 
+@pytest.mark.slow
 def test_plots_return_axes_and_animation_exports(tmp_path):
     cfg = GrowthConfig(depth=2, widths=(6,), sigma_w2s=(2.0,), activations=("relu",), input_dim=4, n_seeds=2,
                        n_points=40)
@@ -126,6 +129,7 @@ def test_plots_return_axes_and_animation_exports(tmp_path):
     assert (tmp_path / "a.gif").read_bytes()[:3] == b"GIF" and gif.endswith("a.gif")
 
 
+@pytest.mark.slow
 def test_trajectory_panel_is_driven_by_controls():
     from workbench.widgets import TrajectoryPanel
 

@@ -240,20 +240,21 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
         net = net.to(dev)
     odev = dev if out_device is None else torch.device(out_device)
     n = X.shape[0]
-    outs: list[list[torch.Tensor]] | None = None
+    step = max(1, int(chunk_size))
+    outs: list[torch.Tensor] | None = None
     with torch.no_grad():
-        for lo in range(0, n, max(1, int(chunk_size))):
-            xb = X[lo:lo + chunk_size].to(dev, dtype=_net_dtype(net))
+        for lo in range(0, n, step):
+            xb = X[lo:lo + step].to(dev, dtype=_net_dtype(net))
             tr = net.trace(xb)
             parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
-            parts = [p.to(odev, dtype=dtype or p.dtype) for p in parts]
-            if outs is None:
-                outs = [[p] for p in parts]
-            else:
-                for o, p in zip(outs, parts):
-                    o.append(p)
+            if n <= step:  # one chunk: no copies
+                return [p.to(odev, dtype=dtype or p.dtype) for p in parts]
+            if outs is None:  # preallocate: peak memory = the kept images + one chunk
+                outs = [torch.empty(*p.shape[:-2], n, p.shape[-1], dtype=dtype or p.dtype, device=odev) for p in parts]
+            for o, p in zip(outs, parts):
+                o[..., lo:lo + p.shape[-2], :] = p
     assert outs is not None
-    return [torch.cat(o, dim=-2) if len(o) > 1 else o[0] for o in outs]
+    return outs
 
 
 def trajectory_length(Z, closed: bool = True) -> torch.Tensor:
@@ -306,25 +307,28 @@ def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int 
     n = X.shape[0]
     if n < (3 if closed else 2):
         raise ValueError(f"a trajectory needs at least {3 if closed else 2} points, got {n}")
-    total = None
-    first = last = None
+    if X.dim() != 2 or X.shape[-1] != base.widths[0]:
+        raise ValueError(f"X must have shape (n, {base.widths[0]}), got {tuple(X.shape)}")
+    ens = _is_ensemble(net)
+    dev = net.device if ens else resolve_device(device)
+    if not ens:
+        net = net.to(dev)
     step = max(2, int(chunk_size))
-    lo = 0
-    while lo < n - 1 or total is None:
-        hi = min(n, lo + step)
-        imgs = layer_images(net, X[lo:hi], chunk_size=step, device=device)
-        L = torch.stack([trajectory_length(z.double(), closed=False) if z.shape[-2] >= 2
-                         else torch.zeros(z.shape[:-2], dtype=torch.float64, device=z.device) for z in imgs])
-        total = L if total is None else total + L
-        if first is None:
-            first = [z[..., 0, :] for z in imgs]
-        last = [z[..., -1, :] for z in imgs]
-        if hi >= n:
-            break
-        lo = hi - 1
+    total = first = prev = None
+    with torch.no_grad():
+        for lo in range(0, n, step):
+            xb = X[lo:lo + step].to(dev, dtype=_net_dtype(net))
+            tr = net.trace(xb)
+            parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            if first is None:
+                first = [p[..., :1, :] for p in parts]
+            # one point of overlap with the previous chunk
+            seq = parts if prev is None else [torch.cat([q, p], -2) for q, p in zip(prev, parts)]
+            L = torch.stack([(z[..., 1:, :] - z[..., :-1, :]).norm(dim=-1).double().sum(-1) for z in seq])
+            total = L if total is None else total + L
+            prev = [p[..., -1:, :] for p in parts]
     if closed:
-        total = total + torch.stack([(a.double() - b.double()).norm(dim=-1) for a, b in zip(first, last)])
-    _ = base
+        total = total + torch.stack([(a - b).norm(dim=-1).double().sum(-1) for a, b in zip(first, prev)])
     return total
 
 
