@@ -113,31 +113,36 @@ def bench_images(runs: int, max_points: int) -> str:
 
 
 # ------------------------------------------------------------------ 2. exact vs sampling
-def bench_exact(runs: int) -> str:
-    cases = [("relu", 4, 50, 2.0), ("relu", 8, 100, 2.0), ("hardtanh", 4, 50, 8.0), ("hardtanh", 6, 100, 8.0)]
-    out = ["| network | exact transitions | refine s | walk s | samples needed | sampling s at that n | "
-           "sampling / refine | walk / refine |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+def bench_exact(runs: int, max_samples: int = 2**21) -> str:
+    cases = [("relu", 4, 50, 2.0), ("relu", 6, 100, 2.0), ("hardtanh", 4, 50, 8.0), ("hardtanh", 4, 100, 8.0)]
+    out = ["| network | exact transitions | refine s | walk s | shortest piece (rad) | samples needed | "
+           "sampling s at that n | sampling / refine | walk / refine |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for act, depth, width, sw2 in cases:
         net = wb.mlp([32] + [width] * depth + [1], act, init="gaussian", sigma_w2=sw2, seed=0)
         g = torch.Generator().manual_seed(1)
         x0, x1 = torch.randn(32, generator=g), torch.randn(32, generator=g)
-        t_ref, ex = _median_time(lambda: wb.circle_transitions(net, x0, x1, keep_patterns=False, device="cpu"), runs)
+        t_ref, ex = _median_time(lambda: wb.circle_transitions(net, x0, x1, device="cpu"), runs)
         t_walk, ex2 = _median_time(lambda: wb.circle_transitions(net, x0, x1, keep_patterns=False, method="walk",
                                                                  device="cpu"), 1)
         assert torch.equal(ex.per_layer, ex2.per_layer)
+        bp = ex.breakpoints[0]
+        gaps = torch.diff(torch.cat([bp, bp[:1] + 2 * torch.pi])) if len(bp) else torch.tensor([2 * torch.pi])
         n, found = 100, None
-        while n <= 2**24:
+        while n <= max_samples:
             s = wb.sampled_transitions(net, wb.circle(x0, x1, n), device="cpu")
             if int(s.total) == int(ex.total) and int(s.n_patterns) == int(ex.n_patterns):
                 found = n
                 break
             n *= 2
+        name = f"{act} {depth}x{width} σ_w²={sw2:g}"
         if found is None:
-            out.append(f"| {act} {depth}x{width} σ_w²={sw2:g} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | "
-                       f"> {2**24:,} | | | {t_walk / t_ref:.0f}x |")
+            t_s, _ = _median_time(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, max_samples), device="cpu"), 1)
+            out.append(f"| {name} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | {float(gaps.min()):.1e} | "
+                       f"> {max_samples:,} (not found) | {t_s:.2f} at {max_samples:,} | > {t_s / t_ref:.0f}x | "
+                       f"{t_walk / t_ref:.0f}x |")
             continue
         t_s, _ = _median_time(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, found), device="cpu"), runs)
-        out.append(f"| {act} {depth}x{width} σ_w²={sw2:g} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | {found:,} | "
+        out.append(f"| {name} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | {float(gaps.min()):.1e} | {found:,} | "
                    f"{t_s:.3f} | {t_s / t_ref:.1f}x | {t_walk / t_ref:.0f}x |")
     return "\n".join(out)
 
