@@ -62,7 +62,7 @@ small chunk of inputs) and keeps only those `K` entries of each gradient, so not
     code("""
 net = wb.zoo_model("resnet18", seed=0)
 P = wb.count_parameters(net)
-coords = wb.sample_coordinates(P, min(CFG.n_coords, 20_000), seed=1)
+coords = wb.sample_coordinates(P, CFG.n_coords, seed=1)
 X = real_inputs(min(CFG.n_inputs, 16), CFG.input_shape, "sign", seed=2)
 J = wb.sampled_gradient_rows(net, X, coords, reduce="sum_squares")
 gram = wb.gram_singular_values(J)
@@ -76,7 +76,8 @@ The spectrum decays fast: a few directions carry most of `J`. pick_first and sum
 see different spectra of the same network at the same inputs and coordinates:
 """),
     code("""
-spectra = {r: wb.sampled_spectrum(net, X, coords.numel(), coords=coords, reduce=r) for r in ("pick_first", "sum_squares")}
+spectra = {"pick_first": wb.sampled_spectrum(net, X, coords.numel(), coords=coords, reduce="pick_first"),
+           "sum_squares": wb.SampledSpectrum(gram.cpu(), P, coords.numel(), X.shape[0], "sum_squares")}  # J from above
 ax = plot_sampled_spectra(spectra)
 ax.set_title(f"ResNet-18, random weights: {X.shape[0]} inputs x {coords.numel():,} coordinates")
 show(ax)
@@ -141,12 +142,15 @@ for t in ("top1_error", "top5_error"):
     md("""
 **An honest word on these numbers.**
 
-* In the **smoke** profile there are only five small networks, 32×32 inputs, 16 inputs and
-  10,000 coordinates: the ESD can be at most 16, and a correlation over five points has
+* In the **smoke** profile there are only five small networks, 32×32 inputs, 12 inputs and
+  5,000 coordinates: the ESD can be at most 12, and a correlation over five points has
   almost no power. Whatever sign or p-value appears above is a check that the pipeline
   runs, not a test of the paper's claim. The **full** profile (18 networks, the paper's
-  sizes) is the reproduction; it needs a GPU (BENCHMARKS.md, "ESD of real-world networks",
-  gives the measured cost: about 2-4 s per input for ResNet-152 on two CPU cores, i.e. days on the CPU).
+  sizes) is the reproduction; it needs a GPU. BENCHMARKS.md ("ESD of real-world networks")
+  gives the measured cost on this project's shared 2-core CPU: about 10-12 s per ResNet-152
+  input at 3×224×224, i.e. about 33 hours for ResNet-152's 500 inputs × 10 repeats × 2 reduces
+  alone, with a peak of 3.7 GiB (the 500 × 10⁶ float32 `J` is 1.9 GiB of it). Keeping every
+  full gradient instead would need about 114 GiB.
 * Even at full size our setup differs from the paper's in details the paper leaves open:
   the weights are redrawn each repeat with torchvision's own initialisers, `g` is taken on
   the **logits** torchvision returns (the paper speaks of a "probability vector"; set

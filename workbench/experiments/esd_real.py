@@ -107,13 +107,13 @@ class ESDRealConfig:
 
     @classmethod
     def smoke(cls, **overrides) -> "ESDRealConfig":
-        """Five small architectures, 3x32x32 inputs, 16 inputs, 10,000 coordinates, 3 repeats (~30 s on 2 idle CPU cores).
+        """Five small architectures, 3x32x32 inputs, 12 inputs, 5,000 coordinates, 3 repeats (~20 s on 2 idle CPU cores).
 
         Small inputs and few coordinates: the numbers are *not* the paper's.
         """
         base = cls(
             models=("squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "mobilenet_v2", "resnet18"),
-            input_shape=(3, 32, 32), n_inputs=16, n_coords=10_000, repeats=3,
+            input_shape=(3, 32, 32), n_inputs=12, n_coords=5_000, repeats=3,
         )
         return replace(base, **overrides)
 

@@ -102,7 +102,8 @@ def plot_esd_real(
     ax.set_ylim(lo_y - pad, hi_y + 1.4 * pad)
     s = stat.iloc[0]
     ax.text(0.98, 0.97, f"Pearson r = {s.pearson_r:.2f}, p = {s.pearson_p:.2g}\n"
-            f"Spearman ρ = {s.spearman_rho:.2f}, p = {s.spearman_p:.2g}\n{int(s.n_models)} models",
+            f"Spearman ρ = {s.spearman_rho:.2f}, p = {s.spearman_p:.2g}\n{int(s.n_models)} models"
+            + ("; fit and r vs log10(params)" if x == "params" else ""),
             transform=ax.transAxes, ha="right", va="top", fontsize=8,
             bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
     ax.set_ylabel(_TARGET_LABEL[target])
