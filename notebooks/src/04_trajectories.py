@@ -198,9 +198,12 @@ for ax, w in zip(axes, (min(TRANS.widths), max(TRANS.widths))):
 show(fig)
 """),
     md("""
-The points fall close to a line through the origin for each width (Pearson r in the
-legend), as Theorem 4's proof says; the slope grows with the width $k$ (more neurons
-to cross) and depends on σ_w (the paper's dependence on $\\sqrt k$ and σ_b/σ_w).
+Transitions grow with the length entering the layer, and the slope grows with the width
+$k$ (more neurons to cross), as Theorem 4's proof says. The relation is clear for wider
+layers (Pearson r in the legend) and noisy for very narrow ones (k = 8 in the smoke
+run: a handful of neurons per layer). The vertical column of points at one length is the
+first hidden layer of every network: they all see the same input circle, and their
+transition counts scatter around the line.
 """),
     md("""
 ## 4 · Dichotomies and remaining depth
