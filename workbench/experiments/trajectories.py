@@ -173,7 +173,12 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
                           device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Exact per-layer transitions on a circle beside the trajectory length entering each layer.
 
-    Transitions are exact (:func:`workbench.circle_transitions`, all seeds
+    Raghu et al. (2017), Theorem 4 (transitions proportional to trajectory
+    length): for a hard-tanh network with ``n`` hidden layers of width ``k``,
+    ``T(F(x(t); W)) = O(g(k, sigma_w, sigma_b, n))`` with
+    ``g = (sqrt(k) / sqrt(1 + sigma_b^2 / sigma_w^2))^n``; the proof shows the
+    transitions of layer ``d + 1`` proportional to the length of the trajectory
+    at layer ``d``.  Transitions are exact (:func:`workbench.circle_transitions`, all seeds
     walked in one batch); lengths come from ``n_points`` samples.
 
     Returns
