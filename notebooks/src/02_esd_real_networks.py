@@ -162,7 +162,7 @@ Against the **linear** parameter count we get p = 0.533 / 0.460 with the origina
 and 0.562 / 0.497 with today's defaults, close to the paper's 0.553 / 0.478 (the small gap is
 most likely the accuracy table of the paper's torchvision version). So the paper fitted the raw
 count. Note, though, that against **log10** of the count the same 18 networks give
-p ≈ 0.005: parameter count is a significant predictor on a log scale, so "parameters do not
+p = 0.004-0.008: parameter count is a significant predictor on a log scale, so "parameters do not
 predict the error" depends on that choice of scale.
 """),
     md("""
