@@ -282,11 +282,13 @@ display(tr.groupby("variant").tail(1).set_index("variant")[["epoch", "test_acc",
 """),
     md("""
 The paper reports trajectory regularisation matching batch norm on CIFAR-10 (both
-well above no normalisation). On the 8×8 digits all three end close together; batch
-norm converges fastest in our short runs, and trajectory regularisation behaves like
-the plain network with a small extra cost. The digits are too easy to separate the
-methods as CIFAR-10 does, so read this as "it runs and does no harm", not as a
-replication of the paper's CIFAR number.
+well above no normalisation). On the 8×8 digits, in the full profile (25 epochs, 3 seeds;
+measured 2026-11-23) trajectory regularisation reaches about 0.986 test accuracy, between
+no normalisation (about 0.972) and batch norm (about 0.992), at a small extra cost per
+epoch; in the short smoke run it still behaves like the plain network and batch norm
+converges fastest. The digits are too easy to separate the methods as CIFAR-10 does, so
+read this as "it helps a little and costs little", not as a replication of the paper's
+CIFAR-10 result.
 """),
     md("""
 ## 6 · Explore
@@ -317,7 +319,7 @@ panel.figure
 | transitions ∝ trajectory length (Thm 4) | yes, with **exact** transition counts |
 | dichotomies grow with remaining depth | yes |
 | lower layers: better when trained, more sensitive to noise | yes on 8×8 digits (smaller effect than on MNIST/CIFAR) |
-| trajectory regularisation ≈ batch norm | comparable on 8×8 digits; not a CIFAR-10 replication |
+| trajectory regularisation ≈ batch norm | between none and batch norm on 8×8 digits (0.986 vs 0.972 / 0.992, full profile); not a CIFAR-10 replication |
 """),
 ]
 
