@@ -125,7 +125,7 @@ regions per unit length as neurons.
     code("""
 cfg = rx.RegionCountConfig.preset(SIZES["counts"])
 t = time.perf_counter()
-counts = rx.region_count_sweep(cfg, seed=0)
+counts = rx.region_count_sweep(cfg, seed=0, progress=False)
 print(f"{len(counts)} networks partitioned exactly in {time.perf_counter() - t:.1f} s; "
       f"largest: {counts.regions.max():,} regions")
 fig, axes = new_figure(1, 3, figsize=(16, 4.2))
@@ -197,7 +197,7 @@ each point's *nearest* edge, exactly (the thesis samples growing circles).
 """),
     code("""
 svd = rx.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10, n_points=SIZES["sv_points"],
-                             n_nets=SIZES["sv_nets"], seed=0)
+                             n_nets=SIZES["sv_nets"], seed=0, progress=False)
 ax = rp.plot_sv_differences(svd, title="adjacent regions, one hidden layer, n_c = 10")
 show(ax)
 svd.round(5)
@@ -218,7 +218,7 @@ finds the mislabeled points closer to an edge. We do the same on the bundled
 8×8 digits (1,797 images) with 100 flipped labels and 500 correct points.
 """),
     code("""
-table, info = rx.mislabel_edge_distances(rx.MISLABEL_PRESETS[SIZES["mislabel"]], seed=0)
+table, info = rx.mislabel_edge_distances(rx.MISLABEL_PRESETS[SIZES["mislabel"]], seed=0, progress=False)
 print(f"train accuracy on the given labels {info['train_accuracy']:.1%}; "
       f"flipped labels fitted: {info['memorised']:.0%}")
 print(table.groupby("mislabeled")["distance"].median().rename("median distance"))
@@ -246,7 +246,8 @@ predicted class of every region.
 """),
     code("""
 clf, data, cinfo = rx.train_digits_mlp(rx.DigitsTrainConfig(hidden=(32, 32), epochs=SIZES["slice_epochs"],
-                                                            lr=3e-3, batch_size=64, optimizer="adam"), seed=0)
+                                                            lr=3e-3, batch_size=64, optimizer="adam"), seed=0,
+                                        progress=False)
 print(f"digits classifier: train accuracy {cinfo['train_accuracy']:.1%}")
 idx = (int((data.y == 0).nonzero()[0]), int((data.y == 3).nonzero()[0]), int((data.y == 8).nonzero()[0]))
 t = time.perf_counter()

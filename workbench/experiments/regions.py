@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
+from .._runtime import DeviceLike, SeedLike, generator, int_seed
 from ..data import Dataset, digits
 from ..measures.affine import adjacent_sv_difference, distance_to_edge, sv_difference_bound
 from ..measures.regions import Partition, partition_2d, partition_plane, region_upper_bound, regions_on_line

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
-from .regions import _DTYPE, _Act, _build_ops, _pointwise_maps
+from .regions import _DTYPE, _build_ops, _pointwise_maps
 
 __all__ = [
     "local_affine",
@@ -63,7 +63,6 @@ def _chunks(x: torch.Tensor, ops, budget: float = 2e7):
 
 
 def _maps(ops, x, **kw):
-    B = x.shape[0]
     m = x[0].numel()
     A0 = torch.eye(m, dtype=_DTYPE, device=x.device).reshape(1, *x.shape[1:], m)
     return _pointwise_maps(ops, x, A0, x, **kw)
