@@ -108,8 +108,12 @@ def run_notebook(
     out_dir = Path(out_dir) if out_dir is not None else Path.cwd() / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
-    env_backend = os.environ.get("MPLBACKEND")
+    # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
+    # headless kernel (the outer progress bar is ours): progress widgets streaming
+    # comm messages were seen to stall nbclient intermittently on a loaded machine.
+    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "TQDM_DISABLE")}
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    os.environ["TQDM_DISABLE"] = "1"
     t0 = time.perf_counter()
     error = None
     try:
@@ -126,10 +130,11 @@ def run_notebook(
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell's traceback
         error = f"{type(exc).__name__}: {exc}"
     finally:
-        if env_backend is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = env_backend
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     seconds = time.perf_counter() - t0
     figures: list[Path] = []
     if out_nb.exists():
