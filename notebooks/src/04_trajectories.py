@@ -117,7 +117,8 @@ k = max(GROWTH.widths)
 fig, axes = new_figure(1, 3, figsize=(15, 4.2))
 for ax, act in zip(axes, GROWTH.activations):
     sel = growth[(growth.activation == act) & (growth.width == k) & (growth.sigma_b2 == 0.0)]
-    tp.plot_length_growth(sel, ax, title=f"{act}, k = {k}, σ_b² = 0 (band: min-max over {GROWTH.n_seeds} seeds)")
+    tp.plot_length_growth(sel, ax, title=f"{act}, k = {k}, σ_b² = 0")
+fig.suptitle(f"Trajectory length per layer (bands: min-max over {GROWTH.n_seeds} seeds)")
 show(fig)
 """),
     md("""
