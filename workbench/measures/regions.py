@@ -411,15 +411,19 @@ class Partition:
                 f"bounds={self.bounds}, outputs={self.W.shape[1]})")
 
     # -- geometry ------------------------------------------------------------
-    def area(self) -> torch.Tensor:
-        """Area of every region (shoelace formula), shape ``(R,)``."""
+    def _vertex_pairs(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(V, Vn, valid)``: padded vertices (NaN -> 0), each vertex's successor
+        around its polygon, and the mask of real (non-padding) vertices."""
         V = torch.nan_to_num(self.vertices, nan=0.0)
-        K = V.shape[1]
-        ar = torch.arange(K, device=V.device)
+        ar = torch.arange(V.shape[1], device=V.device)
         nv = self.n_vertices[:, None]
         kn = torch.where(ar[None] + 1 < nv, ar[None] + 1, torch.zeros_like(ar[None]))
         Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
-        valid = ar[None] < nv
+        return V, Vn, ar[None] < nv
+
+    def area(self) -> torch.Tensor:
+        """Area of every region (shoelace formula), shape ``(R,)``."""
+        V, Vn, valid = self._vertex_pairs()
         cross = (V[..., 0] * Vn[..., 1] - V[..., 1] * Vn[..., 0]) * valid
         return 0.5 * cross.sum(1)
 
@@ -515,13 +519,8 @@ class Partition:
         Exact point-in-convex-polygon tests, batched over points and regions in chunks.
         """
         uv = torch.as_tensor(uv, dtype=_DTYPE, device=self.vertices.device)
-        V = torch.nan_to_num(self.vertices, nan=0.0)
+        V, Vn, valid = self._vertex_pairs()
         K = V.shape[1]
-        ar = torch.arange(K, device=V.device)
-        nv = self.n_vertices[:, None]
-        kn = torch.where(ar[None] + 1 < nv, ar[None] + 1, torch.zeros_like(ar[None]))
-        Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
-        valid = ar[None] < nv
         E = Vn - V
         res = torch.full((uv.shape[0],), -1, dtype=torch.long, device=V.device)
         chunk = max(1, 4_000_000 // max(1, len(self) * K))
