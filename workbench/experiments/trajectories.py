@@ -1,21 +1,25 @@
 """Paper-figure recipes for Raghu et al. (2017), *On the Expressive Power of Deep Neural Networks*.
 
 Configuration in (frozen dataclasses with ``smoke`` / ``full`` presets), tidy
-``pandas`` tables out.  Random networks come from :func:`workbench.mlp_ensemble`
+``pandas`` tables out.  Figure numbers follow the order of the captions in the
+paper (regions 1, transitions 2, circle 3, conv growth 4, transitions vs
+length 5, layer noise 6, one trained layer 7, length during training 8, batch
+norm 9-10, trajectory regularisation 11; appendix: 12-13 growth, 14-16
+dichotomies, 17 one layer on CIFAR-10, 18 length during training on MNIST).  Random networks come from :func:`workbench.mlp_ensemble`
 (many seeds in one batched call); measures from :mod:`workbench.measures.paths`
 and :mod:`workbench.measures.dichotomies`.
 
 * :func:`length_growth`: trajectory length per layer over depth, width ``k``,
-  ``sigma_w^2``, ``sigma_b^2`` and activation (Theorem 3; Figs. 4-5, 10-11)
+  ``sigma_w^2``, ``sigma_b^2`` and activation (Theorem 3; Figs. 4, 12 and 13)
   with the paper's bounds beside every row (:func:`workbench.growth_rate_bounds`).
 * :func:`transitions_vs_length`: exact transitions per layer against the length
-  of the trajectory entering that layer (Theorem 4; the transitions-vs-length figure).
+  of the trajectory entering that layer (Theorem 4; Fig. 5).
 * :func:`dichotomy_sweep`: distinct labellings vs depth, width and remaining
-  depth (Figs. 7-8 and the remaining-depth figure).
+  depth (Figs. 14-16).
 * Trained networks on the bundled digits: :func:`train_one_layer` (remaining
-  depth, Fig. 9), :func:`layer_noise` (noise added to one layer at a time),
-  :func:`length_during_training` and :func:`trajreg_vs_batchnorm` (trajectory
-  regularisation against batch norm on a small conv net, §5).
+  depth, Figs. 7 and 17), :func:`layer_noise` (noise added to one layer at a time, Fig. 6),
+  :func:`length_during_training` (Figs. 8 and 18) and :func:`trajreg_vs_batchnorm`
+  (trajectory regularisation against batch norm on a small conv net, §5, Fig. 11).
 * :func:`circle_through_layers`: the circle's image at every layer, with a
   stable 2-D projection per layer, for the animation (Fig. 3).
 """
@@ -69,7 +73,7 @@ def _plane(dim: int, seed: SeedLike, n: int = 1):
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class GrowthConfig:
-    """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4-5)."""
+    """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4, 12 and 13)."""
 
     depth: int = 10
     widths: tuple = (20, 100)
@@ -217,7 +221,7 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DichotomyConfig:
-    """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 7-8)."""
+    """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 14-16)."""
 
     activation: str = "hardtanh"
     depths: tuple = (2, 4, 6, 8)
@@ -327,7 +331,7 @@ def _fit(model, params, train, cfg: TrainConfig, device, seed: int, on_step=None
 
 def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
                     progress: bool = True) -> pd.DataFrame:
-    """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Fig. 9).
+    """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Figs. 7 and 17).
 
     Returns ``seed, layer`` (0-based index of the trained linear map; the
     output layer is ``depth``), ``remaining_depth``, ``n_trained`` (parameters),
@@ -354,7 +358,7 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, devic
 
 def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
                 progress: bool = True) -> pd.DataFrame:
-    """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 7 of the ICML version).
+    """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 6).
 
     A network is trained (all layers), then for each layer ``l`` and noise level
     ``eps`` the weights become ``W_l + eps * rms(W_l) * N(0, 1)`` (noise
@@ -387,7 +391,7 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: D
 
 def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
                            progress: bool = True) -> pd.DataFrame:
-    """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 12-13).
+    """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 8 and 18).
 
     The circle passes through two test digits (``x0``, ``x1``, standardised);
     its length is measured at every hidden layer of the network being trained
@@ -419,7 +423,7 @@ def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float
                          device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Test accuracy per epoch of a small conv net: no normalisation, batch norm, trajectory regularisation.
 
-    Raghu et al. (2017), §5, Fig. 14 (CIFAR-10 there; the bundled 8x8 digits
+    Raghu et al. (2017), §5, Fig. 11 (CIFAR-10 there; the bundled 8x8 digits
     here, ``flatten=False``).  The ``"trajreg"`` variant replaces each batch
     norm by a :class:`workbench.TrajectoryRegularization` layer and adds the
     paper's penalty :func:`workbench.trajectory_penalty` (``strength`` times

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import torch
 from torch import nn
 
 from .._runtime import SeedLike
@@ -51,6 +52,7 @@ def mixed_mlp(widths: Sequence[int], activations: Sequence[str], *, seed: SeedLi
     draws, same order), so the same seed gives the same network on every
     device; the global RNG is not touched.
     """
-    net = MixedMLP(widths, activations)
+    with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
+        net = MixedMLP(widths, activations)
     net.load_state_dict(mlp(net.widths, "identity", seed=seed).state_dict())
     return net

@@ -282,7 +282,8 @@ def mlp(
     ws = validate_widths(widths)
     _check_choice("activation", activation, tuple(ACTIVATIONS))
     _check_choice("shortcuts", shortcuts, SHORTCUTS)
-    net = MLP(ws, activation, shortcuts, bool(bias))
+    with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
+        net = MLP(ws, activation, shortcuts, bool(bias))
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
 
 
