@@ -136,8 +136,8 @@ def _sweep_forward(cn, X: torch.Tensor, layer: int, W1, t: torch.Tensor):
     else:  # the sweep is linear in the weight: z(t) = cos t (W0 * h) + sin t (W1 * h) + b
         y0, y1 = op.lin(h), op.lin(h, W1)
         shape = (T,) + (1,) * y0.dim()
-        z = op.add_bias(c.view(shape) * y0 + s.view(shape) * y1)
-    z = z.reshape(T * n, *z.shape[2:])
+        z = op.add_bias((c.view(shape) * y0 + s.view(shape) * y1).reshape(T * n, *y0.shape[1:]))
+    z = z.reshape(T * n, *z.shape[2:]) if op.kind == "linear" else z
 
     def tile(pair):
         return None if pair is None else tuple(None if x is None else x.repeat(T, *([1] * (x.dim() - 1)))
