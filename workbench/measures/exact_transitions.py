@@ -501,14 +501,4 @@ def walk_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, group:
         if keep_patterns:
             pats = [p[:-1] if (not bool(wrap[w]) and len(p) > 1) else p for w, p in enumerate(pats)]
     n_pat = torch.tensor([count_unique_rows(k) for k in K_all.split(counts.tolist())], dtype=torch.int64)
-    shape = tuple(batch_shape)
-    return PathTransitions(
-        kind=kind,
-        per_layer=per_layer.cpu().reshape(*shape, len(widths)),
-        n_breakpoints=n_bp.reshape(shape),
-        n_patterns=n_pat.reshape(shape),
-        n_pieces=n_pieces.reshape(shape),
-        breakpoints=bps,
-        patterns=pats,
-        batch_shape=shape,
-    )
+    return _finish(kind, batch_shape, per_layer, widths, n_bp, n_pieces, n_pat, bps, pats)
