@@ -251,11 +251,16 @@ def test_conv_weight_sweep_by_hand(layer):
     assert 1 <= d.n_dichotomies <= max(1, d.n_label_flips)
 
 
-def test_mlp_dichotomies_keep_their_numbers():
+@pytest.mark.parametrize("sc", [None, "add-shortcuts", "add-inputs"])
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_mlp_dichotomies_keep_their_numbers(sc, layer):
     """The core's forward is nn.Linear's arithmetic: labels are those of the network at t = 0, in float32."""
-    net = wb.mlp([5, 8, 8, 1], "hardtanh", init="gaussian", sigma_w2=4.0, seed=2, shortcuts="add-shortcuts")
+    net = wb.mlp([5, 8, 6, 1], "hardtanh", init="gaussian", sigma_w2=4.0, seed=2, shortcuts=sc)
     X = torch.randn(12, 5, generator=torch.Generator().manual_seed(0))
-    labels, pre = weight_sweep_labels(net, X, 1, n_steps=16)
+    labels, pre = weight_sweep_labels(net, X, layer, n_steps=16, device="cpu")
     assert labels.dtype == torch.bool and pre[0].dtype == torch.float32
     assert torch.equal(labels[0], net(X)[:, 0] > 0)
-    assert torch.equal(pre[0][3], net.trace(X).preacts[0])
+    tr = net.trace(X).preacts
+    assert all(torch.allclose(p[0], q, atol=1e-6) for p, q in zip(pre, tr))
+    if layer > 0:
+        assert torch.equal(pre[0][3], tr[0])

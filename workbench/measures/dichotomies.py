@@ -143,7 +143,7 @@ def _sweep_forward(cn, X: torch.Tensor, layer: int, W1, t: torch.Tensor):
         return None if pair is None else tuple(None if x is None else x.repeat(T, *([1] * (x.dim() - 1)))
                                                for x in pair)
 
-    start = State(None, z, tile(below.saved), tile(below.inp), None, below.k, j + 1)
+    start = State(None, z, tile(below.saved), tile((None, X)), None, below.k, j + 1)  # inp: add-inputs
     out = propagate(cn.ops, None, None, start=start, on_activation=record).c
     return out.reshape(T, n, -1), pre, acts
 

@@ -238,9 +238,9 @@ def circle_transitions(net, x0, x1, *, keep_patterns: bool = True, max_pieces: i
     """Exact neuron transitions and activation patterns along ``cos(t) x0 + sin(t) x1``.
 
     Raghu et al. (2017), Definitions 1-2 and Fig. 2/6 (counted there by
-    sampling); here computed exactly by walking ``t`` from region to region
-    (module docstring: closed-form crossings, right-limit re-evaluation,
-    tangencies not counted).
+    sampling); here computed exactly (:mod:`workbench.measures.exact_transitions`:
+    closed-form crossings, layer-by-layer refinement or a region-to-region
+    walk with right-limit re-evaluation, tangencies not counted).
 
     Parameters
     ----------

@@ -170,7 +170,8 @@ def _check_choice(name: str, value, allowed) -> None:
         raise ValueError(f"unknown {name} {value!r}; allowed values: {shown}")
 
 
-def _validate_widths(widths) -> list[int]:
+def validate_widths(widths) -> list[int]:
+    """``widths`` as a list of positive ints (``TypeError`` / ``ValueError`` naming the bad entry)."""
     try:
         ws = list(widths)
     except TypeError:
@@ -185,6 +186,9 @@ def _validate_widths(widths) -> list[int]:
         if int(w) <= 0:
             raise ValueError(f"widths[{i}] = {w} must be positive; every layer needs at least one node")
     return [int(w) for w in ws]
+
+
+_validate_widths = validate_widths  # the former private name (workbench.experiments.esd imports it)
 
 
 @torch.no_grad()
@@ -285,7 +289,7 @@ def mlp(
     MLP
         On the CPU; move it with ``.to(workbench.device())``.
     """
-    ws = _validate_widths(widths)
+    ws = validate_widths(widths)
     _check_choice("activation", activation, tuple(ACTIVATIONS))
     _check_choice("shortcuts", shortcuts, SHORTCUTS)
     net = MLP(ws, activation, shortcuts, bool(bias))

@@ -36,7 +36,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
-from .mlp import MLP, match_width
+from .mlp import MLP, Square, match_width
 
 __all__ = [
     "Pieces", "PIECES", "pieces_of", "Affine", "Activation", "SaveShortcut", "CompiledNet",
@@ -314,7 +314,7 @@ def _flatten_sequential(mod: nn.Module, prefix: str = "") -> list[tuple[str, nn.
 def _activation(m: nn.Module, name: str, allow_smooth: bool, label: str | None = None) -> Activation:
     if isinstance(m, _PL_MODULES):
         return Activation(pieces_of(m, name), name)
-    if allow_smooth and isinstance(m, SMOOTH_ACTIVATIONS) or allow_smooth and type(m).__name__ == "Square":
+    if allow_smooth and isinstance(m, SMOOTH_ACTIVATIONS + (Square,)):
         return Activation(None, name, fn=m)
     raise smooth_error(m, label or name)
 
