@@ -15,7 +15,8 @@ from torch import nn
 
 from .._runtime import SeedLike, generator
 
-__all__ = ["MLP", "Trace", "mlp", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
+__all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS",
+           "PIECEWISE_LINEAR"]
 
 
 class Square(nn.Module):
@@ -62,19 +63,26 @@ class Trace(NamedTuple):
     output: torch.Tensor
 
 
-def _match_width(s: torch.Tensor, width: int) -> torch.Tensor:
-    """Align a shortcut source with a layer of ``width`` nodes by row index.
+def match_width(s: torch.Tensor, width: int, dim: int = -1) -> torch.Tensor:
+    """Align a shortcut source with a layer of ``width`` nodes by row index (along ``dim``).
 
     Row ``i`` of the source is added to node ``i`` of the layer.  Extra source
     rows are dropped; layer nodes without a source row get nothing (zero
     padding).  No parameters are introduced.
     """
-    n = s.shape[-1]
+    n = s.shape[dim]
     if n == width:
         return s
     if n > width:
-        return s[..., :width]
-    return torch.nn.functional.pad(s, (0, width - n))
+        return s.narrow(dim, 0, width)
+    if dim in (-1, s.dim() - 1):
+        return torch.nn.functional.pad(s, (0, width - n))
+    pad_shape = list(s.shape)
+    pad_shape[dim] = width - n
+    return torch.cat([s, s.new_zeros(pad_shape)], dim=dim)
+
+
+_match_width = match_width  # the former private name
 
 
 class MLP(nn.Module):
@@ -132,7 +140,7 @@ class MLP(nn.Module):
         h = self.act(z)
         src = self.shortcut_source(l, h_prev, x)
         if src is not None:
-            h = h + _match_width(src, z.shape[-1])
+            h = h + match_width(src, z.shape[-1])
         return z, h
 
     def trace(self, x: torch.Tensor) -> Trace:
@@ -179,6 +187,9 @@ def validate_widths(widths) -> list[int]:
         if int(w) <= 0:
             raise ValueError(f"widths[{i}] = {w} must be positive; every layer needs at least one node")
     return [int(w) for w in ws]
+
+
+_validate_widths = validate_widths  # the former private name (workbench.experiments.esd imports it)
 
 
 @torch.no_grad()
