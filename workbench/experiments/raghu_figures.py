@@ -72,7 +72,7 @@ class TransitionGridConfig:
 
     @classmethod
     def smoke(cls, **kw) -> "TransitionGridConfig":
-        return replace(cls(depths=(1, 2, 3), widths=(8, 16), sigma_w2s=(1.0, 8.0), n_seeds=2, n_samples=400), **kw)
+        return replace(cls(depths=(1, 3), widths=(8, 16), sigma_w2s=(1.0, 8.0), n_seeds=2, n_samples=400), **kw)
 
     @classmethod
     def full(cls, **kw) -> "TransitionGridConfig":
@@ -366,7 +366,7 @@ class BatchNormLengthConfig:
 
     @classmethod
     def smoke(cls, **kw) -> "BatchNormLengthConfig":
-        return replace(cls(depth=2, channels=8, epochs=2, n_points=60, checkpoints=(0, 5, 40)), **kw)
+        return replace(cls(depth=2, channels=8, epochs=1, n_points=60, checkpoints=(0, 5, 20)), **kw)
 
     @classmethod
     def full(cls, **kw) -> "BatchNormLengthConfig":

@@ -46,7 +46,7 @@ def plot_transition_grid(df: pd.DataFrame, *, fig=None, axes=None, title: str | 
     for ax in axes:
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8, ncol=2)
-    fig.suptitle(title or f"Transitions on a circle through two {df.dataset.iloc[0]} points "
+    fig.suptitle(title or f"Transitions on a circle through two points of {df.dataset.iloc[0]} "
                  f"({df.activation.iloc[0]}; solid exact, dashed {df.n_samples.iloc[0]} samples)")
     return fig, axes
 
@@ -72,7 +72,8 @@ def plot_dichotomies_vs_flips(sweep: pd.DataFrame, walk: pd.DataFrame, ax: Axes 
     for i, (d, g) in enumerate(sweep.groupby("depth")):
         ax.scatter(g.n_label_flips, g.n_dichotomies, color=_col(i), s=22, label=f"depth {d}", **style)
     ax.axhline(walk.max_dichotomies.iloc[0], ls="--", color="tab:blue", lw=1, label="2^n (all dichotomies)")
-    ax.set(xscale="symlog", yscale="log", xlabel="label flips along the sweep", ylabel="distinct dichotomies")
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set(yscale="log", xlim=(0, None), xlabel="label flips along the sweep", ylabel="distinct dichotomies")
     ax.set_title("Dichotomies vs transitions")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
