@@ -203,5 +203,5 @@ print("final test accuracy:", last.groupby("batchnorm").test_acc.first().round(3
 # batch-norm layer itself shrinks (< 1) or stretches (> 1) the trajectory, which on these
 # small digits is not uniform across layers. The smoke profile trains for only 20
 # steps, far below the paper's "few hundred" after which batch norm settles; the full
-# profile trains 10 epochs (about 230 steps per epoch). Notebook 04 compares trajectory
+# profile trains 50 epochs (23 steps each, about 1,150 steps). Notebook 04 compares trajectory
 # regularisation with batch norm on accuracy.

@@ -358,7 +358,7 @@ class BatchNormLengthConfig:
     channels: int = 16
     pool_every: int = 2
     sigma_w2: float = 2.0
-    epochs: int = 10
+    epochs: int = 50
     batch_size: int = 64
     lr: float = 0.01
     n_points: int = 200
