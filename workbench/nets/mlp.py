@@ -15,7 +15,7 @@ from torch import nn
 
 from .._runtime import SeedLike, generator
 
-__all__ = ["MLP", "Trace", "mlp", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
+__all__ = ["MLP", "Trace", "mlp", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
 
 
 class Square(nn.Module):
@@ -163,7 +163,8 @@ def _check_choice(name: str, value, allowed) -> None:
         raise ValueError(f"unknown {name} {value!r}; allowed values: {shown}")
 
 
-def _validate_widths(widths) -> list[int]:
+def validate_widths(widths) -> list[int]:
+    """``widths`` as a list of positive ints; TypeError / ValueError naming the bad entry otherwise."""
     try:
         ws = list(widths)
     except TypeError:
@@ -278,8 +279,12 @@ def mlp(
     MLP
         On the CPU; move it with ``.to(workbench.device())``.
     """
-    ws = _validate_widths(widths)
+    ws = validate_widths(widths)
     _check_choice("activation", activation, tuple(ACTIVATIONS))
     _check_choice("shortcuts", shortcuts, SHORTCUTS)
-    net = MLP(ws, activation, shortcuts, bool(bias))
+    with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
+        net = MLP(ws, activation, shortcuts, bool(bias))
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
+
+
+_validate_widths = validate_widths  # the old private name, for branches not yet on validate_widths
