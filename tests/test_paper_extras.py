@@ -161,3 +161,15 @@ def test_correlation_robustness():
     with pytest.raises(ValueError, match="reduce="):
         em.correlation_robustness(two)
     assert len(em.correlation_robustness(two, reduce="a", n_halves=3)) == 12
+
+
+def test_breast_cancer_loader_and_train_one_layer_on_it():
+    d = wb.data.breast_cancer()
+    assert d.X.shape == (569, 30) and d.n_classes == 2 and set(d.y.tolist()) == {0, 1}
+    assert torch.allclose(d.X.mean(0), torch.zeros(30), atol=1e-5)
+    assert wb.data.load("breast_cancer", n=100).X.shape == (100, 30)
+    df = wb.train_one_layer(wb.TrainConfig.smoke(depth=2, width=8, epochs=1), data=d, seed=0, progress=False,
+                            device="cpu")
+    assert list(df.layer) == [0, 1, 2] and set(df.dataset) == {"breast cancer"}
+    assert df.n_trained.tolist() == [30 * 8 + 8, 8 * 8 + 8, 8 * 2 + 2]
+    assert df.test_acc.between(0, 1).all()
