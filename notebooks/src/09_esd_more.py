@@ -43,7 +43,8 @@ SMOKE = PROFILE == "smoke"
 if SMOKE:
     FIG7 = replace(wb.Table1Config.smoke(), dataset="mnist", epochs=(1, 2, 3), n_train=400, n_test=200)
     RESNET = em.ResNetInputsConfig.smoke()
-    REAL = wb.ESDRealConfig.smoke(repeats=1, n_inputs=8, n_coords=2_000)
+    REAL = wb.ESDRealConfig.smoke(models=("squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "resnet18"),
+                                  repeats=1, n_inputs=8, n_coords=2_000)
 else:
     FIG7 = replace(wb.Table1Config.full(), dataset="mnist", n_train=10_000, n_test=2_000, epochs=tuple(range(1, 11)))
     RESNET = em.ResNetInputsConfig.full()
