@@ -21,7 +21,7 @@ from ._runtime import SeedLike, generator
 
 __all__ = [
     "Dataset", "DataNotFoundError", "data_dir", "digits", "noise_images", "random_points",
-    "mnist", "fashion_mnist", "cifar10", "load",
+    "mnist", "fashion_mnist", "cifar10", "breast_cancer", "load",
 ]
 
 ENV_DATA = "WORKBENCH_DATA"
@@ -94,6 +94,22 @@ def digits(n: int | None = None, *, flatten: bool = True, seed: SeedLike = 0) ->
     y = torch.tensor(d.target, dtype=torch.int64)
     X, y = _subset(X, y, n, seed)
     return Dataset(X, y, "digits", "scikit-learn load_digits (bundled)", 10)
+
+
+def breast_cancer(n: int | None = None, *, seed: SeedLike = 0) -> Dataset:
+    """scikit-learn's bundled Wisconsin breast-cancer table (569 samples, 30 features, 2 classes), features standardised.
+
+    A second real data set that ships offline (tabular, not images), for
+    experiments that want one beside the digits.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    d = load_breast_cancer()
+    X = torch.tensor(d.data, dtype=torch.float32)
+    X = (X - X.mean(0)) / X.std(0)
+    y = torch.tensor(d.target, dtype=torch.int64)
+    X, y = _subset(X, y, n, seed)
+    return Dataset(X, y, "breast cancer", "scikit-learn load_breast_cancer (bundled)", 2)
 
 
 def noise_images(
@@ -199,7 +215,8 @@ def cifar10(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> 
     return Dataset(X, y, f"CIFAR-10 ({split})", f"torchvision.datasets.CIFAR10 from {root}", 10)
 
 
-_LOADERS = {"digits": digits, "mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10}
+_LOADERS = {"digits": digits, "mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10,
+            "breast_cancer": breast_cancer}
 
 
 def load(name: str, *, fallback: str | None = "digits", **kwargs) -> Dataset:

@@ -45,7 +45,7 @@ __all__ = [
     "real_inputs",
 ]
 
-_INPUTS = ("sign", "uniform", "normal")
+_INPUTS = ("sign", "uniform", "normal", "digits")
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,8 @@ def _repeat_seeds(seed: int, model: str, repeat: int) -> tuple[int, int, int]:
 
 
 def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: int = 0) -> torch.Tensor:
-    """``n`` synthetic inputs of ``shape``: ``"sign"`` (entries in {-1, 1}, ESD §3.3/§6), ``"uniform"`` [-1, 1], ``"normal"``.
+    """``n`` inputs of ``shape``: ``"sign"`` (entries in {-1, 1}, ESD §3.3/§6), ``"uniform"`` [-1, 1], ``"normal"``,
+    or ``"digits"`` (real images: :func:`workbench.experiments.esd_more.digit_images`).
 
     Drawn on the CPU from ``seed`` (float32).
     """
@@ -219,6 +220,10 @@ def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: int
         return torch.rand((n, *shape), generator=g).mul_(2).sub_(1)
     if kind == "normal":
         return torch.randn((n, *shape), generator=g)
+    if kind == "digits":  # real images (Figs. 11-12 use ImageNet crops; these ship with scikit-learn)
+        from .esd_more import digit_images
+
+        return digit_images(n, tuple(shape), seed=g)
     raise ValueError(f"unknown inputs {kind!r}; use one of {_INPUTS}")
 
 

@@ -329,18 +329,29 @@ def _fit(model, params, train, cfg: TrainConfig, device, seed: int, on_step=None
                on_step=None if on_step is None else (lambda step, m, loss: on_step(step)))
 
 
-def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: int = 0, device: DeviceLike = None,
                     progress: bool = True) -> pd.DataFrame:
     """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Figs. 7 and 17).
 
-    Returns ``seed, layer`` (0-based index of the trained linear map; the
-    output layer is ``depth``), ``remaining_depth``, ``n_trained`` (parameters),
-    ``train_acc``, ``test_acc``.
+    ``data`` (a :class:`workbench.data.Dataset`, default the bundled digits) is
+    flattened, standardised per feature and split 80/20 with ``seed``; the
+    paper's second data set is CIFAR-10 (Fig. 17).  Returns ``seed, layer``
+    (0-based index of the trained linear map; the output layer is ``depth``),
+    ``remaining_depth``, ``n_trained`` (parameters), ``train_acc``,
+    ``test_acc``, ``dataset``.
     """
+    from .. import data as _data
+
     dev = resolve_device(device)
     rows = []
-    train, test = _digits_split(seed)
-    widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
+    if data is None:
+        train, test = _digits_split(seed)
+    else:
+        X = data.flat().float()
+        X = (X - X.mean(0)) / (X.std(0) + 1e-6)
+        train, test = _data.Dataset(X, data.y, data.name, data.source, data.n_classes).split(0.8, seed=seed)
+    n_classes = int(train.n_classes or int(train.y.max()) + 1)
+    widths = [train.X.shape[1]] + [config.width] * config.depth + [n_classes]
     grid = _grid(s=range(config.n_seeds), layer=range(config.depth + 1))
     for c in tqdm(grid, desc="train one layer", disable=not progress):
         net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"]).to(dev)
@@ -352,7 +363,8 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, devic
         _fit(net, params, train, config, dev, seed + c["s"])
         rows.append({"seed": seed * 1000 + c["s"], "layer": c["layer"], "remaining_depth": config.depth - c["layer"],
                      "n_trained": sum(p.numel() for p in params),
-                     "train_acc": _accuracy(net, train.X, train.y, dev), "test_acc": _accuracy(net, test.X, test.y, dev)})
+                     "train_acc": _accuracy(net, train.X, train.y, dev), "test_acc": _accuracy(net, test.X, test.y, dev),
+                     "dataset": train.name.replace(" (train)", "")})
     return pd.DataFrame(rows)
 
 
