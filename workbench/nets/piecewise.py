@@ -255,6 +255,16 @@ class CompiledNet:
     def first_smooth(self) -> Activation | None:
         return next((a for a in self.activations if not a.piecewise_linear), None)
 
+    def require_hidden_layers(self, widths: Sequence[int] | None = None) -> "CompiledNet":
+        """Raise ``ValueError`` when there is no activation layer (nothing between input and output)."""
+        if self.n_activation_layers == 0:
+            what = f"the network {list(widths)}" if widths is not None else "the network"
+            raise ValueError(
+                f"{what} has no hidden layers: there is no layer to trace a "
+                "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
+            )
+        return self
+
 
 # ---------------------------------------------------------------------------
 # The compiler
