@@ -18,7 +18,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import DTYPE, compile_network, piece_index, propagate
-from .bounds import identity_rank, sv_difference_bound
+from .bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
 
 __all__ = [
     "local_affine",

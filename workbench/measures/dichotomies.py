@@ -64,14 +64,7 @@ def _compile(net, dev):
     params = list(net.parameters())
     dtype = params[0].dtype if params else torch.get_default_dtype()
     cn = compile_network(net, device=dev, dtype=dtype, allow_smooth=True)
-    if cn.n_activation_layers == 0:
-        widths = getattr(net, "widths", None)
-        what = f"the network {list(widths)}" if widths is not None else "the network"
-        raise ValueError(
-            f"{what} has no hidden layers: there is no layer to trace a "
-            "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
-        )
-    return cn
+    return cn.require_hidden_layers(getattr(net, "widths", None))
 
 
 def _weight_ops(cn) -> list[int]:

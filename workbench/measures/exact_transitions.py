@@ -145,8 +145,7 @@ def count_unique_rows(keys: torch.Tensor) -> int:
 
 def layer_sums(delta: torch.Tensor, widths) -> torch.Tensor:
     """Per-layer sums of ``delta (R, sum(widths))``: ``(R, len(widths))``."""
-    bounds = [0] + torch.tensor(list(widths), dtype=torch.int64).cumsum(0).tolist()
-    return torch.stack([delta[:, bounds[i]:bounds[i + 1]].sum(-1) for i in range(len(widths))], -1)
+    return torch.stack([d.sum(-1) for d in delta.split(list(widths), dim=1)], -1)
 
 
 class single_thread_on_cpu:
@@ -192,7 +191,8 @@ def _pieces_from_signs(positive: torch.Tensor, nb: int, n: int) -> torch.Tensor:
 
 
 def _states(act, piece: torch.Tensor) -> torch.Tensor:
-    return (piece - act.pieces.rest_piece).to(torch.int8)
+    r = act.pieces.rest_piece
+    return piece.to(torch.int8) if r == 0 else (piece - r).to(torch.int8)
 
 
 def _finish(kind, batch_shape, per_layer, widths, n_bp, n_pieces, n_pat, bps, pats) -> PathTransitions:
@@ -410,7 +410,8 @@ class Walker:
             n = z0.shape[1]
             widths.append(n)
             R = max(G.shape[0], z0.shape[0])
-            G, z0 = G.expand(R, *G.shape[1:]), z0.expand(R, *z0.shape[1:])
+            if G.shape[0] != z0.shape[0]:
+                G, z0 = G.expand(R, *G.shape[1:]), z0.expand(R, *z0.shape[1:])
             nb = len(act.breakpoints)
             if nb == 0:  # identity
                 piece = torch.zeros(R, n, dtype=torch.long, device=z0.device)

@@ -15,7 +15,7 @@ Import from those modules (or from ``workbench`` / ``workbench.measures``) in ne
 """
 from .bounds import growth_rate_bounds
 from .exact_transitions import PathTransitions
-from .trajectories import TWO_PI, circle, layer_images, layer_lengths, segment, trajectory_length
+from .trajectories import TWO_PI, circle, layer_images, layer_lengths, segment, trajectory_length  # noqa: F401
 from .transitions import (
     ExactTransitionsError, SampledTransitions, activation_states, circle_transitions, count_regions_on_segment,
     sampled_transitions, segment_transitions,

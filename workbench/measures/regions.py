@@ -13,7 +13,7 @@ The module was split by concept (issue 9):
 Import from those modules (or from ``workbench`` / ``workbench.measures``) in new code.
 """
 from .bounds import region_upper_bound
-from .clipping import partition_2d, partition_plane, plane_basis
+from .clipping import partition_2d, partition_plane, plane_basis  # noqa: F401
 from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError, regions_on_line
 
 __all__ = [

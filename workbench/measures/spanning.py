@@ -25,8 +25,7 @@ memory, never with a Python loop over points.
 """
 from __future__ import annotations
 
-import math
-from typing import Callable, Literal
+from typing import Callable
 
 import torch
 from torch import nn

@@ -168,14 +168,7 @@ def _compile_exact(net, dev):
             "dense-sampling count (sign changes of the pre-activations), or build the network with "
             "activation='hardtanh' (the piecewise-linear counterpart of tanh)."
         )
-    if cn.n_activation_layers == 0:
-        widths = getattr(net.base if is_ensemble(net) else net, "widths", None)
-        what = f"the network {list(widths)}" if widths is not None else "the network"
-        raise ValueError(
-            f"{what} has no hidden layers: there is no layer to trace a "
-            "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
-        )
-    return cn
+    return cn.require_hidden_layers(getattr(net.base if is_ensemble(net) else net, "widths", None))
 
 
 def _path_batch(cn, u: torch.Tensor, v: torch.Tensor):
@@ -204,7 +197,8 @@ def _path_batch(cn, u: torch.Tensor, v: torch.Tensor):
 def _run_exact(net, u, v, kind: str, *, keep_patterns: bool, max_pieces: int, method: str,
                device: DeviceLike) -> PathTransitions:
     if method not in ("refine", "walk"):
-        raise ValueError(f"method must be 'refine' (layer-by-layer, batched) or 'walk' (region to region), got {method!r}")
+        raise ValueError(
+            f"method must be 'refine' (layer-by-layer, batched) or 'walk' (region to region), got {method!r}")
     ens = is_ensemble(net)
     dev = net.device if ens else resolve_device(device)
     cn = _compile_exact(net, dev)

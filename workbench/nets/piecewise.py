@@ -67,6 +67,11 @@ class Pieces:
     offsets: tuple[float, ...]
     rest_piece: int = 0
 
+    @property
+    def linear(self) -> bool:
+        """Whether every piece goes through the origin (all offsets 0: ReLU, LeakyReLU, identity, abs)."""
+        return all(o == 0.0 for o in self.offsets)
+
     def __post_init__(self):
         if not (len(self.slopes) == len(self.offsets) == len(self.breakpoints) + 1):
             raise ValueError(f"{self.name}: need one slope and one offset per piece (breakpoints + 1)")
@@ -207,7 +212,7 @@ class Activation:
 
     def tables(self, dtype: torch.dtype, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``(breakpoints, slopes, offsets)`` as tensors (cached per dtype and device)."""
-        key = (dtype, str(device))
+        key = (dtype, device)
         if key not in self._tables:
             p = self.pieces
             self._tables[key] = tuple(torch.tensor(v, dtype=dtype, device=device)
@@ -249,6 +254,16 @@ class CompiledNet:
 
     def first_smooth(self) -> Activation | None:
         return next((a for a in self.activations if not a.piecewise_linear), None)
+
+    def require_hidden_layers(self, widths: Sequence[int] | None = None) -> "CompiledNet":
+        """Raise ``ValueError`` when there is no activation layer (nothing between input and output)."""
+        if self.n_activation_layers == 0:
+            what = f"the network {list(widths)}" if widths is not None else "the network"
+            raise ValueError(
+                f"{what} has no hidden layers: there is no layer to trace a "
+                "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
+            )
+        return self
 
 
 # ---------------------------------------------------------------------------
@@ -427,6 +442,8 @@ def _group(members: list[CompiledNet]) -> CompiledNet:
 def _apply_one(op: Affine, A, c):
     if A is None:
         return None, op.values(c)
+    if op.kind == "linear" and A.dim() == 3:  # (R, d, m): the same mm as the general route, fewer calls
+        return (A.transpose(1, 2) @ op.weight.T).transpose(1, 2), op.add_bias(op.lin(c))
     R, m = A.shape[0], A.shape[-1]
     At = A.movedim(-1, 1).reshape(R * m, *A.shape[1:-1])
     At = op.lin(At)
@@ -447,6 +464,13 @@ def apply_affine(op: Affine, A: torch.Tensor | None, c: torch.Tensor,
     R = c.shape[0] if A is None else max(A.shape[0], c.shape[0])
     A = None if A is None else (A.expand(R, *A.shape[1:]) if A.shape[0] != R else A)
     c = c.expand(R, *c.shape[1:]) if c.shape[0] != R else c
+    if R > 1 and bool((group[1:] >= group[:-1]).all()):  # rows sorted by member (the engines): views, no scatter
+        counts = torch.bincount(group, minlength=len(op.members)).tolist()
+        parts = [_apply_one(mop, None if A is None else a, cc)
+                 for mop, a, cc in zip(op.members, [None] * len(counts) if A is None else A.split(counts),
+                                       c.split(counts)) if cc.shape[0]]
+        outc = torch.cat([p[1] for p in parts])
+        return (None if A is None else torch.cat([p[0] for p in parts])), outc
     outA = outc = None
     for g, mop in enumerate(op.members):
         rows = (group == g).nonzero().squeeze(1)
@@ -497,9 +521,9 @@ def apply_activation(act: Activation, G: torch.Tensor | None, z0: torch.Tensor, 
     """
     if act.piecewise_linear:
         _, slopes, offs = act.tables(z0.dtype, z0.device)
-        a, e = slopes[piece], offs[piece]
+        a = slopes[piece]
         A = None if G is None else a.unsqueeze(-1) * G
-        c = a * z0 + e
+        c = a * z0 if act.pieces.linear else a * z0 + offs[piece]
     else:
         if G is not None:
             raise smooth_error(act.fn, act.name)
@@ -512,6 +536,8 @@ def apply_activation(act: Activation, G: torch.Tensor | None, z0: torch.Tensor, 
         c = c + match_width(cs.reshape(cs.shape[0], -1), N, dim=1)
         if A is not None:
             A = A + match_width(As.reshape(As.shape[0], -1, As.shape[-1]), N, dim=1)
+    if len(shape) == 1:
+        return A, c
     A = None if A is None else A.reshape(A.shape[0], *shape, A.shape[-1])
     return A, c.reshape(c.shape[0], *shape)
 
@@ -581,8 +607,9 @@ def propagate(ops: Sequence, A: torch.Tensor | None, c: torch.Tensor, *, on_acti
                 st.index = j
                 return st
             shape = st.c.shape[1:]
-            G = None if st.A is None else st.A.reshape(st.A.shape[0], -1, st.A.shape[-1])
-            z0 = st.c.reshape(st.c.shape[0], -1)
+            flat = len(shape) == 1
+            G = None if st.A is None else (st.A if flat else st.A.reshape(st.A.shape[0], -1, st.A.shape[-1]))
+            z0 = st.c if flat else st.c.reshape(st.c.shape[0], -1)
             if on_activation is None:
                 piece, parent = (piece_index(z0, op) if op.piecewise_linear else None), None
             else:
