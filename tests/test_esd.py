@@ -40,7 +40,9 @@ def test_seed_contract_each_sample_reproducible_alone(reduce):
 
 
 def test_deterministic_and_chunk_invariant():
-    f = lambda s: wb.mlp([1, 3, 3, 1], "relu", seed=s)
+    def f(s):
+        return wb.mlp([1, 3, 3, 1], "relu", seed=s)
+
     a = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64)
     b = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64, chunk_samples=3)
     assert np.allclose(a.values, b.values, atol=1e-12)

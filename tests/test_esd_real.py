@@ -11,11 +11,20 @@ from torch import nn
 
 import workbench as wb
 from workbench.experiments.esd_real import (
-    ESDRealConfig, accuracy_metadata, esd_real_fits, esd_real_networks, esd_real_summary, fit_line_bootstrap,
+    ESDRealConfig,
+    accuracy_metadata,
+    esd_real_fits,
+    esd_real_networks,
+    esd_real_summary,
+    fit_line_bootstrap,
     real_inputs,
 )
 from workbench.measures.sampled import (
-    count_parameters, gram_singular_values, sample_coordinates, sampled_gradient_rows, sampled_spanning_dimension,
+    count_parameters,
+    gram_singular_values,
+    sample_coordinates,
+    sampled_gradient_rows,
+    sampled_spanning_dimension,
     sampled_spectrum,
 )
 

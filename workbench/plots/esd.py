@@ -4,7 +4,7 @@ They draw results of :mod:`workbench.experiments.esd`; they compute no measure.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -6,13 +6,14 @@ draw quickly.  Colours are deterministic.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
+from .._runtime import SeedLike, int_seed
 from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure
 
 __all__ = [
@@ -65,7 +66,7 @@ def plot_partition(
     cmap: str = "viridis",
     edges: bool = True,
     edge_width: float = 0.6,
-    seed: int = 0,
+    seed: SeedLike = 0,
     colorbar: bool = True,
     legend: bool = True,
     anchor_labels: Sequence[str] | None = None,
@@ -89,6 +90,7 @@ def plot_partition(
     anchor_labels
         For plane slices, labels of the three anchor points (drawn as markers).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     ax = new_axes(ax, figsize=(5.2, 5.0))
     V = part.vertices.detach().cpu().numpy()
     nv = part.n_vertices.cpu().numpy()
@@ -144,7 +146,7 @@ def plot_partition(
     return ax
 
 
-def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: int = 0, alpha: float = 0.45,
+def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: SeedLike = 0, alpha: float = 0.45,
                           edge_width: float = 1.1, **kw):
     """Raghu et al.'s figure: the partition after layer 1, layers 1-2, layers 1-3, ... side by side.
 
@@ -190,7 +192,7 @@ def plot_partition_surface(part, ax: Axes | None = None, *, output: int = 0, cma
     ax.view_init(elev=elev, azim=azim)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_zlabel(f"f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
+    ax.set_zlabel("f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
     ax.set_title(title if title is not None else f"f over its {len(part):,} linear pieces")
     return ax
 
@@ -247,7 +249,7 @@ def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None
 
 
 def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title: str | None = None) -> Axes:
-    """Histograms of the distance to the nearest region edge, mislabeled vs correctly labeled (thesis Fig. 2.1 right)."""
+    """Histograms of the distance to the nearest region edge, mislabeled vs correct (thesis Fig. 2.1 right)."""
     ax = new_axes(ax, figsize=(6.0, 3.8))
     d = table["distance"].to_numpy()
     edges_ = np.histogram_bin_edges(d[np.isfinite(d)], bins=bins)
@@ -264,7 +266,7 @@ def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title:
 
 
 def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Mean squared singular-value difference between adjacent regions vs width, with eq. 2.13 (thesis Fig. 2.3 left)."""
+    """Mean squared singular-value difference of adjacent regions vs width, with eq. 2.13 (thesis Fig. 2.3 left)."""
     ax = new_axes(ax, figsize=(5.8, 4.0))
     ax.plot(table["width"], table["sq_diff_mean"], "o-", color=LAYER_COLORS[0], label="Σ(σᵢ − σ̃ᵢ)² (measured)")
     if "sq_diff_sem" in table:

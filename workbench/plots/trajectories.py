@@ -38,7 +38,8 @@ def plot_length_growth(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "
     for i, (val, g) in enumerate(sorted(df.groupby(hue), key=lambda kv: kv[0])):
         col = LAYER_COLORS[i % len(LAYER_COLORS)]
         q = g.groupby("layer")["ratio"].agg(["min", "median", "max"])
-        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}", **style)
+        label = f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}"
+        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, label, **style)
         if bounds:
             b = g.groupby("layer")[["lower_bound", "upper_bound"]].first()
             if np.isfinite(b["lower_bound"]).all():
@@ -215,18 +216,23 @@ def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = No
     return ax
 
 
-def animate_layers(traj, *, interval: int = 600, figsize=(8.5, 4)):
+def animate_layers(traj, *, interval: int = 600, figsize=(8.5, 4), fig=None):
     """The circle's image layer by layer as a matplotlib ``FuncAnimation``.
 
     Left: frame ``i`` shows layer ``i``'s image in that layer's own projection
     (PCA of the layer's image, sign fixed: stable from frame to frame, stated on
     the figure); right: the length per layer with the current layer
     highlighted.  Export with ``anim.to_jshtml()`` (plays in JupyterLab without
-    a kernel) or :func:`save_gif`.
+    a kernel) or :func:`save_gif`.  ``fig``: a figure to draw into (cleared
+    first); by default a new one.
     """
     from matplotlib.animation import FuncAnimation
 
-    fig, (a1, a2) = new_figure(1, 2, figsize=figsize, width_ratios=[1.1, 1])
+    if fig is None:
+        fig, (a1, a2) = new_figure(1, 2, figsize=figsize, width_ratios=[1.1, 1])
+    else:  # draw into the caller's figure (cleared)
+        fig.clear()
+        a1, a2 = fig.subplots(1, 2, width_ratios=[1.1, 1])
     fig.suptitle(f"{traj.activation}, widths {list(traj.widths)}, σ_w²={traj.sigma_w2:g}, σ_b²={traj.sigma_b2:g}\n"
                  f"projection: {traj.projection}", fontsize=8)
 
