@@ -145,6 +145,7 @@ from .nets import (  # noqa: F401
     Trace,
     TrajectoryRegularization,
     init_parameters,
+    match_width,
     minibatch_trajectory_length,
     mixed_mlp,
     mlp,
@@ -193,7 +194,7 @@ __all__ = [
     "ensemble_parameter_jacobian",
     # nets
     "ACTIVATIONS", "INITS", "MLP", "PIECEWISE_LINEAR", "SHORTCUTS", "Trace", "init_parameters",
-    "mlp", "validate_widths", "Ensemble", "mlp_ensemble", "MixedMLP", "mixed_mlp", "CONV_NORMS",
+    "mlp", "validate_widths", "match_width", "Ensemble", "mlp_ensemble", "MixedMLP", "mixed_mlp", "CONV_NORMS",
     "small_convnet", "TrajectoryRegularization", "minibatch_trajectory_length",
     "trajectory_penalty", "ESD_PAPER_MODELS", "zoo", "zoo_model",
     # training

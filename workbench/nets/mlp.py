@@ -16,7 +16,9 @@ from torch import nn
 
 from .._runtime import SeedLike, generator
 
-__all__ = ["MLP", "Trace", "mlp", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
+__all__ = [
+    "MLP", "Trace", "mlp", "validate_widths", "match_width", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR",
+]
 
 
 class Square(nn.Module):
@@ -63,7 +65,7 @@ class Trace(NamedTuple):
     output: torch.Tensor
 
 
-def _match_width(s: torch.Tensor, width: int) -> torch.Tensor:
+def match_width(s: torch.Tensor, width: int) -> torch.Tensor:
     """Align a shortcut source with a layer of ``width`` nodes by row index.
 
     Row ``i`` of the source is added to node ``i`` of the layer.  Extra source
@@ -133,7 +135,7 @@ class MLP(nn.Module):
         h = self.act(z)
         src = self.shortcut_source(l, h_prev, x)
         if src is not None:
-            h = h + _match_width(src, z.shape[-1])
+            h = h + match_width(src, z.shape[-1])
         return z, h
 
     def trace(self, x: torch.Tensor) -> Trace:
@@ -288,4 +290,6 @@ def mlp(
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
 
 
-_validate_widths = validate_widths  # the old private name, for branches not yet on validate_widths
+# the old private names, for modules (measures) and branches not yet on the public ones
+_validate_widths = validate_widths
+_match_width = match_width
