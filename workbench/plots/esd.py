@@ -84,7 +84,7 @@ def plot_esd_heatmap(
 ) -> Axes:
     """ESD of two-hidden-layer MLPs as a heat map: ``n1`` (first hidden layer) down, ``n2`` across (Fig. 4).
 
-    ``table`` is the output of :func:`workbench.experiments.esd.esd_grid`;
+    ``table`` is the output of :func:`workbench.experiments.esd_figures.esd_grid`;
     ``activation`` selects one activation when the table holds several.
     """
     ax = new_axes(ax, figsize=(4.6, 4.0))
@@ -135,7 +135,7 @@ def plot_fit_scatter(
     """Scatter of ``y`` against ``x`` with the least-squares line and Pearson r / p (Fig. 3).
 
     ``correlations`` is the output of
-    :func:`workbench.experiments.esd.fit_correlations` computed with the same
+    :func:`workbench.experiments.esd_figures.fit_correlations` computed with the same
     ``log_y``; its row for ``x`` gives the line and the annotation.
     """
     ax = new_axes(ax, figsize=(5.0, 3.8))
@@ -217,7 +217,7 @@ def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str |
     """Polynomial spanning dimension against the number of hidden layers with Theorem 2.1's bound ``l + 2``.
 
     ``table`` has columns ``hidden_layers``, ``psd`` and optionally ``n_params``
-    and ``degree`` (:func:`workbench.experiments.esd.psd_over_depths`).
+    and ``degree`` (:func:`workbench.experiments.esd_figures.psd_over_depths`).
     """
     ax = new_axes(ax, figsize=(5.0, 3.6))
     l = table["hidden_layers"].to_numpy()
