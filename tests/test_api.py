@@ -124,6 +124,13 @@ def test_plot_signatures():
             assert sig.parameters[k].default is None, f"{name}: {k} must default to None"
         if panel == ["ax"]:
             assert "Axes" in str(sig.return_annotation), f"{name}: a single-panel plot returns Axes"
+            assert any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()), f"{name} takes no **style"
+
+
+def test_style_keywords_reach_the_axes():
+    r = wb.esd([1, 2, 1], "relu", samples=3, seed=0, device="cpu")
+    ax = P.plot_sd_distribution(r, xlabel="spanning dimension (ours)", xlim=(0, 5))
+    assert ax.get_xlabel() == "spanning dimension (ours)" and ax.get_xlim() == (0.0, 5.0)
 
 
 def test_configs_share_one_preset_mechanism():

@@ -82,3 +82,11 @@ def distinct_colors(n: int, *, seed: SeedLike = 0) -> np.ndarray:
         s = (0.65, 0.55, 0.75)[(i // 3) % 3]
         cols.append(colorsys.hls_to_rgb(h, l, s))
     return np.asarray(cols)
+
+
+def apply_style(ax: Axes, style: dict) -> Axes:
+    """The plots' ``**style``: Axes properties set after drawing (``ax.set(**style)``, e.g.
+    ``xlabel=``, ``ylim=``, ``yscale=``); returns ``ax``."""
+    if style:
+        ax.set(**style)
+    return ax

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, new_axes, new_figure
+from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
 __all__ = [
     "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",
@@ -60,7 +60,7 @@ def plot_length_growth(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "
 
 
 def plot_growth_rates(rates: pd.DataFrame, ax: Axes | None = None, *, x: str = "sigma_w2", hue: str = "activation",
-                      title: str | None = None) -> Axes:
+                      title: str | None = None, **style) -> Axes:
     """Measured per-layer growth factor (mean over seeds, min-max bars) vs ``x`` beside the bounds' rates."""
     ax = new_axes(ax, figsize=(6, 4))
     for i, (val, g) in enumerate(rates.groupby(hue)):
@@ -81,11 +81,11 @@ def plot_growth_rates(rates: pd.DataFrame, ax: Axes | None = None, *, x: str = "
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_transitions_vs_length(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "sigma_w2",
-                               title: str | None = None) -> Axes:
+                               title: str | None = None, **style) -> Axes:
     """Exact transitions of a layer against the length of the trajectory entering it (Theorem 4)."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (val, g) in enumerate(df.groupby(hue)):
@@ -102,11 +102,11 @@ def plot_transitions_vs_length(df: pd.DataFrame, ax: Axes | None = None, *, hue:
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "remaining_depth", hue: str = "depth",
-                     title: str | None = None) -> Axes:
+                     title: str | None = None, **style) -> Axes:
     """Distinct labellings (mean, min-max over seeds) vs ``x`` (remaining depth, depth or width), log y."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (val, g) in enumerate(df.groupby(hue)):
@@ -121,10 +121,10 @@ def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "rema
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Train / test accuracy after training only one layer, against that layer's remaining depth (Figs. 7, 17)."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for col, key in (("#1f77b4", "train_acc"), ("#d62728", "test_acc")):
@@ -135,10 +135,10 @@ def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str 
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Test accuracy against the noise added to one layer's weights, one curve per layer."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for layer, g in df.groupby("layer"):
@@ -150,10 +150,10 @@ def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | N
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Length ratio per layer at each checkpoint (lighter = earlier), log y (Figs. 8, 18)."""
     import matplotlib as mpl
 
@@ -169,10 +169,10 @@ def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, tit
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Test accuracy per epoch for no normalisation, batch norm and trajectory regularisation."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (v, g) in enumerate(df.groupby("variant")):
@@ -183,13 +183,13 @@ def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 # --------------------------------------------------------------------------------------
 # layer views and the animation
 # --------------------------------------------------------------------------------------
-def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "twilight") -> Axes:
+def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "twilight", **style) -> Axes:
     """One layer's image of the circle in its own stable 2-D projection, coloured by t."""
     ax = new_axes(ax, figsize=(4, 4))
     P = traj.projected[layer]
@@ -199,10 +199,10 @@ def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "t
     ax.set_xlabel(f"PC1 (PCA of this layer; {100 * traj.explained[layer]:.0f}% var. in 2-D)", fontsize=7)
     ax.set_aspect("equal", adjustable="datalim")
     ax.tick_params(labelsize=6)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = None) -> Axes:
+def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = None, **style) -> Axes:
     """Trajectory length per layer (log y) with the ``current`` layer highlighted."""
     ax = new_axes(ax, figsize=(4, 3))
     x = np.arange(traj.n_layers)
@@ -213,7 +213,7 @@ def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = No
     ax.set_xticks(x, ["in"] + [str(i) for i in x[1:-1]] + ["out"], fontsize=7)
     ax.set_xlabel("layer")
     ax.set_ylabel("trajectory length")
-    return ax
+    return apply_style(ax, style)
 
 
 def animate_layers(traj, *, interval: int = 600, figsize=(8.5, 4), fig=None):
