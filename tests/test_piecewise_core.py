@@ -11,14 +11,22 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
 from workbench.measures.dichotomies import count_dichotomies, weight_sweep_labels
 from workbench.nets.mlp import PIECEWISE_LINEAR, match_width
 from workbench.nets.piecewise import (
-    PIECES, Activation, Pieces, activation_state, apply_activation, compile_network, piece_index, pieces_of,
+    PIECES,
+    Activation,
+    Pieces,
+    activation_state,
+    apply_activation,
+    compile_network,
+    piece_index,
+    pieces_of,
     propagate,
 )
 

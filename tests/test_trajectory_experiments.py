@@ -10,9 +10,21 @@ from matplotlib.axes import Axes
 
 import workbench as wb
 from workbench.experiments.trajectories import (
-    DichotomyConfig, GrowthConfig, TrainConfig, TrajectoryRegularization, TransitionsConfig,
-    circle_through_layers, dichotomy_sweep, growth_rates, layer_noise, length_during_training, length_growth,
-    small_convnet, train_one_layer, trajreg_vs_batchnorm, transitions_vs_length,
+    DichotomyConfig,
+    GrowthConfig,
+    TrainConfig,
+    TrajectoryRegularization,
+    TransitionsConfig,
+    circle_through_layers,
+    dichotomy_sweep,
+    growth_rates,
+    layer_noise,
+    length_during_training,
+    length_growth,
+    small_convnet,
+    train_one_layer,
+    trajreg_vs_batchnorm,
+    transitions_vs_length,
 )
 from workbench.plots import trajectories as P
 

@@ -53,7 +53,7 @@ class Dataset:
         """``X`` with every sample flattened to a vector."""
         return self.X.reshape(len(self), -1)
 
-    def split(self, n_train: int | float = 0.8, *, seed: SeedLike = 0) -> tuple["Dataset", "Dataset"]:
+    def split(self, n_train: int | float = 0.8, *, seed: SeedLike = 0) -> tuple[Dataset, Dataset]:
         """A seeded random split into (train, test)."""
         n = len(self)
         k = int(round(n_train * n)) if isinstance(n_train, float) else int(n_train)
@@ -61,7 +61,9 @@ class Dataset:
             raise ValueError(f"n_train={n_train} leaves an empty split of {n} samples")
         perm = torch.randperm(n, generator=generator(seed))
         a, b = perm[:k], perm[k:]
-        mk = lambda idx, tag: Dataset(self.X[idx], self.y[idx], f"{self.name} ({tag})", self.source, self.n_classes)
+        def mk(idx, tag):
+            return Dataset(self.X[idx], self.y[idx], f"{self.name} ({tag})", self.source, self.n_classes)
+
         return mk(a, "train"), mk(b, "test")
 
 
@@ -97,7 +99,7 @@ def digits(n: int | None = None, *, flatten: bool = True, seed: SeedLike = 0) ->
 
 
 def breast_cancer(n: int | None = None, *, seed: SeedLike = 0) -> Dataset:
-    """scikit-learn's bundled Wisconsin breast-cancer table (569 samples, 30 features, 2 classes), features standardised.
+    """scikit-learn's bundled breast-cancer table (569 samples, 30 features, 2 classes), features standardised.
 
     A second real data set that ships offline (tabular, not images), for
     experiments that want one beside the digits.
@@ -144,7 +146,9 @@ def random_points(
     return Dataset(X, y, f"{n} random points in {dim}-D", "synthetic (uniform)", None)
 
 
-_MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+_MNIST_FILES = (
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+)
 
 
 def _missing_message(name: str, folder: Path, files) -> str:
@@ -197,7 +201,8 @@ def cifar10(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> 
 
     root = data_dir()
     folder = root / "cifar-10-batches-py"
-    needed = [f for f in _CIFAR_FILES if (train and f.startswith("data")) or (not train and f == "test_batch") or f == "batches.meta"]
+    needed = [f for f in _CIFAR_FILES
+              if (train and f.startswith("data")) or (not train and f == "test_batch") or f == "batches.meta"]
     if any(not (folder / f).exists() for f in needed):
         raise DataNotFoundError(_missing_message("CIFAR-10", folder, _CIFAR_FILES))
 

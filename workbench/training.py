@@ -23,9 +23,11 @@ No global RNG state is touched.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import torch
 from torch import nn
@@ -61,7 +63,8 @@ class FitConfig:
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 0:
             raise ValueError(f"FitConfig.epochs must be a non-negative int, got {self.epochs!r}")
         if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
-            raise ValueError(f"FitConfig.batch_size must be a positive int or None (full batch), got {self.batch_size!r}")
+            raise ValueError(
+                f"FitConfig.batch_size must be a positive int or None (full batch), got {self.batch_size!r}")
         for name in ("lr", "momentum", "weight_decay"):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
@@ -73,7 +76,7 @@ class FitConfig:
         if not isinstance(self.eval_every, int) or self.eval_every < 1:
             raise ValueError(f"FitConfig.eval_every must be a positive int, got {self.eval_every!r}")
 
-    def but(self, **changes) -> "FitConfig":
+    def but(self, **changes) -> FitConfig:
         """A copy with some fields changed (``cfg.but(lr=0.01)``)."""
         return replace(self, **changes)
 
@@ -304,7 +307,7 @@ def _stack_layout(models: Sequence[nn.Module]) -> list[nn.Module]:
 
 
 def fit_restarts(models: Sequence[nn.Module], X: torch.Tensor, Y: torch.Tensor, *, steps: int, lr: float,
-                 momentum: float = 0.0) -> "np.ndarray":
+                 momentum: float = 0.0) -> np.ndarray:
     """Full-batch gradient descent with momentum on all restarts at once; final MSE per restart.
 
     ``models`` are restarts of one architecture (:func:`workbench.mixed_mlp`
@@ -320,8 +323,6 @@ def fit_restarts(models: Sequence[nn.Module], X: torch.Tensor, Y: torch.Tensor, 
     Returns a float array of the final MSE per restart; a restart that
     diverged has ``inf``.
     """
-    import numpy as np
-
     acts = _stack_layout(list(models))
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be a non-negative int, got {steps!r}")

@@ -12,8 +12,12 @@
 # dimension of a toy network (§2), the general spanning dimension with the effective
 # rank (§3), the expected spanning dimension (ESD) over random weights and inputs
 # (Algorithm 1, Figs. 1-2), MLP sweeps (Figs. 3-4), shortcut architectures
-# (Fig. 5) and training experiments (Fig. 6, Table 1). The paper's numbers are shown
-# next to ours throughout.
+# (Fig. 5) and two of the paper's training experiments (Fig. 6, Table 1). The paper's
+# numbers are shown next to ours throughout. Not reproduced here: Fig. 7 (the three
+# MLP variants on 10,000 MNIST images), Fig. 8 and Table 2 (ResNet against its
+# add-inputs variant on 3,000 CIFAR-10 images): they need MNIST / CIFAR-10 files and,
+# for the ResNets, more compute than a notebook run on a laptop CPU. The §6 study of
+# real networks is notebook 02.
 
 # %%
 # %matplotlib inline
@@ -21,8 +25,10 @@ import numpy as np
 import pandas as pd
 import torch
 import workbench as wb
-from workbench.experiments.esd import (RandomFitConfig, NoiseFitConfig, Table1Config, esd, esd_grid,
-                                       random_mlp_fit, fit_correlations, noise_fit, table1, psd_over_depths)
+from workbench.experiments import esd
+from workbench.experiments.esd_figures import (RandomFitConfig, NoiseFitConfig, Table1Config, esd_grid,
+                                               random_mlp_fit, fit_correlations, noise_fit, table1,
+                                               psd_over_depths)
 from workbench.measures.polynomial import coefficient_jacobian, network_jacobian_at_points
 from workbench.plots import (new_figure, show, plot_sd_distribution, plot_esd_heatmaps, plot_fit_scatter,
                              plot_training_curves, plot_esd_comparison, plot_psd_depths)

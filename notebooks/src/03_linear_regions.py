@@ -129,6 +129,10 @@ show(fig)
 # %%
 counts.groupby(["depth", "width"])[["neurons", "regions", "raghu_bound", "per_length"]].mean().round(1)
 
+# %%
+# regions per unit length per neuron: Hanin & Rolnick's constant, one row per depth
+(counts.per_length / counts.neurons).groupby(counts.depth).agg(["mean", "min", "max"]).round(2)
+
 # %% [markdown]
 # The line counts come from the 2-D partitions (the regions whose polygon the
 # line crosses). `wb.count_regions_on_segment` counts the same thing by an
@@ -143,10 +147,13 @@ for v in (-0.5, 0.0, 0.5):
 # %% [markdown]
 # What to notice: the bound grows exponentially with depth and is loose by orders
 # of magnitude already at depth 2; the measured counts grow far more slowly.
-# Regions per unit length grow in proportion to the number of neurons, with the
-# same slope for every depth, as Hanin & Rolnick predict. In the full profile
-# (widths 4-32, depths 1-6, 5 seeds) the slope is about 1/3 region per neuron per
-# unit length rather than 1: their constant depends on the weight and bias
+# Regions per unit length grow roughly in proportion to the number of neurons, as
+# Hanin & Rolnick predict, but the constant is **not** the same for every depth
+# (the table above): it falls with depth, from about 0.47 region per neuron per
+# unit length at depth 1 to about 0.31 at depth 3 in the smoke run, and from about
+# 0.46 (depth 1) to 0.30 (depth 6) in the full profile (widths 4-32, 5 seeds;
+# measured 2026-12-01). Their result bounds the expected density by a constant
+# times the number of neurons; the constant depends on the weight and bias
 # distribution (here σ_w² = 2, σ_b² = 0.1) and on the line's direction, so the
 # dashed line `y = #neurons` is a reference for the growth, not for the constant.
 #
@@ -210,7 +217,7 @@ svd.round(5)
 # 8×8 digits (1,797 images) with 100 flipped labels and 500 correct points.
 
 # %%
-table, info = rx.mislabel_edge_distances(rx.MISLABEL_PRESETS[SIZES["mislabel"]], seed=0, progress=False)
+table, info = rx.mislabel_edge_distances(rx.MislabelConfig.preset(SIZES["mislabel"]), seed=0, progress=False)
 print(f"train accuracy on the given labels {info['train_accuracy']:.1%}; "
       f"flipped labels fitted: {info['memorised']:.0%}")
 print(table.groupby("mislabeled")["distance"].median().rename("median distance"))

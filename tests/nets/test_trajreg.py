@@ -1,10 +1,13 @@
-"""nets.trajreg and nets.conv: the trajectory-regularisation layer, its penalty (Raghu et al. 2017, §5), the conv net."""
+"""nets.trajreg and nets.conv: the trajectory-regularisation layer and its penalty (Raghu et al. 2017, §5)."""
 import pytest
 import torch
 from torch import nn
 
 from workbench.nets import (
-    TrajectoryRegularization, minibatch_trajectory_length, small_convnet, trajectory_penalty,
+    TrajectoryRegularization,
+    minibatch_trajectory_length,
+    small_convnet,
+    trajectory_penalty,
 )
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,13 +27,13 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
+from ..measures import count_parameters
 from ..measures.spanning import (
     RANKS,
     REDUCTIONS,
     ensemble_parameter_jacobian,
     jacobian_spanning_dimension,
 )
-from ..measures import count_parameters
 from ..nets.ensemble import Ensemble
 from ..nets.mlp import ACTIVATIONS, INITS, SHORTCUTS, mlp, validate_widths
 
@@ -153,7 +153,7 @@ def esd_of(
     inputs: str = "uniform",
     reduce: str = "first",
     rank: str = "effective",
-    seed: int = 0,
+    seed: SeedLike = 0,
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float32,
     chunk_samples: int | None = None,
@@ -230,7 +230,7 @@ def esd(
     reduce: str = "first",
     rank: str = "effective",
     init: str = "default",
-    seed: int = 0,
+    seed: SeedLike = 0,
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float32,
     method: str = "svd",

@@ -20,8 +20,8 @@ or its stacked-restart sibling :func:`workbench.training.fit_restarts` (Fig. 3).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -29,11 +29,12 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, int_seed, progress_bar
+from ..measures import count_parameters
 from ..nets.mixed import mixed_mlp
 from ..nets.mlp import mlp
 from ..training import FitConfig, fit, fit_restarts
-from ..measures import count_parameters
 from .esd import esd, esd_of
+from .presets import Presets
 
 __all__ = [
     "esd_grid",
@@ -58,7 +59,7 @@ def esd_grid(
     n_points: int | None = None,
     inputs: str = "uniform",
     reduce: str = "first",
-    seed: int = 0,
+    seed: SeedLike = 0,
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float64,
     method: str = "lowrank",
@@ -98,7 +99,7 @@ def esd_grid(
 # ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RandomFitConfig:
+class RandomFitConfig(Presets):
     """Fig. 3 (§4): random MLPs, ESD and best training error fitting ``n_fit`` random points.
 
     The paper: 200 networks, 1-6 hidden layers, 2-30 nodes per layer, one of
@@ -123,13 +124,13 @@ class RandomFitConfig:
     seed: int = 0
 
     @classmethod
-    def smoke(cls) -> "RandomFitConfig":
-        return cls(n_networks=16, layers=(1, 3), nodes=(2, 10), restarts=3, steps=300, esd_samples=4,
-                   esd_max_points=64)
+    def smoke(cls, **overrides) -> RandomFitConfig:
+        return replace(cls(n_networks=16, layers=(1, 3), nodes=(2, 10), restarts=3, steps=300, esd_samples=4,
+                           esd_max_points=64), **overrides)
 
     @classmethod
-    def full(cls) -> "RandomFitConfig":
-        return cls()
+    def full(cls, **overrides) -> RandomFitConfig:
+        return replace(cls(), **overrides)
 
 
 def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: DeviceLike = None,
@@ -154,7 +155,11 @@ def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: Devic
         s_net = config.seed * 10_000 + 100 * k
         P = sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
         npts = P if config.esd_max_points is None else min(P, config.esd_max_points)
-        r = esd_of(lambda s: mixed_mlp(widths, acts, seed=s), 1, samples=config.esd_samples, n_points=npts,
+
+        def factory(s, widths=widths, acts=acts):
+            return mixed_mlp(widths, acts, seed=s)
+
+        r = esd_of(factory, 1, samples=config.esd_samples, n_points=npts,
                    inputs=config.inputs, seed=s_net, device=device)
         models = [mixed_mlp(widths, acts, seed=s_net + 50 + i).double() for i in range(config.restarts)]
         errs = fit_restarts(models, X, Y, steps=config.steps, lr=config.lr, momentum=config.momentum)
@@ -206,7 +211,7 @@ def train_classifier(net: nn.Module, X: torch.Tensor, y: torch.Tensor, *, epochs
 
 
 @dataclass(frozen=True)
-class NoiseFitConfig:
+class NoiseFitConfig(Presets):
     """Fig. 6 (§5.1): fit ``n`` noise images of ``shape`` with ``n_classes`` random labels.
 
     The paper: 1,000 images of 28x28, ten classes, three hidden layers of 784
@@ -226,12 +231,12 @@ class NoiseFitConfig:
     seed: int = 0
 
     @classmethod
-    def smoke(cls) -> "NoiseFitConfig":
-        return cls(n=200, shape=(8, 8), epochs=15)
+    def smoke(cls, **overrides) -> NoiseFitConfig:
+        return replace(cls(n=200, shape=(8, 8), epochs=15), **overrides)
 
     @classmethod
-    def full(cls) -> "NoiseFitConfig":
-        return cls()
+    def full(cls, **overrides) -> NoiseFitConfig:
+        return replace(cls(), **overrides)
 
 
 def noise_fit(config: NoiseFitConfig = NoiseFitConfig(), *, device: DeviceLike = None,
@@ -260,7 +265,7 @@ def noise_fit(config: NoiseFitConfig = NoiseFitConfig(), *, device: DeviceLike =
 
 
 @dataclass(frozen=True)
-class Table1Config:
+class Table1Config(Presets):
     """Table 1 (§5.2): MLP vs add-shortcuts vs add-inputs on Fashion-MNIST, mean of ``runs`` runs.
 
     ``dataset`` is loaded with :func:`workbench.data.load`, which falls back to
@@ -281,12 +286,12 @@ class Table1Config:
     seed: int = 0
 
     @classmethod
-    def smoke(cls) -> "Table1Config":
-        return cls(n_train=600, n_test=300, epochs=(1, 5), runs=1)
+    def smoke(cls, **overrides) -> Table1Config:
+        return replace(cls(n_train=600, n_test=300, epochs=(1, 5), runs=1), **overrides)
 
     @classmethod
-    def full(cls) -> "Table1Config":
-        return cls()
+    def full(cls, **overrides) -> Table1Config:
+        return replace(cls(), **overrides)
 
 
 def table1(config: Table1Config = Table1Config(), *, device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
@@ -308,7 +313,8 @@ def table1(config: Table1Config = Table1Config(), *, device: DeviceLike = None, 
         else:
             test = load(config.dataset, train=False, n=config.n_test, seed=config.seed)
     if config.n_train is not None and len(train) > config.n_train:
-        train = type(train)(train.X[: config.n_train], train.y[: config.n_train], train.name, train.source, train.n_classes)
+        train = type(train)(train.X[: config.n_train], train.y[: config.n_train], train.name, train.source,
+                            train.n_classes)
     if config.n_test is not None and len(test) > config.n_test:
         test = type(test)(test.X[: config.n_test], test.y[: config.n_test], test.name, test.source, test.n_classes)
     Xtr, Xte = train.flat(), test.flat()
@@ -338,7 +344,7 @@ def table1(config: Table1Config = Table1Config(), *, device: DeviceLike = None, 
     return out
 
 
-def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | None = None, seed: int = 0,
+def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | None = None, seed: SeedLike = 0,
                     trials: int = 2, progress: bool = False) -> pd.DataFrame:
     """Exact polynomial spanning dimension of height-1 square networks ``[1, 1 x l, 1]`` (Theorem 2.1).
 
@@ -347,6 +353,7 @@ def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | Non
     ``psd_points`` from the network Jacobian at distinct points (§3.1); the
     theorem says ``psd <= bound = l + 2``.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     from ..measures.polynomial import polynomial_spanning_dimension, polynomial_spanning_dimension_points
 
     rows = []

@@ -1,4 +1,4 @@
-"""ESD paper (Berthiaume et al. 2020): §5.3 (Fig. 8, Table 2), real-image inputs for §6 (Figs. 11-12), Table 4 robustness.
+"""ESD paper (Berthiaume et al. 2020): §5.3 (Fig. 8, Table 2), real images for §6 (Figs. 11-12), Table 4 robustness.
 
 * :func:`resnet_vs_add_inputs`: a small ResNet against its add-inputs twin
   (shortcuts that sample the input image with stride ``2^n``), trained on
@@ -52,11 +52,11 @@ class ResNetInputsConfig:
     seed: int = 0
 
     @classmethod
-    def smoke(cls, **kw) -> "ResNetInputsConfig":
+    def smoke(cls, **kw) -> ResNetInputsConfig:
         return replace(cls(n_train=300, n_test=200, channels=8, epochs=(2, 6), runs=1), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "ResNetInputsConfig":
+    def full(cls, **kw) -> ResNetInputsConfig:
         return replace(cls(), **kw)
 
 
@@ -115,7 +115,7 @@ def resnet_vs_add_inputs(config: ResNetInputsConfig = ResNetInputsConfig(), *, d
 
 
 def digit_images(n: int, shape: tuple[int, ...], *, seed: SeedLike = 0) -> torch.Tensor:
-    """``n`` real images of ``shape = (C, H, W)``: bundled digits drawn with ``seed``, resized bilinearly, repeated over C.
+    """``n`` real images of ``shape = (C, H, W)``: bundled digits drawn with ``seed``, resized, repeated over C.
 
     Standardised to mean 0, variance 1 over the whole set (the paper feeds
     ImageNet crops; these are the real images that ship with scikit-learn).

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -71,11 +70,11 @@ class TransitionGridConfig:
     max_pieces: int = 2_000_000
 
     @classmethod
-    def smoke(cls, **kw) -> "TransitionGridConfig":
+    def smoke(cls, **kw) -> TransitionGridConfig:
         return replace(cls(depths=(1, 3), widths=(8, 16), sigma_w2s=(1.0, 8.0), n_seeds=2, n_samples=400), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "TransitionGridConfig":
+    def full(cls, **kw) -> TransitionGridConfig:
         return replace(cls(), **kw)
 
 
@@ -185,7 +184,7 @@ def random_walk_dichotomies(n_inputs: int, n_flips: int, *, n_walks: int = 200, 
 
 
 def sauer_shelah_bound(n: int, d: int) -> int:
-    """Sauer-Shelah lemma: a class of VC dimension ``d`` has at most ``sum_{i<=d} C(n, i)`` labellings of ``n`` points."""
+    """Sauer-Shelah lemma: VC dimension ``d`` allows at most ``sum_{i<=d} C(n, i)`` labellings of ``n`` points."""
     for name, v in (("n", n), ("d", d)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
             raise ValueError(f"{name} must be a non-negative int, got {v!r}")
@@ -254,7 +253,7 @@ def lengths_through_modules(model: nn.Sequential, X: torch.Tensor, *, closed: bo
 
 def _conv_stack(depth: int, channels: int, sigma_w2: float, batchnorm: bool, pool_every: int, seed: int,
                 in_channels: int = 1, n_classes: int = 10) -> nn.Sequential:
-    """[conv3x3 -> (bn) -> relu] x depth with avg-pool every ``pool_every`` convs, Gaussian init N(0, sigma_w2 / fan_in)."""
+    """[conv3x3 -> (bn) -> relu] x depth, avg-pool every ``pool_every`` convs, init N(0, sigma_w2 / fan_in)."""
     g = torch.Generator().manual_seed(seed)
     layers: list[nn.Module] = []
     c = in_channels
@@ -317,12 +316,12 @@ class ConvGrowthConfig:
     n_seeds: int = 3
 
     @classmethod
-    def smoke(cls, **kw) -> "ConvGrowthConfig":
+    def smoke(cls, **kw) -> ConvGrowthConfig:
         return replace(cls(sigma_w2s=(1.0, 4.0), depth=4, channels=8, pool_every=2, size=8, n_points=100, n_seeds=1),
                        **kw)
 
     @classmethod
-    def full(cls, **kw) -> "ConvGrowthConfig":
+    def full(cls, **kw) -> ConvGrowthConfig:
         return replace(cls(), **kw)
 
 
@@ -365,11 +364,11 @@ class BatchNormLengthConfig:
     checkpoints: tuple = (0, 10, 100, 500, 1000)
 
     @classmethod
-    def smoke(cls, **kw) -> "BatchNormLengthConfig":
+    def smoke(cls, **kw) -> BatchNormLengthConfig:
         return replace(cls(depth=2, channels=8, epochs=1, n_points=60, checkpoints=(0, 5, 20)), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "BatchNormLengthConfig":
+    def full(cls, **kw) -> BatchNormLengthConfig:
         return replace(cls(), **kw)
 
 
@@ -391,10 +390,10 @@ def batchnorm_length_during_training(config: BatchNormLengthConfig = BatchNormLe
     train, test = data.Dataset(Xd, ds.y, ds.name, ds.source, ds.n_classes).split(0.8, seed=s0)
     cfg = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, optimizer="adam")
     frames = []
+    dev = resolve_device(device)
     for bn in tqdm((False, True), desc="batch norm lengths", disable=not progress):
         net = _conv_stack(config.depth, config.channels, config.sigma_w2, bn, config.pool_every, s0)
         net = _fix_head(net, (1, 8, 8), s0)
-        dev = resolve_device(device)
 
         def record(step, model, bn=bn):
             if step in config.checkpoints:

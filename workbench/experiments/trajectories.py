@@ -5,7 +5,8 @@ Configuration in (frozen dataclasses with ``smoke`` / ``full`` presets), tidy
 paper (regions 1, transitions 2, circle 3, conv growth 4, transitions vs
 length 5, layer noise 6, one trained layer 7, length during training 8, batch
 norm 9-10, trajectory regularisation 11; appendix: 12-13 growth, 14-16
-dichotomies, 17 one layer on CIFAR-10, 18 length during training on MNIST).  Random networks come from :func:`workbench.mlp_ensemble`
+dichotomies, 17 one layer on CIFAR-10, 18 length during training on MNIST).
+Random networks come from :func:`workbench.mlp_ensemble`
 (many seeds in one batched call); measures from :mod:`workbench.measures.paths`
 and :mod:`workbench.measures.dichotomies`.
 
@@ -33,18 +34,25 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import torch
-from torch import nn
 from tqdm.auto import tqdm
 
-from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from .._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
 from ..measures.dichotomies import count_dichotomies
 from ..measures.paths import (
-    circle, circle_transitions, growth_rate_bounds, layer_images, trajectory_length,
+    circle,
+    circle_transitions,
+    growth_rate_bounds,
+    layer_images,
+    trajectory_length,
 )
 from ..nets import mlp, mlp_ensemble
 from ..nets.conv import small_convnet
-from ..nets.trajreg import TrajectoryRegularization, trajectory_penalty
+from ..nets.trajreg import (
+    TrajectoryRegularization,  # noqa: F401  (its old home: keeps `from ...trajectories import` working)
+    trajectory_penalty,
+)
 from ..training import FitConfig, accuracy, fit
+from .presets import Presets
 
 __all__ = [
     "GrowthConfig", "length_growth", "growth_rates",
@@ -72,7 +80,7 @@ def _plane(dim: int, seed: SeedLike, n: int = 1):
 # length growth
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GrowthConfig:
+class GrowthConfig(Presets):
     """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4, 12 and 13)."""
 
     depth: int = 10
@@ -85,16 +93,16 @@ class GrowthConfig:
     n_points: int = 2000
 
     @classmethod
-    def smoke(cls, **kw) -> "GrowthConfig":
+    def smoke(cls, **kw) -> GrowthConfig:
         return replace(cls(depth=6, widths=(20, 100), sigma_w2s=(2.0, 8.0), n_seeds=3, n_points=300), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "GrowthConfig":
+    def full(cls, **kw) -> GrowthConfig:
         return replace(cls(depth=12, widths=(10, 50, 200), sigma_w2s=(1.0, 2.0, 4.0, 16.0), sigma_b2s=(0.0, 1.0),
                            n_seeds=16, n_points=4000), **kw)
 
 
-def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: int = 0, device: DeviceLike = None,
+def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                   progress: bool = True) -> pd.DataFrame:
     """Trajectory length at every layer for random Gaussian networks.
 
@@ -110,6 +118,7 @@ def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: int = 0, devic
     ``lower_bound = lower^layer``, ``upper_bound = upper^layer`` as ratios,
     ``lower_rate``, ``upper_rate``.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
     L0 = float(trajectory_length(X.double()))
@@ -155,7 +164,7 @@ def growth_rates(df: pd.DataFrame, *, skip_layers: int = 1) -> pd.DataFrame:
 # transitions vs length
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TransitionsConfig:
+class TransitionsConfig(Presets):
     """Exact transitions against trajectory length (Raghu et al. 2017, Theorem 4)."""
 
     activation: str = "hardtanh"
@@ -168,15 +177,15 @@ class TransitionsConfig:
     n_points: int = 2000
 
     @classmethod
-    def smoke(cls, **kw) -> "TransitionsConfig":
+    def smoke(cls, **kw) -> TransitionsConfig:
         return replace(cls(depth=4, widths=(8, 16), sigma_w2s=(2.0, 8.0), n_seeds=2, n_points=500), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "TransitionsConfig":
+    def full(cls, **kw) -> TransitionsConfig:
         return replace(cls(depth=8, widths=(20, 50, 100), sigma_w2s=(1.0, 4.0, 16.0), n_seeds=6, n_points=4000), **kw)
 
 
-def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: int = 0,
+def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: SeedLike = 0,
                           device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Exact per-layer transitions on a circle beside the trajectory length entering each layer.
 
@@ -196,6 +205,7 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
     transitions, length_in`` (length of the image at layer ``layer - 1``),
     ``length_out`` (at ``layer``), ``n_patterns`` (whole network, per seed).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
     rows = []
@@ -220,7 +230,7 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
 # dichotomies
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DichotomyConfig:
+class DichotomyConfig(Presets):
     """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 14-16)."""
 
     activation: str = "hardtanh"
@@ -234,15 +244,15 @@ class DichotomyConfig:
     all_layers: bool = True
 
     @classmethod
-    def smoke(cls, **kw) -> "DichotomyConfig":
+    def smoke(cls, **kw) -> DichotomyConfig:
         return replace(cls(depths=(2, 4), widths=(20,), n_steps=600, n_seeds=2), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "DichotomyConfig":
+    def full(cls, **kw) -> DichotomyConfig:
         return replace(cls(depths=(2, 4, 6, 8, 10), widths=(10, 50, 100), n_steps=4000, n_seeds=5), **kw)
 
 
-def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 0, device: DeviceLike = None,
+def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                     progress: bool = True) -> pd.DataFrame:
     """Distinct labellings of ``n_inputs`` random inputs as one layer sweeps a great circle.
 
@@ -251,6 +261,7 @@ def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 
     ``depth, width, seed, layer, remaining_depth, n_dichotomies, n_transitions,
     n_label_flips, max_dichotomies`` (``2^n_inputs``).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     g = generator(seed)
     X = torch.randn(config.n_inputs, config.input_dim, generator=g)
     rows = []
@@ -273,7 +284,7 @@ def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 
 # trained networks on the bundled digits
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(Presets):
     """Training on the bundled 8x8 digits (Raghu et al. 2017, §4-5 use MNIST / CIFAR-10)."""
 
     depth: int = 5
@@ -290,12 +301,12 @@ class TrainConfig:
     n_points: int = 500
 
     @classmethod
-    def smoke(cls, **kw) -> "TrainConfig":
+    def smoke(cls, **kw) -> TrainConfig:
         return replace(cls(depth=4, width=48, epochs=6, n_seeds=1, noise_levels=(0.0, 0.5, 1.0, 2.0),
                            checkpoints=(0, 10, 40, 80), n_points=200), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "TrainConfig":
+    def full(cls, **kw) -> TrainConfig:
         return replace(cls(depth=6, width=100, epochs=60, n_seeds=3), **kw)
 
 
@@ -329,7 +340,7 @@ def _fit(model, params, train, cfg: TrainConfig, device, seed: int, on_step=None
                on_step=None if on_step is None else (lambda step, m, loss: on_step(step)))
 
 
-def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: int = 0, device: DeviceLike = None,
+def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: SeedLike = 0, device: DeviceLike = None,
                     progress: bool = True) -> pd.DataFrame:
     """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Figs. 7 and 17).
 
@@ -342,6 +353,7 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: int
     """
     from .. import data as _data
 
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     rows = []
     if data is None:
@@ -354,7 +366,8 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: int
     widths = [train.X.shape[1]] + [config.width] * config.depth + [n_classes]
     grid = _grid(s=range(config.n_seeds), layer=range(config.depth + 1))
     for c in tqdm(grid, desc="train one layer", disable=not progress):
-        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"]).to(dev)
+        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2,
+                  seed=seed * 1000 + c["s"]).to(dev)
         for p in net.parameters():
             p.requires_grad_(False)
         params = list(net.layers[c["layer"]].parameters())
@@ -363,12 +376,12 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: int
         _fit(net, params, train, config, dev, seed + c["s"])
         rows.append({"seed": seed * 1000 + c["s"], "layer": c["layer"], "remaining_depth": config.depth - c["layer"],
                      "n_trained": sum(p.numel() for p in params),
-                     "train_acc": _accuracy(net, train.X, train.y, dev), "test_acc": _accuracy(net, test.X, test.y, dev),
-                     "dataset": train.name.replace(" (train)", "")})
+                     "train_acc": _accuracy(net, train.X, train.y, dev),
+                     "test_acc": _accuracy(net, test.X, test.y, dev), "dataset": train.name.replace(" (train)", "")})
     return pd.DataFrame(rows)
 
 
-def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+def layer_noise(config: TrainConfig = TrainConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                 progress: bool = True) -> pd.DataFrame:
     """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 6).
 
@@ -378,6 +391,7 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: D
     are comparable), the others untouched.  Returns ``seed, layer, noise,
     test_acc`` (5 noise draws averaged).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
@@ -401,7 +415,7 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: D
     return pd.DataFrame(rows)
 
 
-def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+def length_during_training(config: TrainConfig = TrainConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                            progress: bool = True) -> pd.DataFrame:
     """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 8 and 18).
 
@@ -410,6 +424,7 @@ def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0
     at the optimisation steps in ``checkpoints``.  Returns ``seed, step, layer,
     length, ratio`` (to layer 0) and ``test_acc`` at that step.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
@@ -431,7 +446,7 @@ def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0
     return pd.DataFrame(rows)
 
 
-def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float = 0.01, seed: int = 0,
+def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float = 0.01, seed: SeedLike = 0,
                          device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Test accuracy per epoch of a small conv net: no normalisation, batch norm, trajectory regularisation.
 
@@ -445,6 +460,7 @@ def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float
     minibatch losses, penalty included, averaged over samples), ``penalty``
     (mean over the epoch's batches), ``seconds`` (cumulative wall time).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed, flatten=False)
     rows = []
@@ -494,6 +510,16 @@ class LayerTrajectory:
     def n_layers(self) -> int:
         return len(self.images)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (layer, point): ``layer, layer_name, point, t, x, y`` (the 2-D projection),
+        ``length`` and ``explained`` of that layer."""
+        n = len(self.t)
+        frames = [pd.DataFrame({"layer": i, "layer_name": self.layer_name(i), "point": np.arange(n), "t": self.t,
+                                "x": p[:, 0], "y": p[:, 1], "length": float(self.lengths[i]),
+                                "explained": float(self.explained[i])})
+                  for i, p in enumerate(self.projected)]
+        return pd.concat(frames, ignore_index=True)
+
     def layer_name(self, i: int) -> str:
         if i == 0:
             return "input"
@@ -521,7 +547,7 @@ def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activation: str = "tanh", *,
-                          sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: int = 0,
+                          sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: SeedLike = 0,
                           x0=None, x1=None, device: DeviceLike = None) -> LayerTrajectory:
     """The circle ``cos t x0 + sin t x1`` through every layer of one random network, projected to 2-D.
 
@@ -529,6 +555,7 @@ def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activati
     projection per layer, fixed across animation frames; sign fixed so frames
     do not flip).  Raghu et al. (2017) Fig. 3 uses a tanh network of width 100.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     widths = tuple(int(w) for w in widths)
     net = mlp(list(widths), activation, init="gaussian", sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
     if x0 is None or x1 is None:

@@ -35,7 +35,9 @@ def small_convnet(norm: str = "none", *, channels: tuple[int, int] = (16, 32), s
     c1, c2 = channels
 
     def nrm(c):
-        return {"none": nn.Identity, "batchnorm": lambda: nn.BatchNorm2d(c), "trajreg": TrajectoryRegularization}[norm]()
+        if norm == "batchnorm":
+            return nn.BatchNorm2d(c)
+        return TrajectoryRegularization() if norm == "trajreg" else nn.Identity()
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int_seed(seed))

@@ -7,7 +7,7 @@ call evaluates them all.  This is the engine for sweeps over seeds.
 from __future__ import annotations
 
 import copy
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn

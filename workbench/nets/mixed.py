@@ -5,7 +5,7 @@ layers, 2-30 nodes per layer and one of tanh / ReLU / sigmoid per layer.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn

@@ -8,7 +8,8 @@ re-implement the forward pass.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -298,4 +299,6 @@ def mlp(
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
 
 
-_validate_widths = validate_widths  # the old private name, for branches not yet on validate_widths
+# the old private names, for modules (measures) and branches not yet on the public ones
+_validate_widths = validate_widths
+_match_width = match_width

@@ -28,8 +28,8 @@ The module lives in ``nets`` because it is a representation of a network
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -151,7 +151,7 @@ class Affine:
     conv: dict | None = None
     module: nn.Module | None = None
     bias_channel: bool = False
-    members: tuple["Affine", ...] = ()
+    members: tuple[Affine, ...] = ()
 
     def lin(self, t: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
         """The linear part on a batch ``t``; ``weight`` replaces the layer's own (Linear / Conv2d)."""
@@ -255,7 +255,7 @@ class CompiledNet:
     def first_smooth(self) -> Activation | None:
         return next((a for a in self.activations if not a.piecewise_linear), None)
 
-    def require_hidden_layers(self, widths: Sequence[int] | None = None) -> "CompiledNet":
+    def require_hidden_layers(self, widths: Sequence[int] | None = None) -> CompiledNet:
         """Raise ``ValueError`` when there is no activation layer (nothing between input and output)."""
         if self.n_activation_layers == 0:
             what = f"the network {list(widths)}" if widths is not None else "the network"
@@ -555,8 +555,8 @@ def _take_pair(pair, idx):
     return None if pair is None else tuple(take_rows(t, idx) for t in pair)
 
 
-OnActivation = Callable[[int, Activation, Optional[torch.Tensor], torch.Tensor, Optional[torch.Tensor]],
-                        tuple[torch.Tensor, Optional[torch.Tensor]]]
+OnActivation = Callable[[int, Activation, torch.Tensor | None, torch.Tensor, torch.Tensor | None],
+                        tuple[torch.Tensor, torch.Tensor | None]]
 
 
 @dataclass

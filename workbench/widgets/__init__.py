@@ -1,5 +1,27 @@
 """ipywidgets panels that wire experiments to plots."""
-from .._exports import reexport
 from ._base import Panel
+from .esd_panel import (
+    ESDPanel,
+)
+from .function_panel import (
+    FunctionPanel,
+)
+from .regions_panel import (
+    PlaneSlicePanel,
+    RegionsPanel,
+)
+from .trajectory_panel import (
+    TrajectoryPanel,
+)
 
-__all__ = ["Panel"] + reexport(__name__, globals(), ("esd_panel", "function_panel", "regions_panel", "trajectory_panel"))
+__all__ = [
+    "Panel",
+    # esd_panel
+    "ESDPanel",
+    # function_panel
+    "FunctionPanel",
+    # regions_panel
+    "RegionsPanel", "PlaneSlicePanel",
+    # trajectory_panel
+    "TrajectoryPanel",
+]

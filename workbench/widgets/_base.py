@@ -62,7 +62,7 @@ class Panel:
         if not self._suspend:
             self.refresh()
 
-    def update(self, **params) -> "Panel":
+    def update(self, **params) -> Panel:
         """Set several controls at once and redraw once."""
         unknown = set(params) - set(self.controls)
         if unknown:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from .._runtime import DeviceLike
 from ..experiments.esd import INPUTS, esd
 from ..nets.mlp import ACTIVATIONS
 from ..plots.esd import plot_sd_distribution
@@ -26,7 +27,7 @@ class ESDPanel(Panel):
 
     def __init__(self, *, n_in: int = 1, width: int = 8, depth: int = 3, activation: str = "relu",
                  shortcuts: str | None = None, inputs: str = "uniform", samples: int = 100, seed: int = 0,
-                 n_points: int | None = None, device=None, auto: bool = True):
+                 n_points: int | None = None, device: DeviceLike = None, auto: bool = True):
         self.n_points = n_points
         self.device = device
         slider = dict(continuous_update=False, style={"description_width": "initial"})

@@ -1,4 +1,4 @@
-"""training.fit_restarts: the stacked multi-restart trainer (its SGD equivalence test is in test_esd.py)."""
+"""training: fit_restarts (the stacked multi-restart trainer; its SGD test is in test_esd.py) and fit's batch_loss."""
 import numpy as np
 import pytest
 import torch
@@ -55,3 +55,19 @@ def test_diverged_restart_is_inf():
     X, Y = _data()
     m = wb.mlp([2, 8, 1], "relu", seed=0).double()
     assert np.isinf(fit_restarts([m], X * 1e3, Y, steps=400, lr=10.0, momentum=0.9)).all()
+
+
+def test_batch_loss_is_the_sample_weighted_mean_of_the_minibatch_losses():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(10, 3, generator=g)
+    y = (X[:, 0] > 0).long()
+    net = wb.mlp([3, 5, 2], "relu", seed=1)
+    seen = []
+    hist = wb.fit(net, (X, y), wb.FitConfig(epochs=2, batch_size=4, lr=0.1), seed=3, device="cpu",
+                  on_step=lambda step, m, loss: seen.append(loss))
+    assert np.isnan(hist.batch_loss[0])
+    sizes = [4, 4, 2]  # 10 samples in batches of 4
+    for epoch in (1, 2):
+        losses = seen[3 * (epoch - 1): 3 * epoch]
+        want = sum(loss * n for loss, n in zip(losses, sizes)) / 10
+        assert hist.batch_loss[epoch] == pytest.approx(want, rel=1e-6)
