@@ -280,7 +280,7 @@ def test_operation_without_rule_names_it_and_how_to_add_one():
     net = _Lambda(torch.erf)
     with pytest.raises(LayerAlgebraError, match=r"no layer-algebra rule for node 'erf' \(call_function "
                                                 r"torch\.erf\)\. Add one: rules = workbench\.layer_algebra_rules\(\); "
-                                                r"rules\.register\(erf, "):
+                                                r"rules\.register\(torch\.erf, "):
         wb.layer_algebra(net, (3,))
     rules = wb.layer_algebra_rules()
     rules.register(torch.erf, wb.LocalMetric(0.5, 2.0, "activation"))

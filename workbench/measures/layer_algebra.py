@@ -32,7 +32,7 @@ import torch.fx as fx
 from torch import nn
 
 from .layer_algebra_rules import (
-    LayerAlgebraError, LayerAlgebraOptions, LocalMetric, OpInfo, RuleTable, layer_algebra_rules,
+    LayerAlgebraError, LayerAlgebraOptions, LocalMetric, OpInfo, RuleTable, function_label, layer_algebra_rules,
 )
 
 __all__ = ["layer_algebra", "LayerAlgebraResult", "trace_graph", "TracedGraph"]
@@ -324,7 +324,7 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
         if rule is None:
             key = RuleTable.describe(n.op, n.target, module)
             obj = type(module).__name__ if module is not None else (
-                repr(n.target) if n.op == "call_method" else getattr(n.target, "__name__", str(n.target)))
+                repr(n.target) if n.op == "call_method" else function_label(n.target))
             raise LayerAlgebraError(
                 f"no layer-algebra rule for node {n.name!r} ({n.op} {key}). Add one: "
                 f"rules = workbench.layer_algebra_rules(); rules.register({obj}, "

@@ -239,12 +239,26 @@ def _per_sample(t: torch.Tensor) -> int:
 Rule = Union[LocalMetric, str, Callable[[OpInfo], LocalMetric]]
 
 
+def function_label(fn) -> str:
+    """How to spell ``fn`` in Python: ``torch.erf``, ``torch.nn.functional.relu``, ``operator.add``, ..."""
+    name = getattr(fn, "__name__", None)
+    if name is not None:
+        for prefix, mod in (("torch", torch), ("torch.nn.functional", F), ("operator", operator)):
+            if getattr(mod, name, None) is fn:
+                return f"{prefix}.{name}"
+        module = getattr(fn, "__module__", None)
+        if module:
+            return f"{module}.{getattr(fn, '__qualname__', name)}"
+        return name
+    return repr(fn)
+
+
 def _key_label(key) -> str:
     if isinstance(key, str):
         return f"method {key!r}"
     if isinstance(key, type):
         return f"{key.__module__}.{key.__qualname__}"
-    return f"{getattr(key, '__module__', '?')}.{getattr(key, '__qualname__', getattr(key, '__name__', repr(key)))}"
+    return function_label(key)
 
 
 class RuleTable:
