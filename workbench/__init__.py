@@ -12,6 +12,7 @@ from .nets import (  # noqa: F401
     ESD_PAPER_MODELS, Ensemble, MLP, Trace, init_parameters, mlp, mlp_ensemble, zoo, zoo_model,
 )
 from .nets import zoo_input_shape, zoo_meta_model  # noqa: F401
+from .nets import linear_autoencoder, resnet_family, small_cnn  # noqa: F401
 
 
 __version__ = "0.1.0"

@@ -22,6 +22,7 @@ as base-10 logarithms; ``.gcc`` is then ``inf`` and ``.log10_gcc`` the number.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -48,12 +49,25 @@ class _PathTracer(fx.Tracer):
         super().__init__()
         self.stack: list[str] = []
         self.failed_in: str | None = None
+        self._param_names: dict | None = None
         self.extra_leaves = tuple(leaf_modules)
 
     def is_leaf_module(self, m: nn.Module, qualname: str) -> bool:
         if self.extra_leaves and isinstance(m, self.extra_leaves):
             return True
         return super().is_leaf_module(m, qualname)
+
+    def getattr(self, attr, attr_val, parameter_proxy_cache):
+        # fx scans every parameter of the root for each parameter attribute read; index them once
+        if isinstance(attr_val, nn.Parameter):
+            if self._param_names is None:
+                self._param_names = {id(p): n for n, p in self.root.named_parameters()}
+            n = self._param_names.get(id(attr_val))
+            if n is not None:
+                if n not in parameter_proxy_cache:
+                    parameter_proxy_cache[n] = self.create_proxy("get_attr", n, (), {})
+                return parameter_proxy_cache[n]
+        return super().getattr(attr, attr_val, parameter_proxy_cache)
 
     def call_module(self, m, forward, args, kwargs):
         try:
@@ -89,7 +103,28 @@ def _trace(model: nn.Module, leaf_modules: tuple) -> fx.GraphModule:
 
 
 _SHAPE_PRESERVING = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm, nn.modules.dropout._DropoutNd,
-                     nn.Identity)
+                     nn.Identity, nn.ReLU, nn.ReLU6, nn.GELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Hardswish,
+                     nn.Hardsigmoid, nn.Mish, nn.ELU, nn.LeakyReLU)
+
+
+def _same_shape_functions() -> frozenset:
+    import torch.nn.functional as F
+
+    fns = {F.relu, torch.relu, F.relu6, F.gelu, F.silu, F.hardswish, F.hardsigmoid, torch.sigmoid, torch.tanh,
+           F.dropout, F.layer_norm}
+    try:
+        from torchvision.models.swin_transformer import shifted_window_attention
+        from torchvision.ops import stochastic_depth
+
+        fns |= {shifted_window_attention, stochastic_depth}
+    except ImportError:  # pragma: no cover
+        pass
+    return frozenset(fns)
+
+
+_SAME_SHAPE_FUNCTIONS = _same_shape_functions()
+_BROADCASTING = frozenset({operator.add, operator.mul, operator.sub, operator.truediv, operator.iadd,
+                           operator.imul, torch.add, torch.mul, torch.sub})
 
 
 class _Prop(fx.Interpreter):
@@ -103,9 +138,20 @@ class _Prop(fx.Interpreter):
     def call_module(self, target, args, kwargs):
         mod = self.fetch_attr(target)
         if (isinstance(mod, _SHAPE_PRESERVING) and type(mod).__module__.startswith("torch.nn.")
-                and len(args) == 1 and not kwargs and isinstance(args[0], torch.Tensor)):
+                and len(args) == 1 and isinstance(args[0], torch.Tensor)):
             return args[0]
         return super().call_module(target, args, kwargs)
+
+    def call_function(self, target, args, kwargs):
+        if target in _SAME_SHAPE_FUNCTIONS and args and isinstance(args[0], torch.Tensor):
+            return args[0]
+        if target in _BROADCASTING and len(args) == 2 and not kwargs:
+            ts = [a for a in args if isinstance(a, torch.Tensor)]
+            if ts and all(t.is_meta for t in ts) and all(isinstance(a, (torch.Tensor, int, float)) for a in args):
+                shape = torch.broadcast_shapes(*(t.shape for t in ts))
+                dtype = torch.result_type(*args) if len(ts) == 2 else ts[0].dtype
+                return torch.empty(shape, dtype=dtype, device="meta")
+        return super().call_function(target, args, kwargs)
 
     def run_node(self, n: fx.Node):
         try:

@@ -13,8 +13,27 @@ import contextlib
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
-__all__ = ["zoo_meta_model", "zoo_input_shape"]
+__all__ = ["zoo_meta_model", "zoo_input_shape", "meta_device"]
+
+
+class _SkipMetaInplace(TorchFunctionMode):
+    """Skip in-place operations on meta tensors (weight initialisers): a meta tensor has no values to change."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = getattr(func, "__name__", "")
+        if (name.endswith("_") and not name.endswith("__") and args and isinstance(args[0], torch.Tensor)
+                and args[0].is_meta):
+            return args[0]
+        return func(*args, **(kwargs or {}))
+
+
+@contextlib.contextmanager
+def meta_device():
+    """``torch.device("meta")`` that also skips the (slow, pointless) initialisers of meta parameters."""
+    with torch.device("meta"), _SkipMetaInplace():
+        yield
 
 
 @contextlib.contextmanager
@@ -74,9 +93,9 @@ def zoo_meta_model(name: str, *, num_classes: int = 1000, image_size: int | None
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", FutureWarning)
         try:
-            with torch.device("meta"):
+            with meta_device():
                 model = tvm.get_model(name, **kwargs)
         except (NotImplementedError, RuntimeError):
-            with _params_to_meta():
+            with _params_to_meta(), _SkipMetaInplace():
                 model = tvm.get_model(name, **kwargs)
     return model.eval()
