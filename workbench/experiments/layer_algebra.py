@@ -34,8 +34,16 @@ from ..nets.zoo_meta import zoo_input_shape, zoo_meta_model
 __all__ = [
     "vc_estimate", "vc_comparison", "ResNetPlainResult", "resnet_vs_plainnet", "LayerAlgebraZooConfig",
     "layer_algebra_zoo", "PowerFit", "power_fit", "ActivationStudyConfig", "activation_study",
-    "PAPER_FIT_R2",
+    "PAPER_FIT_R2", "PAPER_TABLE1_MODELS",
 ]
+
+PAPER_TABLE1_MODELS = (
+    "alexnet", "densenet121", "densenet161", "densenet169", "densenet201", "googlenet", "inception_v3",
+    "mnasnet0_5", "mnasnet1_0", "mobilenet_v2", "resnet101", "resnet152", "resnet18", "resnet34", "resnet50",
+    "resnext101_32x8d", "resnext50_32x4d", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "squeezenet1_0",
+    "squeezenet1_1", "vgg11", "vgg13", "vgg16", "vgg19", "wide_resnet101_2", "wide_resnet50_2",
+)
+"""The torchvision models with accuracies in the paper's Table 1 (App. A.2; its values are the V1 weights)."""
 
 PAPER_FIT_R2 = {"top1": 0.751, "top5": 0.755}
 """R^2 of the paper's power-function fits of ImageNet accuracy against GWC (§7.4, Fig. 11)."""
@@ -198,7 +206,13 @@ def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: 
 
 @dataclass
 class PowerFit:
-    """``y = a x^b`` fitted by least squares on ``y`` (x given by ``log10 x``, which may exceed float64)."""
+    """A power function fitted by least squares on ``y``.
+
+    ``scale="linear"``: ``y = a x^b`` (the paper's form), evaluated through
+    ``log10 x`` because ``x`` may exceed float64: ``a 10^(b log10 x)``.
+    ``scale="log"``: ``y = a (log10 x)^b``, a power function of the order of
+    magnitude of ``x``.
+    """
 
     a: float
     b: float
@@ -206,37 +220,51 @@ class PowerFit:
     n: int
     x: str
     y: str
+    scale: str = "linear"
 
     def predict(self, log10_x) -> np.ndarray:
-        return self.a * np.power(10.0, self.b * np.asarray(log10_x, dtype=float))
+        u = np.asarray(log10_x, dtype=float)
+        if self.scale == "log":
+            return self.a * np.power(u, self.b)
+        return self.a * np.power(10.0, self.b * u)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([dict(x=self.x, y=self.y, a=self.a, b=self.b, r2=self.r2, n=self.n)])
+        return pd.DataFrame([dict(x=self.x, y=self.y, scale=self.scale, a=self.a, b=self.b, r2=self.r2, n=self.n)])
 
 
-def power_fit(table: pd.DataFrame, x: str = "gwc", y: str = "top1") -> PowerFit:
+def power_fit(table: pd.DataFrame, x: str = "gwc", y: str = "top1", *, scale: str = "linear") -> PowerFit:
     """Fit ``table[y] = a * table[x] ** b`` (the paper's power function, §7.4) and its R^2.
 
     Uses the column ``log10_<x>`` so that values beyond float64 (GWC of deep
-    networks) are fitted exactly: ``a x^b = a 10^(b log10 x)``.
-    Rows with a missing ``y`` or a non-finite ``log10_<x>`` are dropped.
+    networks) are fitted exactly.  ``scale="log"`` fits ``a (log10 x)^b``
+    instead.  Rows with a missing ``y`` or a non-finite ``log10_<x>`` are
+    dropped.  R^2 = 1 - SS_res / SS_tot on ``y``.
     """
     from scipy.optimize import curve_fit
 
+    if scale not in ("linear", "log"):
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
     lx = f"log10_{x}"
     for c in (lx, y):
         if c not in table.columns:
             raise ValueError(f"table has no column {c!r}; columns: {list(table.columns)}")
     d = table[[lx, y]].replace([np.inf, -np.inf], np.nan).dropna()
+    if scale == "log":
+        d = d[d[lx] > 0]
     if len(d) < 3:
         raise ValueError(f"power_fit needs at least 3 finite rows, got {len(d)}")
     u, v = d[lx].to_numpy(float), d[y].to_numpy(float)
-    # start from the straight line in log-log coordinates
-    b0, loga0 = np.polyfit(u, np.log10(np.clip(v, 1e-12, None)), 1)
-    (a, b), _ = curve_fit(lambda uu, a, b: a * np.power(10.0, b * uu), u, v, p0=(10 ** loga0, b0), maxfev=20000)
-    pred = a * np.power(10.0, b * u)
+    logv = np.log10(np.clip(v, 1e-12, None))
+    if scale == "log":
+        b0, loga0 = np.polyfit(np.log10(u), logv, 1)  # a straight line in log-log coordinates
+        f = lambda uu, a, b: a * np.power(uu, b)  # noqa: E731
+    else:
+        b0, loga0 = np.polyfit(u, logv, 1)
+        f = lambda uu, a, b: a * np.power(10.0, b * uu)  # noqa: E731
+    (a, b), _ = curve_fit(f, u, v, p0=(10 ** loga0, b0), maxfev=20000)
+    pred = f(u, a, b)
     r2 = 1.0 - float(np.sum((v - pred) ** 2) / np.sum((v - v.mean()) ** 2))
-    return PowerFit(float(a), float(b), r2, len(d), x, y)
+    return PowerFit(float(a), float(b), r2, len(d), x, y, scale)
 
 
 # ---------------------------------------------------------- App. A.1 study
