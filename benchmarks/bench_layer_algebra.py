@@ -5,7 +5,8 @@
 For each model: build it on the meta device (:func:`workbench.zoo_meta_model`),
 trace it with torch.fx, propagate shapes on meta and apply the rule table
 (:func:`workbench.layer_algebra`), at the evaluation crop of its default
-weights.  Reports per-model median times (build, measure) over ``--repeats``
+weights.  Reports the wall time and the process CPU time (``time.process_time``, which a
+machine shared with other jobs inflates much less than wall time) of each pass, per-model median times (build, measure) over ``--repeats``
 passes over the whole zoo, the total, the slowest model, and checks that no
 parameter or buffer left the meta device and that the process's peak resident
 memory stays far below the weights the zoo would need (4 bytes per parameter).
@@ -13,6 +14,7 @@ memory stays far below the weights the zoo would need (4 bytes per parameter).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -38,10 +40,10 @@ def main() -> None:
     names = [m for m in args.models.split(",") if m] or list(z["name"])
     build: dict[str, list[float]] = {n: [] for n in names}
     measure: dict[str, list[float]] = {n: [] for n in names}
-    totals = []
+    totals, cpu_totals = [], []
     all_meta = True
     for rep in range(args.repeats):
-        t_all = time.perf_counter()
+        t_all, c_all = time.perf_counter(), time.process_time()
         for n in names:
             t0 = time.perf_counter()
             m = wb.zoo_meta_model(n)
@@ -52,7 +54,9 @@ def main() -> None:
             measure[n].append(t2 - t1)
             all_meta &= all(t.is_meta for t in list(m.parameters()) + list(m.buffers()))
         totals.append(time.perf_counter() - t_all)
-        print(f"pass {rep + 1}/{args.repeats}: {len(names)} models in {totals[-1]:.1f} s", flush=True)
+        cpu_totals.append(time.process_time() - c_all)
+        print(f"pass {rep + 1}/{args.repeats}: {len(names)} models in {totals[-1]:.1f} s wall, "
+              f"{cpu_totals[-1]:.1f} s CPU (all threads of this process)", flush=True)
     med = {n: statistics.median(b) + statistics.median(c) for n, b, c in
            ((n, build[n], measure[n]) for n in names)}
     slow = sorted(med, key=med.get, reverse=True)[:5]
@@ -60,7 +64,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nmachine: {machine()}")
     print(f"models: {len(names)}; total per pass: median {statistics.median(totals):.1f} s "
-          f"(passes: {', '.join(f'{t:.1f}' for t in totals)})")
+          f"(passes: {', '.join(f'{t:.1f}' for t in totals)}); CPU time per pass: median "
+          f"{statistics.median(cpu_totals):.1f} s; load average at the end: {os.getloadavg()}")
     print(f"sum of per-model medians: build {sum(statistics.median(v) for v in build.values()):.1f} s, "
           f"measure {sum(statistics.median(v) for v in measure.values()):.1f} s")
     for n in slow:

@@ -246,8 +246,8 @@ fit_table.pivot_table(index=["models", "x", "form"], columns="accuracy", values=
 # power function `a GWC^b` over that range is an exponential in `log10 GWC` and cannot
 # follow the saturating accuracies; `a (log10 GWC)^b` fits better. Either way our R^2 for
 # GWC stays well below the paper's 0.751 / 0.755 (table above). On the paper's own PyTorch
-# models with their V1 accuracies the plain *sum* GSC fits about as well as the paper's GWC
-# (printed below), but GWC, dominated by GCC, does not. The paper does not publish its
+# models with their V1 accuracies the plain *sum* GSC comes closest to the paper's values
+# (printed below: R^2 about 0.7), but GWC, dominated by GCC, does not. The paper does not publish its
 # per-model values or its choices for 1x1 convolutions, pooling and grouped convolutions,
 # and its model set (with TensorFlow and Cadene models) differs from torchvision's.
 # Complexity and accuracy are clearly correlated (Fig. 11a-b) and the ranking within a
