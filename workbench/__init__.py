@@ -219,3 +219,76 @@ def __getattr__(name: str):
             return lambda widths, acts, seed=None: mixed_mlp(widths, acts, seed=seed)
         return getattr(importlib.import_module(mod), new)
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+from .measures import (  # noqa: E402
+    ACTIVATION_FAMILIES,
+    PAPER_ACTIVATION_CONSTANTS,
+    LayerAlgebraError,
+    LayerAlgebraOptions,
+    LocalMetric,
+    OpInfo,
+    RuleTable,
+    layer_algebra_rules,
+)
+
+__all__ += [
+    'LocalMetric', 'OpInfo', 'LayerAlgebraOptions', 'RuleTable', 'layer_algebra_rules',
+    'PAPER_ACTIVATION_CONSTANTS', 'ACTIVATION_FAMILIES', 'LayerAlgebraError',
+]
+
+from .measures import (  # noqa: E402
+    LayerAlgebraResult,
+    TracedGraph,
+    layer_algebra,
+    trace_graph,
+)
+
+__all__ += ['layer_algebra', 'LayerAlgebraResult', 'trace_graph', 'TracedGraph']
+
+from .measures import (  # noqa: E402
+    ACTIVATION_FUNCTIONS,
+    activation_variances,
+    estimate_activation_constants,
+    moving_average_variance,
+)
+
+__all__ += ['ACTIVATION_FUNCTIONS', 'activation_variances', 'estimate_activation_constants', 'moving_average_variance']
+
+from .nets import (  # noqa: E402
+    meta_device,
+    zoo_input_shape,
+    zoo_meta_model,
+)
+
+__all__ += ['zoo_meta_model', 'zoo_input_shape', 'meta_device']
+
+from .nets import (  # noqa: E402
+    RESNET_DEPTHS,
+    ResidualUnit,
+    linear_autoencoder,
+    resnet_family,
+    small_cnn,
+)
+
+__all__ += ['linear_autoencoder', 'small_cnn', 'resnet_family', 'RESNET_DEPTHS', 'ResidualUnit']
+
+from .experiments import (  # noqa: E402
+    PAPER_FIT_R2,
+    PAPER_TABLE1_MODELS,
+    ActivationStudyConfig,
+    LayerAlgebraZooConfig,
+    PowerFit,
+    ResNetPlainResult,
+    activation_study,
+    layer_algebra_zoo,
+    power_fit,
+    resnet_vs_plainnet,
+    vc_comparison,
+    vc_estimate,
+)
+
+__all__ += [
+    'vc_estimate', 'vc_comparison', 'ResNetPlainResult', 'resnet_vs_plainnet', 'LayerAlgebraZooConfig',
+    'layer_algebra_zoo', 'PowerFit', 'power_fit', 'ActivationStudyConfig', 'activation_study', 'PAPER_FIT_R2',
+    'PAPER_TABLE1_MODELS',
+]

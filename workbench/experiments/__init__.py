@@ -132,3 +132,24 @@ __all__ = [
     "LayerTrajectory",
     "circle_through_layers",
 ]
+
+from .layer_algebra import (  # noqa: E402
+    PAPER_FIT_R2,
+    PAPER_TABLE1_MODELS,
+    ActivationStudyConfig,
+    LayerAlgebraZooConfig,
+    PowerFit,
+    ResNetPlainResult,
+    activation_study,
+    layer_algebra_zoo,
+    power_fit,
+    resnet_vs_plainnet,
+    vc_comparison,
+    vc_estimate,
+)
+
+__all__ += [
+    'vc_estimate', 'vc_comparison', 'ResNetPlainResult', 'resnet_vs_plainnet', 'LayerAlgebraZooConfig',
+    'layer_algebra_zoo', 'PowerFit', 'power_fit', 'ActivationStudyConfig', 'activation_study', 'PAPER_FIT_R2',
+    'PAPER_TABLE1_MODELS',
+]

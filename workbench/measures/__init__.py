@@ -21,3 +21,34 @@ __all__ = reexport(__name__, globals(), (
     "trajectories", "transitions",
 ))
 from . import paths, regions  # noqa: E402,F401  (the former module paths, kept as thin re-exports)
+
+from .layer_algebra_rules import (  # noqa: E402
+    LocalMetric,
+    OpInfo,
+    LayerAlgebraOptions,
+    RuleTable,
+    layer_algebra_rules,
+    PAPER_ACTIVATION_CONSTANTS,
+    ACTIVATION_FAMILIES,
+    LayerAlgebraError,
+)
+__all__ += [
+    'LocalMetric', 'OpInfo', 'LayerAlgebraOptions', 'RuleTable', 'layer_algebra_rules',
+    'PAPER_ACTIVATION_CONSTANTS', 'ACTIVATION_FAMILIES', 'LayerAlgebraError',
+]
+
+from .layer_algebra import (  # noqa: E402
+    layer_algebra,
+    LayerAlgebraResult,
+    trace_graph,
+    TracedGraph,
+)
+__all__ += ['layer_algebra', 'LayerAlgebraResult', 'trace_graph', 'TracedGraph']
+
+from .activation_constants import (  # noqa: E402
+    ACTIVATION_FUNCTIONS,
+    activation_variances,
+    estimate_activation_constants,
+    moving_average_variance,
+)
+__all__ += ['ACTIVATION_FUNCTIONS', 'activation_variances', 'estimate_activation_constants', 'moving_average_variance']

@@ -32,3 +32,21 @@ __all__ = [
     # zoo
     "ESD_PAPER_MODELS", "zoo", "zoo_model",
 ]
+
+from .zoo_meta import (  # noqa: E402
+    meta_device,
+    zoo_input_shape,
+    zoo_meta_model,
+)
+
+__all__ += ['zoo_meta_model', 'zoo_input_shape', 'meta_device']
+
+from .layer_nets import (  # noqa: E402
+    RESNET_DEPTHS,
+    ResidualUnit,
+    linear_autoencoder,
+    resnet_family,
+    small_cnn,
+)
+
+__all__ += ['linear_autoencoder', 'small_cnn', 'resnet_family', 'RESNET_DEPTHS', 'ResidualUnit']

@@ -59,3 +59,22 @@ __all__ = [
     "plot_layer_training", "plot_layer_noise", "plot_length_during_training", "plot_trajreg_vs_batchnorm",
     "plot_layer_image", "plot_length_per_layer", "animate_layers", "save_gif",
 ]
+
+from .layer_algebra import (  # noqa: E402
+    LAYER_VALUES,
+    plot_accuracy_fits,
+    plot_activation_variances,
+    plot_cumulative_curves,
+    plot_filter_variance,
+    plot_layer_graph,
+    plot_local_cumulative,
+    plot_resnet_plainnet,
+    plot_vc_comparison,
+    plot_zoo_metrics,
+)
+
+__all__ += [
+    'plot_layer_graph', 'plot_local_cumulative', 'plot_cumulative_curves', 'plot_resnet_plainnet',
+    'plot_zoo_metrics', 'plot_accuracy_fits', 'plot_vc_comparison', 'plot_activation_variances',
+    'plot_filter_variance', 'LAYER_VALUES',
+]

@@ -25,3 +25,9 @@ __all__ = [
     # trajectory_panel
     "TrajectoryPanel",
 ]
+
+from .layer_algebra_panel import (  # noqa: E402
+    LayerAlgebraPanel,
+)
+
+__all__ += ['LayerAlgebraPanel']

@@ -1,0 +1,357 @@
+"""Layer algebra (Badias & Banerjee): hand-computed cases, propagation rules, bad input."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+import workbench as wb
+from workbench.measures.layer_algebra_rules import LayerAlgebraError
+
+RELU_P, RELU_C = 0.584, 1.713
+SM_P, SM_C = 1.342e-05, 7.454e04
+
+
+def approx(x, rel=1e-9):
+    return pytest.approx(x, rel=rel)
+
+
+def test_mlp_hand_computed():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10), nn.Softmax(dim=1))
+    r = wb.layer_algebra(net, (1, 28, 28))
+    p = [100 / 784, RELU_P, 10 / 100, SM_P]
+    c = [math.log2(784 * 100), RELU_C, math.log2(100 * 10), SM_C]
+    assert r.gcip == approx(math.prod(p))
+    assert r.gcc == approx(math.prod(c))
+    assert r.gsc == approx(sum(c))  # the flatten is neutral: 0 in the sum
+    assert r.gwc == approx(math.prod(c) * sum(c))
+    f = r.to_frame()
+    assert list(f["kind"]) == ["input", "neutral", "kernel", "activation", "kernel", "activation"]
+    assert list(f["output_shape"]) == [(1, 28, 28), (784,), (100,), (100,), (10,), (10,)]
+    assert list(f["local_power"][2:]) == [approx(v) for v in p]
+    assert list(f["cumulative_complexity"][2:]) == [approx(math.prod(c[:i + 1])) for i in range(4)]
+    assert {"name", "kind", "output_shape", "local_power", "local_complexity", "cumulative_power",
+            "cumulative_complexity"} <= set(f.columns)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, c=4):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(c)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return torch.relu(y + x)
+
+
+def test_residual_block_hand_computed():
+    C = 4
+    r = wb.layer_algebra(ResBlock(C), (C, 8, 8))
+    pc, cc = 1 / 9, C * math.log2(9 * C)  # 3x3 conv, same padding: Phi_out = Phi_in; filter volume 9 C
+    branch_p, branch_c = pc * RELU_P * pc, cc * RELU_C * cc
+    # merge: max of powers (eq. 19) with the identity's 1, sum of complexities (eq. 20) with its 1
+    assert r.gcip == approx(max(branch_p, 1.0) * RELU_P)
+    assert r.gcc == approx((branch_c + 1.0) * RELU_C)
+    assert r.gsc == approx(2 * cc + 2 * RELU_C)
+    f = r.to_frame().set_index("name")
+    assert f.loc["add", "kind"] == "merge" and f.loc["add", "n_inputs"] == 2
+    assert f.loc["add", "cumulative_power"] == approx(1.0)
+    assert f.loc["bn1", "kind"] == "neutral"
+
+
+def test_plain_block_has_smaller_power_same_order_complexity():
+    class Plain(ResBlock):
+        def forward(self, x):
+            y = torch.relu(self.bn1(self.conv1(x)))
+            return torch.relu(self.bn2(self.conv2(y)))
+
+    res, plain = wb.layer_algebra(ResBlock(), (4, 8, 8)), wb.layer_algebra(Plain(), (4, 8, 8))
+    assert plain.gcip == approx((1 / 9) ** 2 * RELU_P ** 2)
+    assert plain.gcip < res.gcip
+    assert res.gcc == approx(plain.gcc + RELU_C)  # the shortcut adds its unit complexity before the last ReLU
+
+
+def test_strided_convolution_hand_computed():
+    conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+    r = wb.layer_algebra(conv, (3, 32, 32))
+    assert r.frame["output_shape"].iloc[-1] == (8, 16, 16)
+    assert r.gcip == approx(8 * 16 * 16 / (9 * 3 * 32 * 32))  # eq. 8: n_k S_o / (K S_i)
+    assert r.gcc == approx(8 * math.log2(9 * 3))  # eq. 11 with the filter volume
+    assert wb.layer_algebra(conv, (3, 32, 32), conv_kernel="spatial").gcc == approx(8 * math.log2(9))
+    one = wb.layer_algebra(nn.Conv2d(3, 8, 1), (3, 5, 5), conv_kernel="spatial")
+    assert one.gcc == 0.0 and one.log10_gcc == -math.inf  # the paper's literal log2 K = 0 for a 1x1 conv
+
+
+def test_grouped_and_depthwise_conv_options():
+    g = nn.Conv2d(4, 8, 3, padding=1, groups=2)
+    assert wb.layer_algebra(g, (4, 6, 6)).gcc == approx(8 * math.log2(9 * 2))
+    assert wb.layer_algebra(g, (4, 6, 6), groups="dense").gcc == approx(8 * math.log2(9 * 4))
+    dw = nn.Conv2d(5, 5, 3, padding=1, groups=5)
+    r = wb.layer_algebra(dw, (5, 6, 6))
+    assert r.gcip == approx(1 / 9) and r.gcc == approx(5 * math.log2(9))
+
+
+def test_pooling_rules():
+    r = wb.layer_algebra(nn.MaxPool2d(2), (4, 8, 8))
+    assert r.gcip == approx(1 / 16) and r.gcc == approx(4 * math.log2(4))
+    assert wb.layer_algebra(nn.AvgPool2d(2), (4, 8, 8), pooling_filters="one").gcc == approx(2.0)
+    gp = wb.layer_algebra(nn.AdaptiveAvgPool2d(1), (4, 7, 7))  # global pooling: one filter of size H W
+    assert gp.gcip == approx(1 / 49 ** 2) and gp.gcc == approx(4 * math.log2(49))
+    mean = wb.layer_algebra(_Lambda(lambda x: x.mean([2, 3])), (4, 7, 7))
+    assert mean.gcip == approx(gp.gcip) and mean.gcc == approx(gp.gcc)
+    ident = wb.layer_algebra(nn.AdaptiveAvgPool2d(7), (4, 7, 7))  # a window of one element is an identity
+    assert ident.frame["kind"].iloc[-1] == "neutral" and ident.gcc == 1.0
+
+
+def test_adaptive_pooling_uneven_window():
+    r = wb.layer_algebra(nn.AdaptiveAvgPool1d(3), (2, 5))  # windows [0,2) [1,4) [3,5): mean length 7/3
+    assert r.gcip == approx(6 / ((7 / 3) * 10)) and r.gcc == approx(2 * math.log2(7 / 3))
+
+
+class _Lambda(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+def test_linear_autoencoder_returns_to_unit_power():
+    widths = [784, 256, 64, 16, 64, 256, 784]
+    layers = []
+    for a, b in zip(widths, widths[1:]):
+        layers += [nn.Linear(a, b), nn.Identity()]  # linear activations (Fig. 7)
+    r = wb.layer_algebra(nn.Sequential(*layers), (784,))
+    assert r.gcip == approx(1.0)
+    assert r.gcc == approx(math.prod(math.log2(a * b) for a, b in zip(widths, widths[1:])))
+    cum = r.frame["cumulative_power"].tolist()
+    assert min(cum) == approx(16 / 784)  # the bottleneck
+
+
+def test_conv_autoencoder_returns_to_unit_power():
+    net = nn.Sequential(nn.Conv2d(1, 8, 3, stride=2, padding=1),
+                        nn.ConvTranspose2d(8, 1, 3, stride=2, padding=1, output_padding=1))
+    r = wb.layer_algebra(net, (1, 28, 28))
+    assert r.frame["output_shape"].iloc[-1] == (1, 28, 28)
+    assert r.gcip == approx(1.0)  # eq. 8 times eq. 12-13: K cancels, volumes telescope
+    assert r.gcc == approx(8 * math.log2(9) * 1 * math.log2(9 * 8))
+
+
+def test_attention_composite_rule():
+    class Attn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+
+        def forward(self, x):
+            return self.attn(x, x, x, need_weights=False)[0]
+
+    c_lin = math.log2(64)
+    r = wb.layer_algebra(Attn(), (5, 8))
+    assert r.gcip == approx(1.0) and r.gcc == approx(c_lin ** 2 * (2 * SM_C + 1))
+    assert wb.layer_algebra(Attn(), (5, 8), attention="no_softmax").gcc == approx(3 * c_lin ** 2)
+
+
+def test_concatenation_merges_and_branch_copies():
+    class Two(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = nn.Linear(4, 2), nn.Linear(4, 6)
+
+        def forward(self, x):
+            return torch.cat([torch.relu(self.a(x)), self.b(x)], dim=1)
+
+    r = wb.layer_algebra(Two(), (4,))
+    assert r.gcip == approx(max(0.5 * RELU_P, 1.5))
+    assert r.gcc == approx(math.log2(8) * RELU_C + math.log2(24))
+
+
+def test_constants_switch_and_data_driven_estimates():
+    net = nn.Sequential(nn.Linear(3, 3), nn.Tanh())
+    r = wb.layer_algebra(net, (3,), constants={"tanh": (0.5, 2.0)})
+    assert r.gcip == approx(0.5) and r.gcc == approx(math.log2(9) * 2.0)
+    est = wb.estimate_activation_constants(seed=0, n_vectors=200, length=1000)
+    assert est["relu"][0] == pytest.approx(math.sqrt(0.5 - 0.5 / math.pi), abs=0.005)  # the paper's 0.584
+    assert est["tanh"][0] == pytest.approx(0.628, abs=0.005) and est["sigmoid"][0] == pytest.approx(0.208, abs=0.003)
+    var = wb.estimate_activation_constants(seed=0, statistic="variance", n_vectors=200, length=1000)
+    assert var["relu"][0] == pytest.approx(0.5 - 0.5 / math.pi, abs=0.005)
+    assert all(c == approx(1 / p) for p, c in var.values())
+    wb.layer_algebra(net, (3,), constants=var)
+
+
+def test_moving_average_variance_follows_eq8():
+    t = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0)
+    assert t["variance"].iloc[0] == pytest.approx(1.0, rel=0.05)
+    assert t["variance"].tolist() == pytest.approx((1 / t["K"]).tolist(), rel=0.1)
+    assert t["power_eq8"].iloc[1] == approx((3000 - 4) / (5 * 3000))
+
+
+def test_model_is_not_modified_and_meta_models_work():
+    net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU())
+    net.train()
+    before = [p.detach().clone() for p in net.parameters()]
+    wb.layer_algebra(net, (3,))
+    assert net.training and all(m.training for m in net.modules())
+    assert all(p.device.type == "cpu" and torch.equal(p, b) for p, b in zip(net.parameters(), before))
+    with torch.device("meta"):
+        meta = nn.Sequential(nn.Linear(3, 4), nn.ReLU())
+    assert wb.layer_algebra(meta, (3,)).gcip == approx(4 / 3 * RELU_P)
+
+
+def test_zoo_meta_models_allocate_no_weights():
+    for name in ("resnet18", "regnet_x_400mf"):  # regnet computes with tensors while it is built
+        m = wb.zoo_meta_model(name)
+        assert all(t.is_meta for t in list(m.parameters()) + list(m.buffers()))
+    assert wb.zoo_input_shape("inception_v3") == (3, 299, 299)
+    r18 = wb.layer_algebra(wb.zoo_meta_model("resnet18"), (3, 224, 224))
+    assert r18.frame["output_shape"].iloc[-1] == (1000,)
+    assert 0 < r18.gcip < 1 and math.isfinite(r18.log10_gcc)
+    with pytest.raises(ValueError, match="unknown model 'resnet17'"):
+        wb.zoo_meta_model("resnet17")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 50), min_size=2, max_size=6))
+def test_relu_mlp_closed_form(widths):
+    layers = []
+    for a, b in zip(widths, widths[1:]):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    r = wb.layer_algebra(nn.Sequential(*layers[:-1]), (widths[0],))
+    L = len(widths) - 1
+    assert r.gcip == approx(widths[-1] / widths[0] * RELU_P ** (L - 1))  # the width ratios telescope
+    cs = [math.log2(a * b) for a, b in zip(widths, widths[1:])]
+    assert r.log10_gcc == pytest.approx(math.log10(math.prod(cs) * RELU_C ** (L - 1)) if min(cs) > 0
+                                        else -math.inf, rel=1e-9)
+    assert r.gsc == approx(sum(cs) + RELU_C * (L - 1))
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_non_module_is_refused():
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got function"):
+        wb.layer_algebra(lambda x: x, (3,))
+
+
+@pytest.mark.parametrize("shape", [(), (0, 3), (3, -1), "3x32x32", (3.0, 4), (True, 3)])
+def test_bad_input_shape_values(shape):
+    with pytest.raises(ValueError, match="input_shape must be"):
+        wb.layer_algebra(nn.Linear(3, 3), shape)
+
+
+def test_input_shape_that_does_not_fit_names_the_node():
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 30 * 30, 10))
+    wb.layer_algebra(net, (3, 32, 32))
+    with pytest.raises(LayerAlgebraError, match=r"input_shape \(3, 32, 31\) does not fit Sequential: node '_2' "
+                                                r"\(call_module 2 \(Linear\)\) got inputs of shapes \[\(1, 3480\)\]"):
+        wb.layer_algebra(net, (3, 32, 31))
+    with pytest.raises(LayerAlgebraError, match="node '_0'"):
+        wb.layer_algebra(net, (2, 32, 32))
+
+
+def test_untraceable_model_names_the_module():
+    class Branchy(nn.Module):
+        def forward(self, x):
+            return x if x.sum() > 0 else -x
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pre = nn.Linear(3, 3)
+            self.block = Branchy()
+
+        def forward(self, x):
+            return self.block(self.pre(x))
+
+    with pytest.raises(LayerAlgebraError, match=r"cannot trace Outer: it failed inside module block \(Branchy\), "
+                                                r"after node 'gt'.*control flow.*leaf_modules"):
+        wb.layer_algebra(Outer(), (3,))
+
+
+def test_operation_without_rule_names_it_and_how_to_add_one():
+    net = _Lambda(torch.erf)
+    with pytest.raises(LayerAlgebraError, match=r"no layer-algebra rule for node 'erf' \(call_function "
+                                                r"torch\.erf\)\. Add one: rules = workbench\.layer_algebra_rules\(\); "
+                                                r"rules\.register\(torch\.erf, "):
+        wb.layer_algebra(net, (3,))
+    rules = wb.layer_algebra_rules()
+    rules.register(torch.erf, wb.LocalMetric(0.5, 2.0, "activation"))
+    r = wb.layer_algebra(net, (3,), rules=rules)
+    assert r.gcip == 0.5 and r.gcc == 2.0 and r.gsc == 2.0
+    assert torch.erf not in wb.layer_algebra_rules()  # the built-in table is untouched
+
+
+def test_leaf_module_needs_a_rule():
+    class Mine(nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    net = nn.Sequential(nn.Linear(3, 3), Mine())
+    with pytest.raises(LayerAlgebraError, match=r"no layer-algebra rule for node '_1' \(call_module .*Mine\).*"
+                                                r"rules\.register\(Mine, "):
+        wb.layer_algebra(net, (3,), leaf_modules=(Mine,))
+    rules = wb.layer_algebra_rules().register(Mine, "neutral")
+    assert wb.layer_algebra(net, (3,), leaf_modules=(Mine,), rules=rules).gcip == approx(1.0)
+    rules.register(Mine, lambda op: wb.LocalMetric(op.out_numel / op.in_numel / 4, 3.0))
+    assert wb.layer_algebra(net, (3,), leaf_modules=(Mine,), rules=rules).gcip == approx(0.25)
+
+
+def test_bad_options_rules_and_constants():
+    net = nn.Linear(2, 2)
+    with pytest.raises(ValueError, match=r"conv_kernel must be one of \('filter', 'spatial'\), got 'volume'"):
+        wb.layer_algebra(net, (2,), conv_kernel="volume")
+    with pytest.raises(ValueError, match="pooling_filters must be one of"):
+        wb.layer_algebra(net, (2,), pooling_filters=3)
+    with pytest.raises(ValueError, match="unknown activation family 'gelu'"):
+        wb.layer_algebra(net, (2,), constants={"gelu": (1, 1)})
+    with pytest.raises(ValueError, match=r"constants\['relu'\] must be finite and > 0"):
+        wb.layer_algebra(net, (2,), constants={"relu": (0.0, 1)})
+    with pytest.raises(TypeError, match="rules must be a RuleTable"):
+        wb.layer_algebra(net, (2,), rules={nn.Linear: "neutral"})
+    with pytest.raises(ValueError, match="the only named rule is 'neutral'"):
+        wb.layer_algebra_rules().register(nn.Linear, "kernel")
+    with pytest.raises(TypeError, match="must subclass nn.Module"):
+        wb.layer_algebra_rules().register(int, "neutral")
+    with pytest.raises(ValueError, match="LocalMetric power must be a finite number >= 0"):
+        wb.LocalMetric(float("nan"), 1.0)
+    with pytest.raises(ValueError, match="LocalMetric kind must be one of"):
+        wb.LocalMetric(1.0, 1.0, "merge")
+
+
+def test_rule_returning_wrong_type_and_input_free_output():
+    rules = wb.layer_algebra_rules().register(torch.erf, lambda op: 1.0)
+    with pytest.raises(TypeError, match="the rule for node 'erf' returned float, not a LocalMetric"):
+        wb.layer_algebra(_Lambda(torch.erf), (3,), rules=rules)
+
+    class Const(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.ones(3))
+
+        def forward(self, x):
+            return self.w * 2
+
+    with pytest.raises(LayerAlgebraError, match="output does not depend on its input"):
+        wb.layer_algebra(Const(), (3,))
+
+
+def test_activation_experiment_inputs():
+    with pytest.raises(ValueError, match="activations: unknown 'swish'"):
+        wb.activation_variances(["swish"])
+    with pytest.raises(ValueError, match="distributions: unknown 'laplace'"):
+        wb.activation_variances(distributions=["laplace"])
+    with pytest.raises(ValueError, match="input_variances must be finite and > 0"):
+        wb.activation_variances(input_variances=[0.0])
+    with pytest.raises(ValueError, match="statistic must be 'std' or 'variance'"):
+        wb.estimate_activation_constants(statistic="mad")
+    with pytest.raises(ValueError, match="kernel_sizes must lie in 1..length=10"):
+        wb.moving_average_variance([11], length=10)
