@@ -6,5 +6,5 @@ from ``workbench``.
 from .._exports import reexport
 
 __all__ = reexport(__name__, globals(), (
-    "affine", "dichotomies", "paths", "polynomial", "rank", "regions", "sampled", "spanning",
+    "affine", "dichotomies", "edjm", "paths", "polynomial", "rank", "regions", "sampled", "spanning",
 ))
