@@ -389,6 +389,9 @@ def _compute(net, X, output, want_exact, require_exact, problem, store, chunk_si
         for lo in range(0, n, chunk_size):
             xc = X[lo:lo + chunk_size]
             J = jac(xc).reshape(len(xc), d_out, d_in)
+            if not torch.isfinite(J).all():
+                raise ValueError(f"the data Jacobians of inputs {lo}..{lo + len(xc) - 1} are not finite (NaN or inf): "
+                                 f"the network overflows in {dtype} on these inputs (a diverged training run?)")
             if want_exact:
                 one = torch.ones((), dtype=dtype, device=X.device)
                 out, b = jvp(lambda t: with_t(t, xc), (one,), (one,))

@@ -54,8 +54,20 @@ class SVDLinear(nn.Module):
 
     @torch.no_grad()
     def reorthonormalize(self) -> None:
-        """``U diag(S) V <- SVD(U diag(S) V)``: the same matrix with orthonormal ``U``, ``V`` and ``S >= 0``."""
-        U, S, Vh = torch.linalg.svd(self.weight(), full_matrices=False)
+        """``U diag(S) V <- SVD(U diag(S) V)``: the same matrix with orthonormal ``U``, ``V`` and ``S >= 0``.
+
+        Each singular pair's sign is chosen to agree with the current ``U``
+        (``u_new . u_old >= 0``), so that an optimiser's momentum, accumulated in
+        the old coordinates, keeps pointing the same way (an SVD routine may
+        return either sign; without this, SGD with momentum 0.9 diverges when
+        re-orthonormalising every step).
+        """
+        W = self.weight()
+        if not torch.isfinite(W).all():  # a diverged step: leave it to the trainer's divergence check
+            return
+        U, S, Vh = torch.linalg.svd(W, full_matrices=False)
+        sign = torch.where((U * self.U).sum(0) < 0, -1.0, 1.0).to(U.dtype)
+        U, Vh = U * sign, Vh * sign[:, None]
         self.U.copy_(U)
         self.S.copy_(S)
         self.V.copy_(Vh)
