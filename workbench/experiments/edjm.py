@@ -35,7 +35,7 @@ from tqdm.auto import tqdm
 
 from .._runtime import DeviceLike, SeedLike, int_seed, resolve_device
 from ..data import Dataset, load
-from ..measures.edjm import EDJM, edjm
+from ..measures.edjm import EDJM, edjm, max_score
 from ..nets.feedforward import Averaged, conv_net, dense_net, hidden_units, n_parameters
 from ..nets.svd_layers import reorthonormalize_every, svd_log_penalty, svd_net
 from ..training import FitConfig, accuracy, fit
@@ -43,16 +43,11 @@ from ..training import FitConfig, accuracy, fit
 __all__ = [
     "ModelSpec", "EDJMConfig", "EDJMData", "edjm_data", "TrainedModel", "train_model", "clear_model_cache",
     "EDJMStudy", "measure_models", "fig1_depth", "fig2_conv_vs_fc", "fig3_compression", "fig4_dropout",
-    "fig5_ensemble", "fig6_spectral_regularization", "PAPER_EDJM", "paper_comparison", "max_score",
+    "fig5_ensemble", "fig6_spectral_regularization", "PAPER_EDJM", "paper_comparison",
     "width_for_params", "edjm_claims", "toy_2d", "ToyRegions", "toy_regions",
 ]
 
 KINDS = ("dense", "conv", "svd")
-
-
-def max_score(k: int) -> int:
-    """The largest score of eq. 12 for ``k`` distinct singular values: those strictly above the 90th percentile."""
-    return int(k - math.floor(0.9 * (k - 1)) - 1) if k > 1 else 1
 
 
 # ---------------------------------------------------------------------------
@@ -208,7 +203,12 @@ def train_model(spec: ModelSpec, data: EDJMData, fit_config: FitConfig, *, teach
             kw["penalty"] = svd_log_penalty(spec.lam)
         kw["on_step"] = reorthonormalize_every(spec.reorth_every)
     t0 = time.perf_counter()
-    hist = fit(net, train, cfg, seed=s, device=device, **kw)
+    # dropout draws its masks from torch's global generator: seed it inside a fork so that a run is
+    # reproducible and the caller's global RNG state is left as it was
+    devices = [resolve_device(device)] if resolve_device(device).type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(s)
+        hist = fit(net, train, cfg, seed=s, device=device, **kw)
     seconds = time.perf_counter() - t0
     acc = accuracy(net, data.val.X, data.val.y, device=device)
     out = TrainedModel(spec, net, hist, acc, seconds)
@@ -251,7 +251,7 @@ def measure_models(figure: str, models: Mapping[str, TrainedModel | nn.Module], 
         k = r.singular_values.shape[1]
         rows.append(dict(figure=figure, panel=panel, label=label, params=n_parameters(net),
                          hidden_units=hidden_units(net, in_shape), val_acc=acc, score=r.score,
-                         score_fraction=r.score / max_score(k), exact=r.exact, output=output,
+                         score_fraction=r.score / max(1, max_score(k)), exact=r.exact, output=output,
                          train_seconds=m.seconds if isinstance(m, TrainedModel) else float("nan")))
         curves.append(pd.DataFrame(dict(figure=figure, panel=panel, label=label, component=np.arange(1, k + 1),
                                         normalized=r.mean_normalized.detach().cpu().double().numpy())))
@@ -584,13 +584,14 @@ def edjm_claims(*, fig1: EDJMStudy | None = None, fig2: EDJMStudy | None = None,
 # the bridge to the partitions notebook: a 2-D toy problem
 # ---------------------------------------------------------------------------
 def toy_2d(n: int = 400, *, noise: float = 0.15, seed: SeedLike = 0) -> Dataset:
-    """Two interleaved half-moons in ``[-1, 1]^2`` (scikit-learn's ``make_moons``, rescaled), two classes."""
+    """Two interleaved half-moons in ``[-0.95, 0.95]^2`` (scikit-learn's ``make_moons``, centred and scaled)."""
     from sklearn.datasets import make_moons
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise ValueError(f"n must be an int >= 2, got {n!r}")
     X, y = make_moons(n, noise=noise, random_state=int_seed(seed) % (2 ** 32))
-    X = (X - np.array([0.5, 0.25])) / np.array([1.6, 1.0])
+    X = X - X.mean(0)
+    X = 0.95 * X / np.abs(X).max()  # inside the square that the partition covers
     return Dataset(torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64), "two moons",
                    "scikit-learn make_moons (synthetic)", 2)
 

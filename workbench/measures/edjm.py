@@ -38,7 +38,7 @@ from .._runtime import DeviceLike, resolve_device
 from ..nets.svd_layers import SVDLinear
 
 __all__ = [
-    "EDJM", "edjm", "edjm_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
+    "EDJM", "edjm", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
 ]
 
 OUTPUTS = ("logits", "softmax")
@@ -88,6 +88,20 @@ def exact_route_problem(net: nn.Module) -> str | None:
             return (f"module {name!r} ({type(m).__name__}) is not a layer the exact route knows "
                     "(linear/conv layers, ReLU, LeakyReLU, max/avg pooling, flatten, dropout)")
     return None
+
+
+def max_score(k: int, keep: float = 0.10) -> int:
+    """The largest score of eq. 12 for ``k`` singular values: how many can lie strictly above the percentile.
+
+    With ``k`` distinct values, those of rank ``> (1 - keep)(k - 1)`` (0-based,
+    ascending) are strictly above numpy's linearly interpolated percentile: 7 of
+    64 (the digits), 79 of 784 (MNIST), 308 of 3,072 (CIFAR-10).
+    """
+    keep = _check_keep(keep)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    s = np.arange(int(k), dtype=float)
+    return int((s > np.quantile(s, 1.0 - keep)).sum())
 
 
 def _check_keep(keep) -> float:
@@ -183,8 +197,7 @@ class EDJM:
     @property
     def max_score(self) -> int:
         """The largest possible score: the number of values strictly above the 90th percentile when all differ."""
-        k = self.singular_values.shape[1]
-        return int(k - math.floor(0.9 * (k - 1)) - 1) if k > 1 else 1
+        return max_score(int(self.singular_values.shape[1]))
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per (output, component) with ``sigma``, ``normalized`` and the output's score."""

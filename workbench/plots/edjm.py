@@ -98,7 +98,16 @@ def plot_edjm_scores(result, ax: Axes | None = None, *, panel: str | None = None
         m = m[m["panel"] == panel]
     x = np.arange(len(m))
     w = 0.4 if paper is not None else 0.7
-    bars = ax.bar(x - (w / 2 if paper is not None else 0), m[value], width=w, color=color, label="ours")
+    panels = list(dict.fromkeys(m["panel"])) if "panel" in m else [""]
+    if len(panels) > 1 and paper is None:  # one colour per panel, labelled
+        cols = [LAYER_COLORS[panels.index(p) % len(LAYER_COLORS)] for p in m["panel"]]
+        bars = ax.bar(x, m[value], width=w, color=cols)
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=LAYER_COLORS[i % len(LAYER_COLORS)], label=p) for i, p in enumerate(panels)],
+                  fontsize=8)
+    else:
+        bars = ax.bar(x - (w / 2 if paper is not None else 0), m[value], width=w, color=color, label="ours")
     ax.bar_label(bars, fmt="%.2f", fontsize=7)
     if paper is not None:
         pb = ax.bar(x + w / 2, list(paper), width=w, color=paper_color, label="paper")
