@@ -102,7 +102,7 @@ def main():
     rows = [digits_case(args.device, args.repeats, torch.float32), digits_case(args.device, args.repeats,
                                                                                  torch.float64)]
     for r in rows:
-        print(json.dumps(r))
+        print(json.dumps(r), flush=True)
     if not args.skip_paper:
         for store in ("matrices", "gram"):
             times = []
@@ -110,6 +110,7 @@ def main():
                 out = subprocess.run([sys.executable, __file__, "--device", args.device, "--threads", str(args.threads),
                                       "--paper-one", store], capture_output=True, text=True, check=True)
                 times.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print("  run:", round(times[-1]["seconds"], 2), "s", flush=True)
             times.sort(key=lambda d: d["seconds"])
             med = times[len(times) // 2]
             med["runs_seconds"] = [round(t["seconds"], 2) for t in times]
