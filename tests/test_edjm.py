@@ -286,3 +286,17 @@ def test_bad_options():
         wb.edjm("net", X, device=CPU)
     with pytest.raises(MemoryError, match="store='gram'"):
         wb.edjm(net, X, max_bytes=10, device=CPU)
+
+
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=3), st.integers(1, 4), st.integers(1, 5),
+       st.integers(0, 10_000), st.sampled_from([None, "add-shortcuts", "add-inputs"]))
+def test_property_edjm_is_the_local_affine_map_of_any_relu_mlp(hidden, n_in, n_out, seed, shortcuts):
+    """For every ReLU MLP (any shortcuts): EDJM rows = W_R of the PL core, and eq. 11 reproduces the outputs."""
+    net = wb.mlp([n_in, *hidden, n_out], "relu", shortcuts=shortcuts, init="gaussian", sigma_w2=2.0,
+                 sigma_b2=0.2, seed=seed).double()
+    X = torch.randn(12, n_in, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+    r = wb.edjm(net, X, device=CPU, exact=True)
+    W, b = wb.local_affine(net, X, device=CPU)
+    torch.testing.assert_close(r.matrices.permute(1, 0, 2), W, rtol=0, atol=1e-10)
+    torch.testing.assert_close(torch.einsum("oni,ni->no", r.matrices, X) + r.bias, net(X), rtol=0, atol=1e-10)
+    assert r.singular_values.shape == (n_out, min(12, n_in))
