@@ -166,4 +166,4 @@ def test_edjm_regions_panel():
     assert p.last_error is None and len(p.figure.axes) == 2
     assert "distinct DJMs" in p.status.value
     p.controls["width"].value = 5
-    assert p.last_error is None and len(p._cache) == 2
+    assert p.last_error is None and len(p.cache) == 2

@@ -81,7 +81,7 @@ def exact_route_problem(net: nn.Module) -> str | None:
             return (f"module {name!r} ({type(m).__name__}) is piecewise linear but not positively homogeneous "
                     "(its breakpoints are not at 0), so eq. 11's offset cannot be checked; use "
                     "workbench.local_affine for it, or exact=False")
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
             return (f"module {name!r} ({type(m).__name__}) is not supported by the exact route "
                     "(fold it into the preceding layer first), use exact=False")
         if not list(m.children()):

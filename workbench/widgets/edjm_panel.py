@@ -107,7 +107,7 @@ class EDJMRegionsPanel(Panel):
     def __init__(self, *, width: int = 8, depth: int = 2, epochs: int = 60, seed: int = 0, n: int = 300,
                  device=None, auto: bool = True):
         self.n, self.device = n, device
-        self._cache: dict = {}
+        self.cache: dict = {}
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
             "width": W.IntSlider(value=width, min=1, max=32, description="width", **slider),
@@ -119,9 +119,9 @@ class EDJMRegionsPanel(Panel):
 
     def compute(self, *, width, depth, epochs, seed):
         key = (width, depth, epochs, seed, self.n)
-        if key not in self._cache:
-            self._cache[key] = toy_regions(width, depth, epochs=epochs, n=self.n, seed=seed, device=self.device)
-        return self._cache[key]
+        if key not in self.cache:
+            self.cache[key] = toy_regions(width, depth, epochs=epochs, n=self.n, seed=seed, device=self.device)
+        return self.cache[key]
 
     def draw(self, result, *, width, depth, epochs, seed):
         fig, (a, b) = new_figure(1, 2, figsize=(10.0, 4.4))
