@@ -153,3 +153,35 @@ __all__ += [
     'layer_algebra_zoo', 'PowerFit', 'power_fit', 'ActivationStudyConfig', 'activation_study', 'PAPER_FIT_R2',
     'PAPER_TABLE1_MODELS',
 ]
+
+from .edjm import (  # noqa: E402
+    PAPER_EDJM,
+    EDJMConfig,
+    EDJMData,
+    EDJMStudy,
+    ModelSpec,
+    ToyRegions,
+    TrainedModel,
+    clear_model_cache,
+    edjm_claims,
+    edjm_data,
+    fig1_depth,
+    fig2_conv_vs_fc,
+    fig3_compression,
+    fig4_dropout,
+    fig5_ensemble,
+    fig6_spectral_regularization,
+    measure_models,
+    paper_comparison,
+    toy_2d,
+    toy_regions,
+    train_model,
+    width_for_params,
+)
+
+__all__ += [
+    'ModelSpec', 'EDJMConfig', 'EDJMData', 'edjm_data', 'TrainedModel', 'train_model', 'clear_model_cache',
+    'EDJMStudy', 'measure_models', 'fig1_depth', 'fig2_conv_vs_fc', 'fig3_compression', 'fig4_dropout',
+    'fig5_ensemble', 'fig6_spectral_regularization', 'PAPER_EDJM', 'paper_comparison', 'width_for_params',
+    'edjm_claims', 'toy_2d', 'ToyRegions', 'toy_regions',
+]

@@ -21,28 +21,29 @@ __all__ = reexport(__name__, globals(), (
     "trajectories", "transitions",
 ))
 from . import paths, regions  # noqa: E402,F401  (the former module paths, kept as thin re-exports)
-
 from .layer_algebra_rules import (  # noqa: E402
+    ACTIVATION_FAMILIES,
+    PAPER_ACTIVATION_CONSTANTS,
+    LayerAlgebraError,
+    LayerAlgebraOptions,
     LocalMetric,
     OpInfo,
-    LayerAlgebraOptions,
     RuleTable,
     layer_algebra_rules,
-    PAPER_ACTIVATION_CONSTANTS,
-    ACTIVATION_FAMILIES,
-    LayerAlgebraError,
 )
+
 __all__ += [
     'LocalMetric', 'OpInfo', 'LayerAlgebraOptions', 'RuleTable', 'layer_algebra_rules',
     'PAPER_ACTIVATION_CONSTANTS', 'ACTIVATION_FAMILIES', 'LayerAlgebraError',
 ]
 
 from .layer_algebra import (  # noqa: E402
-    layer_algebra,
     LayerAlgebraResult,
-    trace_graph,
     TracedGraph,
+    layer_algebra,
+    trace_graph,
 )
+
 __all__ += ['layer_algebra', 'LayerAlgebraResult', 'trace_graph', 'TracedGraph']
 
 from .activation_constants import (  # noqa: E402
@@ -51,4 +52,18 @@ from .activation_constants import (  # noqa: E402
     estimate_activation_constants,
     moving_average_variance,
 )
+
 __all__ += ['ACTIVATION_FUNCTIONS', 'activation_variances', 'estimate_activation_constants', 'moving_average_variance']
+
+from .edjm import (  # noqa: E402
+    EDJM,
+    OUTPUTS,
+    DJMCount,
+    distinct_djms,
+    edjm,
+    edjm_score,
+    exact_route_problem,
+    max_score,
+)
+
+__all__ += ['EDJM', 'edjm', 'edjm_score', 'max_score', 'exact_route_problem', 'DJMCount', 'distinct_djms', 'OUTPUTS']

@@ -50,3 +50,28 @@ from .layer_nets import (  # noqa: E402
 )
 
 __all__ += ['linear_autoencoder', 'small_cnn', 'resnet_family', 'RESNET_DEPTHS', 'ResidualUnit']
+
+from .feedforward import (  # noqa: E402
+    Averaged,
+    conv_net,
+    dense_net,
+    hidden_units,
+    n_parameters,
+    seeded_init,
+)
+
+__all__ += ['dense_net', 'conv_net', 'Averaged', 'hidden_units', 'n_parameters', 'seeded_init']
+
+from .svd_layers import (  # noqa: E402
+    SVDLinear,
+    orthonormality_error,
+    reorthonormalize,
+    reorthonormalize_every,
+    svd_log_penalty,
+    svd_net,
+)
+
+__all__ += [
+    'SVDLinear', 'svd_net', 'reorthonormalize', 'reorthonormalize_every', 'svd_log_penalty',
+    'orthonormality_error',
+]

@@ -78,3 +78,16 @@ __all__ += [
     'plot_zoo_metrics', 'plot_accuracy_fits', 'plot_vc_comparison', 'plot_activation_variances',
     'plot_filter_variance', 'LAYER_VALUES',
 ]
+
+from .edjm import (  # noqa: E402
+    plot_edjm_per_output,
+    plot_edjm_scores,
+    plot_edjm_spectra,
+    plot_edjm_study,
+    plot_score_vs_accuracy,
+)
+
+__all__ += [
+    'plot_edjm_spectra', 'plot_edjm_scores', 'plot_score_vs_accuracy', 'plot_edjm_study',
+    'plot_edjm_per_output',
+]

@@ -31,3 +31,10 @@ from .layer_algebra_panel import (  # noqa: E402
 )
 
 __all__ += ['LayerAlgebraPanel']
+
+from .edjm_panel import (  # noqa: E402
+    EDJMPanel,
+    EDJMRegionsPanel,
+)
+
+__all__ += ['EDJMPanel', 'EDJMRegionsPanel']
