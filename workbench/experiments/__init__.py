@@ -7,4 +7,5 @@ other names with ``from workbench.experiments.esd import ...``.)
 """
 from .._exports import reexport
 
-__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories"))
+__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories",
+                                                 "pl_training", "pl_toy"))
