@@ -14,7 +14,7 @@ absolute column sum for ``p = 1`` and its largest absolute row sum for
   activations, unsupported layers and NaN/inf weights.
 * :func:`slope_power_iteration` is Paper IV's forward-backward estimate of
   ``||W_R||_2``: a direction ``v`` is sent forward through the network at ``x``
-  (a Jacobian-vector product, ``u = W_R v``) and back (``W_R^T u``); repeating
+  (``u = W_R v``) and back (``W_R^T u``); repeating
   is power iteration on ``W_R^T W_R``.  No Jacobian is formed and the last
   forward product keeps its graph, so the estimate is a training penalty.
 * :func:`layer_spectral_norms` / :func:`spectral_norm_bound` give the per-layer
@@ -197,12 +197,14 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
 
     Start from a random unit direction ``v`` per point; each iteration sends it
     forward through the network at ``x`` (``u = W_R v``, a Jacobian-vector
-    product ``torch.func.jvp``) and backward (``w = W_R^T u``, ``torch.func.vjp``)
-    and normalises ``v = w / ||w||``: power iteration on ``W_R^T W_R``.  The
+    product) and backward (``w = W_R^T u``, a vector-Jacobian product) and normalises ``v = w / ||w||``: power iteration on ``W_R^T W_R``.  The
     estimate after ``k`` iterations is ``||W_R v_k||_2``, a lower bound of the
     exact slope that converges to it at the rate ``(sigma_2 / sigma_1)^(2k)``.
     No Jacobian is formed: each iteration costs about two passes through the net.
 
+    Both products reuse one forward pass: backward through it gives ``W_R^T u``
+    and backward through that (linear) map gives ``W_R v`` -- cheaper on the CPU
+    than ``torch.func.jvp`` in our timings.
     The iterations run without a graph; the last forward product is taken with
     the network's parameters in the graph when ``differentiable`` (the standard
     treatment of spectral-norm estimates: ``v`` is held fixed), so
@@ -229,8 +231,6 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
         raise ValueError(f"iters must be a positive int, got {iters!r}")
     X = _check_points(X)
     _check_net_finite(net)
-    from torch.func import jvp, vjp
-
     dt = _net_dtype(net)
     dev = next((t.device for t in net.parameters()), X.device)
     X = X.detach().to(dev, dt)
@@ -243,21 +243,30 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
         if not torch.isfinite(V).all():
             raise ValueError("v0 contains NaN or infinite values")
     V = _unit(V)
+    B = len(X)
     hist = []
-    with torch.no_grad():
-        _, back = vjp(net, X)
-        for _ in range(iters):
-            U = jvp(net, (X,), (V,))[1]
-            W = back(U)[0]
-            V = _unit(W)
+    with torch.enable_grad():
+        # One forward pass with its graph.  Backward through it is W_R^T u (the "backward mode");
+        # g(w) = W_R^T w is linear in w, so backward through g gives W_R v (the "forward mode")
+        # without forward-mode AD (double backward: about one backward pass per product).
+        Xr = X.requires_grad_(True)
+        out = net(Xr)
+        w0 = torch.zeros_like(out, requires_grad=True)
+        (g,) = torch.autograd.grad(out, Xr, w0, create_graph=True)
+
+        def forward_mode(v, create=False):
+            return torch.autograd.grad(g, w0, v, retain_graph=True, create_graph=create)[0]
+
+        U = forward_mode(V)
+        for k in range(iters):
+            (Wt,) = torch.autograd.grad(out, Xr, U.detach(), retain_graph=True)
+            V = _unit(Wt.detach())
+            U = forward_mode(V, create=differentiable and k == iters - 1)
             if history:
-                hist.append(torch.linalg.vector_norm(jvp(net, (X,), (V,))[1].reshape(len(X), -1), dim=1))
-    if differentiable:
-        U = jvp(net, (X,), (V,))[1]
-    else:
-        with torch.no_grad():
-            U = jvp(net, (X,), (V,))[1]
-    est = torch.linalg.vector_norm(U.reshape(len(X), -1), dim=1)
+                hist.append(torch.linalg.vector_norm(U.detach().reshape(B, -1), dim=1))
+    est = torch.linalg.vector_norm(U.reshape(B, -1), dim=1)
+    if not differentiable:
+        est = est.detach()
     if history:
         return PowerIteration(est, torch.stack(hist, 1), V)
     return est
