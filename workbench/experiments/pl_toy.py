@@ -59,8 +59,8 @@ class ToyConfig:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"ToyConfig.{name} must be a positive int, got {v!r}")
-        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"ToyConfig.lr must be a finite number > 0, got {self.lr!r}")
+        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and 0 < self.lr <= 1e30):
+            raise ValueError(f"ToyConfig.lr must be a number in (0, 1e30] (float32 weights), got {self.lr!r}")
         if not (isinstance(self.penalty, (int, float)) and math.isfinite(self.penalty) and self.penalty >= 0):
             raise ValueError(f"ToyConfig.penalty must be a finite number >= 0, got {self.penalty!r}")
 
