@@ -109,9 +109,11 @@ show(ax)
 print(conv_tab.groupby("iteration")["rel_error"].median().iloc[[0, 1, 4, 9, 14]].to_string())
 
 # %% [markdown]
-# The error falls geometrically, at the rate $(\sigma_2/\sigma_1)^{2k}$ of each point's map: one
-# iteration already gives the slope to a few per cent for most points, which is why one or two
-# iterations per training step are enough for a penalty (section 6).
+# The error falls geometrically, at the rate $(\sigma_2/\sigma_1)^{2k}$ of each point's map; the
+# printed medians say how many iterations a given accuracy costs (each one about two passes
+# through the network). A penalty does not need the exact value: the estimate is a lower bound
+# that moves with the slope, and Paper IV trains with a few iterations per step. The training
+# cost of 1, 2 and 5 iterations is measured in `benchmarks/bench_slope.py` (BENCHMARKS.md).
 
 # %% [markdown]
 # ## 3 · Rank of $W_R$ during training (Fig. 2.2)
@@ -170,15 +172,15 @@ show(fig)
 seg_sum[["width", "regions_mean", "expected_regions", "sq_diff_other_mean", "sq_diff_mean", "bound_2_18", "n"]]
 
 # %% [markdown]
-# **Thesis vs ours.** The measured counts follow our closed form, and they are far below
-# "$\#$neurons": with this init most breakpoints $-b/w$ fall outside a unit interval (the
-# density of the ratio is $1/4$ on $[-1,1]$ and decays as $1/(4t^2)$), so a unit interval
-# holds about $n_1/4$ of them near the origin. Hanin & Rolnick's statement is about the
+# **Thesis vs ours.** The measured counts follow our closed form (a test checks it), and they
+# are far below "$\#$neurons": with this init most breakpoints $-b/w$ fall outside a unit
+# interval (the density of the ratio is $1/4$ on $[-1,1]$ and decays as $1/(4t^2)$), so a unit
+# interval holds at most about $n_1/4$ of them. Hanin & Rolnick's statement is about the
 # density of breakpoints per unit length *along the data* with their normalisation; taken
-# literally with this init it overstates $N$ about four-fold. The thesis' bound (2.18)
-# lies above the measured slope change at every width, as the thesis says ("relatively loose"),
-# and it does not follow the measurement's trend, which is what "no additional information"
-# means in Fig. 2.3.
+# literally with this init it overstates $N$ four-fold or more. Compare the bound (2.18) with
+# the measured slope change in the table: in our runs it lies above the measurement, as the
+# thesis found ("relatively loose"), and it grows with $n_1$ while the measurement does not,
+# which is what "no additional information" means in Fig. 2.3.
 
 # %% [markdown]
 # ## 5 · Slope and generalisation (Paper II)

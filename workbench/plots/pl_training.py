@@ -25,6 +25,14 @@ __all__ = [
 ]
 
 
+def _plain_log_ticks(ax, y: bool = True):
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    for axis in (ax.xaxis, ax.yaxis) if y else (ax.xaxis,):
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_formatter(NullFormatter())
+
+
 def _mark_diverged(ax, h):
     if "diverged" in h and bool(h["diverged"].any()):
         ep = h.loc[h["diverged"], "epoch"].iloc[0]
@@ -96,6 +104,7 @@ def plot_segment_regions(summary: pd.DataFrame, ax: Axes | None = None, *, title
     ax.set_yscale("log")
     ax.set_xlabel("neurons")
     ax.set_ylabel("regions in [a, a+1]")
+    _plain_log_ticks(ax)
     ax.legend(fontsize=8)
     ax.set_title(title or "Regions in a unit interval (eq. 2.14)")
     return ax
@@ -112,6 +121,7 @@ def plot_segment_sv(summary: pd.DataFrame, ax: Axes | None = None, *, title: str
     ax.set_yscale("log")
     ax.set_xlabel("hidden neurons n₁")
     ax.set_ylabel("E[(σ − σ̃)²]")
+    _plain_log_ticks(ax, y=False)
     ax.legend(fontsize=8)
     ax.set_title(title or "Slope change a unit distance apart (Fig. 2.3 right)")
     return ax
