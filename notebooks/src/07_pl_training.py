@@ -150,9 +150,9 @@ summary
 # 100 epochs, rank at 200 test points): $\lambda = 0.1$ did **not** collapse. It reached test
 # accuracy 0.98 (0.96 at $\lambda = 0.01$) and the exact rank stayed 10 at every point and every
 # epoch for both learning rates, with eq. 2.3 equal to it everywhere (`agree` = 1). So on digits
-# the early-warning effect of Fig. 2.2 is not reproduced: the thesis' $\lambda = 0.1$ is too
-# large for Fashion-MNIST's 784-pixel inputs, not for 64-pixel digits, and we did not raise the
-# learning rate until something broke. The full profile here runs the 100 epochs; the 2-D panel
+# the early-warning effect of Fig. 2.2 is not reproduced. Our guess, not checked without
+# Fashion-MNIST: $\lambda = 0.1$ is too large for its 784-pixel inputs but not for 64-pixel
+# digits. We did not raise the learning rate until something broke. The full profile here runs the 100 epochs; the 2-D panel
 # of section 7 shows what a learning rate that *is* too large does to the rank. A run that
 # produced NaN is marked in red on every panel ("diverged") and listed above.
 
