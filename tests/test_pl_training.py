@@ -60,6 +60,8 @@ def test_segment_regions_counts_and_slopes():
     s = pt.segment_summary(t)
     assert list(s["width"]) == [3, 40]
     np.testing.assert_allclose(s["bound_2_18"], 2 / 9 - 2 / 9 / np.array([3, 40]))
+    pp.plot_segment_regions(s)
+    pp.plot_segment_sv(s)
 
 
 def test_expected_regions_closed_form_matches_measurement():
