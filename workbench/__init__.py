@@ -362,3 +362,64 @@ __all__ += [
     'SVDLinear', 'svd_net', 'reorthonormalize', 'reorthonormalize_every', 'svd_log_penalty',
     'orthonormality_error',
 ]
+
+from .experiments import (  # noqa: E402
+    TOY_BOUNDS,
+    ToyConfig,
+    ToyRun,
+    toy_data,
+    toy_run,
+)
+
+__all__ += ['ToyConfig', 'ToyRun', 'toy_run', 'toy_data', 'TOY_BOUNDS']
+
+from .experiments import (  # noqa: E402
+    RankTraining,
+    RankTrainingConfig,
+    Regularisation,
+    RegularisationConfig,
+    SegmentConfig,
+    SlopeGenConfig,
+    SlopeGeneralisation,
+    conv_digits_net,
+    power_iteration_convergence,
+    rank_during_training,
+    ratio_breakpoint_cdf,
+    segment_regions,
+    segment_summary,
+    slope_claims,
+    slope_generalisation,
+    slope_regularisation,
+)
+
+__all__ += [
+    'RankTrainingConfig', 'RankTraining', 'rank_during_training', 'power_iteration_convergence',
+    'SegmentConfig', 'segment_regions', 'segment_summary', 'ratio_breakpoint_cdf', 'SlopeGenConfig',
+    'SlopeGeneralisation', 'slope_generalisation', 'slope_claims', 'RegularisationConfig', 'Regularisation',
+    'slope_regularisation', 'conv_digits_net',
+]
+
+from .measures import (  # noqa: E402
+    fgsm,
+    pgd,
+)
+
+__all__ += ['fgsm', 'pgd']
+
+from .measures import (  # noqa: E402
+    SLOPE_NORMS,
+    PowerIteration,
+    SlopePenalty,
+    SpectralNormPenalty,
+    jacobian_slope,
+    layer_spectral_norms,
+    slope,
+    slope_power_iteration,
+    spectral_layers,
+    spectral_norm_bound,
+)
+
+__all__ += [
+    'SLOPE_NORMS', 'slope', 'jacobian_slope', 'slope_power_iteration', 'PowerIteration', 'layer_spectral_norms',
+    'spectral_norm_bound', 'spectral_layers', 'SlopePenalty', 'SpectralNormPenalty',
+]

@@ -185,3 +185,39 @@ __all__ += [
     'fig5_ensemble', 'fig6_spectral_regularization', 'PAPER_EDJM', 'paper_comparison', 'width_for_params',
     'edjm_claims', 'toy_2d', 'ToyRegions', 'toy_regions',
 ]
+
+from .pl_toy import (  # noqa: E402
+    TOY_BOUNDS,
+    ToyConfig,
+    ToyRun,
+    toy_data,
+    toy_run,
+)
+
+__all__ += ['ToyConfig', 'ToyRun', 'toy_run', 'toy_data', 'TOY_BOUNDS']
+
+from .pl_training import (  # noqa: E402
+    RankTraining,
+    RankTrainingConfig,
+    Regularisation,
+    RegularisationConfig,
+    SegmentConfig,
+    SlopeGenConfig,
+    SlopeGeneralisation,
+    conv_digits_net,
+    power_iteration_convergence,
+    rank_during_training,
+    ratio_breakpoint_cdf,
+    segment_regions,
+    segment_summary,
+    slope_claims,
+    slope_generalisation,
+    slope_regularisation,
+)
+
+__all__ += [
+    'RankTrainingConfig', 'RankTraining', 'rank_during_training', 'power_iteration_convergence',
+    'SegmentConfig', 'segment_regions', 'segment_summary', 'ratio_breakpoint_cdf', 'SlopeGenConfig',
+    'SlopeGeneralisation', 'slope_generalisation', 'slope_claims', 'RegularisationConfig', 'Regularisation',
+    'slope_regularisation', 'conv_digits_net',
+]

@@ -67,3 +67,28 @@ from .edjm import (  # noqa: E402
 )
 
 __all__ += ['EDJM', 'edjm', 'edjm_score', 'max_score', 'exact_route_problem', 'DJMCount', 'distinct_djms', 'OUTPUTS']
+
+from .attacks import (  # noqa: E402
+    fgsm,
+    pgd,
+)
+
+__all__ += ['fgsm', 'pgd']
+
+from .slope import (  # noqa: E402
+    SLOPE_NORMS,
+    PowerIteration,
+    SlopePenalty,
+    SpectralNormPenalty,
+    jacobian_slope,
+    layer_spectral_norms,
+    slope,
+    slope_power_iteration,
+    spectral_layers,
+    spectral_norm_bound,
+)
+
+__all__ += [
+    'SLOPE_NORMS', 'slope', 'jacobian_slope', 'slope_power_iteration', 'PowerIteration', 'layer_spectral_norms',
+    'spectral_norm_bound', 'spectral_layers', 'SlopePenalty', 'SpectralNormPenalty',
+]

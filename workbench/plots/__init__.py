@@ -91,3 +91,18 @@ __all__ += [
     'plot_edjm_spectra', 'plot_edjm_scores', 'plot_score_vs_accuracy', 'plot_edjm_study',
     'plot_edjm_per_output',
 ]
+
+from .pl_training import (  # noqa: E402
+    plot_power_iteration,
+    plot_rank_training,
+    plot_robustness,
+    plot_segment_regions,
+    plot_segment_sv,
+    plot_slope_training,
+    plot_toy_run,
+)
+
+__all__ += [
+    'plot_rank_training', 'plot_power_iteration', 'plot_segment_regions', 'plot_segment_sv',
+    'plot_slope_training', 'plot_robustness', 'plot_toy_run',
+]

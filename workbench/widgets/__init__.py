@@ -38,3 +38,9 @@ from .edjm_panel import (  # noqa: E402
 )
 
 __all__ += ['EDJMPanel', 'EDJMRegionsPanel']
+
+from .pl_training_panel import (  # noqa: E402
+    PLTrainingPanel,
+)
+
+__all__ += ['PLTrainingPanel']
