@@ -15,3 +15,5 @@ from .nets import (  # noqa: F401
 from .training import FitConfig, accuracy, fit  # noqa: F401
 
 __version__ = "0.1.0"
+from . import claims, export  # noqa: E402,F401
+from .export import load_checkpoint, save, save_checkpoint  # noqa: E402,F401

@@ -7,4 +7,4 @@ other names with ``from workbench.experiments.esd import ...``.)
 """
 from .._exports import reexport
 
-__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories"))
+__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories", "distributed"))
