@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import subprocess
 import time
 from collections import Counter
@@ -33,6 +34,11 @@ def _git_commit(folder: Path) -> str:
         return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else ""
     except (OSError, subprocess.SubprocessError):
         return ""
+
+
+def _plain(text: str) -> str:
+    """An error message without terminal colour codes (papermill's tracebacks carry them)."""
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)[-4000:]
 
 
 def _machine_text(m: dict) -> str:
@@ -135,7 +141,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         out.append(f"<h2 id='nb-{e(stem)}'>{e(stem)}</h2><p class='meta'>{'ok' if r.ok else 'FAILED'}, "
                    f"{r.seconds:.1f} s, started {e(r.started)}, {e(_machine_text(r.machine))}</p>")
         if r.error:
-            out.append(f"<pre class='failed'>{e(r.error[-4000:])}</pre>")
+            out.append(f"<pre class='failed'>{e(_plain(r.error))}</pre>")
         for f in r.figures:
             data = base64.b64encode(Path(f).read_bytes()).decode("ascii")
             out.append(f"<figure><img alt='{e(Path(f).name)}' src='data:image/png;base64,{data}'>"
@@ -181,7 +187,7 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         lines += [f"## {r.notebook.stem}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
                   f"started {r.started}, {_machine_text(r.machine)}", ""]
         if r.error:
-            lines += ["```", r.error[-4000:], "```", ""]
+            lines += ["```", _plain(r.error), "```", ""]
         for f in r.figures:
             f = Path(f).resolve()
             rel = f.relative_to(figures_rel) if figures_rel is not None and f.is_relative_to(figures_rel) else f
