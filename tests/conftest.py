@@ -29,3 +29,13 @@ def data_root(tmp_path, monkeypatch):
     """An empty WORKBENCH_DATA folder for loader tests."""
     monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path))
     return tmp_path
+
+
+# -- devices: CPU always, CUDA when there is one (issue 9, item 7) --------------------
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    """Each device present: tests that take ``device`` run once per device, so a GPU run exercises CUDA."""
+    return torch.device(request.param)

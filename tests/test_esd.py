@@ -114,14 +114,14 @@ def test_random_mlp_fit_and_correlations():
 
 @pytest.mark.parametrize("acts", [["relu", "sigmoid"], ["tanh", "relu", "tanh"]])
 def test_stacked_restart_training_equals_sgd_per_model(acts):
-    from workbench.experiments.esd import _train_restarts
+    from workbench.training import fit_restarts
 
     widths = [1, 4, 3, 5, 1][: len(acts) + 2]
     g = torch.Generator().manual_seed(0)
     X = torch.rand(8, 1, generator=g, dtype=torch.float64) * 2 - 1
     Y = torch.rand(8, 1, generator=g, dtype=torch.float64) * 2 - 1
     models = [random_mlp(widths, acts, seed=s).double() for s in range(3)]
-    got = _train_restarts(models, X, Y, steps=40, lr=0.05, momentum=0.9)
+    got = fit_restarts(models, X, Y, steps=40, lr=0.05, momentum=0.9)
     want = []
     for m in models:  # the reference: torch.optim.SGD on each model alone
         opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9)

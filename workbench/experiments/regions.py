@@ -20,6 +20,7 @@ from ..data import Dataset, digits
 from ..measures.affine import adjacent_sv_difference, distance_to_edge, sv_difference_bound
 from ..measures.regions import Partition, partition_2d, partition_plane, region_upper_bound, regions_on_line
 from ..nets.mlp import MLP, mlp
+from ..training import FitConfig, fit
 
 __all__ = [
     "RegionCountConfig",
@@ -159,20 +160,12 @@ def train_digits_mlp(config: DigitsTrainConfig = DigitsTrainConfig(), *, data: D
         y[idx] = (y[idx] + shift) % data.n_classes
         flipped[idx] = True
     net = mlp([X.shape[1], *config.hidden, data.n_classes], "relu", seed=int_seed(g))
-    if config.optimizer == "sgd":
-        opt = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=config.momentum)
-    elif config.optimizer == "adam":
-        opt = torch.optim.Adam(net.parameters(), lr=config.lr)
-    else:
+    if config.optimizer not in ("sgd", "adam"):
         raise ValueError(f"optimizer must be 'sgd' or 'adam', got {config.optimizer!r}")
-    loss_fn = nn.CrossEntropyLoss()
-    for _ in tqdm(range(config.epochs), desc="training", disable=not progress):
-        perm = torch.randperm(len(y), generator=g)
-        for s in range(0, len(y), config.batch_size):
-            b = perm[s:s + config.batch_size]
-            opt.zero_grad()
-            loss_fn(net(X[b]), y[b]).backward()
-            opt.step()
+    fc = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
+                   momentum=config.momentum if config.optimizer == "sgd" else 0.0, optimizer=config.optimizer,
+                   eval_every=max(config.epochs, 1))
+    fit(net, (X, y), fc, seed=g, device="cpu", progress=progress)  # g continues: flips, init, then batch order
     with torch.no_grad():
         pred = net(X).argmax(1)
     info = dict(true_y=y_true, flipped=flipped, train_accuracy=float((pred == y).float().mean()),

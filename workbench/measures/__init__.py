@@ -6,5 +6,7 @@ from ``workbench``.
 from .._exports import reexport
 
 __all__ = reexport(__name__, globals(), (
-    "affine", "dichotomies", "paths", "polynomial", "rank", "regions", "sampled", "spanning",
+    "affine", "bounds", "clipping", "dichotomies", "partition", "polynomial", "rank", "sampled", "spanning",
+    "trajectories", "transitions",
 ))
+from . import paths, regions  # noqa: E402,F401  (the former module paths, kept as thin re-exports)

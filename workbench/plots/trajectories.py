@@ -124,7 +124,7 @@ def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "rema
 
 
 def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Train / test accuracy after training only one layer, against that layer's remaining depth (Fig. 9)."""
+    """Train / test accuracy after training only one layer, against that layer's remaining depth (Figs. 7, 17)."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for col, key in (("#1f77b4", "train_acc"), ("#d62728", "test_acc")):
         q = df.groupby("layer")[key].agg(["min", "mean", "max"])
@@ -153,7 +153,7 @@ def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | N
 
 
 def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Length ratio per layer at each checkpoint (lighter = earlier), log y (Figs. 12-13)."""
+    """Length ratio per layer at each checkpoint (lighter = earlier), log y (Figs. 8, 18)."""
     import matplotlib as mpl
 
     ax = new_axes(ax, figsize=(5.5, 4))

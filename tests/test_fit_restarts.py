@@ -1,0 +1,57 @@
+"""training.fit_restarts: the stacked multi-restart trainer (its SGD equivalence test is in test_esd.py)."""
+import numpy as np
+import pytest
+import torch
+
+import workbench as wb
+from workbench.training import fit_restarts
+
+
+def _data():
+    g = torch.Generator().manual_seed(1)
+    return torch.rand(6, 2, generator=g, dtype=torch.float64), torch.rand(6, 1, generator=g, dtype=torch.float64)
+
+
+def test_plain_mlp_restarts_equal_sgd_and_leave_models_untouched():
+    X, Y = _data()
+    models = [wb.mlp([2, 4, 1], "tanh", seed=s).double() for s in range(2)]
+    before = [m.layers[0].weight.clone() for m in models]
+    got = fit_restarts(models, X, Y, steps=25, lr=0.1, momentum=0.5)
+    for m, w in zip(models, before):
+        assert torch.equal(m.layers[0].weight, w)
+    want = []
+    for m in models:
+        opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.5)
+        for _ in range(25):
+            opt.zero_grad()
+            ((m(X) - Y) ** 2).mean().backward()
+            opt.step()
+        want.append(float(((m(X) - Y) ** 2).mean().detach()))
+    assert np.allclose(got, want, rtol=1e-10)
+
+
+def test_fit_restarts_errors():
+    X, Y = _data()
+    m = wb.mlp([2, 3, 1], "relu", seed=0).double()
+    with pytest.raises(ValueError, match="at least one model"):
+        fit_restarts([], X, Y, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="architecture of model 0"):
+        fit_restarts([m, wb.mlp([2, 4, 1], "relu", seed=0).double()], X, Y, steps=1, lr=0.1)
+    with pytest.raises(TypeError, match="shortcuts"):
+        fit_restarts([wb.mlp([2, 2, 1], "relu", shortcuts="add-inputs", seed=0)], X, Y, steps=1, lr=0.1)
+    with pytest.raises(TypeError, match="must have .layers"):
+        fit_restarts([torch.nn.Linear(2, 1)], X, Y, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="steps must be"):
+        fit_restarts([m], X, Y, steps=-1, lr=0.1)
+    with pytest.raises(ValueError, match="lr must be"):
+        fit_restarts([m], X, Y, steps=1, lr=float("nan"))
+    with pytest.raises(ValueError, match="X must have shape"):
+        fit_restarts([m], X[:, :1], Y, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="Y must have shape"):
+        fit_restarts([m], X, Y[:3], steps=1, lr=0.1)
+
+
+def test_diverged_restart_is_inf():
+    X, Y = _data()
+    m = wb.mlp([2, 8, 1], "relu", seed=0).double()
+    assert np.isinf(fit_restarts([m], X * 1e3, Y, steps=400, lr=10.0, momentum=0.9)).all()
