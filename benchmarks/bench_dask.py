@@ -39,7 +39,7 @@ def main(argv=None) -> None:
 
     from distributed import Client, LocalCluster
 
-    from workbench.experiments.esd import esd_grid
+    from workbench import esd_grid
 
     widths = range(1, 41, args.stride)
     kw = dict(n1=widths, n2=widths, samples=args.samples, progress=False)

@@ -113,9 +113,8 @@ def client():
 def test_cluster_runs_cells_on_both_workers_with_identical_numbers(client, tmp_path):
     import os
 
-    from workbench.experiments.esd import esd_grid
-    from workbench.experiments.regions import RegionCountConfig, region_count_sweep
-    from workbench.experiments.trajectories import TransitionsConfig, transitions_vs_length
+    from workbench import (RegionCountConfig, TransitionsConfig, esd_grid, region_count_sweep,
+                           transitions_vs_length)
 
     workers = set(client.scheduler_info()["workers"])
     assert len(workers) == 2

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -120,7 +121,7 @@ def _number(name: str, v: Any) -> float | None:
         pass
     if hasattr(v, "item") and callable(v.item) and getattr(v, "numel", lambda: 1)() == 1:
         v = v.item()  # 0-d tensors
-    if isinstance(v, (int, float)):
+    if isinstance(v, numbers.Real):  # int, float, numpy and sympy numbers
         return float(v)
     return None
 
