@@ -2,17 +2,35 @@
 from __future__ import annotations
 
 import re
-import sys
 from html import escape
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from nbbuild import code, params, write  # noqa: E402
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+
+def code(src: str):
+    return new_code_cell(src.strip("\n"))
+
+
+def params(src: str):
+    c = code(src)
+    c.metadata["tags"] = ["parameters"]
+    return c
+
+
+def write(path: str, cells) -> None:
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"c{i:03d}"
+    nbformat.write(nb, path)
+
 
 from workbench import cli, claims  # noqa: E402
-from workbench.report import SMOKE_NOTICE, report_html  # noqa: E402
+from workbench.report import SMOKE_NOTICE, report_html, runs_from_folder  # noqa: E402
 from workbench.reproduce import NotebookRun  # noqa: E402
 
 CLAIM = """
@@ -78,6 +96,26 @@ def test_reproduce_writes_both_reports_with_claims(nb_folder, tmp_path, monkeypa
     assert [c.profile for c in loaded] == ["smoke", "smoke"]
     # the prose quote printed in the notebook is the record's text
     assert loaded[0].text() in (out / "a_claims.ipynb").read_text()
+    # the same report can be rebuilt from the folder (notebooks run separately share one report)
+    (out / "report.html").unlink()
+    assert cli.main(["report", str(out)]) == 0
+    again = runs_from_folder(out)
+    assert [r.notebook.stem for r in again] == ["a_claims", "b_fails"]
+    assert [len(r.claims) for r in again] == [2, 1] and [len(r.figures) for r in again] == [1, 0]
+    assert again[0].ok and "after the claim" in again[1].error and again[0].profile == "smoke"
+    assert again[0].seconds > 0
+    html2 = (out / "report.html").read_text()
+    assert escape(SMOKE_NOTICE) in html2 and html2.count("data:image/png;base64,") == 1
+
+
+def test_report_from_folder_errors(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match="no executed notebooks"):
+        runs_from_folder(tmp_path)
+    assert cli.main(["report", str(tmp_path)]) == 2
+    assert "no executed notebooks" in capsys.readouterr().err
+    write(str(tmp_path / "plain.ipynb"), [params('PROFILE = "full"')])
+    with pytest.raises(ValueError, match="not executed by papermill"):
+        runs_from_folder(tmp_path)
 
 
 def test_report_html_full_profile_has_no_smoke_notice(tmp_path):

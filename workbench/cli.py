@@ -47,6 +47,22 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import runs_from_folder, write_reports
+
+    folder = Path(args.folder).resolve()
+    try:
+        runs = runs_from_folder(folder)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    profiles = sorted({r.profile for r in runs})
+    h, m = write_reports(runs, folder, profile=profiles[0] if len(profiles) == 1 else "+".join(profiles),
+                         scheduler=args.scheduler)
+    print(f"Report of {len(runs)} notebooks ({', '.join(profiles)}): {h} and {m}")
+    return 0
+
+
 def _cmd_info(args: argparse.Namespace) -> int:
     import torch
 
@@ -68,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=None, metavar="N",
                    help="start a local Dask cluster of N worker processes for the notebooks' sweeps")
     r.set_defaults(func=_cmd_reproduce)
+    rep = sub.add_parser("report", help="write report.html and report.md from a reproduce output folder")
+    rep.add_argument("folder", help="the --out folder of an earlier `workbench reproduce` (or of run_notebook calls)")
+    rep.add_argument("--scheduler", default=None, help=argparse.SUPPRESS)
+    rep.set_defaults(func=_cmd_report)
     i = sub.add_parser("info", help="print versions and the default device")
     i.set_defaults(func=_cmd_info)
     return p

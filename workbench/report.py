@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-__all__ = ["write_reports", "report_html", "report_markdown", "SMOKE_NOTICE"]
+__all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE"]
 
 SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PROFILE = \"smoke\") so that it "
                 "finishes in about a minute on a laptop CPU. Its numbers are not the papers' sizes; verdicts "
@@ -106,7 +106,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
     meta += f"; profile <b>{e(profile)}</b>; sweeps ran " + (f"on the Dask scheduler {e(scheduler)}" if scheduler
                                                             else "in each notebook's kernel")
     out.append(f"<p class='meta'>{meta}.</p>")
-    if profile == "smoke":
+    if "smoke" in profile.split("+"):
         out.append(f"<div class='smoke'>{e(SMOKE_NOTICE)}</div>")
     total = sum(r.seconds for r in runs)
     out.append("<h2>Notebooks</h2><table><thead><tr><th>notebook</th><th>status</th><th>seconds</th>"
@@ -164,7 +164,7 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     meta += f"; profile **{profile}**; sweeps ran " + (f"on the Dask scheduler {scheduler}" if scheduler
                                                        else "in each notebook's kernel") + "."
     lines += [meta, ""]
-    if profile == "smoke":
+    if "smoke" in profile.split("+"):
         lines += [f"> **{SMOKE_NOTICE}**", ""]
     lines += ["## Notebooks", "", "| notebook | status | seconds | figures | claims | started | machine |",
               "| --- | --- | ---: | ---: | --- | --- | --- |"]
@@ -209,3 +209,47 @@ def write_reports(runs: Sequence, out_dir, *, profile: str, scheduler: str | Non
     m.write_text(report_markdown(runs, profile=profile, scheduler=scheduler, title=title, commit=commit,
                                  figures_rel=out_dir), encoding="utf-8")
     return h, m
+
+
+def runs_from_folder(folder) -> list:
+    """Rebuild the runs of ``workbench reproduce --out FOLDER`` from what it left there.
+
+    Reads every executed notebook (``*.ipynb``) in ``folder``: run time, start
+    and error from papermill's metadata, the profile papermill injected,
+    figures (extracted again into ``figures/``) and ``<name>.claims.json``.
+    The machine is this one (``workbench.reproduce.machine()``): build the
+    report where the notebooks ran.  Lets notebooks executed separately (or in
+    parallel) share one report: ``workbench report FOLDER``.
+    """
+    import nbformat
+
+    from . import claims as claims_mod
+    from .reproduce import NotebookRun, extract_figures, machine
+
+    folder = Path(folder)
+    paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))
+    if not paths:
+        raise FileNotFoundError(f"no executed notebooks (*.ipynb) in {str(folder)!r}")
+    here = machine()
+    runs = []
+    for p in paths:
+        nb = nbformat.read(str(p), as_version=4)
+        pm = nb.metadata.get("papermill", {})
+        if not pm:
+            raise ValueError(f"{p} was not executed by papermill (no metadata.papermill): not a reproduce output")
+        error = None
+        if pm.get("exception"):
+            error = "the notebook raised an exception; see " + p.name
+            for cell in nb.cells:
+                for o in cell.get("outputs", []):
+                    if o.get("output_type") == "error":
+                        error = f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
+        elif pm.get("end_time") is None:
+            error = "the run did not finish (no end time: interrupted or timed out)"
+        cf = folder / f"{p.stem}.claims.json"
+        started = (pm.get("start_time") or "").replace("T", " ")[:19]
+        runs.append(NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), float(pm.get("duration") or 0.0),
+                                error, profile=str(pm.get("parameters", {}).get("PROFILE", "unknown")),
+                                claims=claims_mod.load(cf) if cf.exists() else [], claims_file=cf if cf.exists() else None,
+                                started=started + (" UTC" if started else ""), machine=here))
+    return runs
