@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import torch
 
 from workbench.experiments import distributed as dist
 from workbench.experiments.distributed import ENV_SCHEDULER, connect, default_client, read_store, run_cells
@@ -121,27 +122,33 @@ def test_cluster_runs_cells_on_both_workers_with_identical_numbers(client, tmp_p
     pids = set(client.run(os.getpid).values())
     assert os.getpid() not in pids
 
-    kw = dict(n1=range(1, 4), n2=range(1, 4), activations=("relu", "tanh"), samples=3, progress=False)
-    local = esd_grid(**kw, client=False)
-    remote = esd_grid(**kw, client=client, store=tmp_path / "grid")
+    assert set(client.run(torch.get_num_threads).values()) == {1}  # one torch thread per worker process
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the same thread count here: the same reduction order, so bit-identical numbers
+    try:
+        kw = dict(n1=range(1, 4), n2=(1, 12), activations=("relu", "tanh"), samples=3, progress=False)
+        local = esd_grid(**kw, client=False)
+        remote = esd_grid(**kw, client=client, store=tmp_path / "grid")
+        cfg = RegionCountConfig(widths=(4, 8), depths=(1, 2), n_seeds=2)
+        a = region_count_sweep(cfg, progress=False, client=False)
+        tcfg = TransitionsConfig.smoke()
+        t_local = transitions_vs_length(tcfg, progress=False, client=False)
+    finally:
+        torch.set_num_threads(threads)
     cols = [c for c in local.columns if c != "seconds"]  # wall times differ, numbers must not
-    pd.testing.assert_frame_equal(remote[cols], local[cols])
+    pd.testing.assert_frame_equal(remote[cols], local[cols], check_exact=True)
     ran = remote.attrs["sweep"]["workers"]
-    assert set(ran) == workers and sum(ran.values()) == 18  # the tasks ran on the two worker processes
-    assert len(remote.attrs["sweep"]["task_seconds"]) == 6  # 18 cells in tasks of ceil(18 / (4 * 2)) = 3 cells
+    assert set(ran) == workers and sum(ran.values()) == 12  # the tasks ran on the two worker processes
+    assert len(remote.attrs["sweep"]["task_seconds"]) == 6  # 12 cells in tasks of ceil(12 / (4 * 2)) = 2 cells
     # the store written from the workers resumes locally to the same table, computing nothing
     resumed = esd_grid(**kw, client=False, store=tmp_path / "grid")
-    assert resumed.attrs["sweep"]["n_resumed"] == 18
-    pd.testing.assert_frame_equal(resumed[cols], local[cols])
+    assert resumed.attrs["sweep"]["n_resumed"] == 12
+    pd.testing.assert_frame_equal(resumed[cols], local[cols], check_exact=True)
 
-    cfg = RegionCountConfig(widths=(4, 8), depths=(1, 2), n_seeds=2)
-    a = region_count_sweep(cfg, progress=False, client=False)
     b = region_count_sweep(cfg, progress=False, client=client)
-    pd.testing.assert_frame_equal(b.drop(columns="seconds"), a.drop(columns="seconds"))
-
-    tcfg = TransitionsConfig.smoke()
-    pd.testing.assert_frame_equal(transitions_vs_length(tcfg, progress=False, client=client),
-                                  transitions_vs_length(tcfg, progress=False, client=False))
+    pd.testing.assert_frame_equal(b.drop(columns="seconds"), a.drop(columns="seconds"), check_exact=True)
+    pd.testing.assert_frame_equal(transitions_vs_length(tcfg, progress=False, client=client), t_local,
+                                  check_exact=True)
 
 
 @pytest.mark.slow
