@@ -11,9 +11,9 @@ Names that moved answer for one release through :func:`__getattr__` with a
 """
 import warnings as _warnings
 
-from . import data, training
+from . import claims, data, export, training  # noqa: F401,E402
 from ._runtime import device, generator, int_seed, resolve_device, sub_seed
-from .experiments import (  # noqa: F401
+from .experiments import (  # noqa: F401  # noqa: F401,E402
     ESD_REAL_PRESETS,
     INPUT_SEED_OFFSET,
     INPUTS,
@@ -37,6 +37,7 @@ from .experiments import (  # noqa: F401
     TransitionsConfig,
     accuracy_metadata,
     circle_through_layers,
+    default_client,
     dichotomy_sweep,
     digit_slice,
     draw_inputs,
@@ -60,6 +61,7 @@ from .experiments import (  # noqa: F401
     random_mlp_fit,
     real_inputs,
     region_count_sweep,
+    run_cells,
     sv_difference_sweep,
     table1,
     train_classifier,
@@ -68,6 +70,7 @@ from .experiments import (  # noqa: F401
     trajreg_vs_batchnorm,
     transitions_vs_length,
 )
+from .export import load_checkpoint, save, save_checkpoint  # noqa: F401,E402
 from .measures import (  # noqa: F401
     DEFAULT_MAX_REGIONS,
     RANKS,
@@ -199,6 +202,8 @@ __all__ = [
     "trajectory_penalty", "ESD_PAPER_MODELS", "zoo", "zoo_model",
     # training
     "FitConfig", "accuracy", "fit", "fit_restarts",
+    # claims, sweeps on Dask, export
+    "claims", "export", "default_client", "run_cells", "save", "save_checkpoint", "load_checkpoint",
 ]
 
 _DEPRECATED = {  # old top-level name -> (new name, module holding it); removed in the next release

@@ -1,4 +1,7 @@
-"""Command line: ``workbench reproduce [--profile smoke|full] [--out DIR] [NOTEBOOK ...]``."""
+"""Command line.
+
+``workbench reproduce [--profile smoke|full] [--out DIR] [--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``.
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,11 +13,29 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .reproduce import reproduce
 
     out = Path(args.out).resolve()
+    if args.scheduler and args.workers:
+        print("error: give --scheduler ADDRESS or --workers N, not both", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers must be at least 1, got {args.workers}", file=sys.stderr)
+        return 2
+    cluster = None
+    scheduler = args.scheduler
     try:
-        runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out)
-    except FileNotFoundError as exc:
+        if args.workers:
+            from distributed import LocalCluster
+
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            scheduler = cluster.scheduler_address
+            print(f"started a local Dask cluster: {args.workers} worker processes at {scheduler}")
+        runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out, scheduler=scheduler)
+    except (FileNotFoundError, ConnectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if cluster is not None:
+            cluster.close()
     print()
     print(f"{'notebook':<36} {'status':<7} {'figures':>7} {'seconds':>8}")
     for r in runs:
@@ -22,10 +43,27 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     n_fig = sum(len(r.figures) for r in runs)
     print(f"\nExecuted notebooks: {out}")
     print(f"Figures ({n_fig} PNG): {out / 'figures'}")
+    print(f"Report: {out / 'report.html'} and {out / 'report.md'}")
     failed = [r for r in runs if not r.ok]
     for r in failed:
         print(f"\n--- {r.notebook.name} failed ---\n{r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import runs_from_folder, write_reports
+
+    folder = Path(args.folder).resolve()
+    try:
+        runs = runs_from_folder(folder)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    profiles = sorted({r.profile for r in runs})
+    h, m = write_reports(runs, folder, profile=profiles[0] if len(profiles) == 1 else "+".join(profiles),
+                         scheduler=args.scheduler)
+    print(f"Report of {len(runs)} notebooks ({', '.join(profiles)}): {h} and {m}")
+    return 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -44,7 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all in notebooks/)")
     r.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="problem sizes (default: smoke)")
     r.add_argument("--out", default="results", help="output folder (default: ./results)")
+    r.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the notebooks' sweeps on this running Dask scheduler (e.g. tcp://10.0.0.5:8786)")
+    r.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="start a local Dask cluster of N worker processes for the notebooks' sweeps")
     r.set_defaults(func=_cmd_reproduce)
+    rep = sub.add_parser("report", help="write report.html and report.md from a reproduce output folder")
+    rep.add_argument("folder", help="the --out folder of an earlier `workbench reproduce` (or of run_notebook calls)")
+    rep.add_argument("--scheduler", default=None, help=argparse.SUPPRESS)
+    rep.set_defaults(func=_cmd_report)
     i = sub.add_parser("info", help="print versions and the default device")
     i.set_defaults(func=_cmd_info)
     return p

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "PROFILES"]
+__all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "machine", "PROFILES"]
 
 PROFILES = ("smoke", "full")
 
@@ -32,6 +32,11 @@ class NotebookRun:
     figures: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    profile: str = "smoke"
+    claims: list = field(default_factory=list)
+    claims_file: Path | None = None
+    started: str = ""
+    machine: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +89,23 @@ def extract_figures(nb, out_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
+def machine() -> dict:
+    """Where notebooks run: host, OS, Python, torch, CPU count and the default device (with the GPU's name)."""
+    import platform
+    import socket
+
+    import torch
+
+    from ._runtime import device
+
+    dev = device()
+    info = dict(host=socket.gethostname(), os=platform.platform(), python=platform.python_version(),
+                torch=torch.__version__, cpus=os.cpu_count(), device=str(dev))
+    if dev.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(dev)
+    return info
+
+
 def run_notebook(
     path: Path | str,
     *,
@@ -108,12 +130,19 @@ def run_notebook(
     out_dir = Path(out_dir) if out_dir is not None else Path.cwd() / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
+    claims_file = out_dir / f"{path.stem}.claims.json"
+    claims_file.unlink(missing_ok=True)  # never report the claims of an earlier run
     # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
     # headless kernel (the outer progress bar is ours): progress widgets streaming
     # comm messages were seen to stall nbclient intermittently on a loaded machine.
-    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "TQDM_DISABLE")}
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    os.environ["TQDM_DISABLE"] = "1"
+    from . import claims as _claims_mod
+
+    env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "TQDM_DISABLE": "1",
+           _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
+           _claims_mod.ENV_NOTEBOOK: path.stem}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     t0 = time.perf_counter()
     error = None
     try:
@@ -140,7 +169,10 @@ def run_notebook(
     if out_nb.exists():
         nb = nbformat.read(str(out_nb), as_version=4)
         figures = extract_figures(nb, out_dir / "figures", path.stem)
-    return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error)
+    found = _claims_mod.load(claims_file) if claims_file.exists() else []
+    return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
+                       claims=found, claims_file=claims_file if claims_file.exists() else None, started=started,
+                       machine=machine())
 
 
 def reproduce(
@@ -149,14 +181,38 @@ def reproduce(
     profile: str = "smoke",
     out_dir: Path | str = "results",
     folder: Path | None = None,
+    scheduler: str | None = None,
+    report: bool = True,
 ) -> list[NotebookRun]:
-    """Execute notebooks one after another with a progress bar; returns their runs."""
+    """Execute notebooks one after another with a progress bar; returns their runs.
+
+    ``scheduler``: a Dask scheduler address the notebooks' sweeps run on
+    (through ``$WORKBENCH_DASK_SCHEDULER``); checked before any notebook runs.
+    ``report``: write ``report.html`` and ``report.md`` into ``out_dir``.
+    """
     from tqdm.auto import tqdm
 
+    from .experiments.distributed import ENV_SCHEDULER, connect
+
     paths = notebook_paths(list(names) if names else None, folder)
+    saved = os.environ.get(ENV_SCHEDULER)
+    if scheduler is not None:
+        connect(scheduler).close()  # a clear ConnectionError now rather than inside every notebook
+        os.environ[ENV_SCHEDULER] = scheduler
     runs = []
-    bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
-    for p in bar:
-        bar.set_postfix_str(p.stem)
-        runs.append(run_notebook(p, profile=profile, out_dir=out_dir))
+    try:
+        bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
+        for p in bar:
+            bar.set_postfix_str(p.stem)
+            runs.append(run_notebook(p, profile=profile, out_dir=out_dir))
+    finally:
+        if scheduler is not None:
+            if saved is None:
+                os.environ.pop(ENV_SCHEDULER, None)
+            else:
+                os.environ[ENV_SCHEDULER] = saved
+    if report:
+        from .report import write_reports
+
+        write_reports(runs, out_dir, profile=profile, scheduler=scheduler)
     return runs

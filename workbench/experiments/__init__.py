@@ -5,6 +5,14 @@ imported here explicitly and listed in ``__all__`` (and again in ``workbench``).
 (``workbench.experiments.esd`` is the function :func:`esd`; import the module
 with ``importlib.import_module("workbench.experiments.esd")`` if you need it.)
 """
+from .distributed import (  # noqa: F401
+    ENV_SCHEDULER,
+    close_default_clients,
+    connect,
+    default_client,
+    read_store,
+    run_cells,
+)
 from .esd import (  # noqa: F401
     INPUT_SEED_OFFSET,
     INPUTS,
@@ -100,6 +108,13 @@ __all__ = [
     "fit_line_bootstrap",
     "accuracy_metadata",
     "real_inputs",
+    # distributed
+    "ENV_SCHEDULER",
+    "connect",
+    "default_client",
+    "close_default_clients",
+    "run_cells",
+    "read_store",
     # functions
     "FunctionConfig",
     "function_1d",

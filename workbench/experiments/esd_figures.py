@@ -64,6 +64,8 @@ def esd_grid(
     dtype: torch.dtype = torch.float64,
     method: str = "lowrank",
     progress: bool = True,
+    client=None,
+    store=None,
 ) -> pd.DataFrame:
     """ESD of every MLP ``[1, i, j, 1]`` for ``i in n1``, ``j in n2`` and each activation (Fig. 4, §4.1).
 
@@ -82,16 +84,26 @@ def esd_grid(
     gives the SVD's effective rank to about ``1e-11`` many times faster; in
     float32 the rounding noise in the ~1,700 tiny singular values raises the
     effective rank by up to about ``5e-3`` (see BENCHMARKS.md).
+
+    ``client``, ``store``: where the cells run and where finished cells are
+    kept for resuming (:func:`workbench.experiments.distributed.run_cells`).
     """
-    rows = []
+    from .distributed import run_cells
+
     combos = [(a, i, j) for a in activations for i in n1 for j in n2]
-    for k, (a, i, j) in enumerate(progress_bar(combos, len(combos), "Fig. 4 grid", progress)):
-        s_cell = int_seed(seed) + samples * k  # independent draws per cell (no shared weights along a row)
-        r = esd([1, i, j, 1], a, samples=samples, n_points=n_points, inputs=inputs, reduce=reduce, seed=s_cell,
-                device=device, dtype=dtype, method=method)
-        rows.append(dict(activation=a, n1=i, n2=j, n_params=r.n_params, esd=r.mean, std=r.std, samples=samples,
-                         n_points=r.config["n_points"], seed=s_cell, seconds=r.seconds))
-    return pd.DataFrame(rows)
+    # independent draws per cell (no shared weights along a row)
+    cells = [dict(activation=a, n1=int(i), n2=int(j), seed=int_seed(seed) + samples * k)
+             for k, (a, i, j) in enumerate(combos)]
+
+    def cell(c):
+        r = esd([1, c["n1"], c["n2"], 1], c["activation"], samples=samples, n_points=n_points, inputs=inputs,
+                reduce=reduce, seed=c["seed"], device=device, dtype=dtype, method=method)
+        return dict(activation=c["activation"], n1=c["n1"], n2=c["n2"], n_params=r.n_params, esd=r.mean, std=r.std,
+                    samples=samples, n_points=r.config["n_points"], seed=c["seed"], seconds=r.seconds)
+
+    sweep = dict(name="esd_grid", samples=samples, n_points=n_points, inputs=inputs, reduce=reduce,
+                 dtype=str(dtype), method=method)
+    return run_cells(cell, cells, client=client, store=store, sweep=sweep, desc="Fig. 4 grid", progress=progress)
 
 
 # ---------------------------------------------------------------------------

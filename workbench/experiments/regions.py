@@ -72,7 +72,7 @@ REGION_COUNT_PRESETS = {
 
 
 def region_count_sweep(config: RegionCountConfig = RegionCountConfig(), *, seed: SeedLike = 0,
-                       device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
+                       device: DeviceLike = None, progress: bool = True, client=None, store=None) -> pd.DataFrame:
     """Exact region counts in the square for every (width, depth, seed).
 
     Columns: ``width, depth, seed, neurons, regions, raghu_bound`` (Raghu et al.
@@ -80,24 +80,32 @@ def region_count_sweep(config: RegionCountConfig = RegionCountConfig(), *, seed:
     ``line_regions`` (regions crossed by the segment ``y = 0``, exact) and
     ``per_length`` (``line_regions`` divided by the segment's length: Hanin & Rolnick
     2019 predict about ``neurons`` at initialisation), ``seconds``.
+    ``client``, ``store``: see :func:`workbench.experiments.distributed.run_cells`.
     """
     import time
+    from dataclasses import asdict
+
+    from .distributed import run_cells
 
     base = int_seed(seed)
-    rows = []
-    grid = [(w, d, s) for w in config.widths for d in config.depths for s in range(config.n_seeds)]
+    grid = [dict(width=w, depth=d, seed=s) for w in config.widths for d in config.depths for s in range(config.n_seeds)]
     u0, u1 = config.bounds[0], config.bounds[1]
     kw = dict(sigma_w2=config.sigma_w2, sigma_b2=config.sigma_b2) if config.init == "gaussian" else {}
-    for w, d, s in tqdm(grid, desc="region counts", disable=not progress):
+
+    def cell(c):
+        w, d, s = c["width"], c["depth"], c["seed"]
         net = mlp([2] + [w] * d + [1], config.activation, init=config.init, seed=base + 1000 * d + 17 * w + s, **kw)
         t = time.perf_counter()
         P = partition_2d(net, config.bounds, device=device, max_regions=config.max_regions)
         dt = time.perf_counter() - t
         on_line = regions_on_line(P, 0.5 * (config.bounds[2] + config.bounds[3]))
-        rows.append(dict(width=w, depth=d, seed=s, neurons=w * d, regions=len(P),
-                         raghu_bound=region_upper_bound([w] * d, 2, config.activation),
-                         line_regions=on_line, per_length=on_line / (u1 - u0), seconds=dt))
-    df = pd.DataFrame(rows)
+        return dict(width=w, depth=d, seed=s, neurons=w * d, regions=len(P),
+                    raghu_bound=region_upper_bound([w] * d, 2, config.activation),
+                    line_regions=on_line, per_length=on_line / (u1 - u0), seconds=dt)
+
+    sweep = dict(name="region_count_sweep", base_seed=base, **{k: v for k, v in asdict(config).items()
+                                                               if k not in ("widths", "depths", "n_seeds")})
+    df = run_cells(cell, grid, client=client, store=store, sweep=sweep, desc="region counts", progress=progress)
     df["activation"] = config.activation
     df["sigma_w2"] = config.sigma_w2
     return df

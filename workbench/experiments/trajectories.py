@@ -52,6 +52,7 @@ from ..nets.trajreg import (
     trajectory_penalty,
 )
 from ..training import FitConfig, accuracy, fit
+from .distributed import run_cells
 from .presets import Presets
 
 __all__ = [
@@ -103,7 +104,7 @@ class GrowthConfig(Presets):
 
 
 def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
-                  progress: bool = True) -> pd.DataFrame:
+                  progress: bool = True, client=None, store=None) -> pd.DataFrame:
     """Trajectory length at every layer for random Gaussian networks.
 
     For every (activation, width, sigma_w^2, sigma_b^2) an ensemble of
@@ -117,15 +118,17 @@ def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: SeedLike = 0, 
     length, ratio`` (length / input length) and the bounds' predictions
     ``lower_bound = lower^layer``, ``upper_bound = upper^layer`` as ratios,
     ``lower_rate``, ``upper_rate``.
+    ``client``, ``store``: see :func:`workbench.experiments.distributed.run_cells`.
     """
     seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
     L0 = float(trajectory_length(X.double()))
-    rows = []
     grid = _grid(activation=config.activations, width=config.widths, sigma_w2=config.sigma_w2s,
                  sigma_b2=config.sigma_b2s)
-    for g in tqdm(grid, desc="length growth", disable=not progress):
+
+    def cell(g):
+        rows = []
         widths = [config.input_dim] + [g["width"]] * config.depth + [1]
         ens = mlp_ensemble(widths, config.n_seeds, g["activation"], init="gaussian", sigma_w2=g["sigma_w2"],
                            sigma_b2=g["sigma_b2"], seed=seed * 1000 + 1, device=device)
@@ -138,7 +141,11 @@ def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: SeedLike = 0, 
                 rows.append({**g, "seed": ens.seeds[s], "layer": layer, "length": L, "ratio": L / L0,
                              "lower_rate": b["lower"], "upper_rate": b["upper"],
                              "lower_bound": b["lower"] ** layer, "upper_bound": b["upper"] ** layer})
-    return pd.DataFrame(rows)
+        return rows
+
+    sweep = dict(name="length_growth", seed=seed, depth=config.depth, input_dim=config.input_dim,
+                 n_seeds=config.n_seeds, n_points=config.n_points)
+    return run_cells(cell, grid, client=client, store=store, sweep=sweep, desc="length growth", progress=progress)
 
 
 def growth_rates(df: pd.DataFrame, *, skip_layers: int = 1) -> pd.DataFrame:
@@ -186,7 +193,7 @@ class TransitionsConfig(Presets):
 
 
 def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: SeedLike = 0,
-                          device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
+                          device: DeviceLike = None, progress: bool = True, client=None, store=None) -> pd.DataFrame:
     """Exact per-layer transitions on a circle beside the trajectory length entering each layer.
 
     Raghu et al. (2017), Theorem 4 (transitions proportional to trajectory
@@ -204,13 +211,15 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
     DataFrame: ``activation, width, sigma_w2, sigma_b2, seed, layer,
     transitions, length_in`` (length of the image at layer ``layer - 1``),
     ``length_out`` (at ``layer``), ``n_patterns`` (whole network, per seed).
+    ``client``, ``store``: see :func:`workbench.experiments.distributed.run_cells`.
     """
     seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
-    rows = []
     grid = _grid(width=config.widths, sigma_w2=config.sigma_w2s)
-    for g in tqdm(grid, desc="transitions", disable=not progress):
+
+    def cell(g):
+        rows = []
         widths = [config.input_dim] + [g["width"]] * config.depth + [1]
         ens = mlp_ensemble(widths, config.n_seeds, config.activation, init="gaussian", sigma_w2=g["sigma_w2"],
                            sigma_b2=config.sigma_b2, seed=seed * 1000 + 7, device=device)
@@ -223,7 +232,12 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
                              "transitions": int(res.per_layer[s, layer - 1]),
                              "length_in": float(lengths[layer - 1, s]), "length_out": float(lengths[layer, s]),
                              "n_patterns": int(res.n_patterns[s])})
-    return pd.DataFrame(rows)
+        return rows
+
+    sweep = dict(name="transitions_vs_length", seed=seed, activation=config.activation, depth=config.depth,
+                 sigma_b2=config.sigma_b2, input_dim=config.input_dim, n_seeds=config.n_seeds,
+                 n_points=config.n_points)
+    return run_cells(cell, grid, client=client, store=store, sweep=sweep, desc="transitions", progress=progress)
 
 
 # --------------------------------------------------------------------------------------
@@ -253,20 +267,22 @@ class DichotomyConfig(Presets):
 
 
 def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
-                    progress: bool = True) -> pd.DataFrame:
+                    progress: bool = True, client=None, store=None) -> pd.DataFrame:
     """Distinct labellings of ``n_inputs`` random inputs as one layer sweeps a great circle.
 
     Every (depth, width, seed) network is swept at its first layer, or at every
     layer when ``all_layers`` (remaining depth).  Returns a DataFrame with
     ``depth, width, seed, layer, remaining_depth, n_dichotomies, n_transitions,
     n_label_flips, max_dichotomies`` (``2^n_inputs``).
+    ``client``, ``store``: see :func:`workbench.experiments.distributed.run_cells`.
     """
     seed = int_seed(seed)  # an int or a torch.Generator
     g = generator(seed)
     X = torch.randn(config.n_inputs, config.input_dim, generator=g)
-    rows = []
     grid = _grid(depth=config.depths, width=config.widths, s=range(config.n_seeds))
-    for c in tqdm(grid, desc="dichotomies", disable=not progress):
+
+    def cell(c):
+        rows = []
         net = mlp([config.input_dim] + [c["width"]] * c["depth"] + [1], config.activation, init="gaussian",
                   sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"])
         layers = range(c["depth"] + 1) if config.all_layers else [0]
@@ -277,7 +293,12 @@ def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: SeedLi
                          "remaining_depth": d.remaining_depth, "n_dichotomies": d.n_dichotomies,
                          "n_transitions": d.n_transitions, "n_label_flips": d.n_label_flips,
                          "max_dichotomies": 2 ** config.n_inputs})
-    return pd.DataFrame(rows)
+        return rows
+
+    sweep = dict(name="dichotomy_sweep", seed=seed, activation=config.activation, sigma_w2=config.sigma_w2,
+                 n_inputs=config.n_inputs, input_dim=config.input_dim, n_steps=config.n_steps,
+                 all_layers=config.all_layers)
+    return run_cells(cell, grid, client=client, store=store, sweep=sweep, desc="dichotomies", progress=progress)
 
 
 # --------------------------------------------------------------------------------------

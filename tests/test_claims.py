@@ -1,0 +1,162 @@
+"""Claims registry: verdicts from tolerances, error paths, saving for the report."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbench import claims
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch):
+    monkeypatch.delenv(claims.ENV_FILE, raising=False)
+    monkeypatch.delenv(claims.ENV_PROFILE, raising=False)
+    monkeypatch.delenv(claims.ENV_NOTEBOOK, raising=False)
+    claims.clear()
+    yield
+    claims.clear()
+
+
+def reg(key="k", **kw):
+    args = dict(paper="ESD", where="Fig. 1", quantity="ESD of ReLU", paper_value=2.81, ours=2.79, tolerance=0.1)
+    args.update(kw)
+    return claims.register(key, **args)
+
+
+def test_numeric_verdicts_absolute_and_relative():
+    assert reg(ours=2.79).verdict == "reproduced"
+    assert reg(ours=2.95).verdict == "differs"
+    assert reg(ours=2.91, tolerance=0.1).verdict == "reproduced"  # |diff| = 0.1 (to rounding) is within
+    assert reg(paper_value=100.0, ours=109.0, tolerance="10%").verdict == "reproduced"
+    assert reg(paper_value=100.0, ours=111.0, tolerance="10%").verdict == "differs"
+    assert reg(paper_value=-100.0, ours=-91.0, tolerance="10%").verdict == "reproduced"
+
+
+def test_default_reason_profile_and_text():
+    c = reg(ours=2.95)
+    assert c.reason == "|ours - paper| = 0.14 > 0.1"
+    assert c.profile == "interactive"
+    t = claims.quote("k")
+    assert "ours 2.95" in t and "paper 2.81" in t and "differs" in t and "[interactive profile]" in t
+    assert reg(profile="smoke").profile == "smoke"
+
+
+def test_env_profile_notebook_and_file(tmp_path, monkeypatch):
+    f = tmp_path / "sub" / "nb.claims.json"
+    monkeypatch.setenv(claims.ENV_FILE, str(f))
+    monkeypatch.setenv(claims.ENV_PROFILE, "smoke")
+    monkeypatch.setenv(claims.ENV_NOTEBOOK, "01_x")
+    reg("a")
+    reg("b", ours=3.5)
+    data = json.loads(f.read_text())
+    assert [d["key"] for d in data["claims"]] == ["a", "b"]
+    back = claims.load(f)
+    assert back == claims.claims()
+    assert back[0].profile == "smoke" and back[0].notebook == "01_x"
+
+
+def test_reregister_replaces_and_table():
+    reg("a", ours=1.0)
+    reg("a", ours=2.8)
+    reg("b")
+    df = claims.table()
+    assert list(df["key"]) == ["a", "b"] and df.loc[0, "ours"] == 2.8 and df.loc[0, "verdict"] == "reproduced"
+    assert {"paper", "where", "quantity", "paper_value", "ours", "tolerance", "verdict", "reason",
+            "profile"} <= set(df.columns)
+
+
+def test_qualitative_needs_verdict_and_reason():
+    with pytest.raises(ValueError, match="qualitative: give verdict="):
+        reg(tolerance="qualitative", paper_value="grows exponentially", ours="grows")
+    with pytest.raises(ValueError, match="qualitative: give a one-line reason"):
+        reg(tolerance="qualitative", paper_value="grows", ours="grows", verdict="reproduced")
+    c = reg(tolerance="qualitative", paper_value="grows", ours="grows", verdict="reproduced", reason="same trend")
+    assert c.verdict == "reproduced" and c.tolerance_text() == "qualitative"
+
+
+def test_unknown_verdict_paper_and_bad_strings():
+    with pytest.raises(ValueError, match="unknown verdict 'ok'; choose from"):
+        reg(verdict="ok")
+    with pytest.raises(ValueError, match="unknown paper 'Raghu'"):
+        reg(paper="Raghu")
+    with pytest.raises(ValueError, match="quantity must be a non-empty string"):
+        reg(quantity=" ")
+    with pytest.raises(ValueError, match="reason must be one line"):
+        reg(reason="a\nb")
+
+
+@pytest.mark.parametrize("tol, exc, msg", [
+    (-0.1, ValueError, "finite non-negative"),
+    (float("nan"), ValueError, "finite non-negative"),
+    (float("inf"), ValueError, "finite non-negative"),
+    ("abc", ValueError, "got 'abc'"),
+    ("-5%", ValueError, "percentage"),
+    ("x%", ValueError, "percentage"),
+    (True, TypeError, "not bool"),
+    ([0.1], TypeError, "not list"),
+])
+def test_bad_tolerance(tol, exc, msg):
+    with pytest.raises(exc, match=msg):
+        reg(tolerance=tol)
+
+
+def test_verdict_contradicting_tolerance_and_not_comparable():
+    with pytest.raises(ValueError, match="contradicts the tolerance"):
+        reg(ours=3.5, verdict="reproduced")
+    with pytest.raises(ValueError, match="why it is not comparable"):
+        reg(verdict="not comparable")
+    c = reg(verdict="not comparable", reason="smoke-sized run: 3 samples, not 1000")
+    assert c.verdict == "not comparable"
+    # a missing or non-finite number makes a numeric claim not comparable, never a silent pass
+    assert reg(ours=float("nan")).verdict == "not comparable"
+    assert reg(ours=None).verdict == "not comparable"
+    with pytest.raises(ValueError, match="not both finite numbers"):
+        reg(ours="large", verdict="reproduced")
+
+
+def test_numpy_and_tensor_values_become_floats():
+    import numpy as np
+    import torch
+
+    c = reg(ours=np.float32(2.8), paper_value=torch.tensor(2.81))
+    assert isinstance(c.ours, float) and isinstance(c.paper_value, float) and c.verdict == "reproduced"
+
+
+def test_get_load_errors(tmp_path):
+    with pytest.raises(KeyError, match="no claim 'zz' registered"):
+        claims.get("zz")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"x": 1}))
+    with pytest.raises(ValueError, match="not a claims file"):
+        claims.load(bad)
+    reg("a")
+    f = claims.save(tmp_path / "c.json")
+    d = json.loads(f.read_text())
+    d["claims"][0]["verdict"] = "great"
+    f.write_text(json.dumps(d))
+    with pytest.raises(ValueError, match="unknown verdict 'great'"):
+        claims.load(f)
+
+
+def test_markdown_display():
+    reg("a")
+    md = claims.markdown("a")
+    assert md.data.startswith("- **reproduced** · ESD of ReLU")
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(p=finite, o=finite, tol=st.floats(0, 1e3, allow_nan=False))
+def test_verdict_is_the_tolerance_test(p, o, tol):
+    c = claims.register("h", paper="ESD", where="x", quantity="q", paper_value=p, ours=o, tolerance=tol)
+    slack = 1e-12 * max(1.0, abs(p), abs(o))  # float rounding at the boundary counts as within
+    if abs(abs(o - p) - tol) > 2 * slack:
+        assert (c.verdict == "reproduced") == (abs(o - p) <= tol)
+    else:
+        assert c.verdict == "reproduced"
+    assert not math.isnan(c.ours)

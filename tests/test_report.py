@@ -1,0 +1,148 @@
+"""workbench reproduce writes report.html (self-contained) and report.md with the notebooks' claims."""
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+
+def code(src: str):
+    return new_code_cell(src.strip("\n"))
+
+
+def params(src: str):
+    c = code(src)
+    c.metadata["tags"] = ["parameters"]
+    return c
+
+
+def write(path: str, cells) -> None:
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"c{i:03d}"
+    nbformat.write(nb, path)
+
+
+from workbench import claims, cli  # noqa: E402
+from workbench.report import SMOKE_NOTICE, report_html, runs_from_folder  # noqa: E402
+from workbench.reproduce import NotebookRun  # noqa: E402
+
+CLAIM = """
+from workbench import claims
+claims.register("t.fig1", paper="ESD", where="Fig. 1", quantity="mean of 1, 2, 3", paper_value=2.0,
+                ours=sum([1, 2, 3]) / 3, tolerance=0.01, profile=PROFILE)
+claims.register("t.fig2", paper="Trajectories", where="Fig. 4", quantity="length grows with depth",
+                paper_value="exponentially", ours="exponentially", tolerance="qualitative", verdict="reproduced",
+                reason="same shape", profile=PROFILE)
+print(claims.quote("t.fig1"))
+"""
+
+
+@pytest.fixture
+def nb_folder(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    write(str(folder / "a_claims.ipynb"), [
+        code("%matplotlib inline\nfrom workbench.plots import new_axes, show"),
+        params('PROFILE = "full"'),
+        code(CLAIM),
+        code("ax = new_axes()\nax.plot([0, 1], [0, 1])\nshow(ax)"),
+    ])
+    write(str(folder / "b_fails.ipynb"), [
+        params('PROFILE = "full"'),
+        code('from workbench import claims\nclaims.register("t.late", paper="PL geometry", where="§2", '
+             'quantity="q", paper_value=1.0, ours=3.0, tolerance=0.5)'),
+        code("raise RuntimeError('after the claim')"),
+    ])
+    write(str(folder / "c_sweep.ipynb"), [
+        params('PROFILE = "full"'),
+        code("from workbench.experiments.distributed import run_cells, default_client\n"
+             "df = run_cells(lambda c: dict(x=c['x'] ** 2), [dict(x=i) for i in range(4)], progress=False)\n"
+             "print('WORKERS', sorted(df.attrs['sweep']['workers']), list(df.x))"),
+    ])
+    return folder
+
+
+@pytest.mark.slow
+def test_reproduce_writes_both_reports_with_claims(nb_folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    out = tmp_path / "res"
+    assert cli.main(["reproduce", "--out", str(out), "a_claims", "b_fails"]) == 1
+    assert str(out / "report.html") in capsys.readouterr().out
+    html = (out / "report.html").read_text()
+    md = (out / "report.md").read_text()
+    # self-contained: the figure inline, no external resources
+    assert len(re.findall(r"src='data:image/png;base64,iVBOR", html)) == 1
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    assert escape(SMOKE_NOTICE) in html and SMOKE_NOTICE in md
+    # claims of both notebooks, the failing one's too (written when registered), with their verdicts
+    rows = re.findall(r"<tr class='v-([a-z-]+)' data-paper='([^']+)' data-verdict='([^']+)' "
+                      r"data-notebook='([^']+)'>", html)
+    assert rows == [("reproduced", "ESD", "reproduced", "a_claims"),
+                    ("reproduced", "Trajectories", "reproduced", "a_claims"),
+                    ("differs", "PL geometry", "differs", "b_fails")]
+    assert 'id="f-paper"' in html and 'id="f-verdict"' in html and "function wbFilter" in html
+    assert "| ESD | Fig. 1 | mean of 1, 2, 3 | 2 | 2 | ±0.01 | **reproduced** |" in md
+    assert "| b_fails | **FAILED** |" in md and "after the claim" in md
+    assert re.search(r"!\[a_claims_fig01_cell\d+\.png\]\(figures/a_claims_fig01_cell\d+\.png\)", md)
+    assert "CPUs" in md and "torch" in md  # the machine per notebook
+    loaded = claims.load(out / "a_claims.claims.json")
+    assert [c.profile for c in loaded] == ["smoke", "smoke"]
+    # the prose quote printed in the notebook is the record's text
+    assert loaded[0].text() in (out / "a_claims.ipynb").read_text()
+    # the same report can be rebuilt from the folder (notebooks run separately share one report)
+    (out / "report.html").unlink()
+    assert cli.main(["report", str(out)]) == 0
+    again = runs_from_folder(out)
+    assert [r.notebook.stem for r in again] == ["a_claims", "b_fails"]
+    assert [len(r.claims) for r in again] == [2, 1] and [len(r.figures) for r in again] == [1, 0]
+    assert again[0].ok and "after the claim" in again[1].error and again[0].profile == "smoke"
+    assert again[0].seconds > 0
+    html2 = (out / "report.html").read_text()
+    assert escape(SMOKE_NOTICE) in html2 and html2.count("data:image/png;base64,") == 1
+
+
+def test_report_from_folder_errors(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match="no executed notebooks"):
+        runs_from_folder(tmp_path)
+    assert cli.main(["report", str(tmp_path)]) == 2
+    assert "no executed notebooks" in capsys.readouterr().err
+    write(str(tmp_path / "plain.ipynb"), [params('PROFILE = "full"')])
+    with pytest.raises(ValueError, match="not executed by papermill"):
+        runs_from_folder(tmp_path)
+
+
+def test_report_html_full_profile_has_no_smoke_notice(tmp_path):
+    c = claims.Claim(key="k", paper="ESD", where="Fig. 1", quantity="<q>", paper_value=1.0, ours=1.0,
+                     tolerance=0.1, verdict="reproduced", reason="r", profile="full", notebook="n")
+    run = NotebookRun(Path("n.ipynb"), None, [], 1.0, None, profile="full", claims=[c])
+    html = report_html([run], profile="full")
+    assert escape(SMOKE_NOTICE) not in html and "&lt;q&gt;" in html  # escaped text
+    assert "No notebook registered" in report_html([], profile="full")
+
+
+def test_reproduce_bad_scheduler_is_a_clear_error(nb_folder, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    assert cli.main(["reproduce", "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:1", "a_claims"]) == 2
+    err = capsys.readouterr().err
+    assert "no Dask scheduler answered at 'tcp://127.0.0.1:1'" in err
+    assert not (tmp_path / "a_claims.ipynb").exists()  # nothing ran
+    assert cli.main(["reproduce", "--scheduler", "tcp://x:1", "--workers", "2"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert cli.main(["reproduce", "--workers", "0"]) == 2
+    assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_reproduce_workers_runs_the_notebooks_sweeps_on_a_local_cluster(nb_folder, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    assert cli.main(["reproduce", "--out", str(tmp_path), "--workers", "1", "c_sweep"]) == 0
+    assert "started a local Dask cluster: 1 worker processes" in capsys.readouterr().out
+    text = (tmp_path / "c_sweep.ipynb").read_text()
+    assert re.search(r"WORKERS \[\\?'tcp://127\.0\.0\.1:\d+\\?'\] \[0, 1, 4, 9\]", text)
+    assert "Dask scheduler tcp://127.0.0.1:" in (tmp_path / "report.md").read_text()

@@ -1,0 +1,307 @@
+"""Run the cells of a sweep locally or as Dask tasks, and keep what finished.
+
+A *sweep* is a list of independent *cells* (one architecture, one seed, ...);
+each cell's rows depend only on the cell (its seeds are part of the cell), so
+the same cells give the same numbers wherever they run.  :func:`run_cells` is
+the one place that decides where they run:
+
+* ``client=None`` (default): on a Dask cluster when the environment variable
+  ``WORKBENCH_DASK_SCHEDULER`` names a scheduler (``workbench reproduce
+  --scheduler ADDRESS`` / ``--workers N`` set it for the notebooks), otherwise
+  here, one cell after another;
+* a ``dask.distributed.Client``: cells are batched into tasks (about four
+  tasks per worker thread) that run on that cluster's workers;
+* ``client=False``: here, whatever the environment says.
+
+With ``store=PATH`` every finished batch is written at once to a Parquet file
+in that folder, and a later call with the same sweep skips the cells already
+there: an interrupted sweep resumes where it stopped.
+
+Numbers: a cell computed on a worker process equals the same cell computed
+here bit for bit when both use the same number of torch threads (Dask's
+workers run one thread per worker thread slot); with different thread counts,
+floating-point reductions may differ in the last bits.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "read_store"]
+
+ENV_SCHEDULER = "WORKBENCH_DASK_SCHEDULER"
+"""Environment variable naming a Dask scheduler address (``tcp://host:8786``) that sweeps use by default."""
+
+_SWEEP_FILE = "_sweep.json"
+_CELLS_META = b"workbench_cells"
+_clients: dict[str, Any] = {}
+
+
+def connect(address: str, *, timeout: float = 10.0):
+    """A ``dask.distributed.Client`` connected to the scheduler at ``address``.
+
+    Raises ``ConnectionError`` naming the address and what to check when no
+    scheduler answers within ``timeout`` seconds, ``ValueError`` for an address
+    that is not a string.
+    """
+    if not isinstance(address, str) or not address.strip():
+        raise ValueError(f"scheduler address must be a non-empty string like 'tcp://127.0.0.1:8786', got {address!r}")
+    from distributed import Client
+
+    try:
+        return Client(address.strip(), timeout=timeout)
+    except (OSError, TimeoutError, ValueError, AssertionError) as exc:  # AssertionError: its IO loop failed to start
+        raise ConnectionError(
+            f"no Dask scheduler answered at {address!r} within {timeout:g} s ({type(exc).__name__}: {exc}); "
+            "start one (`dask scheduler` plus `dask worker ADDRESS`), check the address, "
+            "or run locally (drop --scheduler / unset " + ENV_SCHEDULER + ")") from exc
+
+
+def default_client():
+    """The client for ``$WORKBENCH_DASK_SCHEDULER`` (connected once per process), or ``None`` when unset."""
+    address = os.environ.get(ENV_SCHEDULER, "").strip()
+    if not address:
+        return None
+    c = _clients.get(address)
+    if c is None or c.status not in ("running", "connecting"):
+        c = _clients[address] = connect(address)
+    return c
+
+
+def close_default_clients() -> None:
+    """Close the clients :func:`default_client` opened in this process."""
+    while _clients:
+        _, c = _clients.popitem()
+        c.close()
+
+
+def _resolve(client):
+    if client is None:
+        return default_client()
+    if client is False:
+        return None
+    if isinstance(client, str):
+        return connect(client)
+    if not hasattr(client, "submit") or not hasattr(client, "nthreads"):
+        raise TypeError(f"client must be a dask.distributed.Client, an address string, None or False, "
+                        f"not {type(client).__name__}")
+    return client
+
+
+def _key(cell: Mapping) -> str:
+    if not isinstance(cell, Mapping):
+        raise TypeError(f"each cell must be a dict of its parameters, got {type(cell).__name__}")
+    return json.dumps(dict(cell), sort_keys=True, default=str)
+
+
+def _rows(out, cell) -> list[dict]:
+    if out is None:
+        return []
+    if isinstance(out, pd.DataFrame):
+        return out.to_dict("records")
+    if isinstance(out, Mapping):
+        return [dict(out)]
+    if isinstance(out, (list, tuple)) and all(isinstance(r, Mapping) for r in out):
+        return [dict(r) for r in out]
+    raise TypeError(f"a cell function must return a dict, a list of dicts or a DataFrame; for cell {cell} "
+                    f"it returned {type(out).__name__}")
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "local"
+
+
+def _run_batch(fn: Callable, batch: list[tuple[str, dict]]) -> dict:
+    """One task: the rows of every cell of the batch, the worker that ran it and its wall time."""
+    t0 = time.perf_counter()
+    results = [(k, _rows(fn(dict(c)), c)) for k, c in batch]
+    return dict(results=results, worker=_worker_address(), seconds=time.perf_counter() - t0, n_cells=len(batch))
+
+
+# --------------------------------------------------------------------------------------
+# the store: one Parquet file per finished batch
+# --------------------------------------------------------------------------------------
+def _open_store(store, sweep) -> Path:
+    path = Path(store)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"store={str(store)!r} is a file; give a folder for the sweep's Parquet files")
+    path.mkdir(parents=True, exist_ok=True)
+    desc = json.loads(json.dumps(sweep, sort_keys=True, default=str)) if sweep is not None else None
+    meta = path / _SWEEP_FILE
+    if meta.exists():
+        held = json.loads(meta.read_text()).get("sweep")
+        if held != desc:
+            raise ValueError(f"store {str(path)!r} holds the sweep {held}, not {desc}; give another folder "
+                             "or delete this one to start over")
+    else:
+        meta.write_text(json.dumps({"sweep": desc}, sort_keys=True, indent=1))
+    return path
+
+
+def _check_scalars(rows: list[dict]) -> None:
+    import numpy as np
+
+    for r in rows:
+        for col, v in r.items():
+            if not (v is None or isinstance(v, (bool, int, float, str, np.generic))):
+                raise TypeError(f"column {col!r} holds a {type(v).__name__} ({v!r}); a stored sweep keeps "
+                                "scalars only (int, float, str, bool, None): convert it in the cell function")
+
+
+def _write_part(path: Path, results: list[tuple[str, list[dict]]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [dict(r, _cell=k) for k, rs in results for r in rs]
+    _check_scalars(rows)
+    table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False) if rows else pa.table({})
+    keys = [k for k, _ in results]
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CELLS_META: json.dumps(keys).encode()})
+    name = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
+    tmp = path / (name + ".tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path / name)  # atomic: a crash leaves a .tmp that is ignored, never a half file
+
+
+def read_store(store) -> dict[str, list[dict]]:
+    """The finished cells of a store: ``{cell key: rows}`` (keys are the cells as sorted JSON)."""
+    import pyarrow.parquet as pq
+
+    path = Path(store)
+    done: dict[str, list[dict]] = {}
+    for part in sorted(path.glob("part-*.parquet")):
+        table = pq.read_table(part)
+        keys = json.loads((table.schema.metadata or {}).get(_CELLS_META, b"[]"))
+        for k in keys:
+            done.setdefault(k, [])
+        if table.num_rows:
+            df = table.to_pandas()
+            for k, g in df.groupby("_cell", sort=False):
+                done[k] = g.drop(columns="_cell").to_dict("records")
+    return done
+
+
+# --------------------------------------------------------------------------------------
+# run
+# --------------------------------------------------------------------------------------
+def run_cells(
+    fn: Callable[[dict], Any],
+    cells: Sequence[Mapping],
+    *,
+    client=None,
+    store: str | os.PathLike | None = None,
+    sweep: Any = None,
+    batch_size: int | None = None,
+    desc: str = "cells",
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Rows of ``fn(cell)`` for every cell, in cell order, computed here or on a Dask cluster.
+
+    Parameters
+    ----------
+    fn
+        ``fn(cell) -> dict | list[dict] | DataFrame``: the rows of one cell.  It
+        must depend only on the cell (put seeds into the cell) and, for Dask,
+        be picklable (cloudpickle ships closures).
+    cells
+        Dicts of JSON-able parameters; a cell's JSON is its key in the store.
+    client
+        ``None``: :func:`default_client` (the ``WORKBENCH_DASK_SCHEDULER``
+        cluster, else local); a ``dask.distributed.Client`` or an address
+        string: run there; ``False``: run here.
+    store
+        A folder: each finished batch is written there (Parquet) at once, and
+        cells already there are not computed again (resume).
+    sweep
+        A JSON-able description of everything besides the cells that the rows
+        depend on (function name, samples, dtype, ...); a store remembers it
+        and refuses a different sweep.
+    batch_size
+        Cells per task (Dask) or per stored file (local).  Default: about four
+        tasks per worker thread on a cluster, about 50 files locally.
+    desc, progress
+        The ``tqdm`` bar over cells.
+
+    Returns
+    -------
+    DataFrame of all rows in cell order; ``.attrs["sweep"]`` records where the
+    cells ran: ``n_cells``, ``n_resumed``, ``workers`` (address -> cells),
+    ``task_seconds`` (wall time of each task), ``seconds`` (total).
+    """
+    from tqdm.auto import tqdm
+
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    cells = [dict(c) if isinstance(c, Mapping) else c for c in cells]
+    keys = [_key(c) for c in cells]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise ValueError(f"cells must be distinct (each is its own key); {dup} appears twice")
+    client = _resolve(client)
+    t0 = time.perf_counter()
+    path = _open_store(store, sweep) if store is not None else None
+    done = {k: v for k, v in read_store(path).items() if k in set(keys)} if path is not None else {}
+    todo = [(k, c) for k, c in zip(keys, cells) if k not in done]
+    n_resumed = len(cells) - len(todo)
+    workers: dict[str, int] = {}
+    task_seconds: list[float] = []
+
+    def finish(res: dict) -> None:
+        for k, rows in res["results"]:
+            done[k] = rows
+        workers[res["worker"]] = workers.get(res["worker"], 0) + res["n_cells"]
+        task_seconds.append(res["seconds"])
+        if path is not None:
+            _write_part(path, res["results"])
+
+    bar = tqdm(total=len(cells), initial=n_resumed, desc=desc, disable=not progress, leave=False)
+    try:
+        if todo and client is None:
+            size = batch_size or max(1, math.ceil(len(todo) / 50))
+            pending: list = []
+            tb = time.perf_counter()
+            for k, c in todo:
+                pending.append((k, _rows(fn(dict(c)), c)))
+                bar.update(1)
+                if len(pending) >= size:
+                    finish(dict(results=pending, worker="local", seconds=time.perf_counter() - tb,
+                                n_cells=len(pending)))
+                    pending, tb = [], time.perf_counter()
+            if pending:
+                finish(dict(results=pending, worker="local", seconds=time.perf_counter() - tb, n_cells=len(pending)))
+        elif todo:
+            from distributed import as_completed
+
+            threads = max(1, sum(client.nthreads().values()))
+            size = batch_size or max(1, math.ceil(len(todo) / (4 * threads)))
+            batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+            futures = [client.submit(_run_batch, fn, b, pure=False) for b in batches]
+            try:
+                for fut in as_completed(futures):
+                    res = fut.result()
+                    finish(res)
+                    bar.update(res["n_cells"])
+            except BaseException:
+                client.cancel(futures)
+                raise
+    finally:
+        bar.close()
+    df = pd.DataFrame([r for k in keys for r in done[k]])
+    df.attrs["sweep"] = dict(n_cells=len(cells), n_resumed=n_resumed, workers=workers, task_seconds=task_seconds,
+                             seconds=time.perf_counter() - t0, store=str(path) if path is not None else None)
+    return df

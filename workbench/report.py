@@ -1,0 +1,256 @@
+"""The reproduction report: ``report.html`` (self-contained) and ``report.md`` from notebook runs.
+
+``report.html`` holds every figure inline (base64 PNG), the claims table with
+filters by paper, verdict and notebook (a few lines of inline JavaScript, no
+network), and per notebook its status, run time and machine.  ``report.md``
+has the same tables and links the figures (``figures/*.png`` beside it).
+A smoke-profile report says so at the top.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE"]
+
+SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PROFILE = \"smoke\") so that it "
+                "finishes in about a minute on a laptop CPU. Its numbers are not the papers' sizes; verdicts "
+                "below say what this run measured, not whether the full-size reproduction holds. "
+                "Run `bash scripts/reproduce.sh --profile full` for that.")
+
+
+def _git_commit(folder: Path) -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _plain(text: str) -> str:
+    """An error message without terminal colour codes (papermill's tracebacks carry them)."""
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)[-4000:]
+
+
+def _machine_text(m: dict) -> str:
+    if not m:
+        return ""
+    dev = m.get("gpu") or m.get("device", "")
+    return f"{m.get('host', '')}: {m.get('cpus', '?')} CPUs, {dev}, torch {m.get('torch', '')}, {m.get('os', '')}"
+
+
+def _all_claims(runs) -> list:
+    return [c for r in runs for c in r.claims]
+
+
+def _verdict_counts(claims) -> str:
+    n = Counter(c.verdict for c in claims)
+    return ", ".join(f"{n[v]} {v}" for v in ("reproduced", "differs", "not comparable") if n[v]) or "none"
+
+
+def _fmt(v, c) -> str:
+    from .claims import format_value
+
+    return format_value(v, c.fmt)
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+h1{margin-bottom:.2em} .meta{color:#555} table{border-collapse:collapse;margin:1em 0;width:100%}
+th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:14px}
+th{background:#f3f3f3} .smoke{background:#fff3cd;border:2px solid #e0a800;padding:1em;font-size:16px;margin:1em 0}
+.v-reproduced{background:#e6f4ea} .v-differs{background:#fde8e8} .v-not-comparable{background:#eef}
+.failed{color:#b00;font-weight:bold} img{max-width:100%;border:1px solid #ddd;margin:.5em 0}
+pre{background:#f6f6f6;padding:.5em;overflow:auto;max-height:20em} .filters select{margin-right:1em}
+figure{margin:1em 0} figcaption{color:#555;font-size:13px}
+"""
+
+_JS = """
+function wbFilter(){
+  var p=document.getElementById('f-paper').value, v=document.getElementById('f-verdict').value,
+      n=document.getElementById('f-notebook').value, shown=0;
+  document.querySelectorAll('#claims tbody tr').forEach(function(r){
+    var ok=(!p||r.dataset.paper===p)&&(!v||r.dataset.verdict===v)&&(!n||r.dataset.notebook===n);
+    r.style.display=ok?'':'none'; if(ok) shown++;});
+  document.getElementById('f-count').textContent=shown+' shown';
+}
+"""
+
+
+def _select(ident: str, label: str, values) -> str:
+    opts = "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in sorted(set(values)))
+    return (f'<label>{label} <select id="{ident}" onchange="wbFilter()"><option value="">all</option>{opts}'
+            "</select></label>")
+
+
+def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, title: str | None = None,
+                commit: str = "") -> str:
+    """The self-contained HTML report of ``runs`` (a list of :class:`workbench.reproduce.NotebookRun`)."""
+    e = html.escape
+    claims = _all_claims(runs)
+    title = title or f"Expressivity Workbench: reproduction report ({profile} profile)"
+    out = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}</title><style>{_CSS}</style>"
+           f"<script>{_JS}</script></head><body>", f"<h1>{e(title)}</h1>"]
+    meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}"
+    if commit:
+        meta += f" from commit {e(commit)}"
+    meta += f"; profile <b>{e(profile)}</b>; sweeps ran " + (f"on the Dask scheduler {e(scheduler)}" if scheduler
+                                                            else "in each notebook's kernel")
+    out.append(f"<p class='meta'>{meta}.</p>")
+    if "smoke" in profile.split("+"):
+        out.append(f"<div class='smoke'>{e(SMOKE_NOTICE)}</div>")
+    total = sum(r.seconds for r in runs)
+    out.append("<h2>Notebooks</h2><table><thead><tr><th>notebook</th><th>status</th><th>seconds</th>"
+               "<th>figures</th><th>claims</th><th>started</th><th>machine</th></tr></thead><tbody>")
+    for r in runs:
+        status = "ok" if r.ok else "<span class='failed'>FAILED</span>"
+        out.append(f"<tr><td><a href='#nb-{e(r.notebook.stem)}'>{e(r.notebook.stem)}</a></td><td>{status}</td>"
+                   f"<td>{r.seconds:.1f}</td><td>{len(r.figures)}</td><td>{_verdict_counts(r.claims)}</td>"
+                   f"<td>{e(r.started)}</td><td>{e(_machine_text(r.machine))}</td></tr>")
+    out.append(f"</tbody></table><p>Total {total:.0f} s. Claims: {_verdict_counts(claims)}.</p>")
+    out.append("<h2>Paper vs ours</h2>")
+    if not claims:
+        out.append("<p>No notebook registered a claim in this run.</p>")
+    else:
+        out.append("<div class='filters'>" + _select("f-paper", "paper", [c.paper for c in claims])
+                   + _select("f-verdict", "verdict", [c.verdict for c in claims])
+                   + _select("f-notebook", "notebook", [c.notebook for c in claims])
+                   + f"<span id='f-count'>{len(claims)} shown</span></div>")
+        out.append("<table id='claims'><thead><tr><th>paper</th><th>where</th><th>quantity</th><th>paper</th>"
+                   "<th>ours</th><th>tolerance</th><th>verdict</th><th>reason</th><th>profile</th>"
+                   "<th>notebook</th></tr></thead><tbody>")
+        for c in claims:
+            cls = "v-" + c.verdict.replace(" ", "-")
+            out.append(f"<tr class='{cls}' data-paper='{e(c.paper)}' data-verdict='{e(c.verdict)}' "
+                       f"data-notebook='{e(c.notebook)}'><td>{e(c.paper)}</td><td>{e(c.where)}</td>"
+                       f"<td>{e(c.quantity)}</td><td>{e(_fmt(c.paper_value, c))}</td><td>{e(_fmt(c.ours, c))}</td>"
+                       f"<td>{e(c.tolerance_text())}</td><td>{e(c.verdict)}</td><td>{e(c.reason)}</td>"
+                       f"<td>{e(c.profile)}</td><td>{e(c.notebook)}</td></tr>")
+        out.append("</tbody></table>")
+    for r in runs:
+        stem = r.notebook.stem
+        out.append(f"<h2 id='nb-{e(stem)}'>{e(stem)}</h2><p class='meta'>{'ok' if r.ok else 'FAILED'}, "
+                   f"{r.seconds:.1f} s, started {e(r.started)}, {e(_machine_text(r.machine))}</p>")
+        if r.error:
+            out.append(f"<pre class='failed'>{e(_plain(r.error))}</pre>")
+        for f in r.figures:
+            data = base64.b64encode(Path(f).read_bytes()).decode("ascii")
+            out.append(f"<figure><img alt='{e(Path(f).name)}' src='data:image/png;base64,{data}'>"
+                       f"<figcaption>{e(Path(f).name)}</figcaption></figure>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _md_cell(v) -> str:
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = None, title: str | None = None,
+                    commit: str = "", figures_rel: Path | None = None) -> str:
+    """The Markdown report; figures are linked relative to ``figures_rel`` (the report's folder)."""
+    claims = _all_claims(runs)
+    title = title or f"Expressivity Workbench: reproduction report ({profile} profile)"
+    lines = [f"# {title}", ""]
+    meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}" + (f" from commit {commit}" if commit else "")
+    meta += f"; profile **{profile}**; sweeps ran " + (f"on the Dask scheduler {scheduler}" if scheduler
+                                                       else "in each notebook's kernel") + "."
+    lines += [meta, ""]
+    if "smoke" in profile.split("+"):
+        lines += [f"> **{SMOKE_NOTICE}**", ""]
+    lines += ["## Notebooks", "", "| notebook | status | seconds | figures | claims | started | machine |",
+              "| --- | --- | ---: | ---: | --- | --- | --- |"]
+    for r in runs:
+        lines.append(f"| {r.notebook.stem} | {'ok' if r.ok else '**FAILED**'} | {r.seconds:.1f} | {len(r.figures)} "
+                     f"| {_verdict_counts(r.claims)} | {r.started} | {_md_cell(_machine_text(r.machine))} |")
+    lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", "",
+              "## Paper vs ours", ""]
+    if not claims:
+        lines += ["No notebook registered a claim in this run.", ""]
+    else:
+        lines += ["| paper | where | quantity | paper | ours | tolerance | verdict | reason | profile | notebook |",
+                  "| --- | --- | --- | ---: | ---: | --- | --- | --- | --- | --- |"]
+        for c in claims:
+            lines.append("| " + " | ".join(_md_cell(x) for x in (
+                c.paper, c.where, c.quantity, _fmt(c.paper_value, c), _fmt(c.ours, c), c.tolerance_text(),
+                f"**{c.verdict}**", c.reason, c.profile, c.notebook)) + " |")
+        lines.append("")
+    for r in runs:
+        lines += [f"## {r.notebook.stem}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
+                  f"started {r.started}, {_machine_text(r.machine)}", ""]
+        if r.error:
+            lines += ["```", _plain(r.error), "```", ""]
+        for f in r.figures:
+            f = Path(f).resolve()
+            rel = f.relative_to(figures_rel) if figures_rel is not None and f.is_relative_to(figures_rel) else f
+            lines.append(f"![{f.name}]({rel.as_posix()})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_reports(runs: Sequence, out_dir, *, profile: str, scheduler: str | None = None,
+                  title: str | None = None) -> tuple[Path, Path]:
+    """Write ``report.html`` and ``report.md`` into ``out_dir``; returns their paths."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    commit = _git_commit(Path(__file__).resolve().parent.parent)
+    h = out_dir / "report.html"
+    m = out_dir / "report.md"
+    h.write_text(report_html(runs, profile=profile, scheduler=scheduler, title=title, commit=commit),
+                 encoding="utf-8")
+    m.write_text(report_markdown(runs, profile=profile, scheduler=scheduler, title=title, commit=commit,
+                                 figures_rel=out_dir), encoding="utf-8")
+    return h, m
+
+
+def runs_from_folder(folder) -> list:
+    """Rebuild the runs of ``workbench reproduce --out FOLDER`` from what it left there.
+
+    Reads every executed notebook (``*.ipynb``) in ``folder``: run time, start
+    and error from papermill's metadata, the profile papermill injected,
+    figures (extracted again into ``figures/``) and ``<name>.claims.json``.
+    The machine is this one (``workbench.reproduce.machine()``): build the
+    report where the notebooks ran.  Lets notebooks executed separately (or in
+    parallel) share one report: ``workbench report FOLDER``.
+    """
+    import nbformat
+
+    from . import claims as claims_mod
+    from .reproduce import NotebookRun, extract_figures, machine
+
+    folder = Path(folder)
+    paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))
+    if not paths:
+        raise FileNotFoundError(f"no executed notebooks (*.ipynb) in {str(folder)!r}")
+    here = machine()
+    runs = []
+    for p in paths:
+        nb = nbformat.read(str(p), as_version=4)
+        pm = nb.metadata.get("papermill", {})
+        if not pm:
+            raise ValueError(f"{p} was not executed by papermill (no metadata.papermill): not a reproduce output")
+        error = None
+        if pm.get("exception"):
+            error = "the notebook raised an exception; see " + p.name
+            for cell in nb.cells:
+                for o in cell.get("outputs", []):
+                    if o.get("output_type") == "error":
+                        error = f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
+        elif pm.get("end_time") is None:
+            error = "the run did not finish (no end time: interrupted or timed out)"
+        cf = folder / f"{p.stem}.claims.json"
+        started = (pm.get("start_time") or "").replace("T", " ")[:19]
+        runs.append(NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), float(pm.get("duration") or 0.0),
+                                error, profile=str(pm.get("parameters", {}).get("PROFILE", "unknown")),
+                                claims=claims_mod.load(cf) if cf.exists() else [],
+                                claims_file=cf if cf.exists() else None,
+                                started=started + (" UTC" if started else ""), machine=here))
+    return runs
