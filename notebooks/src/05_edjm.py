@@ -65,7 +65,7 @@ print(CFG)
 # ## 1 · The matrices, exact for ReLU networks (eq. 10-11)
 #
 # `wb.edjm` computes all DJMs in batches with `torch.func` (`vmap` of `jacrev`), never one input
-# at a time. For piecewise-linear networks it also computes each region's offset $b_i$ (forward-mode,
+# at a time. For piecewise-linear networks it also computes each region's offset $b_i$ (in the same batched call,
 # by scaling every bias) and checks eq. 11 on every input; the result says whether the matrices are
 # exact. The same maps come from the workbench's piecewise-linear core (`wb.local_affine`):
 
