@@ -115,7 +115,7 @@ def _sweep_forward(cn, X: torch.Tensor, layer: int, W1, t: torch.Tensor):
         """Keep the pre-activations as ``(T, n, N)`` (constant in t below the swept layer)."""
         pre.append(z0.expand(T, *z0.shape) if len(pre) < n_below else z0.reshape(T, n, z0.shape[-1]))
         acts.append(act)
-        return (piece_index(z0, act) if act.piecewise_linear else None), None
+        return (piece_index(z0, act) if act.piecewise_linear and act.fn is None else None), None
 
     below = propagate(cn.ops[:j], None, X, on_activation=record)
     h = below.c

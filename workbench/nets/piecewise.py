@@ -183,7 +183,8 @@ class Activation:
     """An elementwise activation layer, with an optional shortcut added after it.
 
     ``pieces`` is ``None`` for a smooth activation (``fn`` computes it; only a
-    plain forward pass can use it).  ``shortcut``: ``None``, ``"prev"`` (the
+    plain forward pass can use it).  For a piecewise-linear one, ``fn`` (the
+    module, when compiled from one) computes forward passes on values.  ``shortcut``: ``None``, ``"prev"`` (the
     maps saved by the last :class:`SaveShortcut`, add-shortcuts) or ``"input"``
     (the network input, add-inputs), aligned by row (:func:`workbench.nets.mlp.match_width`).
     """
@@ -328,7 +329,7 @@ def _flatten_sequential(mod: nn.Module, prefix: str = "") -> list[tuple[str, nn.
 
 def _activation(m: nn.Module, name: str, allow_smooth: bool, label: str | None = None) -> Activation:
     if isinstance(m, _PL_MODULES):
-        return Activation(pieces_of(m, name), name)
+        return Activation(pieces_of(m, name), name, fn=m)
     if allow_smooth and isinstance(m, SMOOTH_ACTIVATIONS + (Square,)):
         return Activation(None, name, fn=m)
     raise smooth_error(m, label or name)
@@ -503,11 +504,11 @@ def activation_state(z: torch.Tensor, act: Activation) -> torch.Tensor:
     """
     if not act.piecewise_linear:
         return (z > 0).to(torch.int8)
-    r = act.pieces.rest_piece
-    s = torch.zeros(z.shape, dtype=torch.int8, device=z.device)
-    for j, bp in enumerate(act.breakpoints):
-        s += (z > bp).to(torch.int8) if j >= r else -(z < bp).to(torch.int8)
-    return s
+    r, bps = act.pieces.rest_piece, act.breakpoints
+    above = [(z > bp).to(torch.int8) for bp in bps[r:]]
+    below = [(z < bp).to(torch.int8) for bp in bps[:r]]
+    s = sum(above[1:], above[0]) if above else torch.zeros(z.shape, dtype=torch.int8, device=z.device)
+    return s - sum(below[1:], below[0]) if below else s
 
 
 def apply_activation(act: Activation, G: torch.Tensor | None, z0: torch.Tensor, piece: torch.Tensor | None,
@@ -519,16 +520,16 @@ def apply_activation(act: Activation, G: torch.Tensor | None, z0: torch.Tensor, 
     ``inp`` the ``(A, c)`` of the shortcut sources.  Returns the maps reshaped to
     ``(R, *shape, m)`` and ``(R, *shape)``.
     """
-    if act.piecewise_linear:
+    if G is None and act.fn is not None:  # values only: the module itself (its own arithmetic, one kernel)
+        A = None
+        c = act.fn(z0.reshape(z0.shape[0], *shape)).reshape(z0.shape)
+    elif act.piecewise_linear:
         _, slopes, offs = act.tables(z0.dtype, z0.device)
         a = slopes[piece]
         A = None if G is None else a.unsqueeze(-1) * G
         c = a * z0 if act.pieces.linear else a * z0 + offs[piece]
-    else:
-        if G is not None:
-            raise smooth_error(act.fn, act.name)
-        A = None
-        c = act.fn(z0.reshape(z0.shape[0], *shape)).reshape(z0.shape)
+    else:  # maps through a smooth activation: there are none
+        raise smooth_error(act.fn, act.name)
     if act.shortcut is not None:
         src = saved if act.shortcut == "prev" else inp
         As, cs = src
@@ -611,7 +612,8 @@ def propagate(ops: Sequence, A: torch.Tensor | None, c: torch.Tensor, *, on_acti
             G = None if st.A is None else (st.A if flat else st.A.reshape(st.A.shape[0], -1, st.A.shape[-1]))
             z0 = st.c if flat else st.c.reshape(st.c.shape[0], -1)
             if on_activation is None:
-                piece, parent = (piece_index(z0, op) if op.piecewise_linear else None), None
+                values_by_fn = G is None and op.fn is not None
+                piece, parent = (piece_index(z0, op) if op.piecewise_linear and not values_by_fn else None), None
             else:
                 piece, parent = on_activation(st.k, op, G, z0, st.group)
             if parent is not None:
