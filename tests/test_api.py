@@ -43,7 +43,9 @@ PENDING_9A = {
     # measures/__init__ still re-exports dynamically
     "literal:measures",
 }
-NOT_RESULTS = {"Trace", "Dataset", "ExactTransitionsError", "RegionLimitError", "DataNotFoundError"}
+NOT_RESULTS = {"Trace", "Dataset", "ExactTransitionsError", "RegionLimitError", "DataNotFoundError",
+               # inputs and descriptions, not results: options, rule metadata, model specs, data splits, graphs
+               "LayerAlgebraOptions", "LocalMetric", "OpInfo", "ModelSpec", "EDJMData", "TracedGraph"}
 
 
 def _public():

@@ -14,6 +14,7 @@ import warnings as _warnings
 from . import claims, data, export, training  # noqa: F401,E402
 from ._runtime import device, generator, int_seed, resolve_device, sub_seed
 from .experiments import (  # noqa: F401  # noqa: F401,E402
+    ENV_SCHEDULER,
     ESD_REAL_PRESETS,
     INPUT_SEED_OFFSET,
     INPUTS,
@@ -37,6 +38,8 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     TransitionsConfig,
     accuracy_metadata,
     circle_through_layers,
+    close_default_clients,
+    connect,
     default_client,
     dichotomy_sweep,
     digit_slice,
@@ -59,6 +62,7 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     noise_fit,
     psd_over_depths,
     random_mlp_fit,
+    read_store,
     real_inputs,
     region_count_sweep,
     run_cells,
@@ -204,6 +208,7 @@ __all__ = [
     "FitConfig", "accuracy", "fit", "fit_restarts",
     # claims, sweeps on Dask, export
     "claims", "export", "default_client", "run_cells", "save", "save_checkpoint", "load_checkpoint",
+    "ENV_SCHEDULER", "close_default_clients", "connect", "read_store",
 ]
 
 _DEPRECATED = {  # old top-level name -> (new name, module holding it); removed in the next release

@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 import torch
 
+from ._runtime import DeviceLike
+
 __all__ = [
     "save", "load_table", "partition_geometries", "partition_geojson", "save_partition",
     "save_checkpoint", "load_checkpoint", "CHECKPOINT_FORMAT",
@@ -166,7 +168,7 @@ def save_checkpoint(net, path, **metadata) -> Path:
     return path
 
 
-def load_checkpoint(path, *, device=None, with_metadata: bool = False):
+def load_checkpoint(path, *, device: DeviceLike = None, with_metadata: bool = False):
     """Rebuild the network saved by :func:`save_checkpoint` (on ``device``, default CPU).
 
     Returns the ``MLP`` (or ``(MLP, metadata)`` with ``with_metadata=True``).

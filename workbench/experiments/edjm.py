@@ -39,6 +39,7 @@ from ..measures.edjm import EDJM, edjm, max_score
 from ..nets.feedforward import Averaged, conv_net, dense_net, hidden_units, n_parameters
 from ..nets.svd_layers import reorthonormalize_every, svd_log_penalty, svd_net
 from ..training import FitConfig, accuracy, fit
+from .presets import Presets
 
 __all__ = [
     "ModelSpec", "EDJMConfig", "EDJMData", "edjm_data", "TrainedModel", "train_model", "clear_model_cache",
@@ -157,6 +158,10 @@ class TrainedModel:
     seconds: float
     cached: bool = False
 
+    def to_frame(self) -> pd.DataFrame:
+        """The training history with the model's name, validation accuracy and training time."""
+        return self.history.assign(model=self.spec.name, val_acc=self.val_acc, seconds=self.seconds)
+
 
 _CACHE: dict[tuple, TrainedModel] = {}
 
@@ -273,7 +278,7 @@ def _concat(figure: str, studies: Sequence[EDJMStudy]) -> EDJMStudy:
 # configuration
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class EDJMConfig:
+class EDJMConfig(Presets):
     """Sizes of the paper's experiments; :meth:`smoke` and :meth:`full` are presets for the digits.
 
     The paper's MNIST sizes (6k hidden units, 10 M parameters, 4 * 1536 vs a
@@ -308,24 +313,29 @@ class EDJMConfig:
     reorth_every: int = 1
     seed: int = 0
 
+    PRESETS = ("smoke", "full", "paper")
+
     @classmethod
-    def smoke(cls) -> EDJMConfig:
-        return cls(epochs=3, hidden_total=48, param_budget=8_000, fc_width=24, conv_channels=(4, 8), conv_dense=24,
+    def smoke(cls, **overrides) -> EDJMConfig:
+        return replace(cls(epochs=3, hidden_total=48, param_budget=8_000, fc_width=24, conv_channels=(4, 8),
+                   conv_dense=24,
                    teacher_channels=(4, 8, 8), teacher_dense=24, student_channels=8, student_bottleneck=16,
                    student_dense=32, fc_student_bottleneck=16, fc_student_dense=48,
-                   dropout_structures=((32, 32), (24, 24, 24)), ensemble_width=24, spectral_hidden=(32, 32))
+                   dropout_structures=((32, 32), (24, 24, 24)), ensemble_width=24, spectral_hidden=(32, 32)),
+                       **overrides)
 
     @classmethod
-    def full(cls) -> EDJMConfig:
-        return cls()
+    def full(cls, **overrides) -> EDJMConfig:
+        return replace(cls(), **overrides)
 
     @classmethod
-    def paper(cls) -> EDJMConfig:
-        return cls(epochs=100, hidden_total=6000, param_budget=10_000_000, fc_width=1536, conv_channels=(64, 128),
+    def paper(cls, **overrides) -> EDJMConfig:
+        return replace(cls(epochs=100, hidden_total=6000, param_budget=10_000_000, fc_width=1536,
+                   conv_channels=(64, 128),
                    conv_dense=1943, teacher_channels=(64, 128, 256), teacher_dense=1024, student_channels=128,
                    student_bottleneck=800, student_dense=5000, fc_student_bottleneck=1200, fc_student_dense=30000,
                    dropout_structures=((3000, 3000), (2000, 2000, 2000)), ensemble_width=3072,
-                   spectral_hidden=(1000, 1000))
+                   spectral_hidden=(1000, 1000)), **overrides)
 
     def fit_config(self) -> FitConfig:
         return FitConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, optimizer="sgd",

@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._runtime import DeviceLike, SeedLike
 from ..measures.activation_constants import activation_variances, moving_average_variance
 from ..measures.layer_algebra import layer_algebra
 from ..nets.layer_nets import RESNET_DEPTHS, resnet_family, small_cnn
 from ..nets.zoo import zoo
 from ..nets.zoo_meta import zoo_input_shape, zoo_meta_model
+from .presets import Presets
 
 __all__ = [
     "vc_estimate", "vc_comparison", "ResNetPlainResult", "resnet_vs_plainnet", "LayerAlgebraZooConfig",
@@ -150,7 +152,7 @@ def resnet_vs_plainnet(depths: Sequence[int] = (18, 34, 50, 101, 152), *, input_
 
 
 @dataclass(frozen=True)
-class LayerAlgebraZooConfig:
+class LayerAlgebraZooConfig(Presets):
     """Which zoo classifiers to measure (``models=None``: all of :func:`workbench.zoo`) and with which options."""
 
     models: tuple | None = None
@@ -168,11 +170,6 @@ class LayerAlgebraZooConfig:
         """Every classifier with ImageNet accuracy metadata (80 in torchvision 0.29)."""
         return cls(**kw)
 
-    @classmethod
-    def preset(cls, name: str, **kw) -> LayerAlgebraZooConfig:
-        if name not in ("smoke", "full"):
-            raise ValueError(f"preset must be 'smoke' or 'full', got {name!r}")
-        return getattr(cls, name)(**kw)
 
 
 def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: bool = True) -> pd.DataFrame:
@@ -271,7 +268,7 @@ def power_fit(table: pd.DataFrame, x: str = "gwc", y: str = "top1", *, scale: st
 
 
 @dataclass(frozen=True)
-class ActivationStudyConfig:
+class ActivationStudyConfig(Presets):
     """Sizes of the data-driven study (App. A.1): the paper uses 100 vectors of 15,000 and K = 1..500."""
 
     input_variances: tuple = tuple(float(v) for v in np.logspace(-2, 1, 13))
@@ -292,14 +289,10 @@ class ActivationStudyConfig:
     def full(cls, **kw) -> ActivationStudyConfig:
         return cls(**kw)
 
-    @classmethod
-    def preset(cls, name: str, **kw) -> ActivationStudyConfig:
-        if name not in ("smoke", "full"):
-            raise ValueError(f"preset must be 'smoke' or 'full', got {name!r}")
-        return getattr(cls, name)(**kw)
 
 
-def activation_study(config: ActivationStudyConfig | None = None, *, seed: int = 0, device=None) -> dict:
+def activation_study(config: ActivationStudyConfig | None = None, *, seed: SeedLike = 0,
+                     device: DeviceLike = None) -> dict:
     """``{"activations": table, "filters": table}`` of App. A.1 (Figs. 12-13).
 
     ``activations``: :func:`workbench.activation_variances` over the input

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ from ..measures.paths import count_regions_on_segment
 from ..measures.slope import SlopePenalty, SpectralNormPenalty, slope, slope_power_iteration, spectral_norm_bound
 from ..nets.mlp import mlp
 from ..training import FitConfig, accuracy, fit
+from .presets import Presets
 
 __all__ = [
     "RankTrainingConfig", "RankTraining", "rank_during_training",
@@ -43,12 +44,6 @@ __all__ = [
     "RegularisationConfig", "Regularisation", "slope_regularisation", "conv_digits_net",
 ]
 
-
-def _preset(cls, presets, name):
-    try:
-        return presets[name]
-    except KeyError:
-        raise ValueError(f"unknown preset {name!r} for {cls.__name__}; choose from {sorted(presets)}") from None
 
 
 def _dataset(name: str, n: int, seed: int, flatten: bool = True) -> tuple[Dataset, Dataset, str]:
@@ -77,7 +72,7 @@ def _diverged_note(hist: pd.DataFrame) -> str | None:
 # Rank during training (Fig. 2.2)
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class RankTrainingConfig:
+class RankTrainingConfig(Presets):
     """Fig. 2.2: a 2x200 ReLU network trained at two learning rates (thesis Appendix A.2.2:
     SGD, momentum 0.8, batch 32, 100 epochs, Fashion-MNIST)."""
 
@@ -92,8 +87,12 @@ class RankTrainingConfig:
     eval_every: int = 1
 
     @classmethod
-    def preset(cls, name: str) -> RankTrainingConfig:
-        return _preset(cls, RANK_PRESETS, name)
+    def smoke(cls, **overrides) -> RankTrainingConfig:
+        return replace(RANK_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> RankTrainingConfig:
+        return replace(RANK_PRESETS["full"], **overrides)
 
 
 RANK_PRESETS = {
@@ -190,7 +189,7 @@ def power_iteration_convergence(net: nn.Module, X, *, iters: int = 20, seed: See
 # Regions and singular values on a unit interval (eqs. 2.14-2.18)
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class SegmentConfig:
+class SegmentConfig(Presets):
     """One input, one output, PyTorch's default init (``C = 1/3``); intervals ``[a, a+1]``, ``a ~ N(0, 1)``."""
 
     widths: tuple[int, ...] = (2, 5, 10, 20, 50, 100, 200)
@@ -199,8 +198,12 @@ class SegmentConfig:
     n_intervals: int = 50
 
     @classmethod
-    def preset(cls, name: str) -> SegmentConfig:
-        return _preset(cls, SEGMENT_PRESETS, name)
+    def smoke(cls, **overrides) -> SegmentConfig:
+        return replace(SEGMENT_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> SegmentConfig:
+        return replace(SEGMENT_PRESETS["full"], **overrides)
 
 
 SEGMENT_PRESETS = {
@@ -272,7 +275,7 @@ def segment_summary(table: pd.DataFrame, C: float = 1.0 / 3.0) -> pd.DataFrame:
 # Slope and generalisation (Paper II)
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class SlopeGenConfig:
+class SlopeGenConfig(Presets):
     """Widths x depths of ReLU MLPs trained past the best test loss; slope recorded per epoch."""
 
     dataset: str = "digits"
@@ -287,8 +290,12 @@ class SlopeGenConfig:
     eval_every: int = 2
 
     @classmethod
-    def preset(cls, name: str) -> SlopeGenConfig:
-        return _preset(cls, SLOPE_GEN_PRESETS, name)
+    def smoke(cls, **overrides) -> SlopeGenConfig:
+        return replace(SLOPE_GEN_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> SlopeGenConfig:
+        return replace(SLOPE_GEN_PRESETS["full"], **overrides)
 
 
 SLOPE_GEN_PRESETS = {
@@ -406,7 +413,7 @@ def slope_claims(result: SlopeGeneralisation) -> pd.DataFrame:
 # Slope regularisation and robustness (Paper IV)
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class RegularisationConfig:
+class RegularisationConfig(Presets):
     """None vs slope penalty (power iteration) vs spectral-norm regularisation, then attacks.
 
     ``strengths`` maps a method to its penalty strength: ``"slope"`` is
@@ -442,8 +449,12 @@ class RegularisationConfig:
             raise ValueError(f"RegularisationConfig.arch must be 'mlp' or 'conv', got {self.arch!r}")
 
     @classmethod
-    def preset(cls, name: str) -> RegularisationConfig:
-        return _preset(cls, REG_PRESETS, name)
+    def smoke(cls, **overrides) -> RegularisationConfig:
+        return replace(REG_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> RegularisationConfig:
+        return replace(REG_PRESETS["full"], **overrides)
 
 
 REG_PRESETS = {

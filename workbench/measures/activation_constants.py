@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .._runtime import SeedLike, generator, resolve_device
+from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 
 __all__ = ["ACTIVATION_FUNCTIONS", "activation_variances", "estimate_activation_constants",
            "moving_average_variance"]
@@ -50,7 +50,7 @@ def _draw(distribution: str, variance: float, shape, g: torch.Generator, device)
 def activation_variances(activations: Sequence[str] = tuple(ACTIVATION_FUNCTIONS),
                          input_variances: Sequence[float] = (1.0,), *, distributions: Sequence[str] = _DISTRIBUTIONS,
                          n_vectors: int = 100, length: int = 1000, seed: SeedLike = 0,
-                         device=None) -> pd.DataFrame:
+                         device: DeviceLike = None) -> pd.DataFrame:
     """Output variance of each activation for normal / uniform inputs of each variance (App. A.1, Fig. 13).
 
     ``n_vectors`` vectors of ``length`` i.i.d. entries (softmax acts on each
@@ -91,7 +91,7 @@ def activation_variances(activations: Sequence[str] = tuple(ACTIVATION_FUNCTIONS
 
 def estimate_activation_constants(*, distribution: str = "normal", input_variance: float = 1.0,
                                   statistic: str = "std", n_vectors: int = 100, length: int = 1000,
-                                  seed: SeedLike = 0, device=None) -> dict[str, tuple[float, float]]:
+                                  seed: SeedLike = 0, device: DeviceLike = None) -> dict[str, tuple[float, float]]:
     """Data-driven ``family -> (power, complexity)`` for :func:`workbench.layer_algebra` (``constants=``).
 
     ``statistic="std"`` (the ratio of standard deviations: reproduces the
@@ -109,7 +109,7 @@ def estimate_activation_constants(*, distribution: str = "normal", input_varianc
 
 
 def moving_average_variance(kernel_sizes: Sequence[int], *, n_vectors: int = 100, length: int = 15000,
-                            seed: SeedLike = 0, device=None) -> pd.DataFrame:
+                            seed: SeedLike = 0, device: DeviceLike = None) -> pd.DataFrame:
     """The paper's Fig. 12: variance after a ``1/K`` filter of length ``K`` against eq. 8.
 
     ``n_vectors`` standard normal vectors of ``length``; for each ``K`` a valid

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple, Sequence
 
+import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -184,6 +185,15 @@ class PowerIteration(NamedTuple):
     estimate: torch.Tensor
     history: torch.Tensor
     direction: torch.Tensor
+
+    def to_frame(self):
+        """One row per point and iteration: ``point, iteration, estimate``."""
+        import pandas as pd
+
+        H = self.history.detach().cpu().numpy()
+        B, K = H.shape
+        return pd.DataFrame({"point": np.repeat(np.arange(B), K), "iteration": np.tile(np.arange(1, K + 1), B),
+                             "estimate": H.ravel()})
 
 
 def _unit(V: torch.Tensor) -> torch.Tensor:

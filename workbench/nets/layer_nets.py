@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._runtime import resolve_device
+from .._runtime import DeviceLike, resolve_device
 
 __all__ = ["linear_autoencoder", "small_cnn", "resnet_family", "RESNET_DEPTHS", "ResidualUnit"]
 
@@ -28,7 +28,7 @@ def _positive_ints(name: str, values, *, min_len: int = 1) -> list[int]:
 
 
 def linear_autoencoder(widths: Sequence[int] = (784, 512, 256, 128, 64, 128, 256, 512, 784), *,
-                       device=None) -> nn.Sequential:
+                       device: DeviceLike = None) -> nn.Sequential:
     """Fully connected layers ``widths[i] -> widths[i+1]``, each followed by a linear (identity) activation.
 
     The paper's Fig. 7 autoencoder is symmetric (``widths`` a palindrome), so
@@ -60,7 +60,7 @@ class ResidualUnit(nn.Module):
 
 
 def small_cnn(depth: int = 2, width: int = 8, kernel: int = 3, stride: int = 1, *, shortcuts: bool = False,
-              in_channels: int = 3, num_classes: int = 10, device=None) -> nn.Sequential:
+              in_channels: int = 3, num_classes: int = 10, device: DeviceLike = None) -> nn.Sequential:
     """A stem convolution (``kernel``, ``stride``), ``depth`` units, global pooling and a linear classifier.
 
     Each unit is two ``kernel`` x ``kernel`` convolutions with ReLUs
@@ -116,7 +116,8 @@ def _plain_blocks():
     return PlainBasicBlock, PlainBottleneck
 
 
-def resnet_family(depth: int, *, shortcuts: bool = True, num_classes: int = 1000, device=None) -> nn.Module:
+def resnet_family(depth: int, *, shortcuts: bool = True, num_classes: int = 1000,
+                  device: DeviceLike = None) -> nn.Module:
     """ResNet-``depth`` (18, 34, 50, 101, 152) from torchvision's blocks, or its PlainNet (``shortcuts=False``).
 
     The PlainNet keeps every block's main path (same convolutions, same

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, new_axes, new_figure
+from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
 __all__ = ["plot_edjm_spectra", "plot_edjm_scores", "plot_score_vs_accuracy", "plot_edjm_study",
            "plot_edjm_per_output"]
@@ -51,7 +51,7 @@ def _models_frame(result) -> pd.DataFrame:
 
 def plot_edjm_spectra(result, ax: Axes | None = None, *, panel: str | None = None, log_x: bool = False,
                       ylim: float | None = 0.25, accuracies: Mapping[str, float] | None = None,
-                      title: str | None = None, colors: Sequence[str] = LAYER_COLORS, lw: float = 1.6) -> Axes:
+                      title: str | None = None, colors: Sequence[str] = LAYER_COLORS, lw: float = 1.6, **style) -> Axes:
     """Normalised EDJM spectra averaged over the outputs, one curve per model (the paper's Figs. 1-6 A/B).
 
     ``ylim=0.25`` is the paper's display choice ("we set the maximum value of
@@ -80,12 +80,12 @@ def plot_edjm_spectra(result, ax: Axes | None = None, *, panel: str | None = Non
     if len(df):
         ax.legend(fontsize=8)
     ax.set_title(title if title is not None else (panel or "normalised EDJM spectra (mean over outputs)"))
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_edjm_scores(result, ax: Axes | None = None, *, panel: str | None = None, value: str = "score",
                      paper: Sequence[float] | None = None, title: str | None = None,
-                     color: str = LAYER_COLORS[0], paper_color: str = "0.6") -> Axes:
+                     color: str = LAYER_COLORS[0], paper_color: str = "0.6", **style) -> Axes:
     """Score bars per model (eq. 12, mean over outputs); ``paper`` adds the paper's values beside ours.
 
     ``value="score_fraction"`` plots the score divided by its maximum, the
@@ -117,11 +117,11 @@ def plot_edjm_scores(result, ax: Axes | None = None, *, panel: str | None = None
     ax.set_ylabel({"score": "EDJM score (eq. 12)", "score_fraction": "score / maximum score"}.get(value, value))
     ax.set_title(title if title is not None else "EDJM scores")
     ax.grid(axis="y", alpha=0.3)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_score_vs_accuracy(result, ax: Axes | None = None, *, value: str = "score", hue: str = "figure",
-                           annotate: bool = True, title: str | None = None) -> Axes:
+                           annotate: bool = True, title: str | None = None, **style) -> Axes:
     """Score against validation accuracy for every model (the paper's claim that they go together)."""
     ax = new_axes(ax, figsize=(5.5, 4.0))
     if isinstance(result, Sequence) and not isinstance(result, pd.DataFrame):
@@ -141,7 +141,7 @@ def plot_score_vs_accuracy(result, ax: Axes | None = None, *, value: str = "scor
         ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     ax.set_title(title if title is not None else "score against accuracy")
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_edjm_study(study, fig=None, *, log_x: bool = False, ylim: float | None = 0.25,
@@ -162,7 +162,7 @@ def plot_edjm_study(study, fig=None, *, log_x: bool = False, ylim: float | None 
 
 
 def plot_edjm_per_output(result, ax: Axes | None = None, *, log_x: bool = False, ylim: float | None = None,
-                         title: str | None = None) -> Axes:
+                         title: str | None = None, **style) -> Axes:
     """The normalised spectrum of every output of one :class:`workbench.EDJM` (thin lines) and their mean."""
     ax = new_axes(ax, figsize=(5.5, 4.0))
     s = result.normalized.detach().cpu().double().numpy()
@@ -181,4 +181,4 @@ def plot_edjm_per_output(result, ax: Axes | None = None, *, log_x: bool = False,
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     ax.set_title(title if title is not None else f"EDJM spectra per output (score {result.score:.2f})")
-    return ax
+    return apply_style(ax, style)

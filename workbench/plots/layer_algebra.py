@@ -6,8 +6,9 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib import cm, colors
+from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure
+from ._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
 
 __all__ = ["plot_layer_graph", "plot_local_cumulative", "plot_cumulative_curves", "plot_resnet_plainnet",
            "plot_zoo_metrics", "plot_accuracy_fits", "plot_vc_comparison", "plot_activation_variances",
@@ -67,7 +68,7 @@ def _lanes(result) -> dict:
 
 def plot_layer_graph(result, value: str = "cumulative_power", *, ax=None, cmap: str = "viridis",
                      labels: bool | None = None, node_size: float | None = None, colorbar: bool = True,
-                     vertical: bool = False, title: str | None = None):
+                     vertical: bool = False, title: str | None = None, **style) -> Axes:
     """The data-flow graph of a :class:`~workbench.LayerAlgebraResult`, each node coloured by ``value``.
 
     ``value``: ``"cumulative_power"`` (default), ``"cumulative_complexity"``,
@@ -113,7 +114,7 @@ def plot_layer_graph(result, value: str = "cumulative_power", *, ax=None, cmap: 
         ax.figure.colorbar(mapper, ax=ax, label=LAYER_VALUES[value][1], shrink=0.8)
     ax.set_title(title or f"{result.model_name}: data-flow graph coloured by {value.replace('_', ' ')}")
     ax.set_axis_off()
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_local_cumulative(result, *, fig=None, axes=None, title: str | None = None):
@@ -145,7 +146,7 @@ def plot_local_cumulative(result, *, fig=None, axes=None, title: str | None = No
 
 
 def plot_cumulative_curves(curves: pd.DataFrame, quantity: str = "power", *, ax=None, by=("family", "depth"),
-                           title: str | None = None):
+                           title: str | None = None, **style) -> Axes:
     """Cumulative log10 power or complexity against the layer index, one line per group (Fig. 8's waves).
 
     ``curves`` has columns ``layer``, ``log10_cumulative_<quantity>`` and the
@@ -164,7 +165,7 @@ def plot_cumulative_curves(curves: pd.DataFrame, quantity: str = "power", *, ax=
     ax.set_ylabel(f"log10 cumulative {'intrinsic power' if quantity == 'power' else 'complexity'}")
     ax.legend(fontsize=7, ncol=2)
     ax.set_title(title or f"cumulative {quantity} along the network")
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_resnet_plainnet(summary: pd.DataFrame, *, fig=None, axes=None):
@@ -288,7 +289,7 @@ def plot_activation_variances(table: pd.DataFrame, *, fig=None, axes=None, paper
     return axes
 
 
-def plot_filter_variance(table: pd.DataFrame, *, ax=None):
+def plot_filter_variance(table: pd.DataFrame, *, ax=None, **style) -> Axes:
     """Fig. 12: variance after a 1/K moving average against eq. 8's power, over the filter size K."""
     ax = new_axes(ax, figsize=(5.5, 3.8))
     ax.loglog(table["K"], table["variance"], "o", ms=3, color=LAYER_COLORS[0], label="measured variance")
@@ -297,4 +298,4 @@ def plot_filter_variance(table: pd.DataFrame, *, ax=None):
     ax.set_ylabel("relative variance / intrinsic power")
     ax.set_title("Fig. 12: a 1/K filter on N(0, 1) vectors")
     ax.legend()
-    return ax
+    return apply_style(ax, style)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, new_axes, new_figure
+from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
 from .regions import plot_partition
 
 __all__ = [
@@ -73,7 +73,7 @@ def plot_rank_training(result, axes=None, *, title: str | None = None):
     return axes
 
 
-def plot_power_iteration(table: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_power_iteration(table: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Relative error of the forward-backward estimate per iteration: median and 10-90 % band."""
     ax = new_axes(ax)
     g = table.groupby("iteration")["rel_error"]
@@ -87,10 +87,10 @@ def plot_power_iteration(table: pd.DataFrame, ax: Axes | None = None, *, title: 
     ax.set_ylabel("(exact − estimate) / exact")
     ax.legend()
     ax.set_title(title or "Power iteration against the exact slope")
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_segment_regions(summary: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_segment_regions(summary: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Regions in a unit interval vs neurons: measured, the exact closed form, and Hanin & Rolnick's ``#neurons``."""
     ax = new_axes(ax)
     n = summary["neurons"].to_numpy()
@@ -105,10 +105,10 @@ def plot_segment_regions(summary: pd.DataFrame, ax: Axes | None = None, *, title
     _plain_log_ticks(ax)
     ax.legend(fontsize=8)
     ax.set_title(title or "Regions in a unit interval (eq. 2.14)")
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_segment_sv(summary: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_segment_sv(summary: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Fig. 2.3 right: ``E[(sigma - sigma~)^2]`` a unit distance apart against the bound 2C² − 2C²/n₁."""
     ax = new_axes(ax)
     n = summary["width"].to_numpy()
@@ -122,7 +122,7 @@ def plot_segment_sv(summary: pd.DataFrame, ax: Axes | None = None, *, title: str
     _plain_log_ticks(ax, y=False)
     ax.legend(fontsize=8)
     ax.set_title(title or "Slope change a unit distance apart (Fig. 2.3 right)")
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_slope_training(result, axes=None, *, title: str | None = None):

@@ -6,6 +6,7 @@ from collections import OrderedDict
 import ipywidgets as W
 import numpy as np
 
+from .._runtime import DeviceLike
 from ..experiments.edjm import EDJMConfig, ModelSpec, edjm_data, toy_regions, train_model
 from ..measures.edjm import edjm
 from ..plots import new_figure
@@ -32,7 +33,7 @@ class EDJMPanel(Panel):
 
     def __init__(self, data=None, *, config: EDJMConfig | None = None, depth: int = 2, width: int = 64,
                  activation: str = "relu", dropout: float = 0.0, epochs: int | None = None, seed: int = 0,
-                 max_curves: int = 6, device=None, auto: bool = True):
+                 max_curves: int = 6, device: DeviceLike = None, auto: bool = True):
         self.data = data if data is not None else edjm_data("mnist")
         self.config = config or EDJMConfig.smoke()
         self.device = device
@@ -105,7 +106,7 @@ class EDJMRegionsPanel(Panel):
     title = "Regions of a 2-D ReLU net and its EDJM"
 
     def __init__(self, *, width: int = 8, depth: int = 2, epochs: int = 60, seed: int = 0, n: int = 300,
-                 device=None, auto: bool = True):
+                 device: DeviceLike = None, auto: bool = True):
         self.n, self.device = n, device
         self.cache: dict = {}
         slider = dict(continuous_update=False, style={"description_width": "initial"})
