@@ -19,7 +19,7 @@ class TrajectoryPanel(Panel):
     The layer shown is chosen by ``layer_slider``, linked (``jslink``) to a
     ``Play`` control, so pressing play walks the circle's image through the
     layers; changing the layer only redraws (no recomputation).
-    ``animation_html()`` returns a kernel-free ``to_jshtml()`` export.
+    ``animation_html()`` returns a self-contained HTML player (no CDN), ``player()`` a ``FramePlayer``.
 
     Refines in three steps: the growth curve of one network, then the circle's
     layer images, then the growth curves of all ``n_seeds`` networks.
@@ -112,12 +112,29 @@ class TrajectoryPanel(Panel):
         """A :class:`workbench.widgets.TrajectoryExplorer` of the network now shown (hover the circle)."""
         from .explore import TrajectoryExplorer
 
-        if self.result is None or self.result["traj"] is None:
-            raise RuntimeError("the panel has no layer images yet; wait for it to finish (panel.wait())")
-        return TrajectoryExplorer(self.result["traj"], **kw)
+        return TrajectoryExplorer(self._traj(), **kw)
 
     def animation_html(self) -> str:
-        """The current network's layer animation as self-contained HTML/JS (``FuncAnimation.to_jshtml``)."""
+        """The current network's layer animation as self-contained HTML (offline assets, first frame shown)."""
+        from ..plots.player import animation_frames, offline_html
         from ..plots.trajectories import animate_layers
 
-        return animate_layers(self.result["traj"]).to_jshtml()
+        traj = self._traj()
+        return offline_html(animation_frames(animate_layers(traj)), labels=[traj.layer_name(i)
+                                                                           for i in range(traj.n_layers)])
+
+    def player(self):
+        """A :class:`workbench.widgets.FramePlayer` of the current network's layer animation."""
+        from ..plots.player import animation_frames
+        from ..plots.trajectories import animate_layers
+        from .player import FramePlayer
+
+        traj = self._traj()
+        return FramePlayer(animation_frames(animate_layers(traj)), interval=700,
+                           labels=[traj.layer_name(i) for i in range(traj.n_layers)])
+
+    def _traj(self):
+        self.wait()
+        if self.result is None or self.result["traj"] is None:
+            raise RuntimeError("the panel has no layer images yet (see panel.status for why)")
+        return self.result["traj"]
