@@ -58,3 +58,17 @@ def server_env(tmp: Path) -> dict:
     return env
 
 
+
+
+def wait_port(port: int, proc: subprocess.Popen, timeout: float, log: Path) -> None:
+    """Wait until something listens on ``127.0.0.1:port`` (without requesting a page that starts a kernel)."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s:\n{log.read_text()[-3000:]}")

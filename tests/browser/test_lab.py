@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labtools import REPO, TIMES, _wait_http, free_port, server_env
+from labtools import REPO, TIMES, free_port, server_env, wait_port
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +201,7 @@ def test_dashboard_in_voila(chromium, tmp_path):
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
     try:
-        _wait_http(f"http://127.0.0.1:{port}/api/kernelspecs", proc, 90, log)
+        wait_port(port, proc, 90, log)
         page = new_page(chromium)
         page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded", timeout=120_000)
         page.wait_for_selector(".wb-panel img", timeout=120_000)
