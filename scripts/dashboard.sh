@@ -10,4 +10,6 @@ if [ ! -x "$VENV/bin/voila" ]; then bash scripts/setup.sh; fi
 NAME=${1:-all}
 shift || true
 export WORKBENCH_DASHBOARD="$NAME"
-exec "$VENV/bin/voila" notebooks/dashboards/dashboard.ipynb --strip_sources=True --theme=light "$@"
+# the "workbench" template: Voila's lab template without its internet (CDN) stylesheet links
+export JUPYTER_PATH="$PWD/notebooks/dashboards/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+exec "$VENV/bin/voila" notebooks/dashboards/dashboard.ipynb --template=workbench --strip_sources=True --theme=light "$@"

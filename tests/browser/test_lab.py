@@ -195,9 +195,10 @@ def test_dashboard_in_voila(chromium, tmp_path):
     port = free_port()
     env = server_env(tmp_path)
     env["WORKBENCH_DASHBOARD"] = "00_tour"
+    env["JUPYTER_PATH"] = str(REPO / "notebooks" / "dashboards" / "jupyter")  # as scripts/dashboard.sh
     log = tmp_path / "voila.log"
     cmd = [sys.executable, "-m", "voila", str(REPO / "notebooks" / "dashboards" / "dashboard.ipynb"), "--no-browser",
-           f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True"]
+           f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True", "--template=workbench"]
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
     try:
