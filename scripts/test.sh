@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 VENV=${WORKBENCH_VENV:-.venv}
 export WORKBENCH_DEVICE=${WORKBENCH_DEVICE:-}
+"$VENV/bin/ruff" check workbench tests  # lint first: configured in pyproject.toml [tool.ruff]
 exec "$VENV/bin/python" -m pytest "$@"

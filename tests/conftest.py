@@ -29,3 +29,79 @@ def data_root(tmp_path, monkeypatch):
     """An empty WORKBENCH_DATA folder for loader tests."""
     monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path))
     return tmp_path
+
+
+# -- devices: CPU always, CUDA when there is one (issue 9, item 7) --------------------
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    """Each device present: tests that take ``device`` run once per device, so a GPU run exercises CUDA."""
+    return torch.device(request.param)
+
+
+# --------------------------------------------------------------------------- shared small networks
+# Factories (call them with a seed) so that a test can build several; all are seeded without touching
+# the global RNG (torch.random.fork_rng), so test order never changes a number.
+
+def _seeded(seed: int, build):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return build()
+
+
+@pytest.fixture
+def make_mlp():
+    """``make_mlp(widths=(2, 8, 8, 1), activation="relu", *, seed=0, **mlp_kwargs)``: a ``workbench.mlp``."""
+    import workbench as wb
+
+    def build(widths=(2, 8, 8, 1), activation="relu", *, seed=0, **kw):
+        return wb.mlp(list(widths), activation, seed=seed, **kw)
+
+    return build
+
+
+@pytest.fixture
+def make_convnet():
+    """``make_convnet(seed=0, dtype=float64)``: 3-channel conv net, eval-mode batch norm with non-trivial
+    running statistics, ReLU and tanh, adaptive pooling, 5 outputs (any input size >= 3x3)."""
+    from torch import nn
+
+    def build(seed=0, dtype=torch.float64):
+        def make():
+            net = nn.Sequential(
+                nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 3, 3, padding=1), nn.Tanh(),
+                nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 5),
+            )
+            with torch.no_grad():  # so that eval-mode BatchNorm is not the identity
+                net[1].running_mean.uniform_(-0.5, 0.5)
+                net[1].running_var.uniform_(0.5, 2.0)
+            return net
+
+        return _seeded(seed, make).to(dtype).eval()
+
+    return build
+
+
+@pytest.fixture
+def make_pl_convnet():
+    """``make_pl_convnet(pool=None, seed=1)``: a piecewise-linear 1x8x8 conv net (conv, eval batch norm, ReLU,
+    average pool (or ``pool``), conv, LeakyReLU, linear(5)) in float64, for the exact region engines."""
+    from torch import nn
+
+    def build(pool=None, seed=1):
+        def make():
+            layers = [nn.Conv2d(1, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(), nn.AvgPool2d(2),
+                      nn.Conv2d(3, 4, 3), nn.LeakyReLU(0.1), nn.Flatten(), nn.Linear(16, 5)]
+            if pool is not None:
+                layers[3] = pool
+            net = nn.Sequential(*layers).double()
+            with torch.no_grad():
+                net[1].running_mean.uniform_(-0.2, 0.2)
+                net[1].running_var.uniform_(0.5, 1.5)
+            return net
+
+        return _seeded(seed, make).eval()
+
+    return build

@@ -7,22 +7,29 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from nbbuild import code, params, write  # noqa: E402
+import nbbuild  # noqa: E402
 
 from workbench import cli  # noqa: E402
 from workbench.reproduce import notebook_paths, run_notebook  # noqa: E402
+
+
+def _write(path: Path, source: str) -> None:
+    """Build ``path`` (.ipynb) from a percent-format source text, as scripts/nbbuild.py does."""
+    src = path.with_suffix(".py")
+    src.write_text(source)
+    path.write_text(nbbuild.build(src))
+    src.unlink()
 
 
 @pytest.fixture
 def nb_folder(tmp_path):
     folder = tmp_path / "nbs"
     folder.mkdir()
-    write(str(folder / "good.ipynb"), [
-        code("%matplotlib inline\nfrom workbench.plots import new_axes, show"),
-        params('PROFILE = "full"'),
-        code("ax = new_axes()\nax.plot([0, 1], [0, 1 if PROFILE == 'smoke' else 2])\nshow(ax)\nprint(PROFILE)"),
-    ])
-    write(str(folder / "bad.ipynb"), [params('PROFILE = "full"'), code("raise RuntimeError('boom ' + PROFILE)")])
+    _write(folder / "good.ipynb", "# %%\n# %matplotlib inline\nfrom workbench.plots import new_axes, show\n\n"
+           '# %% tags=["parameters"]\nPROFILE = "full"\n\n'
+           "# %%\nax = new_axes()\nax.plot([0, 1], [0, 1 if PROFILE == 'smoke' else 2])\nshow(ax)\nprint(PROFILE)\n")
+    _write(folder / "bad.ipynb", '# %% tags=["parameters"]\nPROFILE = "full"\n\n'
+           "# %%\nraise RuntimeError('boom ' + PROFILE)\n")
     return folder
 
 

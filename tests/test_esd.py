@@ -1,4 +1,4 @@
-"""ESD experiments (Algorithm 1 and the paper's §3-5 recipes), their plots and the ESDPanel."""
+"""ESD experiments (Algorithm 1: experiments.esd; §3-5 recipes: experiments.esd_figures), plots, ESDPanel."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,19 +9,14 @@ from matplotlib.axes import Axes
 
 import workbench as wb
 import workbench.plots  # noqa: F401  (wb.plots)
-from workbench.experiments.esd import (
-    INPUT_SEED_OFFSET,
-    ESDResult,
+from workbench.experiments.esd import INPUT_SEED_OFFSET, ESDResult, draw_inputs, esd, esd_of
+from workbench.experiments.esd_figures import (
     NoiseFitConfig,
     RandomFitConfig,
     Table1Config,
-    draw_inputs,
-    esd,
     esd_grid,
-    esd_of,
     fit_correlations,
     noise_fit,
-    random_mlp,
     random_mlp_fit,
     table1,
 )
@@ -40,7 +35,9 @@ def test_seed_contract_each_sample_reproducible_alone(reduce):
 
 
 def test_deterministic_and_chunk_invariant():
-    f = lambda s: wb.mlp([1, 3, 3, 1], "relu", seed=s)
+    def f(s):
+        return wb.mlp([1, 3, 3, 1], "relu", seed=s)
+
     a = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64)
     b = esd_of(f, 1, samples=7, seed=2, device="cpu", dtype=torch.float64, chunk_samples=3)
     assert np.allclose(a.values, b.values, atol=1e-12)
@@ -108,20 +105,20 @@ def test_random_mlp_fit_and_correlations():
     assert list(c.x) == ["esd", "n_params"] and ((c.p_value >= 0) & (c.p_value <= 1)).all()
     ax = wb.plots.plot_fit_scatter(t, "esd", correlations=c)
     assert isinstance(ax, Axes)
-    net = random_mlp([1, 3, 2, 1], ["relu", "sigmoid"], seed=0)
+    net = wb.mixed_mlp([1, 3, 2, 1], ["relu", "sigmoid"], seed=0)
     assert isinstance(net.acts[1], torch.nn.Sigmoid)
 
 
 @pytest.mark.parametrize("acts", [["relu", "sigmoid"], ["tanh", "relu", "tanh"]])
 def test_stacked_restart_training_equals_sgd_per_model(acts):
-    from workbench.experiments.esd import _train_restarts
+    from workbench.training import fit_restarts
 
     widths = [1, 4, 3, 5, 1][: len(acts) + 2]
     g = torch.Generator().manual_seed(0)
     X = torch.rand(8, 1, generator=g, dtype=torch.float64) * 2 - 1
     Y = torch.rand(8, 1, generator=g, dtype=torch.float64) * 2 - 1
-    models = [random_mlp(widths, acts, seed=s).double() for s in range(3)]
-    got = _train_restarts(models, X, Y, steps=40, lr=0.05, momentum=0.9)
+    models = [wb.mixed_mlp(widths, acts, seed=s).double() for s in range(3)]
+    got = fit_restarts(models, X, Y, steps=40, lr=0.05, momentum=0.9)
     want = []
     for m in models:  # the reference: torch.optim.SGD on each model alone
         opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9)
@@ -155,7 +152,7 @@ def test_plots_draw_results():
         wb.plots.plot_esd_comparison({"a": r}, kind="pie")
     with pytest.raises(ValueError, match="no spanning"):
         wb.plots.plot_sd_distribution(np.array([]))
-    from workbench.experiments.esd import psd_over_depths
+    from workbench.experiments.esd_figures import psd_over_depths
 
     assert isinstance(wb.plots.plot_psd_depths(psd_over_depths(range(1, 3))), Axes)
 

@@ -11,25 +11,22 @@ from torch import nn
 
 import workbench as wb
 from workbench.experiments.esd_real import (
-    ESDRealConfig, accuracy_metadata, esd_real_fits, esd_real_networks, esd_real_summary, fit_line_bootstrap,
+    ESDRealConfig,
+    accuracy_metadata,
+    esd_real_fits,
+    esd_real_networks,
+    esd_real_summary,
+    fit_line_bootstrap,
     real_inputs,
 )
 from workbench.measures.sampled import (
-    count_parameters, gram_singular_values, sample_coordinates, sampled_gradient_rows, sampled_spanning_dimension,
+    count_parameters,
+    gram_singular_values,
+    sample_coordinates,
+    sampled_gradient_rows,
+    sampled_spanning_dimension,
     sampled_spectrum,
 )
-
-
-def small_convnet(seed: int = 0, dtype=torch.float64) -> nn.Module:
-    torch.manual_seed(seed)
-    net = nn.Sequential(
-        nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 3, 3, padding=1), nn.Tanh(),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 5),
-    )
-    with torch.no_grad():  # non-trivial running statistics so eval-mode BatchNorm is not the identity
-        net[1].running_mean.uniform_(-0.5, 0.5)
-        net[1].running_var.uniform_(0.5, 2.0)
-    return net.to(dtype).eval()
 
 
 def brute_force_rows(net: nn.Module, X: torch.Tensor, coords: torch.Tensor, reduce: str, softmax=False):
@@ -52,8 +49,8 @@ def brute_force_rows(net: nn.Module, X: torch.Tensor, coords: torch.Tensor, redu
 @pytest.mark.parametrize("reduce", ["pick_first", "sum_squares"])
 @pytest.mark.parametrize("chunk_size", [1, 3])
 @pytest.mark.parametrize("softmax", [False, True])
-def test_sampled_rows_equal_entries_of_full_per_input_gradients(reduce, chunk_size, softmax):
-    net = small_convnet()
+def test_sampled_rows_equal_entries_of_full_per_input_gradients(make_convnet, reduce, chunk_size, softmax):
+    net = make_convnet()
     P = count_parameters(net)
     X = torch.randn(7, 3, 8, 8, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     coords = sample_coordinates(net, 60, seed=3)
@@ -64,8 +61,8 @@ def test_sampled_rows_equal_entries_of_full_per_input_gradients(reduce, chunk_si
     assert J.abs().max() > 0
 
 
-def test_all_coordinates_give_the_full_jacobian():
-    net = small_convnet(seed=2)
+def test_all_coordinates_give_the_full_jacobian(make_convnet):
+    net = make_convnet(seed=2)
     X = torch.randn(4, 3, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     coords = sample_coordinates(net, count_parameters(net), seed=0)
     assert torch.equal(coords, torch.arange(count_parameters(net)))
@@ -73,8 +70,8 @@ def test_all_coordinates_give_the_full_jacobian():
     torch.testing.assert_close(J, brute_force_rows(net, X, coords, "sum_squares"), rtol=1e-10, atol=1e-12)
 
 
-def test_first_is_an_alias_of_pick_first():
-    net = small_convnet()
+def test_first_is_an_alias_of_pick_first(make_convnet):
+    net = make_convnet()
     X = torch.randn(3, 3, 6, 6, dtype=torch.float64)
     c = sample_coordinates(net, 30, seed=0)
     assert torch.equal(sampled_gradient_rows(net, X, c, reduce="first", device="cpu"),
@@ -130,8 +127,8 @@ def test_gram_route_of_float32_rows_is_tight():
     assert gram_singular_values(J, block=1000).sub(gram_singular_values(J)).abs().max() < 1e-9
 
 
-def test_spanning_dimension_is_effective_rank_of_the_sampled_jacobian():
-    net = small_convnet()
+def test_spanning_dimension_is_effective_rank_of_the_sampled_jacobian(make_convnet):
+    net = make_convnet()
     X = torch.randn(6, 3, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
     sd = sampled_spanning_dimension(net, X, 50, reduce="sum_squares", seed=9, device="cpu")
     J = brute_force_rows(net, X, sample_coordinates(net, 50, seed=9), "sum_squares")
@@ -153,8 +150,8 @@ def test_all_zero_jacobian_has_effective_rank_zero_with_a_warning():
 
 # --------------------------------------------------------------------------- error paths
 
-def test_more_coordinates_than_parameters_is_refused():
-    net = small_convnet()
+def test_more_coordinates_than_parameters_is_refused(make_convnet):
+    net = make_convnet()
     P = count_parameters(net)
     with pytest.raises(ValueError, match=f"only {P} parameters"):
         sample_coordinates(net, P + 1)
@@ -179,8 +176,8 @@ def test_unknown_model_name():
         ESDRealConfig.preset("huge")
 
 
-def test_unknown_reduce():
-    net = small_convnet()
+def test_unknown_reduce(make_convnet):
+    net = make_convnet()
     X = torch.randn(2, 3, 6, 6, dtype=torch.float64)
     with pytest.raises(ValueError, match="unknown reduce 'mean_abs'"):
         sampled_gradient_rows(net, X, sample_coordinates(net, 5, seed=0), reduce="mean_abs")
@@ -188,8 +185,8 @@ def test_unknown_reduce():
         ESDRealConfig.smoke(reduces=("pick_first", "max")).validate()
 
 
-def test_empty_inputs():
-    net = small_convnet()
+def test_empty_inputs(make_convnet):
+    net = make_convnet()
     c = sample_coordinates(net, 5, seed=0)
     with pytest.raises(ValueError, match="no inputs"):
         sampled_gradient_rows(net, torch.empty(0, 3, 6, 6, dtype=torch.float64), c)
@@ -201,8 +198,8 @@ def test_empty_inputs():
         ESDRealConfig.smoke(n_inputs=0).validate()
 
 
-def test_nan_input_and_nan_gradient_name_the_sample():
-    net = small_convnet()
+def test_nan_input_and_nan_gradient_name_the_sample(make_convnet):
+    net = make_convnet()
     c = sample_coordinates(net, 5, seed=0)
     X = torch.randn(4, 3, 6, 6, dtype=torch.float64)
     X[2, 0, 1, 1] = float("nan")
@@ -228,8 +225,8 @@ def test_nan_input_and_nan_gradient_name_the_sample():
         gram_singular_values(J)
 
 
-def test_training_mode_and_bad_coordinates_are_refused():
-    net = small_convnet().train()
+def test_training_mode_and_bad_coordinates_are_refused(make_convnet):
+    net = make_convnet().train()
     X = torch.randn(2, 3, 6, 6, dtype=torch.float64)
     with pytest.raises(ValueError, match="model.eval"):
         sampled_gradient_rows(net, X, torch.tensor([0, 1]))

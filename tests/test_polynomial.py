@@ -89,7 +89,7 @@ def test_random_integer_points_give_the_same_rank(seed):
 
 
 def test_psd_over_depths_table():
-    from workbench.experiments.esd import psd_over_depths
+    from workbench.experiments.esd_figures import psd_over_depths
 
     df = psd_over_depths(range(1, 4))
     assert list(df.psd) == [3, 4, 5] and list(df.psd_points) == [3, 4, 5] and list(df.bound) == [3, 4, 5]

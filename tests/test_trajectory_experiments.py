@@ -10,9 +10,21 @@ from matplotlib.axes import Axes
 
 import workbench as wb
 from workbench.experiments.trajectories import (
-    DichotomyConfig, GrowthConfig, TrainConfig, TrajectoryRegularization, TransitionsConfig,
-    circle_through_layers, dichotomy_sweep, growth_rates, layer_noise, length_during_training, length_growth,
-    small_convnet, train_one_layer, trajreg_vs_batchnorm, transitions_vs_length,
+    DichotomyConfig,
+    GrowthConfig,
+    TrainConfig,
+    TrajectoryRegularization,
+    TransitionsConfig,
+    circle_through_layers,
+    dichotomy_sweep,
+    growth_rates,
+    layer_noise,
+    length_during_training,
+    length_growth,
+    small_convnet,
+    train_one_layer,
+    trajreg_vs_batchnorm,
+    transitions_vs_length,
 )
 from workbench.plots import trajectories as P
 
@@ -82,10 +94,10 @@ def test_trajectory_regularization_layer():
     a = torch.randn(5, 3, 2, 2)
     out = layer(a)
     flat = a.reshape(5, -1)
-    assert float(layer.penalty) == pytest.approx(float((flat[1:] - flat[:-1]).norm(dim=1).sum() / 5), rel=1e-6)
+    assert float(layer.length) == pytest.approx(float((flat[1:] - flat[:-1]).norm(dim=1).sum()), rel=1e-6)
     assert torch.allclose(out, a)
     layer.eval()
-    assert torch.allclose(layer(a), a)
+    assert torch.allclose(layer(a), a) and layer.length is None
     with pytest.raises(ValueError, match="norm must be"):
         small_convnet("layernorm")
     net = small_convnet("trajreg")

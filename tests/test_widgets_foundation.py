@@ -18,7 +18,8 @@ def test_function_panel_redraws_on_control_change():
     p.update(activation="tanh", n_seeds=3)
     assert p.result["activation"].iloc[0] == "tanh" and p.result["seed"].nunique() == 3
     assert "3 networks" in p.status.value
-    assert all(getattr(c, "continuous_update", False) is False for c in p.controls.values() if isinstance(c, W.IntSlider))
+    sliders = [c for c in p.controls.values() if isinstance(c, W.IntSlider)]
+    assert all(getattr(c, "continuous_update", False) is False for c in sliders)
 
 
 def test_function_panel_unknown_control():

@@ -72,8 +72,48 @@ def generator(seed: SeedLike = None) -> torch.Generator:
     return g
 
 
+def check_seed(seed: SeedLike, name: str = "seed") -> SeedLike:
+    """``seed`` if it is an int >= 0, a ``torch.Generator`` or ``None``; TypeError / ValueError naming it otherwise."""
+    if seed is None or isinstance(seed, torch.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{name} must be an int, a torch.Generator or None, not {type(seed).__name__} ({seed!r})")
+    if seed < 0:
+        raise ValueError(f"{name} must be non-negative, got {seed}")
+    return seed
+
+
+def sub_seed(seed: SeedLike, *keys: int) -> int:
+    """The integer seed of the sub-stream ``keys`` of ``seed``, derived with ``numpy.random.SeedSequence``.
+
+    ``sub_seed(s, i)`` and ``sub_seed(s, i, j)`` are statistically independent
+    streams for different keys (SeedSequence's spawn keys), unlike offsets
+    such as ``s * 1000 + i`` which collide across sweeps.  The one helper for
+    new code that needs several seeds from one; an int in ``[0, 2**63)``.
+    A ``torch.Generator`` is first turned into an int with :func:`int_seed`
+    (advancing it).
+    """
+    import numpy as np
+
+    check_seed(seed)
+    for k in keys:
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"sub_seed keys must be non-negative ints, got {keys!r}")
+    ss = np.random.SeedSequence(entropy=int_seed(seed), spawn_key=tuple(int(k) for k in keys))
+    return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
 def int_seed(seed: SeedLike = None) -> int:
     """An integer seed derived from ``seed`` (for APIs that want a number)."""
     if isinstance(seed, int) and not isinstance(seed, bool):
         return int(seed)
     return int(torch.randint(0, 2**62, (1,), generator=generator(seed)).item())
+
+
+def progress_bar(iterable, total: int | None = None, desc: str = "", progress: bool = True):
+    """``iterable`` wrapped in a ``tqdm.auto`` bar when ``progress`` (left as it is otherwise)."""
+    if not progress:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, leave=False)

@@ -21,7 +21,7 @@ from ._runtime import SeedLike, generator
 
 __all__ = [
     "Dataset", "DataNotFoundError", "data_dir", "digits", "noise_images", "random_points",
-    "mnist", "fashion_mnist", "cifar10", "load",
+    "mnist", "fashion_mnist", "cifar10", "breast_cancer", "load",
 ]
 
 ENV_DATA = "WORKBENCH_DATA"
@@ -53,7 +53,7 @@ class Dataset:
         """``X`` with every sample flattened to a vector."""
         return self.X.reshape(len(self), -1)
 
-    def split(self, n_train: int | float = 0.8, *, seed: SeedLike = 0) -> tuple["Dataset", "Dataset"]:
+    def split(self, n_train: int | float = 0.8, *, seed: SeedLike = 0) -> tuple[Dataset, Dataset]:
         """A seeded random split into (train, test)."""
         n = len(self)
         k = int(round(n_train * n)) if isinstance(n_train, float) else int(n_train)
@@ -61,7 +61,9 @@ class Dataset:
             raise ValueError(f"n_train={n_train} leaves an empty split of {n} samples")
         perm = torch.randperm(n, generator=generator(seed))
         a, b = perm[:k], perm[k:]
-        mk = lambda idx, tag: Dataset(self.X[idx], self.y[idx], f"{self.name} ({tag})", self.source, self.n_classes)
+        def mk(idx, tag):
+            return Dataset(self.X[idx], self.y[idx], f"{self.name} ({tag})", self.source, self.n_classes)
+
         return mk(a, "train"), mk(b, "test")
 
 
@@ -96,6 +98,22 @@ def digits(n: int | None = None, *, flatten: bool = True, seed: SeedLike = 0) ->
     return Dataset(X, y, "digits", "scikit-learn load_digits (bundled)", 10)
 
 
+def breast_cancer(n: int | None = None, *, seed: SeedLike = 0) -> Dataset:
+    """scikit-learn's bundled breast-cancer table (569 samples, 30 features, 2 classes), features standardised.
+
+    A second real data set that ships offline (tabular, not images), for
+    experiments that want one beside the digits.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    d = load_breast_cancer()
+    X = torch.tensor(d.data, dtype=torch.float32)
+    X = (X - X.mean(0)) / X.std(0)
+    y = torch.tensor(d.target, dtype=torch.int64)
+    X, y = _subset(X, y, n, seed)
+    return Dataset(X, y, "breast cancer", "scikit-learn load_breast_cancer (bundled)", 2)
+
+
 def noise_images(
     n: int = 1000, shape: tuple[int, ...] = (28, 28), n_classes: int = 10, *, seed: SeedLike = 0
 ) -> Dataset:
@@ -128,7 +146,9 @@ def random_points(
     return Dataset(X, y, f"{n} random points in {dim}-D", "synthetic (uniform)", None)
 
 
-_MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+_MNIST_FILES = (
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+)
 
 
 def _missing_message(name: str, folder: Path, files) -> str:
@@ -181,7 +201,8 @@ def cifar10(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> 
 
     root = data_dir()
     folder = root / "cifar-10-batches-py"
-    needed = [f for f in _CIFAR_FILES if (train and f.startswith("data")) or (not train and f == "test_batch") or f == "batches.meta"]
+    needed = [f for f in _CIFAR_FILES
+              if (train and f.startswith("data")) or (not train and f == "test_batch") or f == "batches.meta"]
     if any(not (folder / f).exists() for f in needed):
         raise DataNotFoundError(_missing_message("CIFAR-10", folder, _CIFAR_FILES))
 
@@ -199,7 +220,8 @@ def cifar10(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> 
     return Dataset(X, y, f"CIFAR-10 ({split})", f"torchvision.datasets.CIFAR10 from {root}", 10)
 
 
-_LOADERS = {"digits": digits, "mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10}
+_LOADERS = {"digits": digits, "mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10,
+            "breast_cancer": breast_cancer}
 
 
 def load(name: str, *, fallback: str | None = "digits", **kwargs) -> Dataset:

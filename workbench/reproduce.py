@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import os
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 __all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "PROFILES"]
 

@@ -1,36 +1,28 @@
-"""Build notebooks/02_esd_real_networks.ipynb (run: python notebooks/src/02_esd_real_networks.py)."""
-import sys
-from pathlib import Path
+# %% [markdown]
+# # 02 · The expected spanning dimension of real-world networks
+#
+# Berthiaume, Paffenroth & Guo (2020), *Expected Spanning Dimension*, **§6** (Figs. 9-13, Tables 3-4).
+#
+# The spanning dimension of a network at `n` input points is the (effective) rank of the
+# `n x P` Jacobian of its output with respect to all `P` parameters: how many independent
+# directions the outputs at those points can be pushed in by changing the weights. Its
+# expectation over random weights and inputs is the **ESD**. §6 asks whether the ESD of the
+# ImageNet classifiers in `torchvision` (random weights!) says anything about the test error
+# the same architectures reach once trained. Three tricks make this computable for networks
+# with up to 1.4e8 parameters:
+#
+# 1. **A scalar output.** `f` has 1,000 outputs; the paper uses `g(x) = f(x)_1` (*pick_first*)
+#    or `g(x) = Σ_i f(x)_i²` (*sum_squares*).
+# 2. **Sampled coordinates.** Only `K` = 1,000,000 randomly chosen entries of `∇_θ g(x)` are
+#    kept, for `n` = 500 inputs `x ∈ {-1, 1}^(3×224×224)`: a 500 × 10⁶ matrix `J`.
+# 3. **The Gram matrix.** The singular values of `J` are the square roots of the eigenvalues
+#    of the 500 × 500 matrix `J Jᵀ`.
+#
+# The effective rank of those singular values is one spanning dimension; the paper repeats
+# everything 10 times per network and correlates the mean with the top-1 / top-5 error.
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from nbbuild import code, md, params, write  # noqa: E402
-
-cells = [
-    md("""
-# 02 · The expected spanning dimension of real-world networks
-
-Berthiaume, Paffenroth & Guo (2020), *Expected Spanning Dimension*, **§6** (Figs. 9-13, Tables 3-4).
-
-The spanning dimension of a network at `n` input points is the (effective) rank of the
-`n x P` Jacobian of its output with respect to all `P` parameters: how many independent
-directions the outputs at those points can be pushed in by changing the weights. Its
-expectation over random weights and inputs is the **ESD**. §6 asks whether the ESD of the
-ImageNet classifiers in `torchvision` (random weights!) says anything about the test error
-the same architectures reach once trained. Three tricks make this computable for networks
-with up to 1.4e8 parameters:
-
-1. **A scalar output.** `f` has 1,000 outputs; the paper uses `g(x) = f(x)_1` (*pick_first*)
-   or `g(x) = Σ_i f(x)_i²` (*sum_squares*).
-2. **Sampled coordinates.** Only `K` = 1,000,000 randomly chosen entries of `∇_θ g(x)` are
-   kept, for `n` = 500 inputs `x ∈ {-1, 1}^(3×224×224)`: a 500 × 10⁶ matrix `J`.
-3. **The Gram matrix.** The singular values of `J` are the square roots of the eigenvalues
-   of the 500 × 500 matrix `J Jᵀ`.
-
-The effective rank of those singular values is one spanning dimension; the paper repeats
-everything 10 times per network and correlates the mean with the top-1 / top-5 error.
-"""),
-    code("""
-%matplotlib inline
+# %%
+# %matplotlib inline
 import pandas as pd
 import torch
 import workbench as wb
@@ -38,11 +30,11 @@ from workbench.experiments import ESDRealConfig, esd_real_networks, esd_real_sum
 from workbench.plots import new_figure, plot_esd_real, plot_esd_real_grid, plot_sampled_spectra, show
 pd.set_option("display.precision", 3)
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
-"""),
-    params("""
+
+# %% tags=["parameters"]
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it); "cpu": all 18 models, small inputs
-"""),
-    code("""
+
+# %%
 CFG = ESDRealConfig.preset(PROFILE)
 N_BOOT = 1000
 print(f"{PROFILE}: {len(CFG.models)} models, inputs {CFG.input_shape} ({CFG.inputs}), "
@@ -53,16 +45,16 @@ if PROFILE == "smoke":
 elif PROFILE == "cpu":
     print("CPU PROFILE: the paper's 18 architectures, but 3x64x64 inputs, 64 inputs and 100,000 coordinates "
           "(the paper: 3x224x224, 500, 1,000,000). Its ESDs are NOT the paper's; its correlations have 18 points.")
-"""),
-    md("""
-## Step 1 · one network, one sampled Jacobian
 
-`wb.sample_coordinates` draws `K` distinct flat indices into the parameter vector (seeded);
-`wb.sampled_gradient_rows` runs one backward pass per input (or a `torch.func.vmap` over a
-small chunk of inputs) and keeps only those `K` entries of each gradient, so nothing of size
-`n × P` is ever held. The Gram route gives the same singular values as an SVD of `J`:
-"""),
-    code("""
+# %% [markdown]
+# ## Step 1 · one network, one sampled Jacobian
+#
+# `wb.sample_coordinates` draws `K` distinct flat indices into the parameter vector (seeded);
+# `wb.sampled_gradient_rows` runs one backward pass per input (or a `torch.func.vmap` over a
+# small chunk of inputs) and keeps only those `K` entries of each gradient, so nothing of size
+# `n × P` is ever held. The Gram route gives the same singular values as an SVD of `J`:
+
+# %%
 net = wb.zoo_model("resnet18", seed=0)
 P = wb.count_parameters(net)
 coords = wb.sample_coordinates(P, CFG.n_coords, seed=1)
@@ -73,66 +65,66 @@ svd = torch.linalg.svdvals(J.double())
 print(f"ResNet-18: P = {P:,} parameters, J is {tuple(J.shape)}; "
       f"max |Gram - SVD| / s_max = {float((gram.cpu() - svd.cpu()).abs().max() / svd[0]):.1e}")
 print(f"spanning dimension (effective rank) = {wb.effective_rank(gram):.2f} of at most {J.shape[0]}")
-"""),
-    md("""
-The spectrum decays fast: a few directions carry most of `J`. pick_first and sum_squares
-see different spectra of the same network at the same inputs and coordinates:
-"""),
-    code("""
+
+# %% [markdown]
+# The spectrum decays fast: a few directions carry most of `J`. pick_first and sum_squares
+# see different spectra of the same network at the same inputs and coordinates:
+
+# %%
 spectra = {"pick_first": wb.sampled_spectrum(net, X, coords.numel(), coords=coords, reduce="pick_first"),
            "sum_squares": wb.SampledSpectrum(gram.cpu(), P, coords.numel(), X.shape[0], "sum_squares")}  # J from above
 ax = plot_sampled_spectra(spectra)
 ax.set_title(f"ResNet-18, random weights: {X.shape[0]} inputs x {coords.numel():,} coordinates")
 show(ax)
-"""),
-    md("""
-## Step 2 · every network, repeated
 
-`esd_real_networks` does this for each model and repeat (new random weights, inputs and
-coordinates each time; both reduces share them within a repeat) and returns a tidy table, one
-row per (model, reduce, repeat). The errors come from torchvision's shipped metadata of the
-**IMAGENET1K_V1** weights, the values the paper's 2019-2020 torchvision reported
-(`weights="DEFAULT"` gives today's better recipes, e.g. ResNet-50 at 80.9 % instead of
-76.1 % top-1, which would change the fits).
-"""),
-    code("""
+# %% [markdown]
+# ## Step 2 · every network, repeated
+#
+# `esd_real_networks` does this for each model and repeat (new random weights, inputs and
+# coordinates each time; both reduces share them within a repeat) and returns a tidy table, one
+# row per (model, reduce, repeat). The errors come from torchvision's shipped metadata of the
+# **IMAGENET1K_V1** weights, the values the paper's 2019-2020 torchvision reported
+# (`weights="DEFAULT"` gives today's better recipes, e.g. ResNet-50 at 80.9 % instead of
+# 76.1 % top-1, which would change the fits).
+
+# %%
 table = esd_real_networks(CFG)
 summary = esd_real_summary(table)
 summary[["model", "reduce", "esd", "esd_min", "esd_max", "params", "top1_error", "top5_error"]]
-"""),
-    md("""
-## Step 3 · error against ESD (Figs. 9 and 10) and against parameters (Fig. 13)
 
-One point per network (the ESD averaged over repeats, bars from the smallest to the largest
-repeat), the least-squares line, and a one-sigma band from 1,000 bootstrap resamples of the
-networks. The right column is the same against the parameter count (log scale; the line is
-fitted against log10 of the count).
-"""),
-    code("""
+# %% [markdown]
+# ## Step 3 · error against ESD (Figs. 9 and 10) and against parameters (Fig. 13)
+#
+# One point per network (the ESD averaged over repeats, bars from the smallest to the largest
+# repeat), the least-squares line, and a one-sigma band from 1,000 bootstrap resamples of the
+# networks. The right column is the same against the parameter count (log scale; the line is
+# fitted against log10 of the count).
+
+# %%
 fits = esd_real_fits(table, n_boot=N_BOOT, seed=0)
 axes = plot_esd_real_grid(table, fits)
 show(axes)
-"""),
-    md("""
-## Step 4 · the paper's p-values beside ours (Tables 3-4)
 
-The text we have of the paper gives these numbers (the bodies of Tables 3 and 4 did not survive
-in it, only their captions and the summary in the text):
+# %% [markdown]
+# ## Step 4 · the paper's p-values beside ours (Tables 3-4)
+#
+# The text we have of the paper gives these numbers (the bodies of Tables 3 and 4 did not survive
+# in it, only their captions and the summary in the text):
+#
+# * ESD vs error, synthetic `{-1,1}` inputs: strong **negative** correlation, p-values "orders of
+#   magnitude lower" than 0.05; for **sum_squares** all p-values are **below 5e-5**, and
+#   sum_squares relates more strongly than pick_first.
+# * Parameter count vs error: **no** significant relation, p = **0.553** (top-1) and **0.478**
+#   (the text says "best-1" twice; the second is presumably top-5).
 
-* ESD vs error, synthetic `{-1,1}` inputs: strong **negative** correlation, p-values "orders of
-  magnitude lower" than 0.05; for **sum_squares** all p-values are **below 5e-5**, and
-  sum_squares relates more strongly than pick_first.
-* Parameter count vs error: **no** significant relation, p = **0.553** (top-1) and **0.478**
-  (the text says "best-1" twice; the second is presumably top-5).
-"""),
-    code("""
+# %%
 paper = {("sum_squares", "esd"): "negative r, p < 5e-5", ("pick_first", "esd"): "negative r, p << 0.05",
          ("none", "params"): "p = 0.553 (top-1), 0.478 (top-5)", ("none", "log10_params"): "(paper: linear count)"}
 cmp = fits.stats[["reduce", "predictor", "target", "n_models", "pearson_r", "pearson_p", "spearman_rho", "spearman_p"]].copy()
 cmp["paper"] = [paper.get((r, p), "") for r, p in zip(cmp["reduce"], cmp["predictor"])]
 cmp
-"""),
-    code("""
+
+# %%
 s = fits.stats.set_index(["reduce", "predictor", "target"])
 for r in CFG.reduces:
     for t in ("top1_error", "top5_error"):
@@ -141,14 +133,14 @@ for r in CFG.reduces:
 for t in ("top1_error", "top5_error"):
     row = s.loc[("none", "params", t)]
     print(f"parameters   {t}: r = {row.pearson_r:+.2f}, p = {row.pearson_p:.2g}")
-"""),
-    md("""
-### The parameter-count half of Table 4 needs no GPU
 
-Parameter counts and errors are metadata, so the paper's "parameters vs error" p-values can be
-checked exactly for all 18 networks, whatever the profile:
-"""),
-    code("""
+# %% [markdown]
+# ### The parameter-count half of Table 4 needs no GPU
+#
+# Parameter counts and errors are metadata, so the paper's "parameters vs error" p-values can be
+# checked exactly for all 18 networks, whatever the profile:
+
+# %%
 from scipy.stats import pearsonr
 import numpy as np
 from workbench.experiments import accuracy_metadata
@@ -159,56 +151,51 @@ for w in ("IMAGENET1K_V1", "DEFAULT"):
         rl, pl = pearsonr(np.log10(meta["params"]), meta[t])
         print(f"{w:13s} {t}: linear count r = {r:+.3f}, p = {p:.3f}   |   log10 count r = {rl:+.3f}, p = {pl:.4f}")
 print("paper (Table 4 / text): p = 0.553 (top-1), 0.478 (top-5)")
-"""),
-    md("""
-Against the **linear** parameter count we get p = 0.533 / 0.460 with the original (V1) accuracies
-and 0.562 / 0.497 with today's defaults, close to the paper's 0.553 / 0.478 (the small gap is
-most likely the accuracy table of the paper's torchvision version). So the paper fitted the raw
-count. Note, though, that against **log10** of the count the same 18 networks give
-p = 0.004-0.008: parameter count is a significant predictor on a log scale, so "parameters do not
-predict the error" depends on that choice of scale.
-"""),
-    md("""
-**An honest word on these numbers.**
 
-* In the **smoke** profile there are only five small networks, 32×32 inputs, 12 inputs and
-  5,000 coordinates: the ESD can be at most 12, and a correlation over five points has
-  almost no power. Whatever sign or p-value appears above is a check that the pipeline
-  runs, not a test of the paper's claim. The **full** profile (18 networks, the paper's
-  sizes) is the reproduction; it needs a GPU. BENCHMARKS.md ("ESD of real-world networks")
-  gives the measured cost on this project's shared 2-core CPU: about 10-12 s per ResNet-152
-  input at 3×224×224, i.e. about 33 hours for ResNet-152's 500 inputs × 10 repeats × 2 reduces
-  alone, with a peak of 3.7 GiB (the 500 × 10⁶ float32 `J` is 1.9 GiB of it). Keeping every
-  full gradient instead would need about 114 GiB.
-* The **cpu** profile (`PROFILE = "cpu"`: all 18 architectures, but 3×64×64 sign inputs,
-  64 inputs, 100,000 coordinates, 3 repeats; 25 minutes on 2 idle CPU cores) is the
-  closest this project has come to the paper's test. It finds **no** relation between the
-  ESD and the error: pick_first r = −0.19 (p = 0.45) for top-1 and −0.22 (p = 0.37) for
-  top-5, sum_squares r = +0.02 (p = 0.94 and 0.95), where the paper reports significant
-  negative correlations. The ESDs there (about 7-43 of at most 64) reflect 64×64 inputs
-  and 64 rows, not the paper's 224×224 and 500, so this does not refute the paper; it
-  says the claim, if it holds, needs the paper's sizes. The parameter-count half agrees
-  with the full metadata analysis above (linear count r = −0.16, p = 0.53; log10 count
-  r = −0.62, p = 0.0065).
-* Even at full size our setup differs from the paper's in details the paper leaves open:
-  the weights are redrawn each repeat with torchvision's own initialisers, `g` is taken on
-  the **logits** torchvision returns (the paper speaks of a "probability vector"; set
-  `softmax=True` in the config to follow that wording), and only the synthetic `{-1,1}`
-  inputs are used (Figs. 11-12 use ImageNet images, which the workbench does not ship).
-* **pick_first** can be exactly zero: SqueezeNet ends in a ReLU before its pooling, so with
-  some random weights the first output is dead for every input and `J = 0`; its effective
-  rank is then 0 (with a warning), which widens SqueezeNet's pick_first range. sum_squares
-  does not have this failure mode, one reason it is the steadier of the two.
-"""),
-    md("""
-## Try it
+# %% [markdown]
+# Against the **linear** parameter count we get p = 0.533 / 0.460 with the original (V1) accuracies
+# and 0.562 / 0.497 with today's defaults, close to the paper's 0.553 / 0.478 (the small gap is
+# most likely the accuracy table of the paper's torchvision version). So the paper fitted the raw
+# count. Note, though, that against **log10** of the count the same 18 networks give
+# p = 0.004-0.008: parameter count is a significant predictor on a log scale, so "parameters do not
+# predict the error" depends on that choice of scale.
 
-Change `ESDRealConfig` fields and rerun: `inputs="uniform"` or `"normal"`, `softmax=True`,
-`weights="DEFAULT"`, more coordinates (`n_coords`) or inputs (`n_inputs`), or another list of
-`models` from `wb.zoo()`. The sampled measure itself is one call:
-`wb.sampled_spanning_dimension(model, X, k, reduce="sum_squares", seed=0)`.
-"""),
-]
+# %% [markdown]
+# **An honest word on these numbers.**
+#
+# * In the **smoke** profile there are only five small networks, 32×32 inputs, 12 inputs and
+#   5,000 coordinates: the ESD can be at most 12, and a correlation over five points has
+#   almost no power. Whatever sign or p-value appears above is a check that the pipeline
+#   runs, not a test of the paper's claim. The **full** profile (18 networks, the paper's
+#   sizes) is the reproduction; it needs a GPU. BENCHMARKS.md ("ESD of real-world networks")
+#   gives the measured cost on this project's shared 2-core CPU: about 10-12 s per ResNet-152
+#   input at 3×224×224, i.e. about 33 hours for ResNet-152's 500 inputs × 10 repeats × 2 reduces
+#   alone, with a peak of 3.7 GiB (the 500 × 10⁶ float32 `J` is 1.9 GiB of it). Keeping every
+#   full gradient instead would need about 114 GiB.
+# * The **cpu** profile (`PROFILE = "cpu"`: all 18 architectures, but 3×64×64 sign inputs,
+#   64 inputs, 100,000 coordinates, 3 repeats; 25 minutes on 2 idle CPU cores) is the
+#   closest this project has come to the paper's test. It finds **no** relation between the
+#   ESD and the error: pick_first r = −0.19 (p = 0.45) for top-1 and −0.22 (p = 0.37) for
+#   top-5, sum_squares r = +0.02 (p = 0.94 and 0.95), where the paper reports significant
+#   negative correlations. The ESDs there (about 7-43 of at most 64) reflect 64×64 inputs
+#   and 64 rows, not the paper's 224×224 and 500, so this does not refute the paper; it
+#   says the claim, if it holds, needs the paper's sizes. The parameter-count half agrees
+#   with the full metadata analysis above (linear count r = −0.16, p = 0.53; log10 count
+#   r = −0.62, p = 0.0065).
+# * Even at full size our setup differs from the paper's in details the paper leaves open:
+#   the weights are redrawn each repeat with torchvision's own initialisers, `g` is taken on
+#   the **logits** torchvision returns (the paper speaks of a "probability vector"; set
+#   `softmax=True` in the config to follow that wording), and only the synthetic `{-1,1}`
+#   inputs are used (Figs. 11-12 use ImageNet images, which the workbench does not ship).
+# * **pick_first** can be exactly zero: SqueezeNet ends in a ReLU before its pooling, so with
+#   some random weights the first output is dead for every input and `J = 0`; its effective
+#   rank is then 0 (with a warning), which widens SqueezeNet's pick_first range. sum_squares
+#   does not have this failure mode, one reason it is the steadier of the two.
 
-if __name__ == "__main__":
-    write(str(Path(__file__).resolve().parents[1] / "02_esd_real_networks.ipynb"), cells)
+# %% [markdown]
+# ## Try it
+#
+# Change `ESDRealConfig` fields and rerun: `inputs="uniform"` or `"normal"`, `softmax=True`,
+# `weights="DEFAULT"`, more coordinates (`n_coords`) or inputs (`n_inputs`), or another list of
+# `models` from `wb.zoo()`. The sampled measure itself is one call:
+# `wb.sampled_spanning_dimension(model, X, k, reduce="sum_squares", seed=0)`.

@@ -1,31 +1,23 @@
-"""Build notebooks/04_trajectories.ipynb (run: python notebooks/src/04_trajectories.py)."""
-import sys
-from pathlib import Path
+# %% [markdown]
+# # 04 · Trajectories through layers (Raghu et al. 2017)
+#
+# Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein, *On the Expressive Power of Deep
+# Neural Networks* (ICML 2017) measure expressivity by pushing a **one-dimensional
+# trajectory** through a network: the circle
+#
+# $$x(t) = \cos(t)\,x_0 + \sin(t)\,x_1,\qquad t\in[0, 2\pi).$$
+#
+# Its **length** at layer $d$, its **transitions** (neurons switching linear piece) and
+# the **activation patterns** it meets all grow exponentially with depth for random
+# networks; the same growth explains why trained networks are most sensitive to their
+# *first* layers ("remaining depth") and motivates **trajectory regularisation**.
+#
+# This notebook follows the paper step by step: the circle through the layers, length
+# growth against Theorem 3's bounds, exact transitions and Theorem 4, dichotomies and
+# remaining depth, then trained networks on the bundled 8×8 digits.
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from nbbuild import code, md, params, write  # noqa: E402
-
-cells = [
-    md("""
-# 04 · Trajectories through layers (Raghu et al. 2017)
-
-Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein, *On the Expressive Power of Deep
-Neural Networks* (ICML 2017) measure expressivity by pushing a **one-dimensional
-trajectory** through a network: the circle
-
-$$x(t) = \\cos(t)\\,x_0 + \\sin(t)\\,x_1,\\qquad t\\in[0, 2\\pi).$$
-
-Its **length** at layer $d$, its **transitions** (neurons switching linear piece) and
-the **activation patterns** it meets all grow exponentially with depth for random
-networks; the same growth explains why trained networks are most sensitive to their
-*first* layers ("remaining depth") and motivates **trajectory regularisation**.
-
-This notebook follows the paper step by step: the circle through the layers, length
-growth against Theorem 3's bounds, exact transitions and Theorem 4, dichotomies and
-remaining depth, then trained networks on the bundled 8×8 digits.
-"""),
-    code("""
-%matplotlib inline
+# %%
+# %matplotlib inline
 import tempfile
 import time
 from pathlib import Path
@@ -45,11 +37,11 @@ from workbench.widgets import TrajectoryPanel
 
 torch.set_num_threads(1)  # small tensors: one thread is fastest on a shared CPU
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
-"""),
-    params("""
+
+# %% tags=["parameters"]
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
-"""),
-    code("""
+
+# %%
 SMOKE = PROFILE == "smoke"
 GROWTH = GrowthConfig.smoke() if SMOKE else GrowthConfig.full()
 TRANS = TransitionsConfig.smoke() if SMOKE else TransitionsConfig.full()
@@ -59,19 +51,19 @@ CONV = TrainConfig(epochs=3, n_seeds=1, batch_size=256) if SMOKE else TrainConfi
 if SMOKE:
     TRAIN = TrainConfig.smoke(width=32, epochs=5)
 ANIM_POINTS, ANIM_DEPTH = (200, 4) if SMOKE else (1000, 7)
-print(PROFILE, GROWTH, TRANS, DICH, TRAIN, sep="\\n")
-"""),
-    md("""
-## 1 · A circle through the layers (the paper's Fig. 3)
+print(PROFILE, GROWTH, TRANS, DICH, TRAIN, sep="\n")
 
-`circle_through_layers` draws one random tanh network of width 100 with a large weight
-variance (σ_w² = 16, the chaotic regime the paper's picture illustrates), pushes `n` points of the circle through it in **one batched
-pass** (`wb.layer_images`) and projects every layer's image to 2-D. The projection of
-a layer is the PCA of **that layer's own image** (top two components, sign fixed so
-that the point at t = 0 has positive coordinates): it is computed once, so frames of the
-animation do not jump, and the figure says so. Colour is the parameter t.
-"""),
-    code("""
+# %% [markdown]
+# ## 1 · A circle through the layers (the paper's Fig. 3)
+#
+# `circle_through_layers` draws one random tanh network of width 100 with a large weight
+# variance (σ_w² = 16, the chaotic regime the paper's picture illustrates), pushes `n` points of the circle through it in **one batched
+# pass** (`wb.layer_images`) and projects every layer's image to 2-D. The projection of
+# a layer is the PCA of **that layer's own image** (top two components, sign fixed so
+# that the point at t = 0 has positive coordinates): it is computed once, so frames of the
+# animation do not jump, and the figure says so. Colour is the parameter t.
+
+# %%
 traj = circle_through_layers((32,) + (100,) * ANIM_DEPTH + (2,), "tanh", sigma_w2=16.0, n_points=ANIM_POINTS, seed=0)
 fig, axes = new_figure(2, 4, figsize=(12, 6))
 for i, ax in enumerate(axes.flat[: traj.n_layers]):
@@ -81,37 +73,37 @@ for ax in axes.flat[traj.n_layers:]:
 show(fig)
 print("length per layer:", traj.lengths.round(1))
 print("variance kept by the 2-D projection:", traj.explained.round(2))
-"""),
-    md("""
-Notice how the circle gains more and more small folds with every layer while its length
-grows (the 2-output layer squashes it into a tangle); deep layers are far from planar (the 2-D projection keeps less of the variance), so the picture
-shows only part of the wiggling. The same animation, playable in JupyterLab without a
-kernel (`FuncAnimation.to_jshtml()`), and as a GIF for slides:
-"""),
-    code("""
+
+# %% [markdown]
+# Notice how the circle gains more and more small folds with every layer while its length
+# grows (the 2-output layer squashes it into a tangle); deep layers are far from planar (the 2-D projection keeps less of the variance), so the picture
+# shows only part of the wiggling. The same animation, playable in JupyterLab without a
+# kernel (`FuncAnimation.to_jshtml()`), and as a GIF for slides:
+
+# %%
 anim = tp.animate_layers(traj, interval=700)
 if not SMOKE:  # GIF export for slides (the smoke run skips it to stay fast; the tests cover it)
     print("GIF written to", tp.save_gif(anim, str(Path(tempfile.gettempdir()) / "wb_trajectory_layers.gif")))
 display(HTML(anim.to_jshtml()))
-"""),
-    md("""
-## 2 · Trajectory length grows exponentially with depth (Theorem 3)
 
-For a random network of width $k$ with weights $\\mathcal N(0, \\sigma_w^2/k)$ and
-biases $\\mathcal N(0, \\sigma_b^2)$, Theorem 3 states, for a trajectory with a
-non-trivial perpendicular component,
+# %% [markdown]
+# ## 2 · Trajectory length grows exponentially with depth (Theorem 3; the paper's Figs. 4, 12, 13)
+#
+# For a random network of width $k$ with weights $\mathcal N(0, \sigma_w^2/k)$ and
+# biases $\mathcal N(0, \sigma_b^2)$, Theorem 3 states, for a trajectory with a
+# non-trivial perpendicular component,
+#
+# $$\mathbb E\,l(z^{(d)}) \ge O\!\left(\Big(\tfrac{\sigma_w\sqrt k}{\sqrt{k+1}}\Big)^{d}\right) l(x)
+# \ \text{(ReLU)},\qquad
+# \mathbb E\,l(z^{(d)}) \ge O\!\left(\Big(\tfrac{\sigma_w\sqrt k}{\sqrt{\sigma_w^2+\sigma_b^2+k\sqrt{\sigma_w^2+\sigma_b^2}}}\Big)^{d}\right) l(x)
+# \ \text{(hard tanh)},$$
+#
+# and replacing the activation by the identity gives the upper rate $\sigma_w$ per layer.
+# `length_growth` measures the length at every layer for many seeds at once
+# (`wb.mlp_ensemble`, one `vmap`-ed pass per setting) and puts the bounds in every row
+# (`wb.growth_rate_bounds`; the constant hidden in $O(\cdot)$ is set to 1).
 
-$$\\mathbb E\\,l(z^{(d)}) \\ge O\\!\\left(\\Big(\\tfrac{\\sigma_w\\sqrt k}{\\sqrt{k+1}}\\Big)^{d}\\right) l(x)
-\\ \\text{(ReLU)},\\qquad
-\\mathbb E\\,l(z^{(d)}) \\ge O\\!\\left(\\Big(\\tfrac{\\sigma_w\\sqrt k}{\\sqrt{\\sigma_w^2+\\sigma_b^2+k\\sqrt{\\sigma_w^2+\\sigma_b^2}}}\\Big)^{d}\\right) l(x)
-\\ \\text{(hard tanh)},$$
-
-and replacing the activation by the identity gives the upper rate $\\sigma_w$ per layer.
-`length_growth` measures the length at every layer for many seeds at once
-(`wb.mlp_ensemble`, one `vmap`-ed pass per setting) and puts the bounds in every row
-(`wb.growth_rate_bounds`; the constant hidden in $O(\\cdot)$ is set to 1).
-"""),
-    code("""
+# %%
 growth = length_growth(GROWTH, seed=0)
 k = max(GROWTH.widths)
 fig, axes = new_figure(1, 3, figsize=(15, 4.2))
@@ -120,12 +112,12 @@ for ax, act in zip(axes, GROWTH.activations):
     tp.plot_length_growth(sel, ax, title=f"{act}, k = {k}, σ_b² = 0")
 fig.suptitle(f"Trajectory length per layer (bands: min-max over {GROWTH.n_seeds} seeds)")
 show(fig)
-"""),
-    md("""
-The measured per-layer growth factor (slope of log length over layers 1..d) beside the
-bounds, for every activation, σ_w² and width:
-"""),
-    code("""
+
+# %% [markdown]
+# The measured per-layer growth factor (slope of log length over layers 1..d) beside the
+# bounds, for every activation, σ_w² and width:
+
+# %%
 rates = growth_rates(growth)
 summary = (rates.groupby(["activation", "width", "sigma_w2", "sigma_b2"])[["rate", "lower_rate", "upper_rate"]]
            .mean().round(3))
@@ -135,39 +127,41 @@ fig, axes = new_figure(1, 2, figsize=(12, 4))
 for ax, w in zip(axes, (min(GROWTH.widths), max(GROWTH.widths))):
     tp.plot_growth_rates(rates[(rates.width == w) & (rates.sigma_b2 == 0.0)], ax, title=f"growth factor per layer, k = {w}")
 show(fig)
-"""),
-    md("""
-**Where the measurements sit relative to the bounds (honestly).**
 
-* Growth is exponential in depth, faster for larger σ_w², and nearly independent of
-  the width once $k$ is moderate: the paper's qualitative claims hold.
-* Every measurement stays below the upper rate σ_w.
-* **ReLU**: the measured factor is $\\approx\\sigma_w/\\sqrt2$ (the column "relu σ_w/√2"),
-  clearly *below* Theorem 3's ReLU "lower bound" $\\sigma_w\\sqrt{k/(k+1)}$. A constant
-  in front cannot fix a rate, so the ReLU statement cannot hold as written; Hanin,
-  Jeong & Rolnick (ICLR 2022) proved that ReLU networks at the usual scale
-  (σ_w² = 2) *preserve* expected length, exactly what we measure (factor ≈ 1.0).
-* **Hard tanh**: the measured factor is close to, but *below*, the stated lower rate:
-  a few percent without bias (about 1.53 against 1.66 at σ_w² = 8, k = 100, with 10⁴
-  points per circle, where the polygon length has converged) and up to about 15 % with
-  σ_b² = 1 in the full profile (e.g. 0.68 against 0.79 at σ_w² = 1, k = 10). The proof's approximations
-  (the fraction of unsaturated neurons is treated as independent of the perturbation)
-  make the rate approximate rather than a strict bound; the paper's own hard-tanh
-  figure shows the simulated growth between its dashed bounds only roughly.
-* **tanh** has no stated bound; it grows like hard tanh in the chaotic regime (large
-  σ_w²) and hardly at all at σ_w² ≲ 1.
-"""),
-    md("""
-## 3 · Transitions, exactly (Theorem 4)
+# %% [markdown]
+# **Where the measurements sit relative to the bounds (honestly).**
+#
+# * Growth is exponential in depth, faster for larger σ_w², and nearly independent of
+#   the width once $k$ is moderate: the paper's qualitative claims hold.
+# * Every measurement stays below the upper rate σ_w.
+# * **ReLU**: the measured factor is $\approx\sigma_w/\sqrt2$ (the column "relu σ_w/√2"),
+#   clearly *below* Theorem 3's ReLU "lower bound" $\sigma_w\sqrt{k/(k+1)}$. A constant
+#   in front cannot fix a rate, so the ReLU statement cannot hold as written; Hanin,
+#   Jeong & Rolnick (ICLR 2022) proved that ReLU networks at the usual scale
+#   (σ_w² = 2) *preserve* expected length, exactly what we measure (factor ≈ 1.0).
+# * **Hard tanh**: the measured factor is close to, but *below*, the stated lower rate,
+#   and the gap grows with σ_w² and with the bias. Without bias it is 1-5 % below at
+#   σ_w² ≤ 4, about 10 % at σ_w² = 8 (smoke run: 1.48 against 1.66 at k = 100) and
+#   14-17 % at σ_w² = 16 (full profile: 1.69 against 1.98 at k = 200); with σ_b² = 1 it
+#   is 7-17 % below (e.g. 0.68 against 0.79 at σ_w² = 1, k = 10; full profile measured
+#   2026-12-01). The proof's approximations
+#   (the fraction of unsaturated neurons is treated as independent of the perturbation)
+#   make the rate approximate rather than a strict bound; the paper's own hard-tanh
+#   figure (Fig. 13) shows the simulated growth between its dashed bounds only roughly.
+# * **tanh** has no stated bound; it grows like hard tanh in the chaotic regime (large
+#   σ_w²) and hardly at all at σ_w² ≲ 1.
 
-Every public reproduction counts transitions by sampling the circle. The workbench
-counts them **exactly** for piecewise-linear networks: inside the current linear region
-every pre-activation along the circle is $A\\cos t + B\\sin t + C$, so each neuron's next
-crossing is solved in closed form; the smallest is the next breakpoint, where the
-whole pattern is re-evaluated as a right limit (tangencies do not count). First, exact
-against dense sampling on one hard-tanh network: how many samples does sampling need?
-"""),
-    code("""
+# %% [markdown]
+# ## 3 · Transitions, exactly (Theorem 4; the paper's Figs. 2 and 5)
+#
+# Every public reproduction counts transitions by sampling the circle. The workbench
+# counts them **exactly** for piecewise-linear networks: inside the current linear region
+# every pre-activation along the circle is $A\cos t + B\sin t + C$, so each neuron's next
+# crossing is solved in closed form; the smallest is the next breakpoint, where the
+# whole pattern is re-evaluated as a right limit (tangencies do not count). First, exact
+# against dense sampling on one hard-tanh network: how many samples does sampling need?
+
+# %%
 net = wb.mlp([32, 50, 50, 50, 50, 1], "hardtanh", init="gaussian", sigma_w2=8.0, seed=0)
 g = torch.Generator().manual_seed(0)
 x0, x1 = torch.randn(32, generator=g), torch.randn(32, generator=g)
@@ -184,40 +178,40 @@ for n in (100, 1_000, 10_000, 100_000, 1_000_000):
                  "sampling s": round(time.perf_counter() - t0, 3)})
 import pandas as pd
 display(pd.DataFrame(rows))
-"""),
-    md("""
-Sampling undercounts until the spacing is below the shortest interval between
-breakpoints; the exact walk needs one step per breakpoint. Theorem 4 (hard tanh): the
-number of transitions is $O\\big((\\sqrt k/\\sqrt{1+\\sigma_b^2/\\sigma_w^2})^n\\big)$, proved under the
-assumption that neurons are saturated except while transitioning (the large-$\\sigma_w$ regime; the
-ICLR 2017 version states it for very large $\\sigma_w$), and, in the proof, the transitions in layer $d+1$ are proportional to the length of the trajectory
-entering it. Exact transitions per layer against the (sampled) length entering the layer:
-"""),
-    code("""
+
+# %% [markdown]
+# Sampling undercounts until the spacing is below the shortest interval between
+# breakpoints; the exact walk needs one step per breakpoint. Theorem 4 (hard tanh): the
+# number of transitions is $O\big((\sqrt k/\sqrt{1+\sigma_b^2/\sigma_w^2})^n\big)$, proved under the
+# assumption that neurons are saturated except while transitioning (the large-$\sigma_w$ regime; the
+# ICLR 2017 version states it for very large $\sigma_w$), and, in the proof, the transitions in layer $d+1$ are proportional to the length of the trajectory
+# entering it. Exact transitions per layer against the (sampled) length entering the layer:
+
+# %%
 tv = transitions_vs_length(TRANS, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
 for ax, w in zip(axes, (min(TRANS.widths), max(TRANS.widths))):
     tp.plot_transitions_vs_length(tv[tv.width == w], ax, title=f"hard tanh, k = {w}: each point one layer of one net")
 show(fig)
-"""),
-    md("""
-Transitions grow with the length entering the layer, and the slope grows with the width
-$k$ (more neurons to cross), as Theorem 4's proof says. The relation is clear for wider
-layers (Pearson r in the legend) and noisy for very narrow ones (k = 8 in the smoke
-run: a handful of neurons per layer). The vertical column of points at one length is the
-first hidden layer of every network: they all see the same input circle, and their
-transition counts scatter around the line.
-"""),
-    md("""
-## 4 · Dichotomies and remaining depth
 
-Sweep the weights of **one layer** along the great circle $W(t)=\\cos t\\,W_0+\\sin t\\,W_1$
-and count the distinct labellings (sign of the output) of 15 fixed random inputs
-(`wb.count_dichotomies`). Sweeping the first layer is statistically like sweeping the
-input, so the count grows with the number of layers **above** the swept one, the
-*remaining depth*, not with the total depth (the paper's remaining-depth figure).
-"""),
-    code("""
+# %% [markdown]
+# Transitions grow with the length entering the layer, and the slope grows with the width
+# $k$ (more neurons to cross), as Theorem 4's proof says. The relation is clear for wider
+# layers (Pearson r in the legend) and noisy for very narrow ones (k = 8 in the smoke
+# run: a handful of neurons per layer). The vertical column of points at one length is the
+# first hidden layer of every network: they all see the same input circle, and their
+# transition counts scatter around the line.
+
+# %% [markdown]
+# ## 4 · Dichotomies and remaining depth
+#
+# Sweep the weights of **one layer** along the great circle $W(t)=\cos t\,W_0+\sin t\,W_1$
+# and count the distinct labellings (sign of the output) of 15 fixed random inputs
+# (`wb.count_dichotomies`). Sweeping the first layer is statistically like sweeping the
+# input, so the count grows with the number of layers **above** the swept one, the
+# *remaining depth*, not with the total depth (the paper's Figs. 14-15).
+
+# %%
 dd = dichotomy_sweep(DICH, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
 w = max(DICH.widths)
@@ -226,23 +220,26 @@ tp.plot_dichotomies(dd[dd.width == w], axes[0], x="remaining_depth", hue="depth"
 first = dd[dd.layer == 0]
 tp.plot_dichotomies(first, axes[1], x="depth", hue="width", title="first layer swept: vs depth, per width")
 show(fig)
-"""),
-    md("""
-Curves for different total depths lie on top of each other when plotted against
-remaining depth, and the count grows quickly with it while width helps much less
-(right), as in the paper (which reaches the $2^{15}$ ceiling only for deep, wide
-networks; our sweeps are shorter).
-"""),
-    md("""
-## 5 · Trained networks: the first layers matter most
 
-Raghu et al. use MNIST and CIFAR-10; we use the bundled 8×8 digits so that the
-notebook runs anywhere (MNIST loads through `wb.data.mnist` when present locally).
+# %% [markdown]
+# Curves for different total depths lie on top of each other when plotted against
+# remaining depth, and the count grows quickly with it (left), as in the paper (which
+# reaches the $2^{15}$ ceiling only for deep, wide networks; our sweeps are shorter).
+# The paper also finds that width helps much less than depth: the right panel shows
+# that only in the full profile (widths 10, 50, 100); the smoke run sweeps a single
+# width, so there it shows the growth with depth alone.
 
-**Training one layer at a time.** All other layers stay at their random init
-(hard tanh, σ_w² = 2). Training a lower layer leaves more depth above it.
-"""),
-    code("""
+# %% [markdown]
+# ## 5 · Trained networks: the first layers matter most
+#
+# Raghu et al. use MNIST and CIFAR-10; we use the bundled 8×8 digits so that the
+# notebook runs anywhere (MNIST loads through `wb.data.mnist` when present locally).
+#
+# **Training one layer at a time** (the paper's Figs. 7 and 17; noise added to one layer:
+# Fig. 6). All other layers stay at their random init
+# (hard tanh, σ_w² = 2). Training a lower layer leaves more depth above it.
+
+# %%
 one = train_one_layer(TRAIN, seed=0)
 noise = layer_noise(TRAIN, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
@@ -250,80 +247,79 @@ tp.plot_layer_training(one, axes[0], title=f"train only one layer (depth {TRAIN.
 tp.plot_layer_noise(noise, axes[1], title="noise added to one layer of a trained net")
 show(fig)
 display(one.groupby("layer")[["train_acc", "test_acc"]].mean().round(3))
-"""),
-    md("""
-Training a lower layer gives higher accuracy than training a higher one (left; the
-output layer alone is a linear classifier of random features), and noise of the same
-relative size hurts the first layers most (right), the paper's "all weights are not
-equal" finding. On these easy 8×8 digits the differences between middle layers are
-small and can swap between seeds.
 
-**Trajectory length during training.** A circle through two test digits, measured at
-every layer at several optimisation steps:
-"""),
-    code("""
+# %% [markdown]
+# Training a lower layer gives higher accuracy than training a higher one (left; the
+# output layer alone is a linear classifier of random features), and noise of the same
+# relative size hurts the first layers most (right), the paper's "all weights are not
+# equal" finding. On these easy 8×8 digits the differences between middle layers are
+# small and can swap between seeds.
+#
+# **Trajectory length during training.** A circle through two test digits, measured at
+# every layer at several optimisation steps:
+
+# %%
 during = length_during_training(TRAIN, seed=0)
 ax = tp.plot_length_during_training(during, title="length through the layers during training")
 show(ax)
-"""),
-    md("""
-Training lengthens the trajectory in the upper layers (the paper's Figs. 12-13: even
-networks initialised outside the exponential regime are pushed into it).
 
-**Trajectory regularisation vs batch norm (§5).** In a small conv net for the 8×8
-digits, each batch-norm layer is replaced by a *trajectory regularisation* layer that
-scales its input by a learnt λ and adds `0.01 × (length of the trajectory through the
-minibatch's consecutive activations)` to the loss; it computes the same thing in
-training and evaluation.
-"""),
-    code("""
+# %% [markdown]
+# Training lengthens the trajectory in the upper layers (the paper's Figs. 8 and 18: even
+# networks initialised outside the exponential regime are pushed into it).
+#
+# **Trajectory regularisation vs batch norm (§5, the paper's Fig. 11).** In a small conv
+# net for the 8×8 digits, each batch-norm layer is replaced by a *trajectory
+# regularisation* layer (`wb.TrajectoryRegularization`). As in the paper it adds
+# λ · (current length / original length) to the loss and scales its outgoing activations
+# by the same learnt λ; the additional loss is multiplied by the paper's constant 0.01
+# (`wb.trajectory_penalty`). Lengths are those of the piecewise-linear trajectory through
+# the minibatch's consecutive points: "current" at the layer's input, "original" (our
+# reading) at the network's input. It computes the same thing in training and evaluation.
+
+# %%
 tr = trajreg_vs_batchnorm(CONV, seed=0)
 ax = tp.plot_trajreg_vs_batchnorm(tr, title="small conv net on 8×8 digits")
 show(ax)
-display(tr.groupby("variant").tail(1).set_index("variant")[["epoch", "test_acc", "seconds"]].round(3))
-"""),
-    md("""
-The paper reports trajectory regularisation matching batch norm on CIFAR-10 (both
-well above no normalisation). On the 8×8 digits, in the full profile (25 epochs, 3 seeds;
-measured 2026-11-23) trajectory regularisation reaches about 0.986 test accuracy, between
-no normalisation (about 0.972) and batch norm (about 0.992), at a small extra cost per
-epoch; in the short smoke run it still behaves like the plain network and batch norm
-converges fastest. The digits are too easy to separate the methods as CIFAR-10 does, so
-read this as "it helps a little and costs little", not as a replication of the paper's
-CIFAR-10 result.
-"""),
-    md("""
-## 6 · Explore
+display(tr[tr.epoch == tr.epoch.max()].groupby("variant")[["test_acc", "penalty", "seconds"]]
+        .agg(["mean", "min", "max"]).round(3))  # last epoch, over seeds
 
-Depth, width, σ_w², σ_b², activation and seed redraw the growth curve (4 seeds, with
-the bounds) and the layer view. **Play** walks through the layers: it is `jslink`-ed
-to the layer slider, so it keeps moving in the browser on its own.
-"""),
-    code("""
+# %% [markdown]
+# The paper reports trajectory regularisation matching batch norm on CIFAR-10 (both
+# well above no normalisation). On the 8×8 digits, in the full profile (25 epochs, 3 seeds;
+# measured 2026-12-01) trajectory regularisation reaches a final test accuracy of 0.984 on
+# average (0.978-0.992 over the seeds), between no normalisation (0.976; 0.972-0.981) and
+# batch norm (0.992 for every seed), at a small extra cost per epoch; in the short smoke
+# run it still behaves like the plain network and batch norm converges fastest. The digits are too easy to separate the methods as CIFAR-10 does, so
+# read this as "it helps a little and costs little", not as a replication of the paper's
+# CIFAR-10 result.
+
+# %% [markdown]
+# ## 6 · Explore
+#
+# Depth, width, σ_w², σ_b², activation and seed redraw the growth curve (4 seeds, with
+# the bounds) and the layer view. **Play** walks through the layers: it is `jslink`-ed
+# to the layer slider, so it keeps moving in the browser on its own.
+
+# %%
 panel = TrajectoryPanel(depth=6, width=100, sigma_w2=4.0, activation="tanh", n_points=200 if SMOKE else 600,
                         n_seeds=2 if SMOKE else 6)
 panel
-"""),
-    code("""
+
+# %%
 panel.update(activation="hardtanh", sigma_w2=8.0)
 panel.layer_slider.value = 4
 print(panel.status.value)
 panel.figure
-"""),
-    md("""
-## Summary: paper vs workbench
 
-| claim (Raghu et al. 2017) | here |
-| --- | --- |
-| trajectory length grows exponentially with depth, faster with σ_w² | yes, for ReLU (σ_w² > 2), hard tanh and tanh (σ_w² large) |
-| Thm 3 ReLU lower rate σ_w√k/√(k+1) | **not met**: measured ≈ σ_w/√2 (length preserved at σ_w² = 2; Hanin et al. 2022) |
-| Thm 3 hard-tanh lower rate | measured 3-15 % below the stated rate; within the upper rate σ_w |
-| transitions ∝ trajectory length (Thm 4) | yes, with **exact** transition counts |
-| dichotomies grow with remaining depth | yes |
-| lower layers: better when trained, more sensitive to noise | yes on 8×8 digits (smaller effect than on MNIST/CIFAR) |
-| trajectory regularisation ≈ batch norm | between none and batch norm on 8×8 digits (0.986 vs 0.972 / 0.992, full profile); not a CIFAR-10 replication |
-"""),
-]
-
-if __name__ == "__main__":
-    write(str(Path(__file__).resolve().parents[1] / "04_trajectories.ipynb"), cells)
+# %% [markdown]
+# ## Summary: paper vs workbench
+#
+# | claim (Raghu et al. 2017) | here |
+# | --- | --- |
+# | trajectory length grows exponentially with depth, faster with σ_w² | yes, for ReLU (σ_w² > 2), hard tanh and tanh (σ_w² large) |
+# | Thm 3 ReLU lower rate σ_w√k/√(k+1) | **not met**: measured ≈ σ_w/√2 (length preserved at σ_w² = 2; Hanin et al. 2022) |
+# | Thm 3 hard-tanh lower rate | measured 1-17 % below the stated rate (more for larger σ_w² and with bias); within the upper rate σ_w |
+# | transitions ∝ trajectory length (Thm 4) | yes, with **exact** transition counts |
+# | dichotomies grow with remaining depth | yes |
+# | lower layers: better when trained, more sensitive to noise | yes on 8×8 digits (smaller effect than on MNIST/CIFAR) |
+# | trajectory regularisation ≈ batch norm | between none and batch norm on 8×8 digits (0.984 vs 0.976 / 0.992, mean of 3 seeds, full profile); not a CIFAR-10 replication |

@@ -1,10 +1,134 @@
 """Sweeps and paper-figure recipes: configuration in, tidy results out.
 
-They own seeds, devices, progress bars and executors.  Each module defines
-``__all__``; everything listed there is re-exported here and from ``workbench``.
-(``workbench.experiments.esd`` is the function :func:`esd`; import the module's
-other names with ``from workbench.experiments.esd import ...``.)
+They own seeds, devices, progress bars and executors.  Every public name is
+imported here explicitly and listed in ``__all__`` (and again in ``workbench``).
+(``workbench.experiments.esd`` is the function :func:`esd`; import the module
+with ``importlib.import_module("workbench.experiments.esd")`` if you need it.)
 """
-from .._exports import reexport
+from .esd import (  # noqa: F401
+    INPUT_SEED_OFFSET,
+    INPUTS,
+    ESDResult,
+    draw_inputs,
+    esd,
+    esd_of,
+)
+from .esd_figures import (  # noqa: F401
+    NoiseFitConfig,
+    RandomFitConfig,
+    Table1Config,
+    esd_grid,
+    fit_correlations,
+    noise_fit,
+    psd_over_depths,
+    random_mlp_fit,
+    table1,
+    train_classifier,
+)
+from .esd_real import (  # noqa: F401
+    ESD_REAL_PRESETS,
+    ESDRealConfig,
+    ESDRealFits,
+    accuracy_metadata,
+    esd_real_fits,
+    esd_real_networks,
+    esd_real_summary,
+    fit_line_bootstrap,
+    real_inputs,
+)
+from .functions import (  # noqa: F401
+    FunctionConfig,
+    function_1d,
+)
+from .regions import (  # noqa: F401
+    MISLABEL_PRESETS,
+    REGION_COUNT_PRESETS,
+    DigitSlice,
+    DigitsTrainConfig,
+    MislabelConfig,
+    RegionCountConfig,
+    digit_slice,
+    layerwise_partitions,
+    mislabel_edge_distances,
+    region_count_sweep,
+    sv_difference_sweep,
+    train_digits_mlp,
+)
+from .trajectories import (  # noqa: F401
+    DichotomyConfig,
+    GrowthConfig,
+    LayerTrajectory,
+    TrainConfig,
+    TransitionsConfig,
+    circle_through_layers,
+    dichotomy_sweep,
+    growth_rates,
+    layer_noise,
+    length_during_training,
+    length_growth,
+    train_one_layer,
+    trajreg_vs_batchnorm,
+    transitions_vs_length,
+)
 
-__all__ = reexport(__name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories"))
+__all__ = [
+    # esd
+    "INPUTS",
+    "INPUT_SEED_OFFSET",
+    "ESDResult",
+    "draw_inputs",
+    "esd",
+    "esd_of",
+    # esd_figures
+    "esd_grid",
+    "RandomFitConfig",
+    "random_mlp_fit",
+    "fit_correlations",
+    "train_classifier",
+    "NoiseFitConfig",
+    "noise_fit",
+    "Table1Config",
+    "table1",
+    "psd_over_depths",
+    # esd_real
+    "ESDRealConfig",
+    "ESD_REAL_PRESETS",
+    "ESDRealFits",
+    "esd_real_networks",
+    "esd_real_summary",
+    "esd_real_fits",
+    "fit_line_bootstrap",
+    "accuracy_metadata",
+    "real_inputs",
+    # functions
+    "FunctionConfig",
+    "function_1d",
+    # regions
+    "RegionCountConfig",
+    "REGION_COUNT_PRESETS",
+    "region_count_sweep",
+    "layerwise_partitions",
+    "DigitsTrainConfig",
+    "train_digits_mlp",
+    "MislabelConfig",
+    "MISLABEL_PRESETS",
+    "mislabel_edge_distances",
+    "DigitSlice",
+    "digit_slice",
+    "sv_difference_sweep",
+    # trajectories
+    "GrowthConfig",
+    "length_growth",
+    "growth_rates",
+    "TransitionsConfig",
+    "transitions_vs_length",
+    "DichotomyConfig",
+    "dichotomy_sweep",
+    "TrainConfig",
+    "train_one_layer",
+    "layer_noise",
+    "length_during_training",
+    "trajreg_vs_batchnorm",
+    "LayerTrajectory",
+    "circle_through_layers",
+]

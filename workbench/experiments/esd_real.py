@@ -22,16 +22,22 @@ import time
 import warnings
 import zlib
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
-from .._runtime import resolve_device
+from .._runtime import SeedLike, int_seed, resolve_device
 from ..measures.sampled import (
-    SAMPLED_REDUCES, _check_reduce, count_parameters, sample_coordinates, sampled_spectrum,
+    SAMPLED_REDUCES,
+    _check_reduce,
+    count_parameters,
+    sample_coordinates,
+    sampled_spectrum,
 )
 from ..nets.zoo import ESD_PAPER_MODELS, zoo, zoo_model
+from .presets import Presets
 
 __all__ = [
     "ESDRealConfig",
@@ -45,11 +51,11 @@ __all__ = [
     "real_inputs",
 ]
 
-_INPUTS = ("sign", "uniform", "normal")
+_INPUTS = ("sign", "uniform", "normal", "digits")
 
 
 @dataclass(frozen=True)
-class ESDRealConfig:
+class ESDRealConfig(Presets):
     """What to measure in the ESD of real-world networks (ESD paper §6).
 
     Attributes
@@ -105,9 +111,13 @@ class ESDRealConfig:
     seed: int = 0
     device: str | None = None
 
+    PRESETS: ClassVar[tuple[str, ...]] = ("smoke", "cpu", "full")
+
     @classmethod
-    def smoke(cls, **overrides) -> "ESDRealConfig":
-        """Five small architectures, 3x32x32 inputs, 12 inputs, 5,000 coordinates, 3 repeats (~20 s on 2 idle CPU cores).
+    def smoke(cls, **overrides) -> ESDRealConfig:
+        """Five small architectures, 3x32x32 inputs, 12 inputs, 5,000 coordinates, 3 repeats.
+
+        About 20 s on 2 idle CPU cores.
 
         Small inputs and few coordinates: the numbers are *not* the paper's.
         """
@@ -118,7 +128,7 @@ class ESDRealConfig:
         return replace(base, **overrides)
 
     @classmethod
-    def cpu(cls, **overrides) -> "ESDRealConfig":
+    def cpu(cls, **overrides) -> ESDRealConfig:
         """All 18 paper models at CPU-sized inputs: 3x64x64, 64 inputs, 100,000 coordinates, 3 repeats.
 
         Every architecture of the paper, so the correlations have the paper's 18
@@ -129,18 +139,11 @@ class ESDRealConfig:
         return replace(cls(input_shape=(3, 64, 64), n_inputs=64, n_coords=100_000, repeats=3), **overrides)
 
     @classmethod
-    def full(cls, **overrides) -> "ESDRealConfig":
+    def full(cls, **overrides) -> ESDRealConfig:
         """The paper's 18 models, 3x224x224 sign inputs, 500 inputs, 10^6 coordinates, 10 repeats (a GPU job)."""
         return replace(cls(), **overrides)
 
-    @classmethod
-    def preset(cls, name: str, **overrides) -> "ESDRealConfig":
-        """``"smoke"``, ``"cpu"`` or ``"full"``."""
-        if name not in ESD_REAL_PRESETS:
-            raise ValueError(f"unknown preset {name!r}; use one of {sorted(ESD_REAL_PRESETS)}")
-        return getattr(cls, name)(**overrides)
-
-    def validate(self) -> "ESDRealConfig":
+    def validate(self) -> ESDRealConfig:
         """Check every field before any work starts; returns ``self``."""
         if not self.models:
             raise ValueError("models is empty; give at least one torchvision model name (see workbench.zoo())")
@@ -207,11 +210,15 @@ def _repeat_seeds(seed: int, model: str, repeat: int) -> tuple[int, int, int]:
     return a, b, c
 
 
-def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: int = 0) -> torch.Tensor:
-    """``n`` synthetic inputs of ``shape``: ``"sign"`` (entries in {-1, 1}, ESD §3.3/§6), ``"uniform"`` [-1, 1], ``"normal"``.
+def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: SeedLike = 0) -> torch.Tensor:
+    """``n`` inputs of ``shape``.
+
+    ``"sign"`` (entries in {-1, 1}, ESD §3.3/§6), ``"uniform"`` [-1, 1], ``"normal"``, or ``"digits"``
+    (real images: :func:`workbench.experiments.esd_more.digit_images`, for Figs. 11-12).
 
     Drawn on the CPU from ``seed`` (float32).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     g = torch.Generator().manual_seed(int(seed))
     if kind == "sign":
         return torch.randint(0, 2, (n, *shape), generator=g).to(torch.float32).mul_(2).sub_(1)
@@ -219,6 +226,10 @@ def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: int
         return torch.rand((n, *shape), generator=g).mul_(2).sub_(1)
     if kind == "normal":
         return torch.randn((n, *shape), generator=g)
+    if kind == "digits":  # real images (Figs. 11-12 use ImageNet crops; these ship with scikit-learn)
+        from .esd_more import digit_images
+
+        return digit_images(n, tuple(shape), seed=g)
     raise ValueError(f"unknown inputs {kind!r}; use one of {_INPUTS}")
 
 
@@ -300,7 +311,7 @@ def _check_table(table: pd.DataFrame) -> None:
         raise ValueError("the table has NaN/inf ESD values; rerun or drop those rows")
 
 
-def fit_line_bootstrap(x, y, *, n_boot: int = 1000, seed: int = 0, grid=None, n_grid: int = 100) -> dict:
+def fit_line_bootstrap(x, y, *, n_boot: int = 1000, seed: SeedLike = 0, grid=None, n_grid: int = 100) -> dict:
     """Least-squares line ``y = a + b x`` with a one-sigma bootstrap band (ESD paper Figs. 9-13).
 
     ``n_boot`` resamples of the (x, y) pairs with replacement (seeded); the band
@@ -313,6 +324,7 @@ def fit_line_bootstrap(x, y, *, n_boot: int = 1000, seed: int = 0, grid=None, n_
         ``slope``, ``intercept``, ``slope_sd`` (bootstrap), ``n_boot_used``,
         ``grid``, ``fit``, ``lo``, ``hi`` (arrays over the grid).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
@@ -365,8 +377,12 @@ class ESDRealFits:
     seed: int = 0
     meta: dict = field(default_factory=dict)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The fit statistics, one row per (reduce, predictor, target) (``stats``)."""
+        return self.stats.copy()
 
-def esd_real_fits(table: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, n_grid: int = 100) -> ESDRealFits:
+
+def esd_real_fits(table: pd.DataFrame, *, n_boot: int = 1000, seed: SeedLike = 0, n_grid: int = 100) -> ESDRealFits:
     """Least-squares lines, one-sigma bootstrap bands and correlations of error vs ESD and vs parameter count.
 
     Fits use one point per model (the ESD averaged over repeats), as in the
@@ -374,6 +390,7 @@ def esd_real_fits(table: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, n_g
     linear relationship (the paper's Tables 3-4); Spearman's rho is reported
     beside it.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     from scipy import stats as st
 
     summ = esd_real_summary(table)

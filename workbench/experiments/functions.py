@@ -50,7 +50,8 @@ def function_1d(
     kw = {}
     if config.init == "gaussian":
         kw = dict(sigma_w2=config.sigma_w2, sigma_b2=config.sigma_b2)
-    ens = mlp_ensemble(config.widths, n_seeds, config.activation, init=config.init, seed=int_seed(seed), device=device, **kw)
+    ens = mlp_ensemble(config.widths, n_seeds, config.activation, init=config.init, seed=int_seed(seed), device=device,
+                       **kw)
     x = torch.linspace(lo, hi, n_points, device=ens.device).unsqueeze(1)
     with torch.no_grad():
         y = ens(x)[..., 0].cpu()

@@ -6,8 +6,8 @@ cited in Johansson (2022); Johansson (2022) §2.1.3 (Fig. 2.1), §2.2 (eq. 2.3, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,8 @@ from ..data import Dataset, digits
 from ..measures.affine import adjacent_sv_difference, distance_to_edge, sv_difference_bound
 from ..measures.regions import Partition, partition_2d, partition_plane, region_upper_bound, regions_on_line
 from ..nets.mlp import MLP, mlp
+from ..training import FitConfig, fit
+from .presets import Presets
 
 __all__ = [
     "RegionCountConfig",
@@ -41,7 +43,7 @@ __all__ = [
 # Region counts vs depth and width
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class RegionCountConfig:
+class RegionCountConfig(Presets):
     """A grid of random 2-D-input MLPs whose exact region counts are compared with the bounds."""
 
     widths: tuple[int, ...] = (4, 8, 16)
@@ -55,11 +57,12 @@ class RegionCountConfig:
     max_regions: int = 1_000_000
 
     @classmethod
-    def preset(cls, name: str) -> "RegionCountConfig":
-        try:
-            return REGION_COUNT_PRESETS[name]
-        except KeyError:
-            raise ValueError(f"unknown preset {name!r}; choose from {sorted(REGION_COUNT_PRESETS)}") from None
+    def smoke(cls, **overrides) -> RegionCountConfig:
+        return replace(REGION_COUNT_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> RegionCountConfig:
+        return replace(REGION_COUNT_PRESETS["full"], **overrides)
 
 
 REGION_COUNT_PRESETS = {
@@ -151,20 +154,12 @@ def train_digits_mlp(config: DigitsTrainConfig = DigitsTrainConfig(), *, data: D
         y[idx] = (y[idx] + shift) % data.n_classes
         flipped[idx] = True
     net = mlp([X.shape[1], *config.hidden, data.n_classes], "relu", seed=int_seed(g))
-    if config.optimizer == "sgd":
-        opt = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=config.momentum)
-    elif config.optimizer == "adam":
-        opt = torch.optim.Adam(net.parameters(), lr=config.lr)
-    else:
+    if config.optimizer not in ("sgd", "adam"):
         raise ValueError(f"optimizer must be 'sgd' or 'adam', got {config.optimizer!r}")
-    loss_fn = nn.CrossEntropyLoss()
-    for _ in tqdm(range(config.epochs), desc="training", disable=not progress):
-        perm = torch.randperm(len(y), generator=g)
-        for s in range(0, len(y), config.batch_size):
-            b = perm[s:s + config.batch_size]
-            opt.zero_grad()
-            loss_fn(net(X[b]), y[b]).backward()
-            opt.step()
+    fc = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
+                   momentum=config.momentum if config.optimizer == "sgd" else 0.0, optimizer=config.optimizer,
+                   eval_every=max(config.epochs, 1))
+    fit(net, (X, y), fc, seed=g, device="cpu", progress=progress)  # g continues: flips, init, then batch order
     with torch.no_grad():
         pred = net(X).argmax(1)
     info = dict(true_y=y_true, flipped=flipped, train_accuracy=float((pred == y).float().mean()),
@@ -175,11 +170,19 @@ def train_digits_mlp(config: DigitsTrainConfig = DigitsTrainConfig(), *, data: D
 
 
 @dataclass(frozen=True)
-class MislabelConfig:
+class MislabelConfig(Presets):
     """Thesis §2.1.3 on digits: flip ``n_flip`` labels, compare edge distances with ``n_normal`` correct points."""
 
     train: DigitsTrainConfig = field(default_factory=lambda: DigitsTrainConfig(n_flip=100))
     n_normal: int = 500
+
+    @classmethod
+    def smoke(cls, **overrides) -> MislabelConfig:
+        return replace(MISLABEL_PRESETS["smoke"], **overrides)
+
+    @classmethod
+    def full(cls, **overrides) -> MislabelConfig:
+        return replace(MISLABEL_PRESETS["full"], **overrides)
 
 
 MISLABEL_PRESETS = {
@@ -226,6 +229,10 @@ class DigitSlice:
     indices: tuple[int, int, int]
     labels: tuple[int, int, int]
     anchor_predictions: tuple[int, int, int]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per region of the slice (:meth:`Partition.table`) with the ``predicted`` class."""
+        return self.table()
 
     def table(self) -> pd.DataFrame:
         df = self.partition.table()

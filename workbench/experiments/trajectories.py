@@ -1,50 +1,65 @@
 """Paper-figure recipes for Raghu et al. (2017), *On the Expressive Power of Deep Neural Networks*.
 
 Configuration in (frozen dataclasses with ``smoke`` / ``full`` presets), tidy
-``pandas`` tables out.  Random networks come from :func:`workbench.mlp_ensemble`
+``pandas`` tables out.  Figure numbers follow the order of the captions in the
+paper (regions 1, transitions 2, circle 3, conv growth 4, transitions vs
+length 5, layer noise 6, one trained layer 7, length during training 8, batch
+norm 9-10, trajectory regularisation 11; appendix: 12-13 growth, 14-16
+dichotomies, 17 one layer on CIFAR-10, 18 length during training on MNIST).
+Random networks come from :func:`workbench.mlp_ensemble`
 (many seeds in one batched call); measures from :mod:`workbench.measures.paths`
 and :mod:`workbench.measures.dichotomies`.
 
 * :func:`length_growth`: trajectory length per layer over depth, width ``k``,
-  ``sigma_w^2``, ``sigma_b^2`` and activation (Theorem 3; Figs. 4-5, 10-11)
+  ``sigma_w^2``, ``sigma_b^2`` and activation (Theorem 3; Figs. 4, 12 and 13)
   with the paper's bounds beside every row (:func:`workbench.growth_rate_bounds`).
 * :func:`transitions_vs_length`: exact transitions per layer against the length
-  of the trajectory entering that layer (Theorem 4; the transitions-vs-length figure).
+  of the trajectory entering that layer (Theorem 4; Fig. 5).
 * :func:`dichotomy_sweep`: distinct labellings vs depth, width and remaining
-  depth (Figs. 7-8 and the remaining-depth figure).
+  depth (Figs. 14-16).
 * Trained networks on the bundled digits: :func:`train_one_layer` (remaining
-  depth, Fig. 9), :func:`layer_noise` (noise added to one layer at a time),
-  :func:`length_during_training` and :func:`trajreg_vs_batchnorm` (trajectory
-  regularisation against batch norm on a small conv net, §5).
+  depth, Figs. 7 and 17), :func:`layer_noise` (noise added to one layer at a time, Fig. 6),
+  :func:`length_during_training` (Figs. 8 and 18) and :func:`trajreg_vs_batchnorm`
+  (trajectory regularisation against batch norm on a small conv net, §5, Fig. 11).
 * :func:`circle_through_layers`: the circle's image at every layer, with a
   stable 2-D projection per layer, for the animation (Fig. 3).
 """
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import torch
-from torch import nn
 from tqdm.auto import tqdm
 
 from .._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
 from ..measures.dichotomies import count_dichotomies
 from ..measures.paths import (
-    circle, circle_transitions, growth_rate_bounds, layer_images, trajectory_length,
+    circle,
+    circle_transitions,
+    growth_rate_bounds,
+    layer_images,
+    trajectory_length,
 )
 from ..nets import mlp, mlp_ensemble
+from ..nets.conv import small_convnet
+from ..nets.trajreg import (
+    TrajectoryRegularization,  # noqa: F401  (its old home: keeps `from ...trajectories import` working)
+    trajectory_penalty,
+)
+from ..training import FitConfig, accuracy, fit
+from .presets import Presets
 
 __all__ = [
     "GrowthConfig", "length_growth", "growth_rates",
     "TransitionsConfig", "transitions_vs_length",
     "DichotomyConfig", "dichotomy_sweep",
     "TrainConfig", "train_one_layer", "layer_noise", "length_during_training",
-    "TrajectoryRegularization", "small_convnet", "trajreg_vs_batchnorm",
+    "trajreg_vs_batchnorm",
     "LayerTrajectory", "circle_through_layers",
 ]
 
@@ -65,8 +80,8 @@ def _plane(dim: int, seed: SeedLike, n: int = 1):
 # length growth
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GrowthConfig:
-    """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4-5)."""
+class GrowthConfig(Presets):
+    """A sweep of trajectory-length growth (Raghu et al. 2017, Theorem 3, Figs. 4, 12 and 13)."""
 
     depth: int = 10
     widths: tuple = (20, 100)
@@ -78,16 +93,16 @@ class GrowthConfig:
     n_points: int = 2000
 
     @classmethod
-    def smoke(cls, **kw) -> "GrowthConfig":
+    def smoke(cls, **kw) -> GrowthConfig:
         return replace(cls(depth=6, widths=(20, 100), sigma_w2s=(2.0, 8.0), n_seeds=3, n_points=300), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "GrowthConfig":
+    def full(cls, **kw) -> GrowthConfig:
         return replace(cls(depth=12, widths=(10, 50, 200), sigma_w2s=(1.0, 2.0, 4.0, 16.0), sigma_b2s=(0.0, 1.0),
                            n_seeds=16, n_points=4000), **kw)
 
 
-def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: int = 0, device: DeviceLike = None,
+def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                   progress: bool = True) -> pd.DataFrame:
     """Trajectory length at every layer for random Gaussian networks.
 
@@ -103,6 +118,7 @@ def length_growth(config: GrowthConfig = GrowthConfig(), *, seed: int = 0, devic
     ``lower_bound = lower^layer``, ``upper_bound = upper^layer`` as ratios,
     ``lower_rate``, ``upper_rate``.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
     L0 = float(trajectory_length(X.double()))
@@ -148,7 +164,7 @@ def growth_rates(df: pd.DataFrame, *, skip_layers: int = 1) -> pd.DataFrame:
 # transitions vs length
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TransitionsConfig:
+class TransitionsConfig(Presets):
     """Exact transitions against trajectory length (Raghu et al. 2017, Theorem 4)."""
 
     activation: str = "hardtanh"
@@ -161,15 +177,15 @@ class TransitionsConfig:
     n_points: int = 2000
 
     @classmethod
-    def smoke(cls, **kw) -> "TransitionsConfig":
+    def smoke(cls, **kw) -> TransitionsConfig:
         return replace(cls(depth=4, widths=(8, 16), sigma_w2s=(2.0, 8.0), n_seeds=2, n_points=500), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "TransitionsConfig":
+    def full(cls, **kw) -> TransitionsConfig:
         return replace(cls(depth=8, widths=(20, 50, 100), sigma_w2s=(1.0, 4.0, 16.0), n_seeds=6, n_points=4000), **kw)
 
 
-def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: int = 0,
+def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, seed: SeedLike = 0,
                           device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Exact per-layer transitions on a circle beside the trajectory length entering each layer.
 
@@ -189,6 +205,7 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
     transitions, length_in`` (length of the image at layer ``layer - 1``),
     ``length_out`` (at ``layer``), ``n_patterns`` (whole network, per seed).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     x0, x1 = _plane(config.input_dim, seed)
     X = circle(x0, x1, config.n_points)
     rows = []
@@ -213,8 +230,8 @@ def transitions_vs_length(config: TransitionsConfig = TransitionsConfig(), *, se
 # dichotomies
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DichotomyConfig:
-    """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 7-8)."""
+class DichotomyConfig(Presets):
+    """Dichotomies vs depth, width and remaining depth (Raghu et al. 2017, Figs. 14-16)."""
 
     activation: str = "hardtanh"
     depths: tuple = (2, 4, 6, 8)
@@ -227,15 +244,15 @@ class DichotomyConfig:
     all_layers: bool = True
 
     @classmethod
-    def smoke(cls, **kw) -> "DichotomyConfig":
+    def smoke(cls, **kw) -> DichotomyConfig:
         return replace(cls(depths=(2, 4), widths=(20,), n_steps=600, n_seeds=2), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "DichotomyConfig":
+    def full(cls, **kw) -> DichotomyConfig:
         return replace(cls(depths=(2, 4, 6, 8, 10), widths=(10, 50, 100), n_steps=4000, n_seeds=5), **kw)
 
 
-def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 0, device: DeviceLike = None,
+def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                     progress: bool = True) -> pd.DataFrame:
     """Distinct labellings of ``n_inputs`` random inputs as one layer sweeps a great circle.
 
@@ -244,6 +261,7 @@ def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 
     ``depth, width, seed, layer, remaining_depth, n_dichotomies, n_transitions,
     n_label_flips, max_dichotomies`` (``2^n_inputs``).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     g = generator(seed)
     X = torch.randn(config.n_inputs, config.input_dim, generator=g)
     rows = []
@@ -266,7 +284,7 @@ def dichotomy_sweep(config: DichotomyConfig = DichotomyConfig(), *, seed: int = 
 # trained networks on the bundled digits
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(Presets):
     """Training on the bundled 8x8 digits (Raghu et al. 2017, §4-5 use MNIST / CIFAR-10)."""
 
     depth: int = 5
@@ -283,12 +301,12 @@ class TrainConfig:
     n_points: int = 500
 
     @classmethod
-    def smoke(cls, **kw) -> "TrainConfig":
+    def smoke(cls, **kw) -> TrainConfig:
         return replace(cls(depth=4, width=48, epochs=6, n_seeds=1, noise_levels=(0.0, 0.5, 1.0, 2.0),
                            checkpoints=(0, 10, 40, 80), n_points=200), **kw)
 
     @classmethod
-    def full(cls, **kw) -> "TrainConfig":
+    def full(cls, **kw) -> TrainConfig:
         return replace(cls(depth=6, width=100, epochs=60, n_seeds=3), **kw)
 
 
@@ -306,68 +324,66 @@ def _digits_split(seed: int, flatten: bool = True):
 
 
 def _accuracy(model, X, y, device) -> float:
-    model.eval()
-    with torch.no_grad():
-        out = model(X.to(device))
-    model.train()
-    return float((out.argmax(-1).cpu() == y).float().mean())
+    return accuracy(model, X, y, device=device)
 
 
-def _fit(model, params, train, test, cfg: TrainConfig, device, seed: int, on_step=None, extra_loss=None):
-    g = generator(seed)
-    opt = torch.optim.Adam(params, lr=cfg.lr)
-    Xtr, ytr = train.X.to(device), train.y.to(device)
-    n = len(train)
-    step = 0
-    if on_step:
-        on_step(step)
-    for _ in range(cfg.epochs):
-        perm = torch.randperm(n, generator=g)
-        for lo in range(0, n, cfg.batch_size):
-            idx = perm[lo:lo + cfg.batch_size]
-            out = model(Xtr[idx])
-            loss = nn.functional.cross_entropy(out, ytr[idx])
-            if extra_loss is not None:
-                loss = loss + extra_loss()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            step += 1
-            if on_step:
-                on_step(step)
-    return model
+def _fit(model, params, train, cfg: TrainConfig, device, seed: int, on_step=None) -> pd.DataFrame:
+    """Adam, cross-entropy, ``cfg.epochs`` epochs of minibatches: :func:`workbench.training.fit`.
 
-
-def train_one_layer(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
-                    progress: bool = True) -> pd.DataFrame:
-    """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Fig. 9).
-
-    Returns ``seed, layer`` (0-based index of the trained linear map; the
-    output layer is ``depth``), ``remaining_depth``, ``n_trained`` (parameters),
-    ``train_acc``, ``test_acc``.
+    ``on_step(step)`` is called at step 0 (before training) and after every step.
     """
+    if on_step:
+        on_step(0)
+    fc = FitConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, optimizer="adam",
+                   eval_every=max(cfg.epochs, 1))
+    return fit(model, train, fc, params=params, seed=seed, device=device,
+               on_step=None if on_step is None else (lambda step, m, loss: on_step(step)))
+
+
+def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: SeedLike = 0, device: DeviceLike = None,
+                    progress: bool = True) -> pd.DataFrame:
+    """Train exactly one layer of a random network, the others frozen (Raghu et al. 2017, Figs. 7 and 17).
+
+    ``data`` (a :class:`workbench.data.Dataset`, default the bundled digits) is
+    flattened, standardised per feature and split 80/20 with ``seed``; the
+    paper's second data set is CIFAR-10 (Fig. 17).  Returns ``seed, layer``
+    (0-based index of the trained linear map; the output layer is ``depth``),
+    ``remaining_depth``, ``n_trained`` (parameters), ``train_acc``,
+    ``test_acc``, ``dataset``.
+    """
+    from .. import data as _data
+
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     rows = []
-    train, test = _digits_split(seed)
-    widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
+    if data is None:
+        train, test = _digits_split(seed)
+    else:
+        X = data.flat().float()
+        X = (X - X.mean(0)) / (X.std(0) + 1e-6)
+        train, test = _data.Dataset(X, data.y, data.name, data.source, data.n_classes).split(0.8, seed=seed)
+    n_classes = int(train.n_classes or int(train.y.max()) + 1)
+    widths = [train.X.shape[1]] + [config.width] * config.depth + [n_classes]
     grid = _grid(s=range(config.n_seeds), layer=range(config.depth + 1))
     for c in tqdm(grid, desc="train one layer", disable=not progress):
-        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + c["s"]).to(dev)
+        net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2,
+                  seed=seed * 1000 + c["s"]).to(dev)
         for p in net.parameters():
             p.requires_grad_(False)
         params = list(net.layers[c["layer"]].parameters())
         for p in params:
             p.requires_grad_(True)
-        _fit(net, params, train, test, config, dev, seed + c["s"])
+        _fit(net, params, train, config, dev, seed + c["s"])
         rows.append({"seed": seed * 1000 + c["s"], "layer": c["layer"], "remaining_depth": config.depth - c["layer"],
                      "n_trained": sum(p.numel() for p in params),
-                     "train_acc": _accuracy(net, train.X, train.y, dev), "test_acc": _accuracy(net, test.X, test.y, dev)})
+                     "train_acc": _accuracy(net, train.X, train.y, dev),
+                     "test_acc": _accuracy(net, test.X, test.y, dev), "dataset": train.name.replace(" (train)", "")})
     return pd.DataFrame(rows)
 
 
-def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+def layer_noise(config: TrainConfig = TrainConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                 progress: bool = True) -> pd.DataFrame:
-    """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 7 of the ICML version).
+    """Accuracy after Gaussian noise is added to one layer's weights (Raghu et al. 2017, §4, Fig. 6).
 
     A network is trained (all layers), then for each layer ``l`` and noise level
     ``eps`` the weights become ``W_l + eps * rms(W_l) * N(0, 1)`` (noise
@@ -375,13 +391,14 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: D
     are comparable), the others untouched.  Returns ``seed, layer, noise,
     test_acc`` (5 noise draws averaged).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
     rows = []
     for s in tqdm(range(config.n_seeds), desc="layer noise", disable=not progress):
         net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + s).to(dev)
-        _fit(net, list(net.parameters()), train, test, config, dev, seed + s)
+        _fit(net, list(net.parameters()), train, config, dev, seed + s)
         g = generator(seed * 1000 + 77 + s)
         for layer, lin in enumerate(net.layers):
             W = lin.weight.detach().clone()
@@ -398,15 +415,16 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: D
     return pd.DataFrame(rows)
 
 
-def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0, device: DeviceLike = None,
+def length_during_training(config: TrainConfig = TrainConfig(), *, seed: SeedLike = 0, device: DeviceLike = None,
                            progress: bool = True) -> pd.DataFrame:
-    """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 12-13).
+    """Trajectory length per layer at checkpoints during training (Raghu et al. 2017, §5, Figs. 8 and 18).
 
     The circle passes through two test digits (``x0``, ``x1``, standardised);
     its length is measured at every hidden layer of the network being trained
     at the optimisation steps in ``checkpoints``.  Returns ``seed, step, layer,
     length, ratio`` (to layer 0) and ``test_acc`` at that step.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
@@ -424,86 +442,40 @@ def length_during_training(config: TrainConfig = TrainConfig(), *, seed: int = 0
                 rows.append({"seed": seed * 1000 + s, "step": step, "layer": layer, "length": float(L[layer]),
                              "ratio": float(L[layer] / L[0]), "test_acc": acc})
 
-        _fit(net, list(net.parameters()), train, test, config, dev, seed + s, on_step=record)
+        _fit(net, list(net.parameters()), train, config, dev, seed + s, on_step=record)
     return pd.DataFrame(rows)
 
 
-class TrajectoryRegularization(nn.Module):
-    """Trajectory regularisation layer (Raghu et al. 2017, §5, replacing batch norm).
-
-    In training it measures the length of the piecewise-linear trajectory
-    through the minibatch's consecutive activations, ``sum_i ||a_{i+1} -
-    a_i||`` (normalised by the batch size), and keeps it in ``.penalty`` for
-    the loss (``loss += strength * sum of penalties``); its output is the input
-    scaled by a learnt scalar ``lam`` (the paper's learnt scale of the outgoing
-    activations).  It computes the same thing in training and evaluation (no
-    running statistics), the paper's point against batch norm.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.lam = nn.Parameter(torch.ones(()))
-        self.penalty = torch.zeros(())
-
-    def forward(self, a: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        if self.training and a.shape[0] > 1:
-            flat = a.reshape(a.shape[0], -1)
-            self.penalty = (flat[1:] - flat[:-1]).norm(dim=-1).sum() / a.shape[0]
-        return self.lam * a
-
-
-def small_convnet(norm: str = "none", *, channels: tuple = (16, 32), seed: SeedLike = 0) -> nn.Sequential:
-    """A small conv net for 1x8x8 digits: [conv3x3 -> norm -> relu] x 2 -> avgpool 2 -> linear(10).
-
-    ``norm`` is ``"none"``, ``"batchnorm"`` or ``"trajreg"``
-    (:class:`TrajectoryRegularization` where the batch norm would be).
-    """
-    if norm not in ("none", "batchnorm", "trajreg"):
-        raise ValueError(f"norm must be 'none', 'batchnorm' or 'trajreg', got {norm!r}")
-    torch.manual_seed(int_seed(seed))
-    c1, c2 = channels
-
-    def nrm(c):
-        return {"none": nn.Identity(), "batchnorm": nn.BatchNorm2d(c), "trajreg": TrajectoryRegularization()}[norm]
-
-    return nn.Sequential(nn.Conv2d(1, c1, 3, padding=1), nrm(c1), nn.ReLU(),
-                         nn.Conv2d(c1, c2, 3, padding=1), nrm(c2), nn.ReLU(),
-                         nn.AvgPool2d(2), nn.Flatten(), nn.Linear(c2 * 16, 10))
-
-
-def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float = 0.01, seed: int = 0,
+def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float = 0.01, seed: SeedLike = 0,
                          device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Test accuracy per epoch of a small conv net: no normalisation, batch norm, trajectory regularisation.
 
-    Digits 8x8 (``flatten=False``).  Returns ``variant, seed, epoch,
-    test_acc, train_loss, seconds`` (cumulative wall time).
+    Raghu et al. (2017), §5, Fig. 11 (CIFAR-10 there; the bundled 8x8 digits
+    here, ``flatten=False``).  The ``"trajreg"`` variant replaces each batch
+    norm by a :class:`workbench.TrajectoryRegularization` layer and adds the
+    paper's penalty :func:`workbench.trajectory_penalty` (``strength`` times
+    ``lambda * current length / orig length`` per layer, ``lambda`` the
+    layer's learnt output scale) to the loss.  Adam with ``config.lr / 5``.
+    Returns ``variant, seed, epoch, test_acc, train_loss`` (the epoch's
+    minibatch losses, penalty included, averaged over samples), ``penalty``
+    (mean over the epoch's batches), ``seconds`` (cumulative wall time).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     dev = resolve_device(device)
     train, test = _digits_split(seed, flatten=False)
     rows = []
     grid = _grid(variant=("none", "batchnorm", "trajreg"), s=range(config.n_seeds))
+    fc = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr / 5, optimizer="adam")
     for c in tqdm(grid, desc="trajreg vs batchnorm", disable=not progress):
-        model = small_convnet(c["variant"], seed=seed * 1000 + c["s"]).to(dev)
-        regs = [m for m in model.modules() if isinstance(m, TrajectoryRegularization)]
-        g = generator(seed + c["s"])
-        opt = torch.optim.Adam(model.parameters(), lr=config.lr / 5)
-        Xtr, ytr = train.X.to(dev), train.y.to(dev)
+        model = small_convnet(c["variant"], seed=seed * 1000 + c["s"])
+        pen = partial(trajectory_penalty, strength=strength) if c["variant"] == "trajreg" else None
         t0 = time.perf_counter()
-        for epoch in range(1, config.epochs + 1):
-            perm = torch.randperm(len(train), generator=g)
-            tot = 0.0
-            for lo in range(0, len(train), config.batch_size):
-                idx = perm[lo:lo + config.batch_size]
-                loss = nn.functional.cross_entropy(model(Xtr[idx]), ytr[idx])
-                if regs:
-                    loss = loss + strength * sum(r.penalty for r in regs)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                tot += float(loss.detach()) * len(idx)
-            rows.append({"variant": c["variant"], "seed": seed * 1000 + c["s"], "epoch": epoch,
-                         "test_acc": _accuracy(model, test.X, test.y, dev), "train_loss": tot / len(train),
-                         "seconds": time.perf_counter() - t0})
+        hist = fit(model, train, fc, test=test, penalty=pen, seed=seed + c["s"], device=dev,
+                   on_epoch=lambda epoch, m, t0=t0: {"seconds": time.perf_counter() - t0})
+        for r in hist[hist.epoch >= 1].itertuples():
+            rows.append({"variant": c["variant"], "seed": seed * 1000 + c["s"], "epoch": int(r.epoch),
+                         "test_acc": float(r.test_acc), "train_loss": float(r.batch_loss + r.penalty),
+                         "penalty": float(r.penalty), "seconds": float(r.seconds)})
     return pd.DataFrame(rows)
 
 
@@ -538,6 +510,16 @@ class LayerTrajectory:
     def n_layers(self) -> int:
         return len(self.images)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (layer, point): ``layer, layer_name, point, t, x, y`` (the 2-D projection),
+        ``length`` and ``explained`` of that layer."""
+        n = len(self.t)
+        frames = [pd.DataFrame({"layer": i, "layer_name": self.layer_name(i), "point": np.arange(n), "t": self.t,
+                                "x": p[:, 0], "y": p[:, 1], "length": float(self.lengths[i]),
+                                "explained": float(self.explained[i])})
+                  for i, p in enumerate(self.projected)]
+        return pd.concat(frames, ignore_index=True)
+
     def layer_name(self, i: int) -> str:
         if i == 0:
             return "input"
@@ -565,7 +547,7 @@ def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activation: str = "tanh", *,
-                          sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: int = 0,
+                          sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: SeedLike = 0,
                           x0=None, x1=None, device: DeviceLike = None) -> LayerTrajectory:
     """The circle ``cos t x0 + sin t x1`` through every layer of one random network, projected to 2-D.
 
@@ -573,6 +555,7 @@ def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activati
     projection per layer, fixed across animation frames; sign fixed so frames
     do not flip).  Raghu et al. (2017) Fig. 3 uses a tanh network of width 100.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     widths = tuple(int(w) for w in widths)
     net = mlp(list(widths), activation, init="gaussian", sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
     if x0 is None or x1 is None:

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
-from .regions import _DTYPE, _build_ops, _pointwise_maps
+from ..nets.piecewise import DTYPE, compile_network, piece_index, propagate
+from .bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
 
 __all__ = [
     "local_affine",
@@ -29,15 +30,14 @@ __all__ = [
     "local_singular_values",
     "adjacent_sv_difference",
     "AdjacentSVDifference",
-    "sv_difference_bound",
-    "identity_rank",
 ]
 
 
 def _prepare(net: nn.Module, x, device: DeviceLike):
     dev = resolve_device(device)
-    ops, in_shape = _build_ops(net, dev)
-    x = torch.as_tensor(x).detach().to(dev, _DTYPE)
+    cn = compile_network(net, device=dev)
+    ops, in_shape = cn.ops, cn.in_shape
+    x = torch.as_tensor(x).detach().to(dev, DTYPE)
     if in_shape is not None:
         if x.shape[-len(in_shape):] != torch.Size(in_shape) or x.dim() != len(in_shape) + 1:
             if x.dim() == len(in_shape) and x.shape == torch.Size(in_shape):
@@ -62,10 +62,43 @@ def _chunks(x: torch.Tensor, ops, budget: float = 2e7):
         yield x[s:s + size]
 
 
+def pointwise_maps(ops, x: torch.Tensor, A0: torch.Tensor, c0: torch.Tensor, *,
+                   flip: tuple[torch.Tensor, torch.Tensor] | None = None, want_pre: bool = False):
+    """Run the ops on points: the maps are the exact local affine maps at each point (no region splitting).
+
+    ``A0 (B, *in_shape, m)`` and ``c0 (B, *in_shape)`` are the maps of the input
+    (identity for :func:`local_affine`).  ``flip=(layer_index, neuron_index)``
+    per point forces the neighbouring piece of one neuron (the region across
+    that neuron's boundary).  Returns ``(A, c, pre, pieces)`` where ``pre`` lists
+    ``(G, z0, act)`` per activation layer when ``want_pre``.
+    """
+    pre, pieces = [], []
+
+    def on_activation(k, op, G, z0, group):
+        piece = piece_index(z0, op)
+        if flip is not None:
+            lay, neu = flip
+            sel = (lay == k).nonzero().squeeze(1)
+            if len(sel):
+                zz = z0[sel, neu[sel]]
+                # nearest breakpoint decides the direction of the crossing
+                bps = torch.tensor(op.breakpoints, dtype=z0.dtype, device=z0.device)
+                j = (zz[:, None] - bps[None]).abs().argmin(1)
+                cur = piece[sel, neu[sel]]
+                piece[sel, neu[sel]] = torch.where(cur > j, j, j + 1)
+        if want_pre:
+            pre.append((G, z0, op))
+        pieces.append(piece)
+        return piece, None
+
+    st = propagate(ops, A0, c0, on_activation=on_activation)
+    return st.A, st.c, pre, pieces
+
+
 def _maps(ops, x, **kw):
     m = x[0].numel()
-    A0 = torch.eye(m, dtype=_DTYPE, device=x.device).reshape(1, *x.shape[1:], m)
-    return _pointwise_maps(ops, x, A0, x, **kw)
+    A0 = torch.eye(m, dtype=DTYPE, device=x.device).reshape(1, *x.shape[1:], m)
+    return pointwise_maps(ops, x, A0, x, **kw)
 
 
 def local_affine(net: nn.Module, x, *, device: DeviceLike = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -164,10 +197,10 @@ def distance_to_edge(net: nn.Module, x, *, device: DeviceLike = None) -> EdgeDis
         for xc in _chunks(x, ops):
             _, _, pre, _ = _maps(ops, xc, want_pre=True)
             B = xc.shape[0]
-            best = torch.full((B,), math.inf, dtype=_DTYPE, device=xc.device)
+            best = torch.full((B,), math.inf, dtype=DTYPE, device=xc.device)
             lay = torch.zeros(B, dtype=torch.long, device=xc.device)
             neu = torch.zeros(B, dtype=torch.long, device=xc.device)
-            bpv = torch.zeros(B, dtype=_DTYPE, device=xc.device)
+            bpv = torch.zeros(B, dtype=DTYPE, device=xc.device)
             for k, (G, z0, act) in enumerate(pre, 1):
                 if not act.breakpoints:
                     continue
@@ -194,14 +227,6 @@ class LocalRank(NamedTuple):
     active: torch.Tensor  # (B, L) neurons on a non-zero-slope piece, per activation layer
 
 
-def identity_rank(n_in: int, n_out: int, active: torch.Tensor) -> torch.Tensor:
-    """``min(n0, nc, min_i trace(Z_i))`` (Johansson 2022, eq. 2.3 / Corollary 1) for ``active (B, L)``."""
-    r = torch.full((active.shape[0],), min(n_in, n_out), dtype=torch.long, device=active.device)
-    if active.shape[1]:
-        r = torch.minimum(r, active.min(1).values)
-    return r
-
-
 def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLike = None) -> LocalRank:
     """Numerical rank of ``W_R`` at each point and the identity rank of eq. 2.3.
 
@@ -221,7 +246,7 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
             _, _, pre, pieces = _maps(ops, xc, want_pre=True)
             cols = []
             for (G, z0, act), piece in zip(pre, pieces):
-                slopes = torch.tensor(act.slopes, dtype=_DTYPE, device=xc.device)
+                slopes = torch.tensor(act.slopes, dtype=DTYPE, device=xc.device)
                 cols.append((slopes[piece] != 0).sum(1))
             acts.append(torch.stack(cols, 1) if cols else torch.zeros((xc.shape[0], 0), dtype=torch.long,
                                                                       device=xc.device))
@@ -282,15 +307,3 @@ def adjacent_sv_difference(net: nn.Module, x, *, device: DeviceLike = None) -> A
     sq = torch.where(none, torch.full_like(sq, math.nan), sq)
     fr = torch.where(none, torch.full_like(fr, math.nan), fr)
     return AdjacentSVDifference(sq, fr, ed.distance, ed.layer, ed.neuron)
-
-
-def sv_difference_bound(n_out: int, n_hidden: int, C: float = 1.0 / 3.0) -> float:
-    """``C^2 n_c / n_1``: bound on ``E[sum_i (sigma_i - sigma~_i)^2]`` between adjacent regions.
-
-    Johansson (2022), eq. 2.13, one hidden layer of ``n_1`` neurons, ``n_c``
-    outputs, weights with variance ``C / fan_in`` (PyTorch's default uniform
-    init ``U(-1/sqrt(n), 1/sqrt(n))`` has ``C = 1/3``).
-    """
-    if n_out <= 0 or n_hidden <= 0 or C <= 0:
-        raise ValueError(f"n_out, n_hidden and C must be positive, got {n_out}, {n_hidden}, {C}")
-    return C * C * n_out / n_hidden

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 import torch
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
-from .paths import _arch, activation_states, _pattern_keys, _count_unique_rows
+from ..nets.ensemble import is_ensemble
+from ..nets.piecewise import Activation, Affine, State, activation_state, compile_network, piece_index, propagate
+from .exact_transitions import count_unique_rows, pattern_keys
 
 __all__ = ["Dichotomies", "weight_sweep_labels", "count_dichotomies"]
 
@@ -55,10 +57,25 @@ class Dichotomies:
     labels: torch.Tensor
 
 
-def _check_layer(base, layer: int) -> int:
+def _compile(net, dev):
+    """Compile ``net`` in its own dtype (forward passes with smooth activations allowed)."""
+    if is_ensemble(net):
+        raise TypeError("dichotomies take one network; sweep the members of an ensemble one by one")
+    params = list(net.parameters())
+    dtype = params[0].dtype if params else torch.get_default_dtype()
+    cn = compile_network(net, device=dev, dtype=dtype, allow_smooth=True)
+    return cn.require_hidden_layers(getattr(net, "widths", None))
+
+
+def _weight_ops(cn) -> list[int]:
+    """Indices of the operations that have a weight to sweep (Linear, Conv2d), in order."""
+    return [j for j, op in enumerate(cn.ops) if isinstance(op, Affine) and op.kind in ("linear", "conv2d")]
+
+
+def _check_layer(cn, layer: int) -> int:
     if isinstance(layer, bool) or not isinstance(layer, int):
         raise TypeError(f"layer must be an int, got {layer!r}")
-    L = base.n_hidden
+    L = len(_weight_ops(cn)) - 1
     if layer < 0:
         layer += L + 1
     if not 0 <= layer <= L:
@@ -69,34 +86,59 @@ def _check_layer(base, layer: int) -> int:
     return layer
 
 
-@torch.no_grad()
-def _sweep_forward(net, X: torch.Tensor, layer: int, W0, W1, b, t: torch.Tensor):
-    """Outputs and hidden pre-activations for every t: ``(T, n, out)`` and list of ``(T, n, w)``."""
-    h = X
-    pre = []
-    for l in range(layer):
-        z, h = net.hidden_step(l, h, X)
-        pre.append(z.expand(len(t), *z.shape))
-    c, s = torch.cos(t)[:, None, None], torch.sin(t)[:, None, None]
-    Wt = c * W0 + s * W1  # (T, out, in)
-    z = torch.einsum("ni,toi->tno", h, Wt)
-    if b is not None:
-        z = z + b
-    if layer == net.n_hidden:
-        return z, pre
-    from ..nets.mlp import _match_width
+def _remaining_depth(cn, layer: int) -> int:
+    j = _weight_ops(cn)[layer]
+    return sum(isinstance(op, Activation) for op in cn.ops[j + 1:])
 
-    hn = net.act(z)
-    src = net.shortcut_source(layer, h, X)
-    if src is not None:
-        hn = hn + _match_width(src, z.shape[-1])
-    pre.append(z)
-    h = hn
-    Xb = X.expand(len(t), *X.shape)
-    for l in range(layer + 1, net.n_hidden):
-        z, h = net.hidden_step(l, h, Xb)
-        pre.append(z)
-    return net.layers[-1](h), pre
+
+def _check_points(cn, X: torch.Tensor) -> None:
+    if cn.in_shape is not None:
+        want = f"(n >= 1, {', '.join(map(str, cn.in_shape))})"
+        ok = X.dim() == 1 + len(cn.in_shape) and tuple(X.shape[1:]) == tuple(cn.in_shape)
+    else:
+        want = f"(n >= 1, {cn.in_ndim}-D input)"
+        ok = cn.in_ndim is None or X.dim() == 1 + cn.in_ndim
+    if not ok or X.shape[0] < 1:
+        raise ValueError(f"X must have shape {want}, got {tuple(X.shape)}")
+
+
+@torch.no_grad()
+def _sweep_forward(cn, X: torch.Tensor, layer: int, W1, t: torch.Tensor):
+    """Outputs ``(T, n, out)``, hidden pre-activations (list of ``(T, n, N)``) and their activations."""
+    j = _weight_ops(cn)[layer]
+    op = cn.ops[j]
+    T, n = len(t), X.shape[0]
+    pre, acts = [], []
+    n_below = sum(isinstance(o, Activation) for o in cn.ops[:j])
+
+    def record(k, act, G, z0, group):
+        """Keep the pre-activations as ``(T, n, N)`` (constant in t below the swept layer)."""
+        pre.append(z0.expand(T, *z0.shape) if len(pre) < n_below else z0.reshape(T, n, z0.shape[-1]))
+        acts.append(act)
+        return (piece_index(z0, act) if act.piecewise_linear else None), None
+
+    below = propagate(cn.ops[:j], None, X, on_activation=record)
+    h = below.c
+    c, s = torch.cos(t), torch.sin(t)
+    W0 = op.weight
+    if op.kind == "linear":
+        Wt = c[:, None, None] * W0 + s[:, None, None] * W1  # (T, out, in)
+        z = torch.einsum("ni,toi->tno", h, Wt)
+        if op.bias is not None:
+            z = z + op.bias
+    else:  # the sweep is linear in the weight: z(t) = cos t (W0 * h) + sin t (W1 * h) + b
+        y0, y1 = op.lin(h), op.lin(h, W1)
+        shape = (T,) + (1,) * y0.dim()
+        z = op.add_bias((c.view(shape) * y0 + s.view(shape) * y1).reshape(T * n, *y0.shape[1:]))
+    z = z.reshape(T * n, *z.shape[2:]) if op.kind == "linear" else z
+
+    def tile(pair):
+        return None if pair is None else tuple(None if x is None else x.repeat(T, *([1] * (x.dim() - 1)))
+                                               for x in pair)
+
+    start = State(None, z, tile(below.saved), tile((None, X)), None, below.k, j + 1)  # inp: add-inputs
+    out = propagate(cn.ops, None, None, start=start, on_activation=record).c
+    return out.reshape(T, n, -1), pre, acts
 
 
 def weight_sweep_labels(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 2000, seed: SeedLike = 0,
@@ -106,12 +148,16 @@ def weight_sweep_labels(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 
     Parameters
     ----------
     net
-        A :class:`workbench.MLP` (any activation, shortcuts allowed).
+        A :class:`workbench.MLP` (any activation, shortcuts allowed) or any
+        network the piecewise-linear core compiles (``nn.Sequential`` with
+        Linear / Conv2d / batch norm / average pooling; smooth elementwise
+        activations are allowed here, the sweep is a forward pass).
     X
-        Fixed inputs ``(n, d_in)``.
+        Fixed inputs ``(n, *input_shape)``.
     layer
-        Which linear map to sweep: 0 = first hidden layer, ``net.n_hidden`` =
-        output layer (negative indices count from the end).
+        Which weight layer (Linear or Conv2d, in order) to sweep: 0 = the first,
+        the last is the output layer (``net.n_hidden`` for an MLP; negative
+        indices count from the end).
     n_steps
         Sweep samples, ``t = 2 pi k / n_steps``.
     seed, W1
@@ -125,16 +171,18 @@ def weight_sweep_labels(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 
     argmax class for several outputs) and the hidden pre-activations along the
     sweep (list of ``(n_steps, n, width)``).
     """
-    base = _arch(net)
-    layer = _check_layer(base, layer)
+    labels, pre, _ = _sweep(net, X, layer, n_steps=n_steps, seed=seed, W1=W1, device=device)
+    return labels, pre
+
+
+def _sweep(net, X, layer, *, n_steps, seed, W1, device):
+    dev = resolve_device(device)
+    cn = _compile(net, dev)
+    layer = _check_layer(cn, layer)
     if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 3:
         raise ValueError(f"a great-circle sweep needs at least 3 steps, got n_steps={n_steps!r}")
-    if X.dim() != 2 or X.shape[1] != base.widths[0] or X.shape[0] < 1:
-        raise ValueError(f"X must have shape (n >= 1, {base.widths[0]}), got {tuple(X.shape)}")
-    dev = resolve_device(device)
-    net = net.to(dev)
-    lin = net.layers[layer]
-    W0 = lin.weight.detach()
+    _check_points(cn, X)
+    W0 = cn.ops[_weight_ops(cn)[layer]].weight
     if W1 is None:
         rms = W0.pow(2).mean().sqrt()
         W1 = torch.randn(W0.shape, generator=generator(seed)).to(dev, W0.dtype) * rms
@@ -143,9 +191,9 @@ def weight_sweep_labels(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 
         if W1.shape != W0.shape:
             raise ValueError(f"W1 must have the layer's weight shape {tuple(W0.shape)}, got {tuple(W1.shape)}")
     t = torch.arange(n_steps, device=dev, dtype=W0.dtype) * (2 * math.pi / n_steps)
-    out, pre = _sweep_forward(net, X.to(dev, W0.dtype), layer, W0, W1, None if lin.bias is None else lin.bias.detach(), t)
+    out, pre, acts = _sweep_forward(cn, X.to(dev, W0.dtype), layer, W1, t)
     labels = out[..., 0] > 0 if out.shape[-1] == 1 else out.argmax(-1)
-    return labels, pre
+    return labels, pre, (cn, layer, acts)
 
 
 def count_dichotomies(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 2000, seed: SeedLike = 0,
@@ -156,17 +204,15 @@ def count_dichotomies(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 20
     :func:`weight_sweep_labels` for the parameters.  Counts are over the sampled
     sweep (lower bounds that converge as ``n_steps`` grows).
     """
-    base = _arch(net)
-    layer = _check_layer(base, layer)
-    labels, pre = weight_sweep_labels(net, X, layer, n_steps=n_steps, seed=seed, W1=W1, device=device)
+    labels, pre, (cn, layer, acts) = _sweep(net, X, layer, n_steps=n_steps, seed=seed, W1=W1, device=device)
     lab = labels.to(torch.int64)
     flips = int((lab - lab.roll(1, 0)).ne(0).sum())
-    n_dich = _count_unique_rows(_pattern_keys(lab))
+    n_dich = count_unique_rows(pattern_keys(lab))
     trans = 0
-    for st in activation_states(net, pre):
-        s = st.to(torch.int16)
+    for z, act in zip(pre, acts):
+        s = activation_state(z, act).to(torch.int16)
         trans += int((s - s.roll(1, 0)).abs().sum())
     return Dichotomies(
         n_dichotomies=n_dich, n_label_flips=flips, n_transitions=trans, layer=layer,
-        remaining_depth=base.n_hidden - layer, n_inputs=int(X.shape[0]), n_steps=n_steps, labels=labels.cpu(),
+        remaining_depth=_remaining_depth(cn, layer), n_inputs=int(X.shape[0]), n_steps=n_steps, labels=labels.cpu(),
     )

@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from ..nets.mlp import MLP, _match_width
+from ..nets.mlp import MLP
 from .rank import exact_rank
 
 __all__ = [

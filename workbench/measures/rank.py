@@ -96,14 +96,14 @@ def effective_rank(x: Any, *, is_singular_values: bool | None = None) -> float |
         s = t.real if t.is_complex() else t
     else:
         s = singular_values(t)
-    out = _erank_from_sv(s)
+    out = batched_effective_rank(s)
     if out.dim() == 0:
         return float(out)
     return out
 
 
-def _erank_from_sv(s: torch.Tensor) -> torch.Tensor:
-    """Batched effective rank of singular values along the last axis (internal, no checks)."""
+def batched_effective_rank(s: torch.Tensor) -> torch.Tensor:
+    """Batched effective rank of singular values along the last axis (no checks; 0 for all-zero values)."""
     s = s.to(torch.float64) if s.dtype in (torch.float16, torch.bfloat16) else s
     total = s.sum(-1, keepdim=True)
     safe = torch.where(total > 0, total, torch.ones_like(total))
@@ -111,6 +111,21 @@ def _erank_from_sv(s: torch.Tensor) -> torch.Tensor:
     plogp = torch.where(p > 0, p * torch.log(torch.where(p > 0, p, torch.ones_like(p))), torch.zeros_like(p))
     er = torch.exp(-plogp.sum(-1))
     return torch.where(total.squeeze(-1) > 0, er, torch.zeros_like(er))
+
+
+_erank_from_sv = batched_effective_rank  # the former private name
+
+
+def singular_values_from_gram(G: torch.Tensor) -> torch.Tensor:
+    """Singular values from a Gram matrix ``G = J J^T`` (or ``J^T J``), batched, descending.
+
+    Square roots of the eigenvalues of the symmetric ``G`` (``eigvalsh``),
+    clipped at 0 (rounding makes tiny eigenvalues negative).  The one Gram
+    route of the workbench: :func:`workbench.measures.spanning.jacobian_singular_values`
+    (``method="gram"``) and :func:`workbench.measures.sampled.gram_singular_values`
+    (ESD paper §6) both end here.
+    """
+    return torch.linalg.eigvalsh(G).flip(-1).clamp_min(0).sqrt()
 
 
 def default_tolerance(s_max: float | torch.Tensor, shape: Sequence[int], dtype: torch.dtype) -> Any:

@@ -49,7 +49,8 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
-from .rank import effective_rank
+from .rank import effective_rank, singular_values_from_gram
+from .spanning import per_point_gradients, per_sample_gradient_fn
 
 __all__ = [
     "SAMPLED_REDUCES",
@@ -270,31 +271,18 @@ def sampled_gradient_rows(
     rows = torch.empty((n, coords.numel()), dtype=next(iter(by_name.values())).dtype, device=dev)
     if c == 1:
         sel = [by_name[nm] for nm in sel_names]
-        for i in range(n):
-            x = X[i : i + 1].to(dev)
-            with torch.enable_grad():
-                grads = torch.autograd.grad(scalar(model(x)), sel, allow_unused=True)
-            parts = [
-                (gr.reshape(-1)[li] if gr is not None else torch.zeros(li.numel(), device=dev, dtype=rows.dtype))
-                for gr, li in zip(grads, local)
-            ]
-            rows[i] = torch.cat(parts)
+        for i, grads in per_point_gradients(model, X, scalar, sel, device=dev):
+            rows[i] = torch.cat([gr.reshape(-1)[li] for gr, li in zip(grads, local)])
             if not torch.isfinite(rows[i]).all():
                 raise ValueError(_nonfinite_message(i))
     else:
-        from torch.func import functional_call, grad, vmap
-
         sel = {nm: by_name[nm].detach() for nm in sel_names}
         rest = {k: v.detach() for k, v in model.named_parameters() if k not in sel}
         rest.update(dict(model.named_buffers()))
-
-        def g(p, x):
-            return scalar(functional_call(model, (p, rest), (x.unsqueeze(0),)))
-
-        per_input = vmap(grad(g), in_dims=(None, 0))
+        per_input = per_sample_gradient_fn(model, scalar)
         for s in range(0, n, c):
             xs = X[s : s + c].to(dev)
-            G = per_input(sel, xs)
+            G = per_input(sel, rest, xs)
             block = torch.cat([G[nm].reshape(xs.shape[0], -1)[:, li] for nm, li in zip(sel_names, local)], 1)
             del G
             ok = torch.isfinite(block).all(1)
@@ -346,9 +334,7 @@ def gram_singular_values(J: torch.Tensor, *, block: int = GRAM_BLOCK) -> torch.T
     bad = ~torch.isfinite(torch.diagonal(G))
     if bad.any():
         raise ValueError(f"row {int(bad.nonzero()[0])} of J has NaN or inf entries; its singular values are undefined")
-    ev = torch.linalg.eigvalsh(G)
-    sv = torch.sqrt(torch.clamp(ev, min=0.0)).flip(0)
-    return sv[: min(n, K)]
+    return singular_values_from_gram(G)[: min(n, K)]
 
 
 @dataclass(frozen=True)

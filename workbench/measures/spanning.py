@@ -25,15 +25,14 @@ memory, never with a Python loop over points.
 """
 from __future__ import annotations
 
-import math
-from typing import Callable, Literal
+from typing import Callable
 
 import torch
 from torch import nn
 from torch.func import functional_call, grad, jacrev, vmap
 
 from .._runtime import DeviceLike, resolve_device
-from .rank import _erank_from_sv, default_tolerance
+from .rank import batched_effective_rank, default_tolerance, singular_values_from_gram
 
 __all__ = [
     "parameter_jacobian",
@@ -58,18 +57,51 @@ def _check(name: str, value, allowed) -> None:
         raise ValueError(f"unknown {name} {value!r}; allowed values: {', '.join(repr(a) for a in allowed)}")
 
 
-def _scalar_fn(module: nn.Module, reduce: str) -> Callable:
-    """``(params, buffers, x) -> scalar`` (or the output vector for ``reduce="none"``) for one point."""
+def _reduction(reduce: str) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The scalar ``g`` of one point's output (or the output vector for ``reduce="none"``)."""
 
-    def f(p, b, x):
-        out = functional_call(module, (p, b), (x.unsqueeze(0),)).reshape(-1)
+    def g(out):
+        out = out.reshape(-1)
         if reduce == "first":
             return out[0]
         if reduce == "sum_squares":
             return (out * out).sum()
         return out  # "none": all outputs
 
-    return f
+    return g
+
+
+def per_sample_gradient_fn(module: nn.Module, scalar: Callable[[torch.Tensor], torch.Tensor], *,
+                           jacobian: bool = False, chunk_size: int | None = None) -> Callable:
+    """``fn(params, buffers, X)``: the gradient of ``scalar(module(x))`` w.r.t. ``params`` at every point of ``X``.
+
+    The one vectorised per-sample gradient of the workbench:
+    ``vmap(grad(functional_call))`` over the points (``jacobian=True``:
+    ``jacrev``, for a vector ``scalar``), each point passed alone as a batch of
+    one.  ``params`` and ``buffers`` are dicts (``functional_call`` takes the
+    two together, so a dict of selected parameters plus the rest as
+    ``buffers`` differentiates only the selected ones).  Returns a dict of
+    per-parameter gradients with a leading point axis.
+    """
+
+    def f(p, b, x):
+        return scalar(functional_call(module, (p, b), (x.unsqueeze(0),)))
+
+    return vmap((jacrev if jacobian else grad)(f), in_dims=(None, None, 0), chunk_size=chunk_size)
+
+
+def per_point_gradients(model: nn.Module, X: torch.Tensor, scalar: Callable[[torch.Tensor], torch.Tensor],
+                        params: list[torch.Tensor], *, device, dtype: torch.dtype | None = None):
+    """One ``torch.autograd.grad`` per point (the paper's method, §6): yields ``(i, grads)``.
+
+    ``grads`` lists the gradient of ``scalar(model(X[i:i+1]))`` for each tensor
+    of ``params`` (zeros where the output does not depend on it).
+    """
+    for i in range(X.shape[0]):
+        x = X[i:i + 1].to(device) if dtype is None else X[i:i + 1].to(device, dtype)
+        with torch.enable_grad():
+            grads = torch.autograd.grad(scalar(model(x)), params, allow_unused=True)
+        yield i, [gi if gi is not None else torch.zeros_like(p) for gi, p in zip(grads, params)]
 
 
 def _flatten_grads(g: dict, names: list[str], lead: int) -> torch.Tensor:
@@ -190,12 +222,10 @@ def parameter_jacobian(
     X = X.to(dev, pdtype)
     names = list(params)
     if reduce in ("first", "sum_squares"):
-        f = _scalar_fn(net, reduce)
-        g = vmap(grad(f), in_dims=(None, None, 0), chunk_size=chunk_size)(params, buffers, X)
+        g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 1)
     else:
-        f = _scalar_fn(net, "none")
-        g = vmap(jacrev(f), in_dims=(None, None, 0), chunk_size=chunk_size)(params, buffers, X)
+        g = per_sample_gradient_fn(net, _reduction("none"), jacobian=True, chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 2)
     _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
     return J
@@ -274,8 +304,7 @@ def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tens
         return lowrank_singular_values(J)
     Jd = J.to(torch.float64)
     G = Jd @ Jd.mT if J.shape[-2] <= J.shape[-1] else Jd.mT @ Jd
-    ev = torch.linalg.eigvalsh(G).flip(-1).clamp_min(0)
-    return ev.sqrt().to(J.dtype)
+    return singular_values_from_gram(G).to(J.dtype)
 
 
 def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol: float | None = None,
@@ -294,7 +323,7 @@ def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol
         raise ValueError(f"empty Jacobian of shape {tuple(J.shape)}")
     s = jacobian_singular_values(J, method)
     if rank == "effective":
-        sd = _erank_from_sv(s)
+        sd = batched_effective_rank(s)
     else:
         smax = s[..., :1]
         thr = torch.full_like(smax, float(tol)) if tol is not None else default_tolerance(smax, J.shape, s.dtype)
@@ -369,14 +398,9 @@ def per_point_gradient_loop(net: nn.Module, X, reduce: str = "first") -> torch.T
     if not params:
         raise ValueError(f"{type(net).__name__} has no parameters")
     X = _validate_points(net, X)
-    dev = params[0].device
-    rows = []
-    for i in range(X.shape[0]):
-        out = net(X[i : i + 1].to(dev, params[0].dtype)).reshape(-1)
-        g = out[0] if reduce == "first" else (out * out).sum()
-        grads = torch.autograd.grad(g, params, allow_unused=True)
-        rows.append(torch.cat([(gi if gi is not None else torch.zeros_like(p)).reshape(-1)
-                               for gi, p in zip(grads, params)]))
+    rows = [torch.cat([gi.reshape(-1) for gi in grads])
+            for _, grads in per_point_gradients(net, X, _reduction(reduce), params, device=params[0].device,
+                                                dtype=params[0].dtype)]
     return torch.stack(rows)
 
 
@@ -402,11 +426,11 @@ def ensemble_parameter_jacobian(
     _check("reduce", reduce, REDUCTIONS + ("none",))
     names = list(params)
     if reduce in ("first", "sum_squares"):
-        inner = vmap(grad(_scalar_fn(base, reduce)), in_dims=(None, None, 0))
+        inner = per_sample_gradient_fn(base, _reduction(reduce))
         g = vmap(inner, in_dims=(0, 0, 0), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 2)
     else:
-        inner = vmap(jacrev(_scalar_fn(base, "none")), in_dims=(None, None, 0))
+        inner = per_sample_gradient_fn(base, _reduction("none"), jacobian=True)
         g = vmap(inner, in_dims=(0, 0, 0), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 3).transpose(1, 2)
     return J

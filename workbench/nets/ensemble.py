@@ -7,7 +7,7 @@ call evaluates them all.  This is the engine for sweeps over seeds.
 from __future__ import annotations
 
 import copy
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -114,3 +114,11 @@ def mlp_ensemble(
     ens = Ensemble(models, device=device)
     ens.seeds = [s + i for i in range(n)]
     return ens
+
+
+def is_ensemble(net) -> bool:
+    """Whether ``net`` is an :class:`Ensemble` (or quacks like one: stacked ``params`` and a ``base``)."""
+    return isinstance(net, Ensemble) or (hasattr(net, "params") and hasattr(net, "base"))
+
+
+__all__ += ["is_ensemble"]

@@ -8,14 +8,16 @@ re-implement the forward pass.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import torch
 from torch import nn
 
 from .._runtime import SeedLike, generator
 
-__all__ = ["MLP", "Trace", "mlp", "ACTIVATIONS", "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
+__all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS",
+           "PIECEWISE_LINEAR"]
 
 
 class Square(nn.Module):
@@ -62,19 +64,26 @@ class Trace(NamedTuple):
     output: torch.Tensor
 
 
-def _match_width(s: torch.Tensor, width: int) -> torch.Tensor:
-    """Align a shortcut source with a layer of ``width`` nodes by row index.
+def match_width(s: torch.Tensor, width: int, dim: int = -1) -> torch.Tensor:
+    """Align a shortcut source with a layer of ``width`` nodes by row index (along ``dim``).
 
     Row ``i`` of the source is added to node ``i`` of the layer.  Extra source
     rows are dropped; layer nodes without a source row get nothing (zero
     padding).  No parameters are introduced.
     """
-    n = s.shape[-1]
+    n = s.shape[dim]
     if n == width:
         return s
     if n > width:
-        return s[..., :width]
-    return torch.nn.functional.pad(s, (0, width - n))
+        return s.narrow(dim, 0, width)
+    if dim in (-1, s.dim() - 1):
+        return torch.nn.functional.pad(s, (0, width - n))
+    pad_shape = list(s.shape)
+    pad_shape[dim] = width - n
+    return torch.cat([s, s.new_zeros(pad_shape)], dim=dim)
+
+
+_match_width = match_width  # the former private name
 
 
 class MLP(nn.Module):
@@ -132,7 +141,7 @@ class MLP(nn.Module):
         h = self.act(z)
         src = self.shortcut_source(l, h_prev, x)
         if src is not None:
-            h = h + _match_width(src, z.shape[-1])
+            h = h + match_width(src, z.shape[-1])
         return z, h
 
     def trace(self, x: torch.Tensor) -> Trace:
@@ -163,7 +172,8 @@ def _check_choice(name: str, value, allowed) -> None:
         raise ValueError(f"unknown {name} {value!r}; allowed values: {shown}")
 
 
-def _validate_widths(widths) -> list[int]:
+def validate_widths(widths) -> list[int]:
+    """``widths`` as a list of positive ints; TypeError / ValueError naming the bad entry otherwise."""
     try:
         ws = list(widths)
     except TypeError:
@@ -178,6 +188,9 @@ def _validate_widths(widths) -> list[int]:
         if int(w) <= 0:
             raise ValueError(f"widths[{i}] = {w} must be positive; every layer needs at least one node")
     return [int(w) for w in ws]
+
+
+_validate_widths = validate_widths  # the former private name (workbench.experiments.esd imports it)
 
 
 @torch.no_grad()
@@ -278,8 +291,14 @@ def mlp(
     MLP
         On the CPU; move it with ``.to(workbench.device())``.
     """
-    ws = _validate_widths(widths)
+    ws = validate_widths(widths)
     _check_choice("activation", activation, tuple(ACTIVATIONS))
     _check_choice("shortcuts", shortcuts, SHORTCUTS)
-    net = MLP(ws, activation, shortcuts, bool(bias))
+    with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
+        net = MLP(ws, activation, shortcuts, bool(bias))
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
+
+
+# the old private names, for modules (measures) and branches not yet on the public ones
+_validate_widths = validate_widths
+_match_width = match_width

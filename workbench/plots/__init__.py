@@ -1,7 +1,67 @@
 """Plotting: ``plot_x(result, ax=None, **style) -> Axes``; never computes a measure."""
-from .._exports import reexport
 from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure, show
+<<<<<<< HEAD
 
 __all__ = ["LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show"] + reexport(
     __name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories", "style", "player")
+=======
+from .esd import (
+    plot_esd_comparison,
+    plot_esd_heatmap,
+    plot_esd_heatmaps,
+    plot_fit_scatter,
+    plot_psd_depths,
+    plot_sd_distribution,
+    plot_training_curves,
+>>>>>>> main
 )
+from .esd_real import (
+    plot_esd_real,
+    plot_esd_real_grid,
+    plot_sampled_spectra,
+)
+from .functions import (
+    plot_function_1d,
+)
+from .regions import (
+    layer_color,
+    plot_edge_distances,
+    plot_line_density,
+    plot_partition,
+    plot_partition_layers,
+    plot_partition_surface,
+    plot_region_counts,
+    plot_sv_differences,
+)
+from .trajectories import (
+    animate_layers,
+    plot_dichotomies,
+    plot_growth_rates,
+    plot_layer_image,
+    plot_layer_noise,
+    plot_layer_training,
+    plot_length_during_training,
+    plot_length_growth,
+    plot_length_per_layer,
+    plot_trajreg_vs_batchnorm,
+    plot_transitions_vs_length,
+    save_gif,
+)
+
+__all__ = [
+    "LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show",
+    # esd
+    "plot_sd_distribution", "plot_esd_heatmap", "plot_esd_heatmaps", "plot_fit_scatter",
+    "plot_training_curves", "plot_esd_comparison", "plot_psd_depths",
+    # esd_real
+    "plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra",
+    # functions
+    "plot_function_1d",
+    # regions
+    "plot_partition", "plot_partition_layers", "plot_partition_surface", "plot_region_counts",
+    "plot_line_density", "plot_edge_distances", "plot_sv_differences", "layer_color",
+    # trajectories
+    "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",
+    "plot_layer_training", "plot_layer_noise", "plot_length_during_training", "plot_trajreg_vs_batchnorm",
+    "plot_layer_image", "plot_length_per_layer", "animate_layers", "save_gif",
+]

@@ -5,7 +5,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+<<<<<<< HEAD
 from .style import OKABE_ITO, LegibleFigure
+=======
+from .._runtime import SeedLike, int_seed
+
+__all__ = ["new_axes", "show", "distinct_colors", "LAYER_COLORS"]
+>>>>>>> main
 
 __all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 
@@ -63,12 +69,13 @@ def show(obj) -> None:
         display(Image(data=buf.getvalue(), format="png"))
 
 
-def distinct_colors(n: int, *, seed: int = 0) -> np.ndarray:
+def distinct_colors(n: int, *, seed: SeedLike = 0) -> np.ndarray:
     """``n`` RGB colours, well separated in hue, deterministic for a seed.
 
     Hues follow the golden-ratio sequence from a seeded start, with alternating
     lightness and saturation, so neighbouring indices differ visibly.
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     import colorsys
 
     if n <= 0:
@@ -83,3 +90,11 @@ def distinct_colors(n: int, *, seed: int = 0) -> np.ndarray:
         s = (0.65, 0.55, 0.75)[(i // 3) % 3]
         cols.append(colorsys.hls_to_rgb(h, l, s))
     return np.asarray(cols)
+
+
+def apply_style(ax: Axes, style: dict) -> Axes:
+    """The plots' ``**style``: Axes properties set after drawing (``ax.set(**style)``, e.g.
+    ``xlabel=``, ``ylim=``, ``yscale=``); returns ``ax``."""
+    if style:
+        ax.set(**style)
+    return ax

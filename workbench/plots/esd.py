@@ -4,13 +4,13 @@ They draw results of :mod:`workbench.experiments.esd`; they compute no measure.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, new_axes
+from ._base import LAYER_COLORS, apply_style, new_axes
 
 __all__ = [
     "plot_sd_distribution",
@@ -40,6 +40,7 @@ def plot_sd_distribution(
     label: str | None = None,
     paper: float | None = None,
     title: str | None = None,
+    **style,
 ) -> Axes:
     """Histogram of the spanning dimensions with the ESD (their mean) marked (Figs. 1-2).
 
@@ -67,7 +68,7 @@ def plot_sd_distribution(
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_esd_heatmap(
@@ -81,10 +82,11 @@ def plot_esd_heatmap(
     cmap: str = "viridis",
     colorbar: bool = True,
     title: str | None = None,
+    **style,
 ) -> Axes:
     """ESD of two-hidden-layer MLPs as a heat map: ``n1`` (first hidden layer) down, ``n2`` across (Fig. 4).
 
-    ``table`` is the output of :func:`workbench.experiments.esd.esd_grid`;
+    ``table`` is the output of :func:`workbench.experiments.esd_figures.esd_grid`;
     ``activation`` selects one activation when the table holds several.
     """
     ax = new_axes(ax, figsize=(4.6, 4.0))
@@ -100,7 +102,7 @@ def plot_esd_heatmap(
     ax.set_title(title if title is not None else (activation or ""))
     if colorbar:
         ax.figure.colorbar(im, ax=ax, label="ESD" if value == "esd" else value, shrink=0.85)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_esd_heatmaps(table: pd.DataFrame, axes: Sequence[Axes] | None = None, *, shared_scale: bool = True,
@@ -131,11 +133,12 @@ def plot_fit_scatter(
     color: str = LAYER_COLORS[0],
     xlabel: str | None = None,
     title: str | None = None,
+    **style,
 ) -> Axes:
     """Scatter of ``y`` against ``x`` with the least-squares line and Pearson r / p (Fig. 3).
 
     ``correlations`` is the output of
-    :func:`workbench.experiments.esd.fit_correlations` computed with the same
+    :func:`workbench.experiments.esd_figures.fit_correlations` computed with the same
     ``log_y``; its row for ``x`` gives the line and the annotation.
     """
     ax = new_axes(ax, figsize=(5.0, 3.8))
@@ -157,11 +160,11 @@ def plot_fit_scatter(
     ax.set_ylabel({"train_error": "training error (MSE)"}.get(y, y))
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_training_curves(table: pd.DataFrame, y: str = "train_acc", *, ax: Axes | None = None,
-                         title: str | None = None) -> Axes:
+                         title: str | None = None, **style) -> Axes:
     """Training curves per model (Fig. 6): ``y`` against ``epoch``, one line per ``model``."""
     ax = new_axes(ax, figsize=(5.5, 3.6))
     for i, (name, df) in enumerate(table.groupby("model", sort=False)):
@@ -173,11 +176,11 @@ def plot_training_curves(table: pd.DataFrame, y: str = "train_acc", *, ax: Axes 
     ax.legend(frameon=False)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_esd_comparison(results: Mapping[str, object], *, ax: Axes | None = None, kind: str = "violin",
-                        paper: Mapping[str, float] | None = None, title: str | None = None) -> Axes:
+                        paper: Mapping[str, float] | None = None, title: str | None = None, **style) -> Axes:
     """SD distributions of several architectures side by side, ESD marked (Fig. 5).
 
     ``results`` maps a name to an ``ESDResult`` (or an array of SDs);
@@ -210,14 +213,14 @@ def plot_esd_comparison(results: Mapping[str, object], *, ax: Axes | None = None
     ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, **style) -> Axes:
     """Polynomial spanning dimension against the number of hidden layers with Theorem 2.1's bound ``l + 2``.
 
     ``table`` has columns ``hidden_layers``, ``psd`` and optionally ``n_params``
-    and ``degree`` (:func:`workbench.experiments.esd.psd_over_depths`).
+    and ``degree`` (:func:`workbench.experiments.esd_figures.psd_over_depths`).
     """
     ax = new_axes(ax, figsize=(5.0, 3.6))
     l = table["hidden_layers"].to_numpy()
@@ -233,4 +236,4 @@ def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str |
     ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)

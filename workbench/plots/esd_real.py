@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._base import new_axes
+from ._base import apply_style, new_axes
 
 __all__ = ["plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra"]
 
@@ -32,6 +32,7 @@ def plot_esd_real(
     label_models: bool = True,
     color=None,
     title: str | None = None,
+    **style,
 ) -> Axes:
     """Scatter of ImageNet error against the ESD (or the parameter count) with the fit and its band.
 
@@ -110,7 +111,7 @@ def plot_esd_real(
     ax.legend(loc="best", fontsize=7, frameon=False)
     if title is not None:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), axes=None, label_models: bool = True):
@@ -134,7 +135,7 @@ def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), ax
 
 
 
-def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = True) -> Axes:
+def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = True, **style) -> Axes:
     """Singular values of sampled Jacobians (descending, log scale), one line per spectrum.
 
     Parameters
@@ -159,4 +160,4 @@ def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = T
     ax.set_xlabel("index k")
     ax.set_ylabel("s_k / s_1" if normalize else "singular value s_k")
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return apply_style(ax, style)

@@ -6,14 +6,15 @@ draw quickly.  Colours are deterministic.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
-from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure
+from .._runtime import SeedLike, int_seed
+from ._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
 
 __all__ = [
     "plot_partition",
@@ -65,12 +66,13 @@ def plot_partition(
     cmap: str = "viridis",
     edges: bool = True,
     edge_width: float = 0.6,
-    seed: int = 0,
+    seed: SeedLike = 0,
     colorbar: bool = True,
     legend: bool = True,
     anchor_labels: Sequence[str] | None = None,
     title: str | None = None,
     alpha: float = 1.0,
+    **style,
 ) -> Axes:
     """Draw a :class:`workbench.Partition`.
 
@@ -89,6 +91,7 @@ def plot_partition(
     anchor_labels
         For plane slices, labels of the three anchor points (drawn as markers).
     """
+    seed = int_seed(seed)  # an int or a torch.Generator
     ax = new_axes(ax, figsize=(5.2, 5.0))
     V = part.vertices.detach().cpu().numpy()
     nv = part.n_vertices.cpu().numpy()
@@ -142,10 +145,10 @@ def plot_partition(
     if legend and handles:
         ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
     ax.set_title(title if title is not None else f"{len(part):,} linear regions")
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: int = 0, alpha: float = 0.45,
+def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: SeedLike = 0, alpha: float = 0.45,
                           edge_width: float = 1.1, **kw):
     """Raghu et al.'s figure: the partition after layer 1, layers 1-2, layers 1-3, ... side by side.
 
@@ -163,7 +166,7 @@ def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", see
 
 def plot_partition_surface(part, ax: Axes | None = None, *, output: int = 0, cmap: str = "viridis",
                            edge_color: str = "k", edge_width: float = 0.2, title: str | None = None,
-                           elev: float = 28, azim: float = -60) -> Axes:
+                           elev: float = 28, azim: float = -60, **style) -> Axes:
     """The network's function as a surface of planar pieces over its regions (Johansson 2022, Fig. 1.1)."""
     import torch
     from matplotlib import cm, colors
@@ -191,13 +194,13 @@ def plot_partition_surface(part, ax: Axes | None = None, *, output: int = 0, cma
     ax.view_init(elev=elev, azim=azim)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_zlabel(f"f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
+    ax.set_zlabel("f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
     ax.set_title(title if title is not None else f"f over its {len(part):,} linear pieces")
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_region_counts(table, ax: Axes | None = None, *, x: str = "depth", hue: str | None = None,
-                       bound: bool = True, logy: bool = True, title: str | None = None) -> Axes:
+                       bound: bool = True, logy: bool = True, title: str | None = None, **style) -> Axes:
     """Region counts against depth or width (mean and range over seeds) with Raghu et al.'s upper bound.
 
     ``table``: :func:`workbench.experiments.region_count_sweep` output (columns
@@ -227,10 +230,10 @@ def plot_region_counts(table, ax: Axes | None = None, *, x: str = "depth", hue: 
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Regions per unit length along a line against the number of neurons (Hanin & Rolnick 2019: about equal)."""
     ax = new_axes(ax, figsize=(5.5, 4.0))
     for j, (d, sub) in enumerate(table.groupby("depth")):
@@ -244,11 +247,11 @@ def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title: str | None = None) -> Axes:
-    """Histograms of the distance to the nearest region edge, mislabeled vs correctly labeled (thesis Fig. 2.1 right)."""
+def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title: str | None = None, **style) -> Axes:
+    """Histograms of the distance to the nearest region edge, mislabeled vs correct (thesis Fig. 2.1 right)."""
     ax = new_axes(ax, figsize=(6.0, 3.8))
     d = table["distance"].to_numpy()
     edges_ = np.histogram_bin_edges(d[np.isfinite(d)], bins=bins)
@@ -261,11 +264,11 @@ def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title:
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Mean squared singular-value difference between adjacent regions vs width, with eq. 2.13 (thesis Fig. 2.3 left)."""
+def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
+    """Mean squared singular-value difference of adjacent regions vs width, with eq. 2.13 (thesis Fig. 2.3 left)."""
     ax = new_axes(ax, figsize=(5.8, 4.0))
     ax.plot(table["width"], table["sq_diff_mean"], "o-", color=LAYER_COLORS[0], label="Σ(σᵢ − σ̃ᵢ)² (measured)")
     if "sq_diff_sem" in table:
@@ -282,4 +285,4 @@ def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = No
     ax.grid(alpha=0.3, which="both")
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)

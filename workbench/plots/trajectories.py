@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, new_axes, new_figure
+from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
 __all__ = [
     "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",
@@ -38,7 +38,8 @@ def plot_length_growth(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "
     for i, (val, g) in enumerate(sorted(df.groupby(hue), key=lambda kv: kv[0])):
         col = LAYER_COLORS[i % len(LAYER_COLORS)]
         q = g.groupby("layer")["ratio"].agg(["min", "median", "max"])
-        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}", **style)
+        label = f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}"
+        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, label, **style)
         if bounds:
             b = g.groupby("layer")[["lower_bound", "upper_bound"]].first()
             if np.isfinite(b["lower_bound"]).all():
@@ -59,7 +60,7 @@ def plot_length_growth(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "
 
 
 def plot_growth_rates(rates: pd.DataFrame, ax: Axes | None = None, *, x: str = "sigma_w2", hue: str = "activation",
-                      title: str | None = None) -> Axes:
+                      title: str | None = None, **style) -> Axes:
     """Measured per-layer growth factor (mean over seeds, min-max bars) vs ``x`` beside the bounds' rates."""
     ax = new_axes(ax, figsize=(6, 4))
     for i, (val, g) in enumerate(rates.groupby(hue)):
@@ -80,11 +81,11 @@ def plot_growth_rates(rates: pd.DataFrame, ax: Axes | None = None, *, x: str = "
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_transitions_vs_length(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "sigma_w2",
-                               title: str | None = None) -> Axes:
+                               title: str | None = None, **style) -> Axes:
     """Exact transitions of a layer against the length of the trajectory entering it (Theorem 4)."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (val, g) in enumerate(df.groupby(hue)):
@@ -101,11 +102,11 @@ def plot_transitions_vs_length(df: pd.DataFrame, ax: Axes | None = None, *, hue:
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "remaining_depth", hue: str = "depth",
-                     title: str | None = None) -> Axes:
+                     title: str | None = None, **style) -> Axes:
     """Distinct labellings (mean, min-max over seeds) vs ``x`` (remaining depth, depth or width), log y."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (val, g) in enumerate(df.groupby(hue)):
@@ -120,11 +121,11 @@ def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "rema
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Train / test accuracy after training only one layer, against that layer's remaining depth (Fig. 9)."""
+def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
+    """Train / test accuracy after training only one layer, against that layer's remaining depth (Figs. 7, 17)."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for col, key in (("#1f77b4", "train_acc"), ("#d62728", "test_acc")):
         q = df.groupby("layer")[key].agg(["min", "mean", "max"])
@@ -134,10 +135,10 @@ def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str 
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Test accuracy against the noise added to one layer's weights, one curve per layer."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for layer, g in df.groupby("layer"):
@@ -149,11 +150,11 @@ def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | N
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Length ratio per layer at each checkpoint (lighter = earlier), log y (Figs. 12-13)."""
+def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
+    """Length ratio per layer at each checkpoint (lighter = earlier), log y (Figs. 8, 18)."""
     import matplotlib as mpl
 
     ax = new_axes(ax, figsize=(5.5, 4))
@@ -168,10 +169,10 @@ def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, tit
     ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None, **style) -> Axes:
     """Test accuracy per epoch for no normalisation, batch norm and trajectory regularisation."""
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (v, g) in enumerate(df.groupby("variant")):
@@ -182,13 +183,13 @@ def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return ax
+    return apply_style(ax, style)
 
 
 # --------------------------------------------------------------------------------------
 # layer views and the animation
 # --------------------------------------------------------------------------------------
-def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "twilight") -> Axes:
+def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "twilight", **style) -> Axes:
     """One layer's image of the circle in its own stable 2-D projection, coloured by t."""
     ax = new_axes(ax, figsize=(4, 4))
     P = traj.projected[layer]
@@ -198,10 +199,10 @@ def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "t
     ax.set_xlabel(f"PC1 (PCA of this layer; {100 * traj.explained[layer]:.0f}% var. in 2-D)", fontsize=7)
     ax.set_aspect("equal", adjustable="datalim")
     ax.tick_params(labelsize=6)
-    return ax
+    return apply_style(ax, style)
 
 
-def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = None) -> Axes:
+def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = None, **style) -> Axes:
     """Trajectory length per layer (log y) with the ``current`` layer highlighted."""
     ax = new_axes(ax, figsize=(4, 3))
     x = np.arange(traj.n_layers)
@@ -212,21 +213,26 @@ def plot_length_per_layer(traj, current: int | None = None, ax: Axes | None = No
     ax.set_xticks(x, ["in"] + [str(i) for i in x[1:-1]] + ["out"], fontsize=7)
     ax.set_xlabel("layer")
     ax.set_ylabel("trajectory length")
-    return ax
+    return apply_style(ax, style)
 
 
-def animate_layers(traj, *, interval: int = 600, figsize=(8.5, 4)):
+def animate_layers(traj, *, interval: int = 600, figsize=(8.5, 4), fig=None):
     """The circle's image layer by layer as a matplotlib ``FuncAnimation``.
 
     Left: frame ``i`` shows layer ``i``'s image in that layer's own projection
     (PCA of the layer's image, sign fixed: stable from frame to frame, stated on
     the figure); right: the length per layer with the current layer
     highlighted.  Export with ``anim.to_jshtml()`` (plays in JupyterLab without
-    a kernel) or :func:`save_gif`.
+    a kernel) or :func:`save_gif`.  ``fig``: a figure to draw into (cleared
+    first); by default a new one.
     """
     from matplotlib.animation import FuncAnimation
 
-    fig, (a1, a2) = new_figure(1, 2, figsize=figsize, width_ratios=[1.1, 1])
+    if fig is None:
+        fig, (a1, a2) = new_figure(1, 2, figsize=figsize, width_ratios=[1.1, 1])
+    else:  # draw into the caller's figure (cleared)
+        fig.clear()
+        a1, a2 = fig.subplots(1, 2, width_ratios=[1.1, 1])
     fig.suptitle(f"{traj.activation}, widths {list(traj.widths)}, σ_w²={traj.sigma_w2:g}, σ_b²={traj.sigma_b2:g}\n"
                  f"projection: {traj.projection}", fontsize=8)
 

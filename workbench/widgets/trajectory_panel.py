@@ -38,7 +38,8 @@ class TrajectoryPanel(Panel):
         controls = {
             "depth": W.IntSlider(value=depth, min=1, max=20, description="depth", **slider),
             "width": log_slider(width, 2, max(400, width), "width k", per_octave=3),
-            "sigma_w2": W.FloatLogSlider(value=sigma_w2, base=2, min=-2, max=5, step=0.25, description="σ_w²", **slider),
+            "sigma_w2": W.FloatLogSlider(value=sigma_w2, base=2, min=-2, max=5, step=0.25, description="σ_w²",
+                                         **slider),
             "sigma_b2": W.FloatSlider(value=sigma_b2, min=0.0, max=4.0, step=0.1, description="σ_b²", **slider),
             "activation": W.Dropdown(options=_ACTS, value=activation, description="activation"),
             "seed": W.IntText(value=seed, description="seed"),

@@ -1,0 +1,447 @@
+"""The clipping engine: exact activation regions of piecewise-linear networks on a 2-D domain.
+
+A network made of affine layers (Linear, Conv2d, BatchNorm in eval mode,
+average pooling, Flatten) and piecewise-linear activations (ReLU, LeakyReLU,
+HardTanh / ReLU6, identity) is a continuous piecewise-linear function; restricted
+to a plane its *activation regions* are convex polygons (Raghu et al. 2017,
+Theorem "regions in input space"; Johansson 2022, ch. 1 eq. 1.4-1.5).  The
+network is compiled by the piecewise-linear core (:mod:`workbench.nets.piecewise`)
+and the engine here computes the regions exactly, in batched tensor code:
+
+* every current region is a convex polygon in a padded vertex array
+  ``(R, K, 2)`` (float64) with its vertex count;
+* each region carries the local affine map of the current representation,
+  ``h = A u + c`` (``A``: ``(R, *shape, 2)``), where ``u`` are the 2-D domain
+  coordinates (:func:`workbench.nets.piecewise.propagate`);
+* at an activation layer every neuron's pre-activation is affine inside each
+  region; for each neuron (and each breakpoint of the activation: one for ReLU,
+  two for HardTanh) *all* regions are evaluated at their vertices at once and
+  the ones the boundary line crosses are clipped into two pieces by a
+  vectorised Sutherland-Hodgman step on the padded arrays;
+* after the layer, each region's activation pattern gives the slopes and
+  offsets of the activation, and the affine maps are updated.
+
+The result is a :class:`~workbench.measures.partition.Partition`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._runtime import DeviceLike, resolve_device
+from ..nets.piecewise import DTYPE, compile_network, propagate
+from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+
+__all__ = ["partition_2d", "partition_plane"]
+
+SNAP = 1e-10
+"""Vertex values below ``SNAP * max|value|`` of the region count as on the line."""
+
+
+def _clip(V, nv, s, L, new_label: int):
+    """Split convex polygons ``V (M, K, 2)`` by the line ``s = 0`` (``s (M, K)``: values at vertices).
+
+    Every row must have vertices strictly on both sides.  Returns the positive and
+    the negative piece as ``(V, nv, L)`` with ``K + 1`` vertex slots each; ``L``
+    are the edge labels (the new edge along the line gets ``new_label``).
+    """
+    M, K, _ = V.shape
+    dev = V.device
+    ar = torch.arange(K, device=dev)[None]
+    valid = ar < nv[:, None]
+    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
+    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
+    sn = s.gather(1, kn)
+    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
+    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
+    P = V + t.unsqueeze(-1) * (Vn - V)
+    rows = torch.arange(M, device=dev)[:, None]
+    out = []
+    newL = torch.full_like(L, new_label)
+    for sign in (1.0, -1.0):
+        ss, ssn = s * sign, sn * sign
+        keep = valid & (ss >= 0)
+        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
+        lab_p = torch.where(ss > 0, newL, L)
+        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
+        cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
+        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
+        pos = cm.cumsum(1) - 1
+        cnt = cm.sum(1)
+        Ko = K + 1
+        oV = torch.full((M, Ko, 2), float("nan"), dtype=V.dtype, device=dev)
+        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
+        flat = (rows * Ko + pos)[cm]
+        oV.view(-1, 2)[flat] = cV[cm]
+        oL.view(-1)[flat] = cL[cm]
+        out.append((oV, cnt, oL))
+    return out
+
+
+class _Store:
+    """Growable per-region arrays (amortised appends)."""
+
+    def __init__(self, **arrays):
+        self.n = next(iter(arrays.values())).shape[0]
+        self.a = dict(arrays)
+
+    def __getitem__(self, k):
+        return self.a[k][: self.n]
+
+    def raw(self, k):
+        return self.a[k]
+
+    def reserve(self, extra: int) -> None:
+        need = self.n + extra
+        cap = next(iter(self.a.values())).shape[0]
+        if need <= cap:
+            return
+        new_cap = max(need, int(cap * 1.6) + 16)
+        for k, t in self.a.items():
+            nt = t.new_zeros((new_cap, *t.shape[1:]))
+            nt[: self.n] = t[: self.n]
+            self.a[k] = nt
+
+    def grow_cols(self, k: str, ncols: int, fill) -> None:
+        t = self.a[k]
+        if t.shape[1] >= ncols:
+            return
+        pad = t.new_full((t.shape[0], ncols - t.shape[1], *t.shape[2:]), fill)
+        self.a[k] = torch.cat([t, pad], 1)
+
+
+def _pad_first(V: torch.Tensor, nv: torch.Tensor) -> torch.Tensor:
+    """Fill the unused vertex slots of each row with a copy of its first vertex."""
+    K = V.shape[1]
+    unused = torch.arange(K, device=V.device)[None] >= nv[:, None]
+    return torch.where(unused.unsqueeze(-1), V[:, :1], V)
+
+
+def _screen(V: torch.Tensor, G: torch.Tensor, z0: torch.Tensor, bps, chunk_numbers: float = 2e7):
+    """For every region and every (neuron, breakpoint): is it cut, and which side is it on otherwise.
+
+    ``V (R, K, 2)`` padded with duplicate vertices, ``G (R, N, 2)``, ``z0 (R, N)``.
+    Returns ``cut, side`` of shape ``(R, N * nb)`` (column ``i * nb + j``).
+    """
+    R, K, _ = V.shape
+    N, nb = G.shape[1], len(bps)
+    bp = torch.tensor(bps, dtype=V.dtype, device=V.device)
+    cut = torch.empty((R, N * nb), dtype=torch.bool, device=V.device)
+    side = torch.empty((R, N * nb), dtype=torch.bool, device=V.device)
+    step = max(1, int(chunk_numbers // max(1, K * N * nb)))
+    for a in range(0, R, step):
+        b = min(R, a + step)
+        s = torch.einsum("rkd,rnd->rkn", V[a:b], G[a:b]) + z0[a:b, None, :]  # (r, K, N)
+        s = (s.unsqueeze(-1) - bp).reshape(b - a, K, N * nb)
+        smax, smin = s.amax(1), s.amin(1)
+        tol = SNAP * torch.maximum(smax.abs(), smin.abs())
+        pos, neg = smax > tol, smin < -tol
+        cut[a:b] = pos & neg
+        side[a:b] = pos
+    return cut, side
+
+
+def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
+    """Split the regions in ``st`` by every candidate (neuron, breakpoint) column, in order."""
+    for col in cand_cols:
+        i, jb = divmod(col, nb)
+        bp = op.breakpoints[jb]
+        n = st.n
+        par = st["parent"]
+        cidx = cutmat[:, col][par].nonzero().squeeze(1)
+        if cidx.numel() == 0:
+            continue
+        pc = par[cidx]
+        Vc = st.raw("V")[cidx]
+        s = torch.einsum("nkd,nd->nk", Vc, G[pc, i, :]) + (z0[pc, i] - bp).unsqueeze(1)
+        smax, smin = s.amax(1), s.amin(1)
+        tol = SNAP * torch.maximum(smax.abs(), smin.abs())
+        pos_any, neg_any = smax > tol, smin < -tol
+        st.raw("bits")[cidx, col] = pos_any
+        cut = pos_any & neg_any
+        sel = cut.nonzero().squeeze(1)
+        M = sel.numel()
+        if M == 0:
+            continue
+        if n + M > limit:
+            raise RegionLimitError(
+                f"the partition would exceed max_regions={limit:,} regions (reached {n + M:,} while "
+                f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
+                "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
+            )
+        idx = cidx[sel]
+        s = s[sel]
+        tol = tol[sel].unsqueeze(1)
+        s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
+        Kc = Vc.shape[1]
+        (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
+        if int(torch.maximum(pn.max(), nn_.max())) > Kc:
+            Vr = st.raw("V")
+            st.a["V"] = torch.cat([Vr, Vr[:, :1]], 1)
+            st.grow_cols("L", Kc + 1, -1)
+        else:
+            pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
+        pV, nV = _pad_first(pV, pn), _pad_first(nV, nn_)
+        st.reserve(M)
+        Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
+        bits, parent = st.raw("bits"), st.raw("parent")
+        Vr[idx] = pV
+        Lr[idx] = pL
+        nvr[idx] = pn
+        Vr[n:n + M] = nV
+        Lr[n:n + M] = nL
+        nvr[n:n + M] = nn_
+        bits[n:n + M] = bits[idx]
+        bits[n:n + M, col] = False
+        parent[n:n + M] = parent[idx]
+        st.n = n + M
+
+
+def _partition(cn, A0, c0, bounds, dev, max_regions, layers):
+    import pandas as pd
+
+    u0, u1, v0, v1 = bounds
+    box = torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=DTYPE, device=dev)
+    K0 = 8
+    g = {
+        "V": box[[0, 1, 2, 3, 0, 0, 0, 0]].unsqueeze(0).clone(),  # unused slots repeat vertex 0
+        "L": torch.full((1, K0), -1, dtype=torch.int32, device=dev),
+        "nv": torch.tensor([4], device=dev),
+        "patterns": torch.zeros((1, 0), dtype=torch.bool, device=dev),
+        "active": torch.zeros((1, 0), dtype=torch.long, device=dev),
+        "col0": 0,
+    }
+    limit = DEFAULT_MAX_REGIONS if max_regions is None else int(max_regions)
+    brows = []
+    counts = []
+
+    def on_activation(k, op, G, z0, group):
+        """Split every region by every neuron's breakpoints; return the pieces and the parents."""
+        V, nv, L, col0 = g["V"], g["nv"], g["L"], g["col0"]
+        R0 = V.shape[0]
+        if G.shape[0] != R0:
+            G, z0 = G.expand(R0, -1, -1), z0.expand(R0, -1)
+        N = G.shape[1]
+        nb = len(op.breakpoints)
+        # a piece of a region can only be cut by a line that cuts the region: screen all pairs once
+        cutmat, side = _screen(V, G, z0, op.breakpoints)
+        st = _Store(V=V, nv=nv, L=L, parent=torch.arange(R0, device=dev),
+                    bits=torch.zeros((R0, N * nb), dtype=torch.bool, device=dev))
+        cand_cols = cutmat.any(0).nonzero().squeeze(1).tolist()
+        _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit)
+        V, nv, L = st["V"], st["nv"], st["L"]
+        parent = st["parent"]
+        # columns that did not cut a region's parent: the side found by the screen
+        bits = torch.where(cutmat[parent], st["bits"], side[parent])
+        # trim unused vertex slots
+        Kmax = int(nv.max())
+        g["V"], g["L"], g["nv"] = V[:, :Kmax].contiguous(), L[:, :Kmax].contiguous(), nv
+        # pieces per neuron from the bits
+        piece = bits.view(-1, N, nb).sum(-1) if nb else torch.zeros((bits.shape[0], N), dtype=torch.long, device=dev)
+        _, slopes, _ = op.tables(DTYPE, dev)
+        g["active"] = torch.cat([g["active"][parent], (slopes[piece] != 0).sum(1, keepdim=True)], 1)
+        g["patterns"] = torch.cat([g["patterns"][parent], bits], 1)
+        for i in range(N):
+            for jb, bp in enumerate(op.breakpoints):
+                brows.append((col0 + i * nb + jb, k + 1, i, bp, op.name))
+        g["col0"] = col0 + N * nb
+        counts.append(int(g["V"].shape[0]))
+        return piece, parent
+
+    st = propagate(cn.ops, A0, c0, on_activation=on_activation, upto=layers)
+    A, c = st.A, st.c
+    V, nv = g["V"], g["nv"]
+    R = V.shape[0]
+    if A.shape[0] != R:
+        A, c = A.expand(R, *A.shape[1:]), c.expand(R, *c.shape[1:])
+    W = A.reshape(R, -1, A.shape[-1]).contiguous()
+    b = c.reshape(R, -1).contiguous()
+    table = pd.DataFrame(brows, columns=["column", "layer", "neuron", "breakpoint", "name"])
+    unused = torch.arange(V.shape[1], device=dev)[None] >= nv[:, None]
+    V = V.masked_fill(unused.unsqueeze(-1), float("nan"))
+    return Partition(V, nv, g["L"], g["patterns"], g["active"], W, b, table, tuple(float(t) for t in bounds), st.k,
+                     counts_per_layer=tuple(counts))
+
+
+def _check_bounds(bounds) -> tuple[float, float, float, float]:
+    try:
+        u0, u1, v0, v1 = (float(t) for t in bounds)
+    except (TypeError, ValueError):
+        raise ValueError(f"bounds must be four numbers (u_min, u_max, v_min, v_max), got {bounds!r}") from None
+    if not all(math.isfinite(t) for t in (u0, u1, v0, v1)):
+        raise ValueError(f"bounds must be finite, got {bounds!r}")
+    if not (u1 > u0 and v1 > v0):
+        raise ValueError(
+            f"bounds {bounds!r} are empty or inverted: need u_min < u_max and v_min < v_max, "
+            "e.g. (-1.0, 1.0, -1.0, 1.0)"
+        )
+    return u0, u1, v0, v1
+
+
+def _check_layers(layers, cn):
+    n = cn.n_activation_layers
+    if layers is None:
+        return None
+    if isinstance(layers, bool) or not isinstance(layers, int) or not 0 <= layers <= n:
+        raise ValueError(f"layers must be an int between 0 and {n} (the network's activation layers), got {layers!r}")
+    return layers
+
+
+def partition_2d(
+    net: nn.Module,
+    bounds: Sequence[float] = (-1.0, 1.0, -1.0, 1.0),
+    *,
+    device: DeviceLike = None,
+    max_regions: int | None = None,
+    layers: int | None = None,
+) -> Partition:
+    """Exact activation regions of a network with a 2-D input on a rectangle.
+
+    Implements the partition of the input space into convex polytopes on which the
+    network is affine (Raghu et al. 2017, Theorem "regions in input space" and its
+    figure of layer-by-layer bent boundaries; Johansson 2022, ch. 1, eq. 1.4-1.5,
+    activation regions ``R`` with ``f(x) = W_R x + b_R``).
+
+    Parameters
+    ----------
+    net
+        ``workbench.mlp(...)`` (any shortcut variant) with ``widths[0] == 2``, or an
+        ``nn.Sequential`` of Linear, BatchNorm1d (eval mode) and piecewise-linear
+        activations (ReLU, LeakyReLU, Hardtanh/ReLU6, Identity).
+    bounds
+        ``(x_min, x_max, y_min, y_max)`` of the rectangle.
+    device
+        Where the engine runs (``None``: :func:`workbench.device`).
+    max_regions
+        Stop with :class:`RegionLimitError` before the count passes this
+        (``None``: :data:`DEFAULT_MAX_REGIONS`).
+    layers
+        Include only the first ``layers`` activation layers (Raghu et al.'s
+        three-pane figure: 1, 2, 3); ``None``: all of them.
+
+    Returns
+    -------
+    Partition
+        Polygons, patterns, per-region local affine maps; see :class:`Partition`.
+    """
+    bounds = _check_bounds(bounds)
+    dev = resolve_device(device)
+    cn = compile_network(net, device=dev)
+    in_shape = cn.in_shape
+    if in_shape is None or in_shape != (2,):
+        got = "unknown (the first layer is not Linear)" if in_shape is None else f"{in_shape[0]}-D"
+        raise ValueError(
+            f"partition_2d needs a network with a 2-D input, but this network's input is {got}; "
+            "use workbench.partition_plane(net, x0, x1, x2) to partition the plane through three input points"
+        )
+    layers = _check_layers(layers, cn)
+    A0 = torch.eye(2, dtype=DTYPE, device=dev).unsqueeze(0)
+    c0 = torch.zeros((1, 2), dtype=DTYPE, device=dev)
+    with torch.no_grad():
+        return _partition(cn, A0, c0, bounds, dev, max_regions, layers)
+
+
+def plane_basis(x0, x1, x2, basis: str = "affine"):
+    """Origin, basis vectors and anchor coordinates of the plane through ``x0, x1, x2``.
+
+    ``basis="affine"``: ``x(u, v) = x0 + u (x1 - x0) + v (x2 - x0)``, so the three
+    points sit at (0, 0), (1, 0), (0, 1).  ``basis="orthonormal"``: Gram-Schmidt
+    basis, so lengths and areas in the plane are those of the input space; ``x0``
+    at the origin and ``x1`` on the positive u axis.
+    """
+    pts = [torch.as_tensor(p).detach().to(DTYPE) for p in (x0, x1, x2)]
+    if not (pts[0].shape == pts[1].shape == pts[2].shape):
+        raise ValueError(f"x0, x1, x2 must have the same shape, got {[tuple(p.shape) for p in pts]}")
+    if not all(torch.isfinite(p).all() for p in pts):
+        raise ValueError("x0, x1, x2 must be finite (they contain NaN or inf)")
+    e1, e2 = (pts[1] - pts[0]).flatten(), (pts[2] - pts[0]).flatten()
+    n1, n2 = float(e1 @ e1), float(e2 @ e2)
+    gram = n1 * n2 - float(e1 @ e2) ** 2
+    if n1 == 0 or n2 == 0 or gram <= 1e-12 * n1 * n2:
+        raise ValueError(
+            "x0, x1, x2 are collinear (or coincide), so they do not span a plane; choose three points "
+            "that are not on one line (e.g. three different images)"
+        )
+    if basis == "affine":
+        B = torch.stack([e1, e2])
+        anchors = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    elif basis == "orthonormal":
+        q1 = e1 / math.sqrt(n1)
+        w = e2 - (e2 @ q1) * q1
+        q2 = w / w.norm()
+        B = torch.stack([q1, q2])
+        anchors = np.array([[0.0, 0.0], [math.sqrt(n1), 0.0], [float(e2 @ q1), float(e2 @ q2)]])
+    else:
+        raise ValueError(f"basis must be 'affine' or 'orthonormal', got {basis!r}")
+    return pts[0], B.reshape(2, *pts[0].shape), anchors
+
+
+def partition_plane(
+    net: nn.Module,
+    x0,
+    x1,
+    x2,
+    *,
+    bounds: Sequence[float] | None = None,
+    basis: str = "affine",
+    device: DeviceLike = None,
+    max_regions: int | None = None,
+    layers: int | None = None,
+) -> Partition:
+    """Exact activation regions on the 2-D plane through three input points.
+
+    The slice ``x(u, v) = x0 + u b1 + v b2`` of a high-dimensional input space (for
+    example three digit images) is partitioned exactly, in plane coordinates
+    ``(u, v)`` (SplineCam, Humayun et al. CVPR 2023, computes the same object).
+    Works for ``workbench.mlp`` networks and ``nn.Sequential`` stacks of Linear,
+    Conv2d, BatchNorm1d/2d (eval mode), AvgPool2d, Flatten and piecewise-linear
+    activations.  Max pooling raises ``NotImplementedError``.
+
+    Parameters
+    ----------
+    x0, x1, x2
+        Three input points of the network's input shape (e.g. ``(64,)`` for a
+        digits MLP or ``(1, 8, 8)`` for a conv net), not collinear.
+    bounds
+        Rectangle in plane coordinates; default: the three points' bounding box
+        with a 20% margin.
+    basis
+        ``"affine"`` (the points at (0,0), (1,0), (0,1)) or ``"orthonormal"``; see :func:`plane_basis`.
+    device, max_regions, layers
+        As in :func:`partition_2d`.
+    """
+    dev = resolve_device(device)
+    cn = compile_network(net, device=dev)
+    in_shape = cn.in_shape
+    origin, B, anchors = plane_basis(x0, x1, x2, basis)
+    if in_shape is not None and tuple(origin.shape) != tuple(in_shape):
+        if origin.numel() == math.prod(in_shape):
+            origin, B = origin.reshape(in_shape), B.reshape(2, *in_shape)
+        else:
+            raise ValueError(
+                f"the points have shape {tuple(origin.shape)} but the network takes inputs of shape {in_shape}"
+            )
+    if bounds is None:
+        lo, hi = anchors.min(0), anchors.max(0)
+        m = 0.2 * (hi - lo).max()
+        bounds = (lo[0] - m, hi[0] + m, lo[1] - m, hi[1] + m)
+    bounds = _check_bounds(bounds)
+    layers = _check_layers(layers, cn)
+    origin, B = origin.to(dev), B.to(dev)
+    A0 = B.movedim(0, -1).unsqueeze(0)  # (1, *shape, 2)
+    c0 = origin.unsqueeze(0)
+    with torch.no_grad():
+        try:
+            part = _partition(cn, A0, c0, bounds, dev, max_regions, layers)
+        except RuntimeError as exc:
+            if isinstance(exc, RegionLimitError) or "shape" not in str(exc) and "size" not in str(exc):
+                raise
+            raise ValueError(
+                f"the network does not accept inputs of shape {tuple(origin.shape)}: {exc}"
+            ) from exc
+    part.origin, part.basis, part.anchors = origin, B, anchors
+    return part

@@ -1,0 +1,277 @@
+"""Trajectories through a network: circles, segments, their images at every layer, their lengths.
+
+Raghu, Poole, Kleinberg, Ganguli & Sohl-Dickstein (2017), *On the Expressive
+Power of Deep Neural Networks* (ICML), §2-3:
+
+* a one-dimensional **trajectory** ``x(t)`` in input space, here the circle
+  ``x(t) = cos(t) x0 + sin(t) x1``, ``t in [0, 2 pi)`` (their Fig. 3 and
+  Fig. 4) or a straight segment;
+* its **image** ``z^(d)(t)`` at every layer ``d`` and the **trajectory length**
+  ``l(z^(d)(t))`` (Definition "trajectory length"; Theorem 3 bounds its
+  growth with depth: :func:`workbench.measures.bounds.growth_rate_bounds`).
+
+Transitions along these paths are in :mod:`workbench.measures.transitions`.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .._runtime import DeviceLike, resolve_device
+from ..nets.ensemble import is_ensemble
+
+__all__ = ["circle", "segment", "layer_images", "trajectory_length", "layer_lengths"]
+
+TWO_PI = 2.0 * math.pi
+
+
+# --------------------------------------------------------------------------------------
+# paths
+# --------------------------------------------------------------------------------------
+def as_vector(x, name: str) -> torch.Tensor:
+    """``x`` as a floating tensor of at least one dimension (``ValueError`` naming ``name`` for a scalar)."""
+    t = torch.as_tensor(x)
+    if not torch.is_floating_point(t):
+        t = t.to(torch.get_default_dtype())
+    if t.dim() == 0:
+        raise ValueError(f"{name} must be a vector (or a batch of vectors), got a scalar")
+    return t
+
+
+def check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
+    """Raise a clear error when x0 or x1 is zero or the two are parallel."""
+    if x0.shape != x1.shape:
+        raise ValueError(f"x0 and x1 must have the same shape, got {tuple(x0.shape)} and {tuple(x1.shape)}")
+    a = x0.reshape(-1, x0.shape[-1]).double()
+    b = x1.reshape(-1, x1.shape[-1]).double()
+    na, nb = a.norm(dim=-1), b.norm(dim=-1)
+    if bool((na == 0).any()) or bool((nb == 0).any()):
+        which = "x0" if bool((na == 0).any()) else "x1"
+        raise ValueError(
+            f"{which} is the zero vector: the circle cos(t) x0 + sin(t) x1 needs two non-zero, "
+            "non-parallel vectors (e.g. two data points, or two random Gaussian vectors)"
+        )
+    cos = (a * b).sum(-1).abs() / (na * nb)
+    if bool((cos > 1 - 1e-12).any()):
+        raise ValueError(
+            "x0 and x1 are parallel: cos(t) x0 + sin(t) x1 would be a line segment traversed twice, "
+            "not a circle; pick two linearly independent vectors (or use segment(a, b, n) for a line)"
+        )
+
+
+def circle(x0, x1, n: int) -> torch.Tensor:
+    """``n`` points of the circular trajectory ``x(t) = cos(t) x0 + sin(t) x1``.
+
+    Raghu et al. (2017), §3 (the trajectory of Fig. 3/4 and of Theorem 3).
+    ``t = 2 pi k / n`` for ``k = 0..n-1`` (``[0, 2 pi)``, the endpoint is not
+    repeated; the path is closed).  Works in any input dimension; the circle
+    passes through ``x0`` (``t = 0``) and ``x1`` (``t = pi / 2``), so two data
+    points give a circle through the data.
+
+    Parameters
+    ----------
+    x0, x1
+        Vectors of shape ``(d,)`` or batches ``(..., d)`` of the same shape;
+        non-zero and not parallel.
+    n
+        Number of points, at least 3.
+
+    Returns
+    -------
+    Tensor of shape ``(..., n, d)``.
+    """
+    x0, x1 = as_vector(x0, "x0"), as_vector(x1, "x1")
+    check_plane(x0, x1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 3:
+        raise ValueError(f"a circular trajectory needs at least 3 points, got n={n!r}")
+    t = torch.arange(n, dtype=torch.float64) * (TWO_PI / n)
+    c = torch.cos(t).to(x0.dtype).to(x0.device)
+    s = torch.sin(t).to(x0.dtype).to(x0.device)
+    return c[:, None] * x0.unsqueeze(-2) + s[:, None] * x1.unsqueeze(-2)
+
+
+def segment(a, b, n: int) -> torch.Tensor:
+    """``n`` equally spaced points of the segment from ``a`` to ``b`` (both included).
+
+    Parameters
+    ----------
+    a, b
+        Vectors ``(d,)`` or batches ``(..., d)``; ``a != b``.
+    n
+        Number of points, at least 2.
+
+    Returns
+    -------
+    Tensor of shape ``(..., n, d)``.
+    """
+    a, b = as_vector(a, "a"), as_vector(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+    if bool(((a - b).reshape(-1, a.shape[-1]).abs().sum(-1) == 0).any()):
+        raise ValueError("a and b are the same point: a segment needs two distinct end points")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"a segment needs at least 2 points, got n={n!r}")
+    t = torch.linspace(0, 1, n, dtype=torch.float64).to(a.dtype).to(a.device)
+    return a.unsqueeze(-2) + t[:, None] * (b - a).unsqueeze(-2)
+
+
+
+# --------------------------------------------------------------------------------------
+# layer images and lengths
+# --------------------------------------------------------------------------------------
+def net_dtype(net) -> torch.dtype:
+    """The floating dtype of a network's (or an ensemble's) parameters."""
+    if is_ensemble(net):
+        return next(iter(net.params.values())).dtype
+    return next(net.parameters()).dtype
+
+
+def mlp_architecture(net):
+    """The module that describes the architecture (an MLP or an Ensemble's meta base)."""
+    base = net.base if is_ensemble(net) else net
+    if not hasattr(base, "layers") or not hasattr(base, "activation"):
+        raise TypeError(
+            f"expected a workbench MLP (workbench.mlp) or Ensemble (workbench.mlp_ensemble), got {type(net).__name__}"
+        )
+    if base.n_hidden < 1:
+        raise ValueError(
+            f"the network {list(base.widths)} has no hidden layers: there is no layer to trace a "
+            "trajectory through; build one with at least one hidden layer, e.g. widths=[d, 64, 1]"
+        )
+    return base
+
+
+def _place(net, base, X: torch.Tensor, device: DeviceLike):
+    """Shared setup of the layer-image functions: check ``X`` is ``(n, n_in)``; put a plain net on the device.
+
+    An ensemble stays where it is.  Returns ``(net, device)``.
+    """
+    if X.dim() != 2 or X.shape[-1] != base.widths[0]:
+        raise ValueError(f"X must have shape (n, {base.widths[0]}), got {tuple(X.shape)}")
+    if is_ensemble(net):
+        return net, net.device
+    dev = resolve_device(device)
+    return net.to(dev), dev
+
+
+def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: DeviceLike = None,
+                 out_device: DeviceLike = None, dtype: torch.dtype | None = None) -> list[torch.Tensor]:
+    """The image of a trajectory at every layer, from one batched forward pass.
+
+    Raghu et al. (2017): ``z^(0) = x(t)``, ``z^(d)`` the output of hidden layer
+    ``d`` (after the activation and any shortcut), and the network output.
+
+    Parameters
+    ----------
+    net
+        A :class:`workbench.MLP` or an :class:`workbench.Ensemble` (then every
+        image gains a leading member axis).
+    X
+        Points ``(n, d_in)``, e.g. from :func:`circle`.
+    chunk_size
+        Points per forward pass (``net.trace``); memory stays bounded for 10^6
+        points.
+    device
+        Where the forward passes run (``None``: :func:`workbench.device`, or the
+        ensemble's device).
+    out_device, dtype
+        Where (default: ``device``) and in which dtype (default: the network's)
+        the images are kept.
+
+    Returns
+    -------
+    list of ``n_hidden + 2`` tensors: ``[X, h_1, ..., h_L, output]``, each
+    ``(n, width)`` (``(members, n, width)`` for an ensemble).
+    """
+    base = mlp_architecture(net)
+    net, dev = _place(net, base, X, device)
+    ens = is_ensemble(net)
+    odev = dev if out_device is None else torch.device(out_device)
+    n = X.shape[0]
+    step = max(1, int(chunk_size))
+    outs: list[torch.Tensor] | None = None
+    with torch.no_grad():
+        for lo in range(0, n, step):
+            xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
+            tr = net.trace(xb)
+            parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            if n <= step:  # one chunk: no copies
+                return [p.to(odev, dtype=dtype or p.dtype) for p in parts]
+            if outs is None:  # preallocate: peak memory = the kept images + one chunk
+                outs = [torch.empty(*p.shape[:-2], n, p.shape[-1], dtype=dtype or p.dtype, device=odev) for p in parts]
+            for o, p in zip(outs, parts):
+                o[..., lo:lo + p.shape[-2], :] = p
+    assert outs is not None
+    return outs
+
+
+def trajectory_length(Z, closed: bool = True) -> torch.Tensor:
+    """Length of a piecewise-linear trajectory through its points.
+
+    ``l(z) = sum_k ||z_{k+1} - z_k||`` (plus ``||z_0 - z_{n-1}||`` when
+    ``closed``), Raghu et al. (2017), Definition of trajectory length, on the
+    polygon through the samples (it converges to the arc length from below as
+    the sampling gets finer).
+
+    Parameters
+    ----------
+    Z
+        A tensor ``(..., n, d)`` (any batch axes) or a list of such tensors of
+        different widths, e.g. :func:`layer_images` (batched over layers).
+    closed
+        Whether the last point joins the first (True for :func:`circle`).
+
+    Returns
+    -------
+    Tensor ``(...)`` of lengths, or ``(len(Z), ...)`` for a list.
+    """
+    if isinstance(Z, (list, tuple)):
+        return torch.stack([trajectory_length(z, closed) for z in Z])
+    if Z.dim() < 2:
+        raise ValueError(f"Z must have shape (..., n_points, dim), got {tuple(Z.shape)}")
+    n = Z.shape[-2]
+    need = 3 if closed else 2
+    if n < need:
+        raise ValueError(f"a {'closed' if closed else 'open'} trajectory needs at least {need} points, got {n}")
+    d = (Z[..., 1:, :] - Z[..., :-1, :]).norm(dim=-1).sum(-1)
+    if closed:
+        d = d + (Z[..., 0, :] - Z[..., -1, :]).norm(dim=-1)
+    return d
+
+
+def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int = 65536,
+                  device: DeviceLike = None) -> torch.Tensor:
+    """Trajectory length at every layer without keeping the images (streaming).
+
+    Same numbers as ``trajectory_length(layer_images(net, X), closed)`` but in
+    memory ``O(chunk_size * width)``: consecutive chunks overlap by one point.
+
+    Returns
+    -------
+    Tensor ``(n_hidden + 2,)`` (``(n_hidden + 2, members)`` for an ensemble),
+    float64.
+    """
+    base = mlp_architecture(net)
+    n = X.shape[0]
+    if n < (3 if closed else 2):
+        raise ValueError(f"a trajectory needs at least {3 if closed else 2} points, got {n}")
+    net, dev = _place(net, base, X, device)
+    ens = is_ensemble(net)
+    step = max(2, int(chunk_size))
+    total = first = prev = None
+    with torch.no_grad():
+        for lo in range(0, n, step):
+            xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
+            tr = net.trace(xb)
+            parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            if first is None:
+                first = [p[..., :1, :] for p in parts]
+            # one point of overlap with the previous chunk
+            seq = parts if prev is None else [torch.cat([q, p], -2) for q, p in zip(prev, parts)]
+            L = torch.stack([(z[..., 1:, :] - z[..., :-1, :]).norm(dim=-1).double().sum(-1) for z in seq])
+            total = L if total is None else total + L
+            prev = [p[..., -1:, :] for p in parts]
+    if closed:
+        total = total + torch.stack([(a - b).norm(dim=-1).double().sum(-1) for a, b in zip(first, prev)])
+    return total
