@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["ProfileCost", "PROFILE_COSTS", "profile_banner"]
+__all__ = ["PROFILE_COSTS", "profile_banner"]  # ProfileCost: the entries' type, importable from here
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("03_linear_regions", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
     ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2),
     ("04_trajectories", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("08_trajectories_more", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("09_esd_more", "full"): ProfileCost(
+        None, "helps", _CPU2, "not measured as a whole; its ESD of the 18 real models alone takes about 25 min "
+                              "per input kind on 2 CPU cores"),
 }
 """Measured costs: ``(notebook stem, profile) -> ProfileCost``; README and BENCHMARKS.md give the sources."""
 

@@ -1,10 +1,5 @@
 """Plotting: ``plot_x(result, ax=None, **style) -> Axes``; never computes a measure."""
 from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure, show
-<<<<<<< HEAD
-
-__all__ = ["LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show"] + reexport(
-    __name__, globals(), ("esd", "esd_real", "functions", "regions", "trajectories", "style", "player")
-=======
 from .esd import (
     plot_esd_comparison,
     plot_esd_heatmap,
@@ -13,7 +8,6 @@ from .esd import (
     plot_psd_depths,
     plot_sd_distribution,
     plot_training_curves,
->>>>>>> main
 )
 from .esd_real import (
     plot_esd_real,
@@ -47,6 +41,8 @@ from .trajectories import (
     plot_transitions_vs_length,
     save_gif,
 )
+from .player import animation_frames, offline_html
+from .style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
 
 __all__ = [
     "LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show",
@@ -64,4 +60,8 @@ __all__ = [
     "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",
     "plot_layer_training", "plot_layer_noise", "plot_length_during_training", "plot_trajreg_vs_batchnorm",
     "plot_layer_image", "plot_length_per_layer", "animate_layers", "save_gif",
+    # player
+    "animation_frames", "offline_html",
+    # style
+    "lecture_style", "OKABE_ITO", "LEGIBILITY", "text_px", "ensure_legible", "LegibleFigure",
 ]

@@ -5,13 +5,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-<<<<<<< HEAD
-from .style import OKABE_ITO, LegibleFigure
-=======
 from .._runtime import SeedLike, int_seed
+from .style import OKABE_ITO, LegibleFigure
 
-__all__ = ["new_axes", "show", "distinct_colors", "LAYER_COLORS"]
->>>>>>> main
+__all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 
 __all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 

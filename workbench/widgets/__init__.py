@@ -1,18 +1,24 @@
 """ipywidgets panels that wire experiments to plots."""
-<<<<<<< HEAD
-from .._exports import reexport
 from ._base import Panel, in_kernel, log_slider
-
-__all__ = ["Panel", "in_kernel", "log_slider"] + reexport(
-    __name__, globals(), ("esd_panel", "function_panel", "regions_panel", "trajectory_panel", "player", "explore", "dashboard")
+from .dashboard import (
+    DASHBOARDS,
+    dashboard,
+    dashboard_name,
 )
-=======
-from ._base import Panel
 from .esd_panel import (
     ESDPanel,
 )
+from .explore import (
+    PartitionExplorer,
+    TrajectoryExplorer,
+    has_ipympl,
+    inspect_point,
+)
 from .function_panel import (
     FunctionPanel,
+)
+from .player import (
+    FramePlayer,
 )
 from .regions_panel import (
     PlaneSlicePanel,
@@ -23,14 +29,19 @@ from .trajectory_panel import (
 )
 
 __all__ = [
-    "Panel",
+    "Panel", "in_kernel", "log_slider",
+    # dashboard
+    "dashboard", "dashboard_name", "DASHBOARDS",
     # esd_panel
     "ESDPanel",
+    # explore
+    "PartitionExplorer", "TrajectoryExplorer", "has_ipympl", "inspect_point",
     # function_panel
     "FunctionPanel",
+    # player
+    "FramePlayer",
     # regions_panel
     "RegionsPanel", "PlaneSlicePanel",
     # trajectory_panel
     "TrajectoryPanel",
 ]
->>>>>>> main

@@ -179,17 +179,12 @@ class Panel:
         if not self._suspend:
             self.refresh()
 
-<<<<<<< HEAD
-    def update(self, *, wait: bool = True, **params) -> "Panel":
+    def update(self, *, wait: bool = True, **params) -> Panel:
         """Set several controls at once and redraw once.
 
         Driven from code, the call returns when the new picture is drawn
         (``wait=False``: at once, the panel refines in the background).
         """
-=======
-    def update(self, **params) -> Panel:
-        """Set several controls at once and redraw once."""
->>>>>>> main
         unknown = set(params) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; this panel has {sorted(self.controls)}")

@@ -3,17 +3,12 @@ from __future__ import annotations
 
 import time
 
-<<<<<<< HEAD
 import ipywidgets as W
 import numpy as np
 
+from .._runtime import DeviceLike
 from ..experiments.esd import INPUTS, ESDResult, esd
 from ..nets.mlp import ACTIVATIONS, mlp
-=======
-from .._runtime import DeviceLike
-from ..experiments.esd import INPUTS, esd
-from ..nets.mlp import ACTIVATIONS
->>>>>>> main
 from ..plots.esd import plot_sd_distribution
 from ._base import Panel, log_slider
 
@@ -40,12 +35,9 @@ class ESDPanel(Panel):
 
     def __init__(self, *, n_in: int = 1, width: int = 8, depth: int = 3, activation: str = "relu",
                  shortcuts: str | None = None, inputs: str = "uniform", samples: int = 100, seed: int = 0,
-<<<<<<< HEAD
-                 n_points: int | None = None, device=None, auto: bool = True, background: bool | None = None,
+                 n_points: int | None = None, device: DeviceLike = None, auto: bool = True,
+                 background: bool | None = None,
                  budget: dict | None = None):
-=======
-                 n_points: int | None = None, device: DeviceLike = None, auto: bool = True):
->>>>>>> main
         self.n_points = n_points
         self.device = device
         slider = dict(continuous_update=False, style={"description_width": "initial"})
