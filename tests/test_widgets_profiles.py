@@ -21,6 +21,7 @@ def test_banner_says_time_gpu_and_the_quick_profile(capsys):
     g = profile_banner("02_esd_real_networks", "full", show=False)
     assert "needs a GPU" in g and "33 h" in g
     assert 'PROFILE = "smoke"' not in profile_banner("00_tour", "smoke", show=False)
+    assert "not measured yet" in profile_banner("00_tour", "full", show=False)
     assert "not measured yet" in profile_banner("03_linear_regions", "full", show=False)
 
 

@@ -23,24 +23,26 @@ class ProfileCost:
 
 
 _CPU2 = "the project's 2-core x86_64 CPU, no GPU"
+_SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within about a minute, "
+          "and the test suite runs each one")
 PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
-    ("00_tour", "smoke"): ProfileCost(0.3, "no", _CPU2),
-    ("00_tour", "full"): ProfileCost(0.5, "no", _CPU2, "a few random networks"),
-    ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("00_tour", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
+    ("00_tour", "full"): ProfileCost(None, "no", _CPU2, "not measured yet; a few random networks"),
+    ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("01_spanning_dimension", "full"): ProfileCost(
         26, "helps", _CPU2, "the Fig. 4 sweep takes 17 min of it (BENCHMARKS.md, 'Spanning dimension engine')"),
-    ("02_esd_real_networks", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("02_esd_real_networks", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("02_esd_real_networks", "cpu"): ProfileCost(25, "no", _CPU2, "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "full"): ProfileCost(
         33 * 60, "needed", _CPU2, "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world "
                                   "networks'): a GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
-    ("03_linear_regions", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("03_linear_regions", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("03_linear_regions", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
-    ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("04_trajectories", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
-    ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("08_trajectories_more", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
-    ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2),
+    ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("09_esd_more", "full"): ProfileCost(
         None, "helps", _CPU2, "not measured as a whole; its ESD of the 18 real models alone takes about 25 min "
                               "per input kind on 2 CPU cores"),
