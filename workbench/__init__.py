@@ -73,6 +73,8 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     train_one_layer,
     trajreg_vs_batchnorm,
     transitions_vs_length,
+    profile_banner,
+    PROFILE_COSTS,
 )
 from .export import load_checkpoint, save, save_checkpoint  # noqa: F401,E402
 from .measures import (  # noqa: F401
@@ -182,6 +184,7 @@ __all__ = [
     "growth_rates", "TransitionsConfig", "transitions_vs_length", "DichotomyConfig",
     "dichotomy_sweep", "TrainConfig", "train_one_layer", "layer_noise", "length_during_training",
     "trajreg_vs_batchnorm", "LayerTrajectory", "circle_through_layers",
+    "profile_banner", "PROFILE_COSTS",
     # measures
     "local_affine", "activation_pattern", "distance_to_edge", "EdgeDistance", "local_rank",
     "LocalRank", "local_singular_values", "adjacent_sv_difference", "AdjacentSVDifference",

@@ -19,6 +19,7 @@ print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 
 # %%
+wb.profile_banner("00_tour", PROFILE)
 SIZES = {"smoke": dict(n_points=201, n_seeds=3), "full": dict(n_points=2001, n_seeds=6)}[PROFILE]
 SIZES
 
@@ -90,20 +91,22 @@ show(fig)
 # %% [markdown]
 # ## Interactive: sweep width, depth, activation and init scale
 #
-# Move a slider and release it: the panel recomputes and redraws. Errors (for
-# example an unsupported setting) appear under the plot instead of vanishing.
+# Move a slider and release it: the panel shows a first picture at once, refines
+# it, and a new move cancels the computation in flight. Errors (for example an
+# unsupported setting) appear under the plot instead of vanishing. The width
+# slider steps by factors of about 1.4 (1, 2, 3, 4, 6, 8, 11, 16, ...).
 
 # %%
 panel = FunctionPanel(width=16, depth=3, n_points=SIZES["n_points"])
 panel
 
 # %% [markdown]
-# Panels can also be driven from code, which is how the tests check them:
+# Panels can also be driven from code, which is how the tests check them
+# (`panel.update(depth=8)` sets the sliders and redraws). Here a second panel,
+# so that the one above keeps matching its sliders:
 
 # %%
-panel.update(depth=8, activation="hardtanh")
-print(panel.status.value)
-panel.figure
+FunctionPanel(width=16, depth=8, activation="hardtanh", n_points=SIZES["n_points"])
 
 # %% [markdown]
 # ## Where to go next

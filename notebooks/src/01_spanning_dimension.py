@@ -41,6 +41,7 @@ print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 
 # %%
+wb.profile_banner("01_spanning_dimension", PROFILE)
 SIZES = {
     "smoke": dict(fig1=60, fig2=300, fig5=100, choices=20, depths=range(1, 6), grid=range(1, 7), grid_samples=3,
                   fig3=RandomFitConfig.smoke(), fig6=NoiseFitConfig.smoke(), table1=Table1Config.smoke()),
@@ -442,17 +443,13 @@ t1[["model", "epochs", "train_acc", "test_acc", "runs"]]
 # ## Try it: the ESD panel
 #
 # Sweep widths, depth, activation, shortcut mode and input distribution; the
-# panel recomputes when a slider is released and shows the progress in its status
-# line.
+# histogram grows as samples arrive (the first within about a second), and a new
+# setting cancels the one in flight. Networks beyond the budget shown above the
+# plot (2,000 parameters) wait for *compute anyway*.
 
 # %%
 panel = ESDPanel(width=8, depth=3, samples=SIZES["fig1"] // 2)
 panel
-
-# %%
-panel.update(activation="sigmoid", shortcuts="add-inputs")
-print(panel.status.value)
-panel.figure
 
 # %% [markdown]
 # ## Summary: the paper's numbers and ours

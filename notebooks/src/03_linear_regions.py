@@ -37,6 +37,7 @@ print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 
 # %%
+wb.profile_banner("03_linear_regions", PROFILE)
 SIZES = {
     "smoke": dict(counts="smoke", mislabel="smoke", sv_widths=(10, 30, 100, 300), sv_points=200, sv_nets=2,
                   slice_epochs=20, rank_points=500),
@@ -294,16 +295,22 @@ show(fig)
 # ## 7 · Interactive
 #
 # Width, depth, activation, init scale, seed and "show layers up to" redraw the
-# partition (release a slider to recompute). `tanh` is in the list on purpose: the
-# panel shows the engine's error message instead of a wrong picture.
+# partition (release a slider to recompute). The partition refines layer by
+# layer (layer 1's lines first); more than 256 neurons wait for *compute anyway*.
+# `tanh` is in the list on purpose: the panel shows the engine's error message
+# instead of a wrong picture.
 
 # %%
 panel = RegionsPanel(width=8, depth=3)
 panel
 
+# %% [markdown]
+# Click a point of the partition (with ipympl; headless, move the sliders): its
+# region's activation pattern, the local map $W_R$ with its rank, singular values
+# and slope, and the exact distance to the nearest region edge, drawn as a circle.
+
 # %%
-panel.update(depth=4, layers=2, activation="hardtanh")
-print(panel.status.value)
+panel.explorer()
 
 # %%
 slicer = PlaneSlicePanel(clf, data, indices=idx)

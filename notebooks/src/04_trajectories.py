@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import torch
-from IPython.display import HTML, display
+from IPython.display import display
 
 import workbench as wb
 from workbench import claims
@@ -32,9 +32,9 @@ from workbench.experiments import (
     growth_rates, layer_noise, length_during_training, length_growth, train_one_layer, trajreg_vs_batchnorm,
     transitions_vs_length,
 )
-from workbench.plots import new_figure, show
+from workbench.plots import animation_frames, new_figure, show
 from workbench.plots import trajectories as tp
-from workbench.widgets import TrajectoryPanel
+from workbench.widgets import FramePlayer, TrajectoryPanel
 
 torch.set_num_threads(1)  # small tensors: one thread is fastest on a shared CPU
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
@@ -43,6 +43,7 @@ print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 
 # %%
+wb.profile_banner("04_trajectories", PROFILE)
 SMOKE = PROFILE == "smoke"
 GROWTH = GrowthConfig.smoke() if SMOKE else GrowthConfig.full()
 TRANS = TransitionsConfig.smoke() if SMOKE else TransitionsConfig.full()
@@ -78,14 +79,16 @@ print("variance kept by the 2-D projection:", traj.explained.round(2))
 # %% [markdown]
 # Notice how the circle gains more and more small folds with every layer while its length
 # grows (the 2-output layer squashes it into a tangle); deep layers are far from planar (the 2-D projection keeps less of the variance), so the picture
-# shows only part of the wiggling. The same animation, playable in JupyterLab without a
-# kernel (`FuncAnimation.to_jshtml()`), and as a GIF for slides:
+# shows only part of the wiggling. The same animation with a **Play** control (it plays
+# in the browser, `jslink`: no kernel round trip, no internet; the first frame shows at
+# once), and as a GIF for slides (`workbench.plots.offline_html(frames)` makes a
+# self-contained HTML page of it; matplotlib's `to_jshtml()` loads its icons from a CDN):
 
 # %%
 anim = tp.animate_layers(traj, interval=700)
 if not SMOKE:  # GIF export for slides (the smoke run skips it to stay fast; the tests cover it)
     print("GIF written to", tp.save_gif(anim, str(Path(tempfile.gettempdir()) / "wb_trajectory_layers.gif")))
-display(HTML(anim.to_jshtml()))
+FramePlayer(animation_frames(anim), interval=700, labels=[traj.layer_name(i) for i in range(traj.n_layers)])
 
 # %% [markdown]
 # ## 2 · Trajectory length grows exponentially with depth (Theorem 3; the paper's Figs. 4, 12, 13)
@@ -349,11 +352,12 @@ panel = TrajectoryPanel(depth=6, width=100, sigma_w2=4.0, activation="tanh", n_p
                         n_seeds=2 if SMOKE else 6)
 panel
 
+# %% [markdown]
+# Hover the input circle (with ipympl; headless, move the slider) to follow one point
+# of the trajectory through every layer's image:
+
 # %%
-panel.update(activation="hardtanh", sigma_w2=8.0)
-panel.layer_slider.value = 4
-print(panel.status.value)
-panel.figure
+panel.explorer()
 
 # %% [markdown]
 # ## Summary: paper vs workbench

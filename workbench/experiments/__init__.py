@@ -33,6 +33,10 @@ from .esd_figures import (  # noqa: F401
     table1,
     train_classifier,
 )
+from .profiles import (  # noqa: F401
+    PROFILE_COSTS,
+    profile_banner,
+)
 from .esd_real import (  # noqa: F401
     ESD_REAL_PRESETS,
     ESDRealConfig,
@@ -146,6 +150,9 @@ __all__ = [
     "trajreg_vs_batchnorm",
     "LayerTrajectory",
     "circle_through_layers",
+    # profiles
+    "profile_banner",
+    "PROFILE_COSTS",
 ]
 
 from .layer_algebra import (  # noqa: E402

@@ -41,6 +41,8 @@ from .trajectories import (
     plot_transitions_vs_length,
     save_gif,
 )
+from .player import animation_frames, offline_html
+from .style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
 
 __all__ = [
     "LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show",
@@ -58,6 +60,10 @@ __all__ = [
     "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",
     "plot_layer_training", "plot_layer_noise", "plot_length_during_training", "plot_trajreg_vs_batchnorm",
     "plot_layer_image", "plot_length_per_layer", "animate_layers", "save_gif",
+    # player
+    "animation_frames", "offline_html",
+    # style
+    "lecture_style", "OKABE_ITO", "LEGIBILITY", "text_px", "ensure_legible", "LegibleFigure",
 ]
 
 from .layer_algebra import (  # noqa: E402

@@ -6,22 +6,27 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .._runtime import SeedLike, int_seed
+from .style import OKABE_ITO, LegibleFigure
 
-__all__ = ["new_axes", "show", "distinct_colors", "LAYER_COLORS"]
+__all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 
-LAYER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-"""Colours for layer 1, 2, 3, ... (cycled)."""
+__all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
+
+LAYER_COLORS = tuple(OKABE_ITO[:7])
+"""Colours for layer 1, 2, 3, ... (cycled): Okabe-Ito, colour-blind safe (the pale yellow left out)."""
 
 
 def new_axes(ax: Axes | None = None, *, figsize=(6.0, 4.0), projection: str | None = None, **subplot_kw) -> Axes:
     """Return ``ax`` or, when ``None``, the axes of a new ``Figure`` not registered with pyplot.
 
     Figures made here never touch pyplot's global state, so widgets can redraw
-    without leaking figures, and the library never calls ``plt.show()``.
+    without leaking figures, and the library never calls ``plt.show()``.  They
+    are :class:`workbench.plots.LegibleFigure`: text too small to read at
+    projector size is enlarged when drawn (:func:`workbench.plots.ensure_legible`).
     """
     if ax is not None:
         return ax
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = LegibleFigure(figsize=figsize, layout="constrained")
     kw = dict(subplot_kw)
     if projection is not None:
         kw["projection"] = projection
@@ -29,8 +34,8 @@ def new_axes(ax: Axes | None = None, *, figsize=(6.0, 4.0), projection: str | No
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(6.0, 4.0), **subplots_kw):
-    """``(fig, axes)`` like ``plt.subplots`` but without pyplot's global state."""
-    fig = Figure(figsize=figsize, layout="constrained")
+    """``(fig, axes)`` like ``plt.subplots`` but without pyplot's global state (a legible figure, see ``new_axes``)."""
+    fig = LegibleFigure(figsize=figsize, layout="constrained")
     axes = fig.subplots(nrows, ncols, **subplots_kw)
     return fig, axes
 

@@ -113,8 +113,9 @@ def plot_partition(
         else:
             pc.set_array(vals)
             pc.set_cmap(cmap)
-            if colorbar:
-                ax.figure.colorbar(pc, ax=ax, label=label, shrink=0.8)
+            if colorbar:  # an inset beside the (equal-aspect) axes box: never taller than it, never over the title
+                cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
+                ax.figure.colorbar(pc, cax=cax, label=label)
     ax.add_collection(pc)
     handles = list(locals().get("class_handles", []))
     if edges:

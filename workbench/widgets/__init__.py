@@ -1,10 +1,24 @@
 """ipywidgets panels that wire experiments to plots."""
-from ._base import Panel
+from ._base import Panel, in_kernel, log_slider
+from .dashboard import (
+    DASHBOARDS,
+    dashboard,
+    dashboard_name,
+)
 from .esd_panel import (
     ESDPanel,
 )
+from .explore import (
+    PartitionExplorer,
+    TrajectoryExplorer,
+    has_ipympl,
+    inspect_point,
+)
 from .function_panel import (
     FunctionPanel,
+)
+from .player import (
+    FramePlayer,
 )
 from .regions_panel import (
     PlaneSlicePanel,
@@ -15,11 +29,17 @@ from .trajectory_panel import (
 )
 
 __all__ = [
-    "Panel",
+    "Panel", "in_kernel", "log_slider",
+    # dashboard
+    "dashboard", "dashboard_name", "DASHBOARDS",
     # esd_panel
     "ESDPanel",
+    # explore
+    "PartitionExplorer", "TrajectoryExplorer", "has_ipympl", "inspect_point",
     # function_panel
     "FunctionPanel",
+    # player
+    "FramePlayer",
     # regions_panel
     "RegionsPanel", "PlaneSlicePanel",
     # trajectory_panel

@@ -1,49 +1,157 @@
-"""Base class of the widget panels: controls -> recompute -> redraw, errors shown, never swallowed."""
+"""Base class of the widget panels: controls -> recompute -> redraw, errors shown, never swallowed.
+
+A panel answers fast and refines: :meth:`Panel.compute` may be a generator
+that yields successively better results (the ESD histogram grows as samples
+arrive, a partition gains its layers one by one).  The first result is drawn
+at once, later ones at most every :attr:`Panel.refine_interval` seconds, the
+last one always.  A new control change cancels the computation in flight
+(latest wins: a generation counter is checked between steps) instead of
+queueing behind it.  A visible budget (:meth:`Panel.cost` against
+:attr:`Panel.budget`) makes the panel ask before an expensive computation
+("compute anyway").
+
+In a live Jupyter kernel the work runs on one worker thread per panel, so the
+kernel keeps reading control changes while it computes; elsewhere (scripts,
+tests) it runs synchronously, so ``panel.controls[name].value = v`` returns
+with ``panel.result`` up to date.  ``Panel(..., background=True)`` forces the
+thread; :meth:`Panel.wait` joins it.
+"""
 from __future__ import annotations
 
+import base64
+import html
+import inspect
+import io
+import threading
+import time
 import traceback
 from typing import Any
 
 import ipywidgets as W
 
-__all__ = ["Panel"]
+__all__ = ["Panel", "log_slider", "in_kernel"]
+
+
+def in_kernel() -> bool:
+    """True inside a live Jupyter kernel (ipykernel), where widget messages arrive while the kernel is idle."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def log_slider(value: int, lo: int, hi: int, description: str, *, per_octave: int = 2, **kw) -> W.SelectionSlider:
+    """A slider over sizes spaced evenly on a log scale: 1, 2, 3, 4, 6, 8, 11, 16, ... (``per_octave=2``).
+
+    Sizes that span decades (widths, samples) are hard to hit on a linear
+    slider (a small drag jumps from 16 to 54); here every notch is a factor
+    ``2 ** (1 / per_octave)``.  ``value`` is always one of the options (it is
+    added when it is not on the grid).  Recomputes on release
+    (``continuous_update=False``).
+    """
+    for name, v in (("value", value), ("lo", lo), ("hi", hi)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"value must lie in [lo, hi] = [{lo}, {hi}], got {value}")
+    if per_octave < 1:
+        raise ValueError(f"per_octave must be >= 1, got {per_octave}")
+    opts, k = {lo, hi, value}, 0
+    while True:
+        v = int(round(2 ** (k / per_octave)))
+        if v > hi:
+            break
+        if v >= lo:
+            opts.add(v)
+        k += 1
+    kw.setdefault("continuous_update", False)
+    kw.setdefault("style", {"description_width": "initial"})
+    return W.SelectionSlider(options=sorted(opts), value=value, description=description, **kw)
+
+
+def _png(fig, dpi: int) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)  # figures are laid out (constrained): no second "tight" pass
+    return buf.getvalue()
+
+
+def _fmt(v) -> str:
+    return f"{v:,}" if isinstance(v, int) else f"{v:,.3g}"
 
 
 class Panel:
     """A small ipywidgets panel that owns its controls.
 
     Subclasses fill ``self.controls`` (name -> widget with a ``.value``) and
-    implement :meth:`compute` (heavy work, returns a result) and :meth:`draw`
-    (result -> matplotlib Figure).  Every control change calls :meth:`refresh`;
-    sliders use ``continuous_update=False`` so recomputation runs on release.
-    Exceptions raised while computing or drawing are shown in ``self.errors``
-    (an ``Output`` widget) and kept in ``self.last_error``.
+    implement :meth:`compute` (heavy work: returns a result, or is a generator
+    yielding successively better results) and :meth:`draw` (result ->
+    matplotlib Figure).  Every control change calls :meth:`refresh`; sliders use
+    ``continuous_update=False`` so recomputation runs on release.  Exceptions
+    raised while computing or drawing are shown in ``self.errors`` (an
+    ``Output`` widget) and kept in ``self.last_error``; the last good result stays.
+
+    Optional: :meth:`cost` (sizes of the computation, shown above the plot)
+    and :attr:`budget` (limits; beyond them the panel asks first, and
+    ``panel.confirm.click()`` or ``refresh(force=True)`` computes anyway).
 
     Tests drive a panel by setting ``panel.controls[name].value`` and reading
-    ``panel.result`` / ``panel.figure``, no browser needed.
+    ``panel.result`` / ``panel.figure`` (call :meth:`wait` first when the panel
+    runs in the background).  ``panel.timings`` holds the last run's
+    first-answer and final times in seconds.
     """
 
     title: str = ""
+    refine_interval: float = 0.3
+    """Seconds between intermediate redraws while a generator refines (also at least twice the time a
+    redraw takes, so drawing never takes most of the time); ``<= 0``: redraw after every step."""
+    budget: dict[str, float] = {}
+    """Limits on the entries of :meth:`cost`; class default, override per instance with ``budget=``."""
+    dpi: int = 100
+    display_wait: float = 10.0
+    """Seconds :meth:`_ipython_display_` waits for the first run, so the saved-notebook snapshot has a picture."""
 
-    def __init__(self, controls: dict[str, W.Widget], *, auto: bool = True):
+    def __init__(self, controls: dict[str, W.Widget], *, auto: bool = True, background: bool | None = None,
+                 budget: dict[str, float] | None = None):
         self.controls = controls
         self.out = W.Output()
         self.errors = W.Output()
         self.status = W.HTML()
+        self.cost_label = W.HTML()
+        self.confirm = W.Button(description="compute anyway", button_style="warning", icon="play",
+                                layout=W.Layout(display="none", width="auto"))
+        self.confirm.on_click(lambda _b: self.refresh(force=True))
         self.result: Any = None
         self.figure = None
         self.last_error: BaseException | None = None
+        self.timings: dict[str, Any] = {}
+        self.background = in_kernel() if background is None else bool(background)
+        if budget is not None:
+            unknown = [k for k in budget if not isinstance(budget[k], (int, float))]
+            if unknown:
+                raise TypeError(f"budget values must be numbers, got {budget!r}")
+            self.budget = dict(budget)
         self._suspend = False
+        self._gen = 0
+        self._lock = threading.Lock()
+        self._pending: tuple | None = None
+        self._worker: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
         for c in controls.values():
             c.observe(self._on_change, names="value")
         box = W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap"))
         header = [W.HTML(f"<b>{self.title}</b>")] if self.title else []
-        self.widget = W.VBox(header + [box, self.status, self.out, self.errors])
+        self.widget = W.VBox(header + [box, W.HBox([self.cost_label, self.confirm]), self.status, self.out,
+                                       self.errors])
+        self.widget.add_class("wb-panel")
         if auto:
             self.refresh()
 
     # -- subclass API ---------------------------------------------------
     def compute(self, **params):  # pragma: no cover - abstract
+        """The result for these control values; a generator may yield improving results (the last is final)."""
         raise NotImplementedError
 
     def draw(self, result, **params):  # pragma: no cover - abstract
@@ -53,17 +161,30 @@ class Panel:
         """One line of status text shown above the figure."""
         return ""
 
+    def cost(self, **params) -> dict[str, float]:
+        """Sizes of the computation these values ask for (e.g. ``{"parameters": 970, "samples": 100}``)."""
+        return {}
+
     # -- machinery ------------------------------------------------------
     @property
     def params(self) -> dict[str, Any]:
         return {k: c.value for k, c in self.controls.items()}
 
+    @property
+    def running(self) -> bool:
+        """A computation is in flight (background mode)."""
+        return not self._idle.is_set()
+
     def _on_change(self, change) -> None:
         if not self._suspend:
             self.refresh()
 
-    def update(self, **params) -> Panel:
-        """Set several controls at once and redraw once."""
+    def update(self, *, wait: bool = True, **params) -> Panel:
+        """Set several controls at once and redraw once.
+
+        Driven from code, the call returns when the new picture is drawn
+        (``wait=False``: at once, the panel refines in the background).
+        """
         unknown = set(params) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; this panel has {sorted(self.controls)}")
@@ -74,32 +195,158 @@ class Panel:
         finally:
             self._suspend = False
         self.refresh()
+        if wait:
+            self.wait()
         return self
 
-    def refresh(self) -> None:
-        """Recompute and redraw with the current control values."""
-        from IPython.display import display
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no computation is in flight; False if ``timeout`` seconds passed first."""
+        return self._idle.wait(timeout)
 
+    def refresh(self, *, force: bool = False) -> None:
+        """Recompute and redraw with the current control values (cancelling any computation in flight).
+
+        ``force=True`` computes even when :meth:`cost` exceeds the budget.
+        """
         params = self.params
-        self.status.value = "<i>computing…</i>"
-        self.errors.clear_output()
+        with self._lock:
+            self._gen += 1
+            job = (self._gen, params, force)
+            if self.background:
+                self._pending = job
+                self._idle.clear()
+                if self._worker is None:
+                    self._worker = threading.Thread(target=self._loop, name=f"{type(self).__name__}-worker",
+                                                    daemon=True)
+                    self._worker.start()
+                return
+        self._run(*job)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    self._worker = None
+                    self._idle.set()
+                    return
+            try:
+                self._run(*job)
+            except BaseException as exc:  # pragma: no cover - _run already reports; never kill the worker silently
+                self._report(exc)
+
+    def _stale(self, gen: int) -> bool:
+        return gen != self._gen
+
+    def _over_budget(self, costs: dict) -> dict:
+        return {k: v for k, v in costs.items() if k in self.budget and v > self.budget[k]}
+
+    def _show_cost(self, costs: dict, over: dict) -> None:
+        if not costs:
+            self.cost_label.value = ""
+            return
+        parts = []
+        for k, v in costs.items():
+            lim = f" (budget {_fmt(self.budget[k])})" if k in self.budget else ""
+            txt = f"{_fmt(v)} {k}{lim}"
+            parts.append(f"<b style='color:#b35900'>{txt}</b>" if k in over else txt)
+        self.cost_label.value = "<small>" + " · ".join(parts) + "</small>"
+
+    def _report(self, exc: BaseException) -> None:
+        self.last_error = exc
+        self.status.value = (f"<span style='color:#b00'>error: {html.escape(type(exc).__name__)}: "
+                             f"{html.escape(str(exc))}</span>")
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.errors.outputs = ({"output_type": "stream", "name": "stderr", "text": tb},)
+
+    def _run(self, gen: int, params: dict, force: bool) -> None:
+        t0 = time.perf_counter()
         try:
-            result = self.compute(**params)
-            fig = self.draw(result, **params)
+            costs = self.cost(**params)
+        except Exception as exc:  # a bad combination of controls: say so
+            self._report(exc)
+            return
+        over = self._over_budget(costs)
+        self._show_cost(costs, over)
+        if over and not force:
+            self.confirm.layout.display = None
+            names = ", ".join(f"{_fmt(v)} {k} > {_fmt(self.budget[k])}" for k, v in over.items())
+            self.status.value = (f"<b>Beyond this panel's budget</b> ({names}): this may take long. "
+                                 "Press <i>compute anyway</i>, or choose smaller sizes.")
+            self.timings = {"first": None, "final": None, "steps": 0, "asked": True}
+            return
+        self.confirm.layout.display = "none"
+        self.status.value = "<i>computing…</i>"
+        self.errors.outputs = ()
+        first = None
+        steps = 0
+        try:
+            out = self.compute(**params)
+            results = out if inspect.isgenerator(out) else iter((out,))
+            last_draw, draw_cost = -float("inf"), 0.0
+            pending = None
+            for res in results:
+                steps += 1
+                if self._stale(gen):
+                    if inspect.isgenerator(out):
+                        out.close()
+                    return
+                now = time.perf_counter()
+                # intermediate redraws at most every refine_interval, and never more than half the time
+                # (refine_interval <= 0: draw every step)
+                gap = max(self.refine_interval, 2 * draw_cost) if self.refine_interval > 0 else 0.0
+                if first is None or now - last_draw >= gap:
+                    self._show(res, params)
+                    last_draw = time.perf_counter()
+                    draw_cost = last_draw - now
+                    if first is None:
+                        first = last_draw - t0
+                    pending = None
+                    self.status.value = self.describe(res, **params) + " <i>· refining…</i>"
+                else:
+                    pending = res
+            if self._stale(gen):
+                return
+            if pending is not None:
+                self._show(pending, params)
+            if steps == 0:
+                raise RuntimeError(f"{type(self).__name__}.compute yielded no result")
         except Exception as exc:  # shown to the user, kept for tests
-            self.last_error = exc
-            self.status.value = f"<span style='color:#b00'>error: {type(exc).__name__}: {exc}</span>"
-            with self.errors:
-                traceback.print_exc()
+            if not self._stale(gen):
+                self._report(exc)
             return
         self.last_error = None
+        final = time.perf_counter() - t0
+        self.timings = {"first": first, "final": final, "steps": steps, "asked": False}
+        self.status.value = self.describe(self.result, **params)
+
+    def _show(self, result, params: dict) -> None:
+        fig = self.draw(result, **params)
         self.result, self.figure = result, fig
-        self.status.value = self.describe(result, **params)
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(fig)
+        self._render(fig)
+
+    def _render(self, fig) -> None:
+        """Put the figure into ``self.out`` as a PNG (thread-safe: sets the Output's outputs directly)."""
+        data = base64.b64encode(_png(fig, self.dpi)).decode("ascii")
+        self.out.outputs = ({"output_type": "display_data", "metadata": {},
+                             "data": {"image/png": data, "text/plain": f"<{type(self).__name__} figure>"}},)
+
+    def snapshot_html(self) -> str:
+        """What a saved notebook shows when the live panel is gone: a hint and the current picture."""
+        img = ""
+        if self.figure is not None:
+            data = base64.b64encode(_png(self.figure, 72)).decode("ascii")
+            img = f"<img alt='snapshot of the panel' src='data:image/png;base64,{data}' style='max-width:100%'>"
+        name = html.escape(self.title or type(self).__name__)
+        return ("<details class='wb-panel-snapshot' style='color:#666;font-size:90%'>"
+                f"<summary>Panel \u201c{name}\u201d not showing (e.g. <i>Error displaying widget: model not "
+                "found</i> after reopening a saved notebook)? <b>Run this cell</b> to bring it back; "
+                "click here for a snapshot from the last run.</summary>"
+                f"{img}</details>")
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, display
 
+        self.wait(self.display_wait)
         display(self.widget)
+        display(HTML(self.snapshot_html()))

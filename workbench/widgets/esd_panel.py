@@ -1,13 +1,16 @@
 """Panel: the spanning-dimension distribution of an MLP (ESD paper Figs. 1, 2, 5), swept live."""
 from __future__ import annotations
 
+import time
+
 import ipywidgets as W
+import numpy as np
 
 from .._runtime import DeviceLike
-from ..experiments.esd import INPUTS, esd
-from ..nets.mlp import ACTIVATIONS
+from ..experiments.esd import INPUTS, ESDResult, esd
+from ..nets.mlp import ACTIVATIONS, mlp
 from ..plots.esd import plot_sd_distribution
-from ._base import Panel
+from ._base import Panel, log_slider
 
 __all__ = ["ESDPanel"]
 
@@ -17,46 +20,70 @@ _SHORTCUT_OPTIONS = [("plain MLP", None), ("add-shortcuts", "add-shortcuts"), ("
 class ESDPanel(Panel):
     """Histogram of spanning dimensions with the ESD marked, for ``[n_in] + [width] * depth + [1]``.
 
-    Controls: inputs, width, depth, activation, shortcut mode, input
-    distribution, samples, seed.  Sliders recompute on release
-    (``continuous_update=False``); the status line shows progress
-    (samples done) while the ESD is computed, then the ESD and timing.
+    Controls: inputs, width (log-spaced), depth, activation, shortcut mode,
+    input distribution, samples (log-spaced), seed.  The histogram grows as
+    samples arrive: the first sample is drawn at once, then chunks sized to
+    take about ``chunk_seconds`` each; sample ``i`` always uses seed
+    ``seed + i``, so the final histogram equals ``workbench.esd(..., samples=n)``.
+    Budget: the parameter count (the Jacobian is ``points x parameters`` per
+    sample, with as many points as parameters) and the sample count.
     """
 
     title = "Expected spanning dimension: SD distribution over random weights and inputs"
+    budget = {"parameters": 2_000, "samples": 1_000}
+    chunk_seconds = 0.5
 
     def __init__(self, *, n_in: int = 1, width: int = 8, depth: int = 3, activation: str = "relu",
                  shortcuts: str | None = None, inputs: str = "uniform", samples: int = 100, seed: int = 0,
-                 n_points: int | None = None, device: DeviceLike = None, auto: bool = True):
+                 n_points: int | None = None, device: DeviceLike = None, auto: bool = True,
+                 background: bool | None = None,
+                 budget: dict | None = None):
         self.n_points = n_points
         self.device = device
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
             "n_in": W.IntSlider(value=n_in, min=1, max=16, description="inputs", **slider),
-            "width": W.IntSlider(value=width, min=1, max=64, description="width", **slider),
+            "width": log_slider(width, 1, max(64, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="hidden layers", **slider),
             "activation": W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation"),
             "shortcuts": W.Dropdown(options=_SHORTCUT_OPTIONS, value=shortcuts, description="shortcuts"),
             "inputs": W.Dropdown(options=list(INPUTS), value=inputs, description="input dist."),
-            "samples": W.IntSlider(value=samples, min=2, max=1000, step=1, description="samples", **slider),
+            "samples": log_slider(samples, 2, max(1000, samples), "samples", per_octave=3),
             "seed": W.IntText(value=seed, description="seed"),
         }
-        super().__init__(controls, auto=auto)
+        super().__init__(controls, auto=auto, background=background, budget=budget)
 
     def widths(self, n_in: int, width: int, depth: int) -> list[int]:
         """The architecture the controls describe."""
         return [n_in] + [width] * depth + [1]
 
-    def compute(self, *, n_in, width, depth, activation, shortcuts, inputs, samples, seed):
-        def tick(done, total):
-            self.status.value = f"<i>computing… {done}/{total} samples</i>"
+    def cost(self, *, n_in, width, depth, shortcuts, samples, **_):
+        P = sum(p.numel() for p in mlp(self.widths(n_in, width, depth), "relu", shortcuts=shortcuts).parameters())
+        return {"parameters": P, "samples": samples}
 
-        return esd(self.widths(n_in, width, depth), activation, shortcuts=shortcuts, samples=samples,
-                   n_points=self.n_points, inputs=inputs, seed=seed, device=self.device, on_progress=tick)
+    def compute(self, *, n_in, width, depth, activation, shortcuts, inputs, samples, seed):
+        ws = self.widths(n_in, width, depth)
+        t0 = time.perf_counter()
+        values, first, done, chunk = [], None, 0, 1
+        while done < samples:
+            c = min(chunk, samples - done)
+            t = time.perf_counter()
+            r = esd(ws, activation, shortcuts=shortcuts, samples=c, n_points=self.n_points, inputs=inputs,
+                    seed=seed + done, device=self.device)
+            per_sample = (time.perf_counter() - t) / c
+            first = first or r
+            values.append(r.values)
+            done += c
+            cfg = dict(first.config, samples=done, seed=seed)
+            yield ESDResult(np.concatenate(values), cfg, first.n_params, time.perf_counter() - t0)
+            chunk = max(1, min(4 * c, int(self.chunk_seconds / max(per_sample, 1e-6))))
 
     def draw(self, result, *, n_in, width, depth, activation, shortcuts, inputs, samples, seed):
         ws = "-".join(str(w) for w in self.widths(n_in, width, depth))
-        ax = plot_sd_distribution(result, title=f"MLP {ws}, {activation}, {shortcuts or 'plain'}, {inputs} inputs")
+        done = len(result.values)
+        more = "" if done >= samples else f" ({done}/{samples} samples)"
+        ax = plot_sd_distribution(result, title=f"MLP {ws}, {activation}, {shortcuts or 'plain'}, "
+                                                f"{inputs} inputs{more}")
         return ax.figure
 
     def describe(self, result, **params) -> str:

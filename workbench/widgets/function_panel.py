@@ -6,7 +6,7 @@ import ipywidgets as W
 from ..experiments.functions import FunctionConfig, function_1d
 from ..nets.mlp import ACTIVATIONS
 from ..plots import plot_function_1d
-from ._base import Panel
+from ._base import Panel, log_slider
 
 __all__ = ["FunctionPanel"]
 
@@ -17,11 +17,12 @@ class FunctionPanel(Panel):
     title = "A random network's function f: R -> R"
 
     def __init__(self, *, width: int = 16, depth: int = 3, activation: str = "relu", sigma_w2: float = 2.0,
-                 n_seeds: int = 4, n_points: int = 801, seed: int = 0, auto: bool = True):
+                 n_seeds: int = 4, n_points: int = 801, seed: int = 0, auto: bool = True,
+                 background: bool | None = None):
         self.n_points = n_points
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
-            "width": W.IntSlider(value=width, min=1, max=256, description="width", **slider),
+            "width": log_slider(width, 1, max(256, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=20, description="depth", **slider),
             "activation": W.Dropdown(options=[a for a in ACTIVATIONS if a != "square"], value=activation,
                                      description="activation"),
@@ -29,7 +30,7 @@ class FunctionPanel(Panel):
             "n_seeds": W.IntSlider(value=n_seeds, min=1, max=12, description="networks", **slider),
             "seed": W.IntText(value=seed, description="seed"),
         }
-        super().__init__(controls, auto=auto)
+        super().__init__(controls, auto=auto, background=background)
 
     def compute(self, *, width, depth, activation, sigma_w2, n_seeds, seed):
         cfg = FunctionConfig(width=width, depth=depth, activation=activation, init="gaussian", sigma_w2=sigma_w2)

@@ -7,7 +7,7 @@ from ..experiments.regions import digit_slice
 from ..measures.regions import partition_2d
 from ..nets.mlp import mlp
 from ..plots.regions import plot_partition
-from ._base import Panel
+from ._base import Panel, log_slider
 
 __all__ = ["RegionsPanel", "PlaneSlicePanel"]
 
@@ -17,20 +17,26 @@ _PL = ["relu", "leaky_relu", "hardtanh", "identity", "tanh"]  # tanh shows the e
 class RegionsPanel(Panel):
     """The exact linear regions of a random 2-D network; redraws when a control is released.
 
-    Controls: width, depth, activation, init scale (σ_w², Gaussian init), seed, and
-    "layers" (show the partition made by layers 1..k only, Raghu et al.'s panes).
+    Controls: width (log-spaced), depth, activation, init scale (σ_w², Gaussian
+    init), seed, and "layers" (show the partition made by layers 1..k only,
+    Raghu et al.'s panes).  The partition refines layer by layer: the first
+    answer is the arrangement of layer 1's lines, then layers 1-2, ... (each
+    step an exact partition).  Budget: hidden neurons (in 2-D random networks
+    regions grow about as the square of the neuron count).
     """
 
     title = "Exact linear regions of a random network on [-1, 1]²"
+    budget = {"neurons": 256}
 
     def __init__(self, *, width: int = 8, depth: int = 3, activation: str = "relu", sigma_w2: float = 2.0,
                  sigma_b2: float = 0.1, seed: int = 0, layers: int = 3, color_by: str = "pattern",
-                 max_regions: int = 200_000, auto: bool = True):
+                 max_regions: int = 200_000, auto: bool = True, background: bool | None = None,
+                 budget: dict | None = None):
         self.sigma_b2 = sigma_b2
         self.max_regions = max_regions
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
-            "width": W.IntSlider(value=width, min=1, max=64, description="width", **slider),
+            "width": log_slider(width, 1, max(64, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="depth", **slider),
             "activation": W.Dropdown(options=_PL, value=activation, description="activation"),
             "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),
@@ -39,13 +45,19 @@ class RegionsPanel(Panel):
             "color_by": W.Dropdown(options=["pattern", "output", "slope", "active"], value=color_by,
                                    description="colour"),
         }
-        super().__init__(controls, auto=auto)
+        super().__init__(controls, auto=auto, background=background, budget=budget)
+
+    def cost(self, *, width, depth, layers, **_):
+        return {"neurons": width * min(depth, layers)}
 
     def compute(self, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         net = mlp([2] + [width] * depth + [1], activation, init="gaussian", sigma_w2=sigma_w2,
                   sigma_b2=self.sigma_b2, seed=seed)
         upto = None if layers >= depth else layers  # None: maps of the network's output
-        return partition_2d(net, layers=upto, max_regions=self.max_regions)
+        last = depth if upto is None else upto
+        for k in range(1, last):  # coarse first answers: the partition of layers 1..k
+            yield partition_2d(net, layers=k, max_regions=self.max_regions)
+        yield partition_2d(net, layers=upto, max_regions=self.max_regions)
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         ax = plot_partition(result, color_by=color_by,
@@ -56,6 +68,15 @@ class RegionsPanel(Panel):
     def describe(self, result, **params) -> str:
         return f"<b>{len(result):,}</b> linear regions after layers 1-{result.layers}"
 
+    def explorer(self, **kw):
+        """A :class:`workbench.widgets.PartitionExplorer` of the network now shown (click a region)."""
+        from .explore import PartitionExplorer
+
+        p = self.params
+        net = mlp([2] + [p["width"]] * p["depth"] + [1], p["activation"], init="gaussian", sigma_w2=p["sigma_w2"],
+                  sigma_b2=self.sigma_b2, seed=p["seed"])
+        return PartitionExplorer(net, **kw)
+
 
 class PlaneSlicePanel(Panel):
     """The exact regions of a trained classifier on the plane through three chosen images."""
@@ -63,7 +84,7 @@ class PlaneSlicePanel(Panel):
     title = "A slice through a classifier: the plane through three images"
 
     def __init__(self, net, data, *, indices=(0, 1, 2), color_by: str = "argmax", max_regions: int = 500_000,
-                 auto: bool = True):
+                 auto: bool = True, background: bool | None = None):
         self.net, self.data, self.max_regions = net, data, max_regions
         n = len(data) - 1
         controls = {
@@ -72,7 +93,7 @@ class PlaneSlicePanel(Panel):
         }
         controls["color_by"] = W.Dropdown(options=["argmax", "pattern", "slope", "active"], value=color_by,
                                           description="colour")
-        super().__init__(controls, auto=auto)
+        super().__init__(controls, auto=auto, background=background)
 
     def compute(self, *, i0, i1, i2, color_by):
         return digit_slice(self.net, self.data, (i0, i1, i2), max_regions=self.max_regions)

@@ -6,7 +6,7 @@ import ipywidgets as W
 from ..experiments.trajectories import GrowthConfig, circle_through_layers, length_growth
 from ..plots._base import new_figure
 from ..plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
-from ._base import Panel
+from ._base import Panel, log_slider
 
 __all__ = ["TrajectoryPanel"]
 
@@ -19,19 +19,25 @@ class TrajectoryPanel(Panel):
     The layer shown is chosen by ``layer_slider``, linked (``jslink``) to a
     ``Play`` control, so pressing play walks the circle's image through the
     layers; changing the layer only redraws (no recomputation).
-    ``animation_html()`` returns a kernel-free ``to_jshtml()`` export.
+    ``animation_html()`` returns a self-contained HTML player (no CDN), ``player()`` a ``FramePlayer``.
+
+    Refines in three steps: the growth curve of one network, then the circle's
+    layer images, then the growth curves of all ``n_seeds`` networks.
+    Budget: hidden neurons (width x depth).
     """
 
     title = "Trajectory length through the layers of a random network"
+    budget = {"neurons": 4_000}
 
     def __init__(self, *, depth: int = 6, width: int = 100, sigma_w2: float = 4.0, sigma_b2: float = 0.0,
                  activation: str = "tanh", seed: int = 0, n_seeds: int = 4, n_points: int = 400,
-                 input_dim: int = 32, auto: bool = True):
+                 input_dim: int = 32, auto: bool = True, background: bool | None = None,
+                 budget: dict | None = None):
         self.n_seeds, self.n_points, self.input_dim = n_seeds, n_points, input_dim
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
             "depth": W.IntSlider(value=depth, min=1, max=20, description="depth", **slider),
-            "width": W.IntSlider(value=width, min=2, max=400, description="width k", **slider),
+            "width": log_slider(width, 2, max(400, width), "width k", per_octave=3),
             "sigma_w2": W.FloatLogSlider(value=sigma_w2, base=2, min=-2, max=5, step=0.25, description="σ_w²",
                                          **slider),
             "sigma_b2": W.FloatSlider(value=sigma_b2, min=0.0, max=4.0, step=0.1, description="σ_b²", **slider),
@@ -42,7 +48,7 @@ class TrajectoryPanel(Panel):
         self.play = W.Play(value=0, min=0, max=depth + 1, step=1, interval=700, description="play layers")
         self.link = W.jslink((self.play, "value"), (self.layer_slider, "value"))
         self.layer_slider.observe(self._on_layer, names="value")
-        super().__init__(controls, auto=False)
+        super().__init__(controls, auto=False, background=background, budget=budget)
         self.widget.children = (self.widget.children[:2] + (W.HBox([self.play, self.layer_slider]),)
                                 + self.widget.children[2:])
         if auto:
@@ -52,47 +58,84 @@ class TrajectoryPanel(Panel):
     def layer(self) -> int:
         return int(self.layer_slider.value)
 
+    def cost(self, *, depth, width, **_):
+        return {"neurons": depth * width}
+
     def compute(self, *, depth, width, sigma_w2, sigma_b2, activation, seed):
-        cfg = GrowthConfig(depth=depth, widths=(width,), sigma_w2s=(float(sigma_w2),), sigma_b2s=(float(sigma_b2),),
-                           activations=(activation,), input_dim=self.input_dim, n_seeds=self.n_seeds,
-                           n_points=self.n_points)
-        growth = length_growth(cfg, seed=seed, progress=False)
+        def growth(n_seeds):
+            cfg = GrowthConfig(depth=depth, widths=(width,), sigma_w2s=(float(sigma_w2),),
+                               sigma_b2s=(float(sigma_b2),), activations=(activation,), input_dim=self.input_dim,
+                               n_seeds=n_seeds, n_points=self.n_points)
+            return length_growth(cfg, seed=seed, progress=False)
+
+        g1 = growth(1)
+        yield {"growth": g1, "traj": None}
         traj = circle_through_layers([self.input_dim] + [width] * depth + [2], activation, sigma_w2=sigma_w2,
                                      sigma_b2=sigma_b2, n_points=self.n_points, seed=seed)
         for w in (self.layer_slider, self.play):
             w.max = traj.n_layers - 1
-        return {"growth": growth, "traj": traj}
+        if self.n_seeds > 1:
+            yield {"growth": g1, "traj": traj}
+        yield {"growth": growth(self.n_seeds), "traj": traj}
 
     def draw(self, result, *, depth, width, sigma_w2, sigma_b2, activation, seed):
-        fig, (a1, a2, a3) = new_figure(1, 3, figsize=(13, 3.8))
-        plot_length_growth(result["growth"], a1, title=f"{activation}, k={width}: {self.n_seeds} seeds")
+        fig, (a1, a2, a3) = new_figure(1, 3, figsize=(12, 3.8))
+        n = result["growth"]["seed"].nunique()
+        plot_length_growth(result["growth"], a1, title=f"{activation}, k={width}: {n} seed{'s' * (n > 1)}")
+        if result["traj"] is None:
+            for a in (a2, a3):
+                a.set_axis_off()
+                a.text(0.5, 0.5, "computing the layer images…", ha="center", va="center", transform=a.transAxes)
+            return fig
         layer = min(self.layer, result["traj"].n_layers - 1)
         plot_layer_image(result["traj"], layer, a2)
         plot_length_per_layer(result["traj"], layer, a3)
         return fig
 
     def describe(self, result, **params) -> str:
+        if result["traj"] is None:
+            return "growth curve of one network; layer images follow"
         L = result["traj"].lengths
         return f"length grows ×{L[-2] / L[0]:.3g} from the input to the last hidden layer (seed {params['seed']})"
 
     def _on_layer(self, change) -> None:
-        if self.result is None:
+        if self.result is None or self.result["traj"] is None:
             return
-        from IPython.display import display
-
         try:
             fig = self.draw(self.result, **self.params)
         except Exception as exc:  # shown, kept for tests
-            self.last_error = exc
-            self.status.value = f"<span style='color:#b00'>error: {type(exc).__name__}: {exc}</span>"
+            self._report(exc)
             return
         self.figure = fig
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(fig)
+        self._render(fig)
+
+    def explorer(self, **kw):
+        """A :class:`workbench.widgets.TrajectoryExplorer` of the network now shown (hover the circle)."""
+        from .explore import TrajectoryExplorer
+
+        return TrajectoryExplorer(self._traj(), **kw)
 
     def animation_html(self) -> str:
-        """The current network's layer animation as self-contained HTML/JS (``FuncAnimation.to_jshtml``)."""
+        """The current network's layer animation as self-contained HTML (offline assets, first frame shown)."""
+        from ..plots.player import animation_frames, offline_html
         from ..plots.trajectories import animate_layers
 
-        return animate_layers(self.result["traj"]).to_jshtml()
+        traj = self._traj()
+        return offline_html(animation_frames(animate_layers(traj)), labels=[traj.layer_name(i)
+                                                                           for i in range(traj.n_layers)])
+
+    def player(self):
+        """A :class:`workbench.widgets.FramePlayer` of the current network's layer animation."""
+        from ..plots.player import animation_frames
+        from ..plots.trajectories import animate_layers
+        from .player import FramePlayer
+
+        traj = self._traj()
+        return FramePlayer(animation_frames(animate_layers(traj)), interval=700,
+                           labels=[traj.layer_name(i) for i in range(traj.n_layers)])
+
+    def _traj(self):
+        self.wait()
+        if self.result is None or self.result["traj"] is None:
+            raise RuntimeError("the panel has no layer images yet (see panel.status for why)")
+        return self.result["traj"]

@@ -1,0 +1,220 @@
+"""What a lecturer sees: notebooks run in JupyterLab in Chromium, every panel redraws, no internet request.
+
+Each notebook is copied with ``PROFILE = "smoke"``, opened in JupyterLab at
+1280x720, run with *Run All Cells*; no cell may show a traceback or a broken
+widget.  Then one control per panel is changed as a person would (a dropdown)
+and the panel's picture must change: the times to the first new picture and
+to the final one are recorded (bounds are generous; the numbers go to
+BENCHMARKS.md).  Requests to anything but the local server are blocked and
+must not happen.  ``$WORKBENCH_BROWSER_NOTEBOOKS`` (comma-separated stems,
+or ``all``) picks the notebooks; default: those with panels that run quickly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from labtools import REPO, TIMES, free_port, server_env, wait_port
+
+pytestmark = pytest.mark.browser
+
+ALL = sorted(p.stem for p in (REPO / "notebooks").glob("[0-9]*.ipynb"))
+DEFAULT = ["00_tour", "03_linear_regions", "04_trajectories"]
+_pick = os.environ.get("WORKBENCH_BROWSER_NOTEBOOKS", "")
+NOTEBOOKS = ALL if _pick == "all" else ([n for n in _pick.split(",") if n] or [n for n in DEFAULT if n in ALL])
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def smoke_copy(name: str, dst: Path) -> Path:
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert tagged, f"{name}: no parameters cell"
+    tagged[0].source = tagged[0].source.replace('PROFILE = "full"', 'PROFILE = "smoke"')
+    out = dst / f"{name}.ipynb"
+    nbformat.write(nb, out)
+    return out
+
+
+def new_page(chromium):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    external: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page = ctx.new_page()
+    page.external = external
+    return page
+
+
+def errors_on(page) -> list[str]:
+    return page.evaluate("""() => {
+      const bad = [];
+      for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+        if (el.querySelector('.wb-panel-snapshot')) continue;  // the hint names the message on purpose
+        const t = el.innerText || '';
+        if (/Traceback \\(most recent call last\\)|Error displaying widget/.test(t)) bad.push(t.slice(0, 600));
+      }
+      return bad; }""")
+
+
+def run_all(page, timeout: float) -> float:
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
+    t0 = time.perf_counter()
+
+    def prompts():
+        return page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.innerText.trim())")
+
+    for _attempt in range(3):  # a click that lands while the notebook is still settling is lost: retry
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.click('.lm-MenuBar-itemLabel:text-is("Run")')
+        page.click('.lm-Menu-itemLabel:text-is("Run All Cells")')
+        t1 = time.perf_counter()
+        while time.perf_counter() - t1 < 30 and all(p == "[ ]:" for p in prompts()):
+            time.sleep(0.5)
+        if not all(p == "[ ]:" for p in prompts()):
+            break
+    while time.perf_counter() - t0 < timeout:
+        bad = errors_on(page)
+        assert not bad, "error output in the notebook:\n" + "\n---\n".join(bad)
+        now = prompts()
+        if now and all(re.fullmatch(r"\[\d+\]:", p) for p in now):
+            return time.perf_counter() - t0
+        time.sleep(1.0)
+    shot = Path(os.environ.get("WORKBENCH_BROWSER_ARTIFACTS", "/tmp")) / "wb_browser_timeout.png"
+    page.screenshot(path=str(shot), full_page=True)
+    raise AssertionError(f"the notebook did not finish within {timeout} s; prompts {prompts()}; screenshot {shot}")
+
+
+def panel_state(page, i: int) -> dict:
+    return page.evaluate("""(i) => {
+      const p = document.querySelectorAll('.wb-panel')[i];
+      const img = p.querySelector('img');
+      return {src: img ? img.src.length + ':' + img.src.slice(-64) : null, text: p.innerText,
+              selects: p.querySelectorAll('select').length,
+              width: img ? img.getBoundingClientRect().width : 0, natural: img ? img.naturalWidth : 0}; }""", i)
+
+
+def change_and_time(page, i: int, label: str, timeout: float = 120.0) -> dict:
+    """Pick the next option of the panel's first dropdown; time the first new picture and the final one."""
+    before = panel_state(page, i)
+    assert before["src"], f"panel {i} ({label}) shows no picture"
+    sel = page.locator(".wb-panel").nth(i).locator("select").first
+    options = sel.locator("option").all_inner_texts()
+    current = sel.evaluate("s => s.selectedIndex")
+    t0 = time.perf_counter()
+    sel.select_option(index=(current + 1) % len(options))
+    first = final = None
+    while time.perf_counter() - t0 < timeout:
+        st = panel_state(page, i)
+        if first is None and st["src"] != before["src"]:
+            first = time.perf_counter() - t0
+        busy = "refining" in st["text"] or "computing" in st["text"]
+        if first is not None and not busy:
+            final = time.perf_counter() - t0
+            break
+        if "error:" in st["text"] and "tanh" not in options[(current + 1) % len(options)]:
+            raise AssertionError(f"panel {label} shows an error: {st['text'][-400:]}")
+        time.sleep(0.05)
+    assert first is not None, f"panel {label}: the picture did not change within {timeout} s"
+    assert final is not None, f"panel {label}: still refining after {timeout} s"
+    return {"first_s": round(first, 2), "final_s": round(final, 2), "control": options[(current + 1) % len(options)],
+            "img_px": round(st["width"]), "img_natural_px": st["natural"]}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_in_jupyterlab(chromium, lab_server, name):
+    url, root = lab_server
+    smoke_copy(name, root)
+    page = new_page(chromium)
+    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    run_s = run_all(page, timeout=400)
+    n = page.locator(".wb-panel").count()
+    times = {"notebook": name, "run_all_s": round(run_s, 1), "panels": []}
+    for i in range(n):
+        label = page.locator(".wb-panel").nth(i).inner_text().split("\n")[0][:60]
+        if panel_state(page, i)["selects"] == 0:
+            continue
+        t = change_and_time(page, i, label)
+        assert t["first_s"] < 60 and t["final_s"] < 120  # generous: a shared 2-core CPU; the numbers are recorded
+        times["panels"].append({"panel": label, **t})
+    TIMES.append(times)
+    assert errors_on(page) == []
+    assert page.external == [], f"requests left the machine: {page.external[:5]}"
+    page.context.close()
+
+
+def test_reopened_notebook_says_how_to_bring_panels_back(chromium, lab_server):
+    """A saved notebook whose kernel is gone shows 'model not found' and, beside it, the hint and a snapshot."""
+    url, root = lab_server
+    name = "00_tour"
+    smoke_copy(name, root)
+    page = new_page(chromium)
+    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    run_all(page, timeout=300)
+    page.click('.lm-MenuBar-itemLabel:text-is("File")')
+    page.click('.lm-Menu-itemLabel:text-is("Save Notebook")')
+    t0 = time.perf_counter()
+    while page.locator(".jp-mod-dirty").count() and time.perf_counter() - t0 < 60:
+        time.sleep(0.5)
+    time.sleep(1)
+    saved = nbformat.read(root / f"{name}.ipynb", as_version=4)
+    assert any(c.get("outputs") for c in saved.cells if c.cell_type == "code"), "the notebook was not saved"
+    for k in json.loads(urllib.request.urlopen(f"{url}/api/kernels").read()):
+        req = urllib.request.Request(f"{url}/api/kernels/{k['id']}", method="DELETE")
+        urllib.request.urlopen(req)
+    page.context.close()
+    page = new_page(chromium)
+    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
+    page.wait_for_selector(".wb-panel-snapshot", timeout=120_000)
+    text = page.locator(".wb-panel-snapshot").first.inner_text()
+    assert "Run this cell" in text
+    page.locator(".wb-panel-snapshot summary").first.click()
+    assert page.locator(".wb-panel-snapshot img").first.is_visible()
+    page.context.close()
+
+
+def test_dashboard_in_voila(chromium, tmp_path):
+    """``scripts/dashboard.sh 00_tour``'s server: panels without code, and a control redraws."""
+    port = free_port()
+    env = server_env(tmp_path)
+    env["WORKBENCH_DASHBOARD"] = "00_tour"
+    env["JUPYTER_PATH"] = str(REPO / "notebooks" / "dashboards" / "jupyter")  # as scripts/dashboard.sh
+    log = tmp_path / "voila.log"
+    cmd = [sys.executable, "-m", "voila", str(REPO / "notebooks" / "dashboards" / "dashboard.ipynb"), "--no-browser",
+           f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True", "--template=workbench"]
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        wait_port(port, proc, 90, log)
+        page = new_page(chromium)
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded", timeout=120_000)
+        page.wait_for_selector(".wb-panel img", timeout=120_000)
+        body = page.inner_text("body")
+        assert "from workbench" not in body and "dashboard()" not in body  # no code shown
+        t = change_and_time(page, 0, "voila FunctionPanel")
+        TIMES.append({"notebook": "voila dashboard 00_tour", "panels": [{"panel": "FunctionPanel", **t}]})
+        assert page.external == [], f"requests left the machine: {page.external[:5]}"
+        page.context.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()

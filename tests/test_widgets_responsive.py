@@ -1,0 +1,225 @@
+"""Responsive panels: progressive results, latest-wins cancellation, budgets, log sliders, saved-notebook hint."""
+from __future__ import annotations
+
+import threading
+import time
+
+import ipywidgets as W
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from workbench.widgets import ESDPanel, FunctionPanel, Panel, RegionsPanel, log_slider
+
+
+def _fig(v):
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, v])
+    return fig
+
+
+class Steps(Panel):
+    """Yields ``x * 10 + i`` for i < n, sleeping ``pause`` between steps; records what it did."""
+
+    budget = {"size": 100}
+
+    def __init__(self, n=5, pause=0.0, fail_at=None, **kw):
+        self.n, self.pause, self.fail_at = n, pause, fail_at
+        self.started, self.finished, self.closed, self.drawn = [], [], [], []
+        super().__init__({"x": W.IntSlider(value=1, min=0, max=500), "size": W.IntText(value=10)}, **kw)
+
+    def cost(self, *, x, size):
+        return {"size": size}
+
+    def compute(self, *, x, size):
+        self.started.append(x)
+        try:
+            for i in range(self.n):
+                if i == self.fail_at:
+                    raise ValueError(f"step {i} fails on purpose")
+                if self.pause:
+                    time.sleep(self.pause)
+                yield x * 10 + i
+            self.finished.append(x)
+        finally:
+            self.closed.append(x)
+
+    def draw(self, result, *, x, size):
+        self.drawn.append(result)
+        return _fig(result)
+
+    def describe(self, result, **params):
+        return f"result {result}"
+
+
+def test_generator_refines_and_draws_first_and_last():
+    p = Steps(n=6)
+    assert p.result == 15 and p.figure is not None
+    assert p.drawn[0] == 10 and p.drawn[-1] == 15  # first answer at once, the final always
+    assert p.timings["steps"] == 6 and p.timings["first"] <= p.timings["final"]
+    assert p.status.value == "result 15" and p.last_error is None
+    png = p.out.outputs[0]["data"]["image/png"]
+    assert len(png) > 100  # base64 PNG in the Output widget
+
+
+def test_intermediate_redraws_are_throttled():
+    p = Steps(n=50, auto=False)
+    p.refine_interval = 3600.0
+    p.refresh()
+    assert p.drawn == [10, 59]  # first, then nothing until the final
+
+
+def test_latest_wins_cancels_the_computation_in_flight():
+    p = Steps(n=40, pause=0.02, background=True)
+    time.sleep(0.1)  # the first run is under way
+    assert p.running
+    p.controls["x"].value = 2
+    p.controls["x"].value = 3
+    assert p.wait(20)
+    assert p.result == 3 * 10 + 39 and p.params["x"] == 3
+    assert p.finished == [3]  # the older runs were abandoned, not completed
+    assert 1 in p.closed and 2 not in p.started or 2 in p.closed
+    assert len(p.started) <= 3 and p.last_error is None
+
+
+def test_many_changes_do_not_queue():
+    p = Steps(n=20, pause=0.02, background=True)
+    t0 = time.perf_counter()
+    for v in range(2, 12):
+        p.controls["x"].value = v
+    assert p.wait(20)
+    elapsed = time.perf_counter() - t0
+    assert p.finished == [11]
+    assert len(p.started) < 11  # intermediate values were skipped, never run in turn
+    assert elapsed < 10 * 20 * 0.02  # less than running every change to the end
+
+
+def test_update_waits_in_background_mode():
+    p = Steps(n=5, pause=0.01, background=True)
+    p.update(x=7)
+    assert p.result == 74 and not p.running
+    p.update(x=8, wait=False)
+    assert p.wait(10) and p.result == 84
+
+
+def test_budget_asks_before_computing():
+    p = Steps(n=3)
+    assert "10 size (budget 100)" in p.cost_label.value
+    p.controls["size"].value = 1000
+    assert p.result == 12  # unchanged: nothing computed
+    assert p.confirm.layout.display is None and "Beyond this panel's budget" in p.status.value
+    assert "1,000 size > 100" in p.status.value and p.timings["asked"]
+    p.controls["x"].value = 4
+    assert p.result == 12 and p.started == [1]
+    p.confirm.click()
+    assert p.result == 42 and p.confirm.layout.display == "none"
+    p2 = Steps(n=3, budget={"size": 10_000})
+    p2.controls["size"].value = 1000
+    assert p2.result == 12
+
+
+def test_budget_must_be_numbers():
+    with pytest.raises(TypeError, match="budget values must be numbers"):
+        Steps(budget={"size": "big"})
+
+
+def test_error_midway_keeps_the_last_good_result():
+    p = Steps(n=5, fail_at=3)
+    assert isinstance(p.last_error, ValueError)
+    assert "step 3 fails on purpose" in p.status.value
+    assert p.result == 10  # the first answer was shown and stays
+    assert "step 3 fails on purpose" in p.errors.outputs[0]["text"]
+    p.fail_at = None
+    p.controls["x"].value = 2
+    assert p.last_error is None and p.result == 24 and p.errors.outputs == ()
+
+
+def test_error_in_background_is_shown():
+    p = Steps(n=3, fail_at=0, background=True)
+    assert p.wait(10)
+    assert isinstance(p.last_error, ValueError) and "fails on purpose" in p.status.value
+
+
+class Empty(Panel):
+    def __init__(self):
+        super().__init__({"x": W.IntSlider(value=1)})
+
+    def compute(self, x):
+        yield from ()
+
+    def draw(self, result, x):
+        return _fig(result)
+
+
+def test_a_generator_that_yields_nothing_is_an_error():
+    p = Empty()
+    assert isinstance(p.last_error, RuntimeError) and "yielded no result" in str(p.last_error)
+
+
+def test_log_slider_grid():
+    s = log_slider(8, 1, 64, "width")
+    assert isinstance(s, W.SelectionSlider) and s.value == 8 and s.continuous_update is False
+    opts = list(s.options)
+    assert opts[0] == 1 and opts[-1] == 64 and opts == sorted(set(opts))
+    ratios = np.array(opts[1:]) / np.array(opts[:-1])
+    assert ratios.max() <= 2.0 and len(opts) <= 14  # every notch at most doubles; few enough to hit
+    assert 100 in log_slider(100, 2, 400, "w", per_octave=3).options
+    with pytest.raises(ValueError, match="value must lie in"):
+        log_slider(500, 1, 64, "width")
+    with pytest.raises(ValueError, match="lo must be a positive int"):
+        log_slider(4, 0, 64, "width")
+    with pytest.raises(ValueError, match="per_octave must be >= 1"):
+        log_slider(4, 1, 64, "width", per_octave=0)
+
+
+def test_width_sliders_are_log_spaced():
+    p = FunctionPanel(n_points=21, n_seeds=1)
+    assert isinstance(p.controls["width"], W.SelectionSlider)
+    assert {1, 2, 4, 8, 16, 32, 64, 128, 256} <= set(p.controls["width"].options)
+
+
+def test_snapshot_for_saved_notebooks():
+    p = Steps(n=2)
+    html = p.snapshot_html()
+    assert "Run this cell" in html and "model not" in html and "data:image/png;base64," in html
+    assert "wb-panel" in p.widget._dom_classes
+
+
+def test_esd_panel_grows_to_the_full_result():
+    from workbench import esd
+
+    p = ESDPanel(width=3, depth=2, samples=6, device="cpu", auto=False)
+    p.chunk_seconds = 0.0  # one sample per chunk at first, then x4
+    p.refine_interval = 0.0
+    seen = []
+    orig = p.draw
+    p.draw = lambda r, **kw: (seen.append(len(r.values)), orig(r, **kw))[1]
+    p.refresh()
+    assert seen[0] == 1 and seen[-1] == 6 and seen == sorted(seen)
+    ref = esd([1, 3, 3, 1], "relu", samples=6, seed=0, device="cpu")
+    np.testing.assert_allclose(p.result.values, ref.values, atol=1e-5)
+    assert p.result.config["samples"] == 6 and p.result.config["seed"] == 0
+    assert "parameters (budget 2,000)" in p.cost_label.value
+
+
+def test_esd_panel_asks_for_big_networks():
+    p = ESDPanel(width=64, depth=2, samples=10, device="cpu")
+    assert p.result is None and "Beyond" in p.status.value and "parameters" in p.status.value
+
+
+def test_regions_panel_refines_layer_by_layer():
+    from workbench import mlp, partition_2d
+
+    p = RegionsPanel(width=6, depth=3, layers=3, auto=False)
+    p.refine_interval = 0.0
+    layers = []
+    orig = p.draw
+    p.draw = lambda r, **kw: (layers.append(r.layers), orig(r, **kw))[1]
+    p.refresh()
+    assert layers == [1, 2, 3]
+    net = mlp([2, 6, 6, 6, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=0)
+    assert len(p.result) == len(partition_2d(net))
+    p.controls["width"].value = 64
+    p.controls["depth"].value = 8
+    p.controls["layers"].value = 8
+    assert "Beyond" in p.status.value and "512 neurons > 256" in p.status.value
