@@ -1,7 +1,6 @@
 """Responsive panels: progressive results, latest-wins cancellation, budgets, log sliders, saved-notebook hint."""
 from __future__ import annotations
 
-import threading
 import time
 
 import ipywidgets as W

@@ -9,8 +9,17 @@ import pytest
 from matplotlib.figure import Figure
 
 import workbench as wb
-from workbench.plots import (LAYER_COLORS, LEGIBILITY, OKABE_ITO, animation_frames, ensure_legible, lecture_style,
-                             new_figure, offline_html, text_px)
+from workbench.plots import (
+    LAYER_COLORS,
+    LEGIBILITY,
+    OKABE_ITO,
+    animation_frames,
+    ensure_legible,
+    lecture_style,
+    new_figure,
+    offline_html,
+    text_px,
+)
 from workbench.plots import regions as rp
 from workbench.widgets import FramePlayer
 

@@ -19,6 +19,7 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     INPUT_SEED_OFFSET,
     INPUTS,
     MISLABEL_PRESETS,
+    PROFILE_COSTS,
     REGION_COUNT_PRESETS,
     DichotomyConfig,
     DigitSlice,
@@ -60,6 +61,7 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     length_growth,
     mislabel_edge_distances,
     noise_fit,
+    profile_banner,
     psd_over_depths,
     random_mlp_fit,
     read_store,
@@ -73,8 +75,6 @@ from .experiments import (  # noqa: F401  # noqa: F401,E402
     train_one_layer,
     trajreg_vs_batchnorm,
     transitions_vs_length,
-    profile_banner,
-    PROFILE_COSTS,
 )
 from .export import load_checkpoint, save, save_checkpoint  # noqa: F401,E402
 from .measures import (  # noqa: F401

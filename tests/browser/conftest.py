@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
 from labtools import REPO, TIMES, _missing, _wait_http, chromium_path, free_port, server_env  # noqa: F401
 
 

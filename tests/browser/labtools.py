@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -9,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import shutil
 
 REPO = Path(__file__).resolve().parents[2]
 TIMES: list[dict] = []

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from labtools import REPO, TIMES, free_port, server_env, wait_port
 
 pytestmark = pytest.mark.browser

@@ -33,10 +33,6 @@ from .esd_figures import (  # noqa: F401
     table1,
     train_classifier,
 )
-from .profiles import (  # noqa: F401
-    PROFILE_COSTS,
-    profile_banner,
-)
 from .esd_real import (  # noqa: F401
     ESD_REAL_PRESETS,
     ESDRealConfig,
@@ -51,6 +47,10 @@ from .esd_real import (  # noqa: F401
 from .functions import (  # noqa: F401
     FunctionConfig,
     function_1d,
+)
+from .profiles import (  # noqa: F401
+    PROFILE_COSTS,
+    profile_banner,
 )
 from .regions import (  # noqa: F401
     MISLABEL_PRESETS,

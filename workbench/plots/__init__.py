@@ -17,6 +17,7 @@ from .esd_real import (
 from .functions import (
     plot_function_1d,
 )
+from .player import animation_frames, offline_html
 from .regions import (
     layer_color,
     plot_edge_distances,
@@ -27,6 +28,7 @@ from .regions import (
     plot_region_counts,
     plot_sv_differences,
 )
+from .style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
 from .trajectories import (
     animate_layers,
     plot_dichotomies,
@@ -41,8 +43,6 @@ from .trajectories import (
     plot_transitions_vs_length,
     save_gif,
 )
-from .player import animation_frames, offline_html
-from .style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
 
 __all__ = [
     "LAYER_COLORS", "distinct_colors", "new_axes", "new_figure", "show",

@@ -81,7 +81,7 @@ class lecture_style:
         mpl.rcParams.update(self._old_rc)
         LEGIBILITY.update(self._old_leg)
 
-    def __enter__(self) -> "lecture_style":
+    def __enter__(self) -> lecture_style:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -125,8 +125,8 @@ def _tick_labels(fig: Figure):
 def text_px(fig: Figure, *, dpi: float | None = None, display_px: float | None = None) -> float:
     """Displayed height (px) of the smallest visible text of ``fig`` when shown ``display_px`` wide at most.
 
-    Draws the figure once (so tick labels exist; a :class:`LegibleFigure` enlarges its text then).  ``dpi`` defaults to the
-    figure's own; ``display_px`` to ``LEGIBILITY["display_px"]``.
+    Draws the figure once (so tick labels exist; a :class:`LegibleFigure` enlarges its text then).
+    ``dpi`` defaults to the figure's own; ``display_px`` to ``LEGIBILITY["display_px"]``.
     """
     dpi = fig.dpi if dpi is None else dpi
     display_px = LEGIBILITY["display_px"] if display_px is None else display_px

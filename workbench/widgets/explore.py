@@ -13,7 +13,6 @@ import html
 import ipywidgets as W
 import numpy as np
 import torch
-
 from matplotlib.patches import Circle
 
 from ..measures import activation_pattern, distance_to_edge, local_affine, partition_2d
