@@ -1,0 +1,602 @@
+"""The fast exact 2-D partition engine (issue 17).
+
+Same inputs and outputs as the reference engine of :mod:`workbench.measures.regions`
+(the compiled operation list of a piecewise-linear network, the input maps and a
+rectangle; a :class:`~workbench.measures.regions.Partition`), the same regions,
+patterns and areas, organised for throughput.  The profile of the reference
+engine (``BENCHMARKS.md``, issue 17) put ~75% of its time into bookkeeping that
+is linear in the number of regions *per neuron* (a gather over all current
+regions for every neuron column), so its rate fell as networks grew.  Here:
+
+* **Screening** of every (region, neuron, breakpoint) triple is one bounding-box
+  test on ``(R, N)`` arrays: the line ``g.u + z = bp`` misses the region's
+  box when ``|g.c + z - bp| > |g_x| h_x + |g_y| h_y`` (centre ``c``, half sizes
+  ``h``), with a relative safety margin far above rounding, so the exact vertex
+  test (the reference's rule, tolerance ``1e-10`` of the largest value) runs only
+  on the few candidate pairs.
+* **Splitting** runs in *rounds*: in round ``j`` every region that is cut by at
+  least ``j + 1`` lines has all its current pieces clipped by its ``j``-th
+  cutting line (lines in the reference's order), in one batched
+  Sutherland-Hodgman step.  The number of rounds is the largest number of lines
+  that cut one region (tens), not the layer width; the work per round is
+  proportional to the pieces still being cut.
+* **Local maps** of the next layer: children of one region differ from it only in
+  the neurons that cut it, so (for chains of affine layers between activations
+  without a saved add-shortcut term) the next pre-activation map of every child
+  is the parent's map for a reference pattern (one matrix product per *parent*)
+  plus rank-one corrections for the flipped neurons (``O(flips x width)`` per
+  child) instead of a full matrix product per child.
+* **Depth first in chunks**: the children of a layer are processed through the
+  remaining layers a chunk at a time, so the working memory (maps of width
+  ``N``) is bounded by the chunk, not by the final region count; only the
+  result (polygons, patterns, output maps) grows with the count.  A memory
+  budget (``max_bytes``) refuses a request before the allocation that would
+  pass it, with the estimate in the message.
+
+Operation objects are read by their attributes (``breakpoints`` / ``lin``), so
+this module does not depend on the reference module's private classes.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import torch
+
+from .regions import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+
+__all__ = ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
+
+_DTYPE = torch.float64
+_SNAP = 1e-10      # the reference engine's tolerance: |s| <= 1e-10 max|s| counts as on the line
+_MARGIN = 1e-9     # relative safety margin of the bounding-box screen (rounding is ~1e-15)
+_CHUNK_BYTES = 1 << 29  # working memory for the maps of one chunk of regions
+
+
+class _Timer:
+    """Per-layer section timings (CPU seconds) when ``PROFILE`` is a dict; a no-op otherwise."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __enter__(self):
+        if PROFILE is not None:
+            import time
+
+            if self.key[0] == "sync" or self.key[1] != "recurse":
+                _sync()
+            self.t = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        if PROFILE is not None:
+            import time
+
+            _sync()
+            PROFILE[self.key] = PROFILE.get(self.key, 0.0) + time.process_time() - self.t
+
+
+def _sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+PROFILE: dict | None = None
+"""Set to ``{}`` to collect ``{(layer, section): CPU seconds}`` (benchmarks/bench_partition_engine.py)."""
+
+
+class MemoryBudgetError(RegionLimitError):
+    """The partition would need more memory than ``max_bytes`` allows."""
+
+
+def default_max_bytes(device: torch.device) -> int:
+    """Half the physical memory (CPU) or 90% of the free memory of the GPU."""
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(0.9 * free)
+    try:
+        return int(0.5 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 << 30
+
+
+def partition_bytes_per_region(n_columns: int, n_layers: int, n_out: int, k_vertices: int = 12) -> int:
+    """Bytes one region takes in a finished :class:`Partition` (and while being assembled).
+
+    Polygon ``k x 2`` float64, edge labels ``k`` int32, vertex count, the pattern
+    (one bool per column), active counts (int64 per layer) and the local map
+    ``n_out x 3`` float64; doubled for the final concatenation of the chunks.
+    """
+    one = k_vertices * 2 * 8 + k_vertices * 4 + 8 + n_columns + 8 * n_layers + n_out * 3 * 8
+    return 2 * one
+
+
+# ---------------------------------------------------------------------------
+# Operations (duck-typed: activations have ``breakpoints``, affine ops ``lin``)
+# ---------------------------------------------------------------------------
+def _is_act(op) -> bool:
+    return hasattr(op, "breakpoints")
+
+
+def _is_affine(op) -> bool:
+    return hasattr(op, "lin")
+
+
+def _apply_affine(op, A, c, *, bias: bool = True):
+    R, m = A.shape[0], A.shape[-1]
+    At = A.movedim(-1, 1).reshape(R * m, *A.shape[1:-1])
+    At = op.lin(At)
+    A2 = At.reshape(R, m, *At.shape[1:]).movedim(1, -1)
+    if c is None:
+        return A2.contiguous(), None
+    c2 = op.lin(c)
+    if bias and op.bias is not None:
+        if getattr(op, "bias_channel", False):
+            c2 = c2 + op.bias.view(1, -1, *([1] * (c2.dim() - 2)))
+        else:
+            c2 = c2 + op.bias
+    return A2.contiguous(), c2
+
+
+def _match_rows(t, width: int):
+    n = t.shape[1]
+    if n == width:
+        return t
+    if n > width:
+        return t[:, :width]
+    return torch.cat([t, t.new_zeros((t.shape[0], width - n, *t.shape[2:]))], 1)
+
+
+def _act_apply(act, G, z0, piece, shape, saved, inp):
+    """Maps after the activation (as the reference): ``G (R, N, m)``, ``z0 (R, N)``, ``piece (R, N)``."""
+    slopes = torch.tensor(act.slopes, dtype=G.dtype, device=G.device)
+    offs = torch.tensor(act.offsets, dtype=G.dtype, device=G.device)
+    a, e = slopes[piece], offs[piece]
+    A = a.unsqueeze(-1) * G
+    c = a * z0 + e
+    if act.shortcut is not None:
+        As, cs = saved if act.shortcut == "prev" else inp
+        As = As.reshape(As.shape[0], -1, As.shape[-1])
+        cs = cs.reshape(cs.shape[0], -1)
+        if As.shape[0] != A.shape[0]:
+            As, cs = As.expand(A.shape[0], -1, -1), cs.expand(A.shape[0], -1)
+        N = G.shape[1]
+        A = A + _match_rows(As, N)
+        c = c + _match_rows(cs, N)
+    return A.reshape(A.shape[0], *shape, A.shape[-1]), c.reshape(c.shape[0], *shape)
+
+
+# ---------------------------------------------------------------------------
+# Geometry: screening and clipping
+# ---------------------------------------------------------------------------
+def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
+    """Cut pairs and sides of every region against every (neuron, breakpoint) column.
+
+    ``V (R, K, 2)`` (padding repeats vertex 0), ``Mp (R, N, 3)``: ``(g_x, g_y, z)`` of
+    each neuron's pre-activation.  Returns ``rows, cols`` of the cut pairs (sorted by
+    row, then column) and ``side (R, N * nb)``: ``True`` where the region (for cut
+    pairs: some vertex) is above the breakpoint.
+    """
+    R, N = Mp.shape[0], Mp.shape[1]
+    nb = len(bps)
+    dev = V.device
+    side = torch.empty((R, N * nb), dtype=torch.bool, device=dev)
+    rows_l, cols_l = [], []
+    bp = torch.tensor(bps, dtype=V.dtype, device=dev)
+    step = max(1, chunk_elems // max(1, N * nb))
+    lo_all, hi_all = V.amin(1), V.amax(1)
+    for a in range(0, R, step):
+        b = min(R, a + step)
+        ctr = 0.5 * (lo_all[a:b] + hi_all[a:b])
+        h = 0.5 * (hi_all[a:b] - lo_all[a:b])
+        M = Mp[a:b]
+        gx, gy, z = M[..., 0], M[..., 1], M[..., 2]
+        px, py = gx * ctr[:, :1], gy * ctr[:, 1:]
+        sc = px + py + z
+        bnd = gx.abs() * h[:, :1] + gy.abs() * h[:, 1:]
+        mag = px.abs() + py.abs() + z.abs() + bnd
+        d = sc.unsqueeze(-1) - bp  # (r, N, nb)
+        cand = d.abs() <= bnd.unsqueeze(-1) + _MARGIN * (mag.unsqueeze(-1) + bp.abs())
+        sd = (d > 0).reshape(b - a, N * nb)
+        cand = cand.reshape(b - a, N * nb)
+        rq, cq = cand.nonzero(as_tuple=True)
+        if rq.numel():
+            iq = torch.div(cq, nb, rounding_mode="floor") if nb > 1 else cq
+            g = M[rq, iq]  # (Q, 3)
+            s = torch.einsum("qkd,qd->qk", V[a + rq], g[:, :2]) + (g[:, 2] - bp[cq - iq * nb]).unsqueeze(1)
+            smax, smin = s.amax(1), s.amin(1)
+            tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+            pos, neg = smax > tol, smin < -tol
+            sd[rq, cq] = pos
+            cut = pos & neg
+            rows_l.append(rq[cut] + a)
+            cols_l.append(cq[cut])
+        side[a:b] = sd
+    if rows_l:
+        return torch.cat(rows_l), torch.cat(cols_l), side
+    empty = torch.zeros(0, dtype=torch.long, device=dev)
+    return empty, empty, side
+
+
+def _clip(V, nv, s, L, labels):
+    """Split convex polygons ``V (M, K, 2)`` by ``s = 0`` (``s (M, K)`` at the vertices, snapped).
+
+    Every row has vertices strictly on both sides.  Returns both pieces as
+    ``(V, nv, L)`` with ``K + 1`` slots, unused slots repeating vertex 0; the new edge
+    along the line gets the row's label.
+    """
+    M, K, _ = V.shape
+    dev = V.device
+    ar = torch.arange(K, device=dev)[None]
+    valid = ar < nv[:, None]
+    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
+    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
+    sn = s.gather(1, kn)
+    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
+    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
+    P = V + t.unsqueeze(-1) * (Vn - V)
+    newL = labels.to(L.dtype)[:, None].expand(M, K)
+    cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
+    Ko = K + 1
+    rows = torch.arange(M, device=dev)[:, None]
+    out = []
+    for sign in (1.0, -1.0):
+        ss, ssn = s * sign, sn * sign
+        keep = valid & (ss >= 0)
+        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
+        lab_p = torch.where(ss > 0, newL, L)
+        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
+        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
+        pos = cm.cumsum(1) - 1
+        cnt = cm.sum(1)
+        flat = (rows * Ko + pos)[cm]
+        oV = torch.empty((M, Ko, 2), dtype=V.dtype, device=dev)
+        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
+        oV.view(-1, 2)[flat] = cV[cm]
+        oL.view(-1)[flat] = cL[cm]
+        unused = torch.arange(Ko, device=dev)[None] >= cnt[:, None]
+        oV = torch.where(unused.unsqueeze(-1), oV[:, :1], oV)
+        out.append((oV, cnt, oL))
+    return out
+
+
+def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str):
+    """Split regions by their cut columns in rounds (see the module docstring).
+
+    Returns ``V, nv, L, parent`` of the pieces and ``(prow, pcol, pval)``: pattern
+    bits of the cut columns (piece row, column, value) to write over ``side[parent]``.
+    """
+    R = V.shape[0]
+    dev = V.device
+    nb = len(bps)
+    bp = torch.tensor(bps, dtype=V.dtype, device=dev)
+    cnt = torch.bincount(rows, minlength=R)
+    start = torch.cumsum(cnt, 0) - cnt
+    J = int(cnt.max()) if rows.numel() else 0
+    still = (cnt == 0).nonzero().squeeze(1)
+    out = [(V[still], nv[still], L[still], still, None)]
+    n_done = still.numel()
+    hit = (cnt > 0).nonzero().squeeze(1)
+    wV, wnv, wL, wpar = V[hit], nv[hit], L[hit], hit
+    wbits = torch.zeros((hit.numel(), J), dtype=torch.bool, device=dev)
+    for j in range(J):
+        alive = cnt[wpar] > j
+        if not bool(alive.all()):
+            dead = (~alive).nonzero().squeeze(1)
+            out.append((wV[dead], wnv[dead], wL[dead], wpar[dead], wbits[dead]))
+            n_done += dead.numel()
+            keep = alive.nonzero().squeeze(1)
+            wV, wnv, wL, wpar, wbits = wV[keep], wnv[keep], wL[keep], wpar[keep], wbits[keep]
+        col = cols[start[wpar] + j]
+        i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
+        g = Mp[wpar, i]
+        s = torch.einsum("mkd,md->mk", wV, g[:, :2]) + (g[:, 2] - bp[col - i * nb]).unsqueeze(1)
+        smax, smin = s.amax(1), s.amin(1)
+        tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+        pos, neg = smax > tol, smin < -tol
+        wbits[:, j] = pos
+        sel = (pos & neg).nonzero().squeeze(1)
+        Ms = sel.numel()
+        if Ms == 0:
+            continue
+        total = n_before + n_done + wpar.numel() + Ms
+        if total > limit:
+            raise RegionLimitError(
+                f"the partition would exceed max_regions={limit:,} regions (reached {total:,} while "
+                f"splitting by {where}); stopped before running out of memory. Pass a larger "
+                "max_regions, a smaller domain (bounds) or a smaller network."
+            )
+        s = s[sel]
+        tol = tol[sel].unsqueeze(1)
+        s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
+        K = wV.shape[1]
+        (pV, pn, pL), (nV, nn_, nL) = _clip(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
+        if int(torch.maximum(pn.max(), nn_.max())) > K:
+            wV = torch.cat([wV, wV[:, :1]], 1)
+            wL = torch.cat([wL, torch.full_like(wL[:, :1], -1)], 1)
+        else:
+            pV, pL, nV, nL = pV[:, :K], pL[:, :K], nV[:, :K], nL[:, :K]
+        wV[sel], wL[sel], wnv[sel] = pV, pL, pn
+        nbits = wbits[sel]
+        nbits[:, j] = False
+        wV = torch.cat([wV, nV])
+        wL = torch.cat([wL, nL])
+        wnv = torch.cat([wnv, nn_])
+        wpar = torch.cat([wpar, wpar[sel]])
+        wbits = torch.cat([wbits, nbits])
+    out.append((wV, wnv, wL, wpar, wbits))
+    Kmax = max(o[0].shape[1] for o in out)
+    Vs, nvs, Ls, pars, prow, pcol, pval = [], [], [], [], [], [], []
+    off = 0
+    for oV, onv, oL, opar, obits in out:
+        if oV.shape[1] < Kmax:
+            pad = Kmax - oV.shape[1]
+            oV = torch.cat([oV, oV[:, :1].expand(-1, pad, -1)], 1)
+            oL = torch.cat([oL, torch.full_like(oL[:, :1], -1).expand(-1, pad)], 1)
+        Vs.append(oV)
+        Ls.append(oL)
+        nvs.append(onv)
+        pars.append(opar)
+        if obits is not None and obits.shape[0]:
+            Jb = obits.shape[1]
+            m = torch.arange(Jb, device=dev)[None] < cnt[opar][:, None]
+            r, jj = m.nonzero(as_tuple=True)
+            prow.append(r + off)
+            pcol.append(cols[start[opar[r]] + jj])
+            pval.append(obits[r, jj])
+        off += oV.shape[0]
+    cat = torch.cat
+    bits = (cat(prow), cat(pcol), cat(pval)) if prow else None
+    return cat(Vs), cat(nvs), cat(Ls), cat(pars), bits
+
+
+# ---------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------
+class _Engine:
+    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes):
+        self.ops = ops
+        self.inp = (A0, c0)
+        self.dev = dev
+        self.limit = DEFAULT_MAX_REGIONS if max_regions is None else int(max_regions)
+        n_act = sum(_is_act(o) for o in ops)
+        self.stop = n_act + 1 if layers is None else layers
+        self.max_bytes = default_max_bytes(dev) if max_bytes is None else int(max_bytes)
+        self.chunk_bytes = int(chunk_bytes)
+        self.results: list = []
+        self.n_emitted = 0
+        self.bytes_emitted = 0
+        self.brows: list = []
+        self.col0: dict = {}  # activation layer -> its first pattern column (known when first reached)
+        self.next_col = 0
+        self.layer_counts: dict = {}
+        self.lowrank_cache: dict = {}
+        self.n_act = n_act
+        self.bounds = bounds
+
+    # -- bookkeeping ---------------------------------------------------------
+    def _check_bytes(self, extra: int, what: str, n_regions: int) -> None:
+        need = self.bytes_emitted + extra
+        if need > self.max_bytes:
+            raise MemoryBudgetError(
+                f"the partition would need about {need / 2**20:,.0f} MiB (estimate: {self.bytes_emitted / 2**20:,.0f} "
+                f"MiB for the {self.n_emitted:,} finished regions plus {extra / 2**20:,.0f} MiB for {what}, "
+                f"{n_regions:,} regions), more than max_bytes={self.max_bytes:,} bytes "
+                f"({self.max_bytes / 2**20:,.0f} MiB); refused before allocating it. Pass a larger max_bytes, "
+                "a smaller domain (bounds) or a smaller network."
+            )
+
+    def _emit(self, V, nv, L, pat, act, A, c):
+        R = V.shape[0]
+        if A.shape[0] != R:
+            A, c = A.expand(R, *A.shape[1:]), c.expand(R, *c.shape[1:])
+        W = A.reshape(R, -1, A.shape[-1]).contiguous()
+        b = c.reshape(R, -1).contiguous()
+        self.results.append((V, nv, L, pat, act, W, b))
+        self.n_emitted += R
+        self.bytes_emitted += R * partition_bytes_per_region(pat.shape[1], act.shape[1], W.shape[1], V.shape[1]) // 2
+
+    # -- the low-rank map update -------------------------------------------
+    def _lowrank_chain(self, pos):
+        """Dense linear part ``Wd (N_in, N_out)`` of the affine chain after the activation at ``pos``.
+
+        ``None`` when the chain contains a saved shortcut term (its maps are needed per child)
+        or is too large to hold densely.
+        """
+        if pos in self.lowrank_cache:
+            return self.lowrank_cache[pos]
+        res = None
+        chain = []
+        for op in self.ops[pos + 1:]:
+            if _is_act(op):
+                break
+            chain.append(op)
+        if chain and all(_is_affine(o) for o in chain):
+            res = chain
+        self.lowrank_cache[pos] = res
+        return res
+
+    def _dense(self, chain, shape):
+        key = ("dense", id(chain[0]), tuple(shape))
+        if key not in self.lowrank_cache:
+            N = math.prod(shape)
+            E = torch.eye(N, dtype=_DTYPE, device=self.dev).reshape(N, *shape, 1)
+            A = E
+            for op in chain:
+                A, _ = _apply_affine(op, A, None)
+            Wd = A.reshape(N, -1)
+            self.lowrank_cache[key] = Wd if Wd.numel() <= 64_000_000 else None
+        return self.lowrank_cache[key]
+
+    # -- the recursion -------------------------------------------------------
+    def run(self):
+        u0, u1, v0, v1 = self.bounds
+        box = torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=_DTYPE, device=self.dev)
+        V = box[[0, 1, 2, 3, 0, 0, 0, 0]].unsqueeze(0).clone()
+        L = torch.full((1, 8), -1, dtype=torch.int32, device=self.dev)
+        nv = torch.tensor([4], device=self.dev)
+        pat = torch.zeros((1, 0), dtype=torch.bool, device=self.dev)
+        act = torch.zeros((1, 0), dtype=torch.long, device=self.dev)
+        A0, c0 = self.inp
+        self._descend(V, nv, L, pat, act, A0, c0, None, 0, 0)
+        return self._assemble()
+
+    def _descend(self, V, nv, L, pat, act, A, c, saved, pos, k, Mp=None):
+        ops = self.ops
+        while pos < len(ops) and k < self.stop and not _is_act(ops[pos]):
+            op = ops[pos]
+            if _is_affine(op):
+                A, c = _apply_affine(op, A, c)
+            else:
+                saved = (A, c)
+            pos += 1
+            Mp = None
+        if pos >= len(ops) or k >= self.stop:
+            self._emit(V, nv, L, pat, act, A, c)
+            return
+        op = ops[pos]
+        dev = self.dev
+        R = V.shape[0]
+        shape = c.shape[1:]
+        G = A.reshape(A.shape[0], -1, A.shape[-1])
+        z0 = c.reshape(c.shape[0], -1)
+        if G.shape[0] != R:
+            G, z0 = G.expand(R, -1, -1), z0.expand(R, -1)
+        N = G.shape[1]
+        nb = len(op.breakpoints)
+        if k not in self.col0:
+            self.col0[k] = col0 = self.next_col
+            self.next_col += N * nb
+            for i in range(N):
+                for jb, bpv in enumerate(op.breakpoints):
+                    self.brows.append((col0 + i * nb + jb, k + 1, i, bpv, op.name))
+        col0 = self.col0[k]
+        if Mp is None:
+            Mp = torch.cat([G, z0.unsqueeze(-1)], -1)  # (R, N, 3)
+        slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
+        offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
+        if nb:
+            with _Timer((k + 1, "screen")):
+                rows, cols, side = _screen(V, Mp, op.breakpoints)
+            self._check_bytes(rows.numel() * (V.shape[1] + 2) * 16 * 4, "clipping the cut regions", R)
+            with _Timer((k + 1, "split")):
+                V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
+                                                self.n_emitted, f"layer {k + 1} ({op.name})")
+            with _Timer((k + 1, "patterns")):
+                lp = side[par]
+                if bits is not None:
+                    lp[bits[0], bits[1]] = bits[2]
+                pat2 = torch.cat([pat[par], lp], 1)
+                piece_ref = side.view(R, N, nb).sum(-1)
+                act_ref = (slopes[piece_ref] != 0).sum(1)
+                # (child, neuron) pairs whose piece differs from the parent's reference (side) pattern
+                if bits is not None:
+                    ni = torch.div(bits[1], nb, rounding_mode="floor") if nb > 1 else bits[1]
+                    key = bits[0] * N + ni
+                    if nb > 1:
+                        key = torch.unique(key)
+                    m, i = torch.div(key, N, rounding_mode="floor"), key % N
+                    pcm = lp.view(-1, N, nb)[m, i].sum(-1)
+                    prm = piece_ref[par[m], i]
+                    d = pcm != prm
+                    m, i, pcm, prm = m[d], i[d], pcm[d], prm[d]
+                else:
+                    m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+                act_c = act_ref[par].index_add(0, m, (slopes[pcm] != 0).long() - (slopes[prm] != 0).long())
+                act2 = torch.cat([act[par], act_c.unsqueeze(1)], 1)
+        else:
+            V2, nv2, L2 = V, nv, L
+            par = torch.arange(R, device=dev)
+            pat2 = pat
+            piece_ref = torch.zeros((R, N), dtype=torch.long, device=dev)
+            act2 = torch.cat([act, (slopes[piece_ref] != 0).sum(1, keepdim=True)], 1)
+            m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+        R2 = V2.shape[0]
+        self.layer_counts[k] = self.layer_counts.get(k, 0) + R2
+        inp = self.inp
+        sv = saved
+        if sv is not None and sv[0].shape[0] != R:
+            sv = tuple(t.expand(R, *t.shape[1:]) for t in sv)
+        chain = self._lowrank_chain(pos) if k + 1 < self.stop else None
+        Wd = self._dense(chain, shape) if chain is not None else None
+        if Wd is not None and m.numel() <= R2 * N / 8:
+            # maps after the chain for every parent's reference pattern (side row), then rank-one
+            # corrections for the (child, neuron) pairs that differ from it
+            with _Timer((k + 1, "maps: parents")):
+                Ar, cr = _act_apply(op, G, z0, piece_ref, shape, sv, inp)
+                for o in chain:
+                    Ar, cr = _apply_affine(o, Ar, cr)
+                shape2 = cr.shape[1:]
+                N2 = math.prod(shape2)
+                base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
+                da = slopes[pcm] - slopes[prm]
+                de = offs[pcm] - offs[prm]
+                gp = Mp[par[m], i]  # (Q, 3)
+                coef = torch.cat([da[:, None] * gp[:, :2], (da * gp[:, 2] + de)[:, None]], 1)  # (Q, 3)
+            per = N2 * 3 * 8 * 3
+            step = max(256, self.chunk_bytes // per)
+            for a in range(0, R2, step):
+                b = min(R2, a + step)
+                self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
+                with _Timer((k + 1, "maps: children")):
+                    Mc = base[par[a:b]]
+                    qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                    if qb > qa:
+                        contrib = Wd[i[qa:qb]].unsqueeze(-1) * coef[qa:qb].unsqueeze(1)  # (q, N2, 3)
+                        Mc.index_add_(0, m[qa:qb] - a, contrib)
+                    A2 = Mc[..., :2].reshape(b - a, *shape2, 2)
+                    c2 = Mc[..., 2].reshape(b - a, *shape2)
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
+                              pos + 1 + len(chain), k + 1, Mp=Mc)
+            return
+        per = N * 2 * 8 * 4
+        step = max(256, self.chunk_bytes // per)
+        for a in range(0, R2, step):
+            b = min(R2, a + step)
+            self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
+            with _Timer((k + 1, "maps: children")):
+                pc = par[a:b]
+                piece = piece_ref[pc]
+                qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
+                svc = None if sv is None else tuple(t[pc] for t in sv)
+                A2, c2 = _act_apply(op, G[pc], z0[pc], piece, shape, svc, inp)
+            self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None, pos + 1, k + 1)
+
+    def _assemble(self):
+        import pandas as pd
+
+        res = self.results
+        Kmax = max(int(r[1].max()) for r in res)
+        Vs, Ls = [], []
+        for V, nv, L, *_ in res:
+            K = V.shape[1]
+            if K < Kmax:
+                V = torch.cat([V, V[:, :1].expand(-1, Kmax - K, -1)], 1)
+                L = torch.cat([L, torch.full_like(L[:, :1], -1).expand(-1, Kmax - K)], 1)
+            Vs.append(V[:, :Kmax])
+            Ls.append(L[:, :Kmax])
+        V = torch.cat(Vs)
+        L = torch.cat(Ls).contiguous()
+        nv = torch.cat([r[1] for r in res])
+        pat = torch.cat([r[3] for r in res])
+        act = torch.cat([r[4] for r in res])
+        W = torch.cat([r[5] for r in res])
+        b = torch.cat([r[6] for r in res])
+        unused = torch.arange(V.shape[1], device=V.device)[None] >= nv[:, None]
+        V = V.masked_fill(unused.unsqueeze(-1), float("nan"))
+        k = min(self.stop, self.n_act)
+        table = pd.DataFrame(self.brows, columns=["column", "layer", "neuron", "breakpoint", "name"])
+        counts = tuple(self.layer_counts[j] for j in range(k))
+        return Partition(V, nv, L, pat, act, W, b, table, tuple(float(t) for t in self.bounds), k,
+                         counts_per_layer=counts)
+
+
+def partition(ops, A0, c0, bounds, dev, max_regions, layers, *, max_bytes=None, chunk_bytes=_CHUNK_BYTES):
+    """The fast engine: same arguments and result as the reference ``_partition`` of ``regions``.
+
+    ``max_bytes``: memory budget (default :func:`default_max_bytes`); ``chunk_bytes``: working
+    memory for the maps of one chunk of regions (smaller: less memory, more Python overhead).
+    """
+    eng = _Engine(ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes)
+    return eng.run()
