@@ -43,6 +43,7 @@ import os
 
 import torch
 
+from . import partition_kernels
 from .regions import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
 
 __all__ = ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
@@ -51,6 +52,8 @@ _DTYPE = torch.float64
 _SNAP = 1e-10      # the reference engine's tolerance: |s| <= 1e-10 max|s| counts as on the line
 _MARGIN = 1e-9     # relative safety margin of the bounding-box screen (rounding is ~1e-15)
 _CHUNK_BYTES = 1 << 29  # working memory for the maps of one chunk of regions
+COMPILED = True
+"""Use the compiled (numba) screen on the CPU when numba is installed; ``False``: torch only."""
 
 
 class _Timer:
@@ -260,11 +263,25 @@ def _clip(V, nv, s, L, labels):
     return out
 
 
+def _vertex_test(V, g, z):
+    """``s = V.g + z`` at the vertices ``V (Q, K, 2)``; ``pos, neg``: some vertex above / below the
+    reference engine's tolerance; returns ``s, tol, pos, neg``."""
+    s = torch.einsum("mkd,md->mk", V, g) + z.unsqueeze(1)
+    smax, smin = s.amax(1), s.amin(1)
+    tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+    return s, tol, smax > tol, smin < -tol
+
+
 def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str):
     """Split regions by their cut columns in rounds (see the module docstring).
 
-    Returns ``V, nv, L, parent`` of the pieces and ``(prow, pcol, pval)``: pattern
-    bits of the cut columns (piece row, column, value) to write over ``side[parent]``.
+    Every piece walks through its own list of lines (first its region's cut columns, in
+    order); a piece is clipped by the next line of its list in each round.  While many
+    lines remain, the lists are re-screened against the (smaller) pieces every 8, 16,
+    32, ... rounds, so a region cut by hundreds of lines (the first layer) costs about
+    its pieces times the lines that cut them, not times all its lines.
+    Returns ``V, nv, L, parent`` of the pieces and ``(prow, pcol, pval)``: pattern bits
+    of the cut columns (piece row, column, value) to write over ``side[parent]``.
     """
     R = V.shape[0]
     dev = V.device
@@ -278,28 +295,56 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
     n_done = still.numel()
     hit = (cnt > 0).nonzero().squeeze(1)
     wV, wnv, wL, wpar = V[hit], nv[hit], L[hit], hit
+    plc = cols  # line lists: column and rank in the region's list, per piece a slice [wst, wst + wlen)
+    pjj = torch.arange(cols.numel(), device=dev) - start[rows]
+    wst, wlen = start[hit], cnt[hit]
+    wptr = torch.zeros_like(wlen)
     wbits = torch.zeros((hit.numel(), J), dtype=torch.bool, device=dev)
-    for j in range(J):
-        alive = cnt[wpar] > j
+    since, every = 0, 8
+    while wpar.numel():
+        alive = wptr < wlen
         if not bool(alive.all()):
             dead = (~alive).nonzero().squeeze(1)
             out.append((wV[dead], wnv[dead], wL[dead], wpar[dead], wbits[dead]))
             n_done += dead.numel()
             keep = alive.nonzero().squeeze(1)
             wV, wnv, wL, wpar, wbits = wV[keep], wnv[keep], wL[keep], wpar[keep], wbits[keep]
-        col = cols[start[wpar] + j]
+            wst, wlen, wptr = wst[keep], wlen[keep], wptr[keep]
+            if not wpar.numel():
+                break
+        Mw = wpar.numel()
+        ar = torch.arange(Mw, device=dev)
+        if since >= every:
+            rem = wlen - wptr
+            if int(rem.max()) > 4:  # re-screen every piece against the rest of its list
+                rep = torch.repeat_interleave(ar, rem)
+                first = torch.cumsum(rem, 0) - rem
+                q = wst[rep] + wptr[rep] + torch.arange(rep.numel(), device=dev) - first[rep]
+                col, jj = plc[q], pjj[q]
+                i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
+                g = Mp[wpar[rep], i]
+                _, _, pos, neg = _vertex_test(wV[rep], g[:, :2], g[:, 2] - bp[col - i * nb])
+                wbits[rep, jj] = pos
+                cq = pos & neg
+                plc, pjj = col[cq], jj[cq]
+                wlen = torch.bincount(rep[cq], minlength=Mw)
+                wst = torch.cumsum(wlen, 0) - wlen
+                wptr = torch.zeros_like(wlen)
+                since, every = 0, 2 * every
+                continue
+        since += 1
+        q = wst + wptr
+        col, jj = plc[q], pjj[q]
+        wptr = wptr + 1
         i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
         g = Mp[wpar, i]
-        s = torch.einsum("mkd,md->mk", wV, g[:, :2]) + (g[:, 2] - bp[col - i * nb]).unsqueeze(1)
-        smax, smin = s.amax(1), s.amin(1)
-        tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
-        pos, neg = smax > tol, smin < -tol
-        wbits[:, j] = pos
+        s, tol, pos, neg = _vertex_test(wV, g[:, :2], g[:, 2] - bp[col - i * nb])
+        wbits[ar, jj] = pos
         sel = (pos & neg).nonzero().squeeze(1)
         Ms = sel.numel()
         if Ms == 0:
             continue
-        total = n_before + n_done + wpar.numel() + Ms
+        total = n_before + n_done + Mw + Ms
         if total > limit:
             raise RegionLimitError(
                 f"the partition would exceed max_regions={limit:,} regions (reached {total:,} while "
@@ -318,13 +363,13 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
             pV, pL, nV, nL = pV[:, :K], pL[:, :K], nV[:, :K], nL[:, :K]
         wV[sel], wL[sel], wnv[sel] = pV, pL, pn
         nbits = wbits[sel]
-        nbits[:, j] = False
+        nbits[torch.arange(Ms, device=dev), jj[sel]] = False
         wV = torch.cat([wV, nV])
         wL = torch.cat([wL, nL])
         wnv = torch.cat([wnv, nn_])
         wpar = torch.cat([wpar, wpar[sel]])
         wbits = torch.cat([wbits, nbits])
-    out.append((wV, wnv, wL, wpar, wbits))
+        wst, wlen, wptr = (torch.cat([t, t[sel]]) for t in (wst, wlen, wptr))
     Kmax = max(o[0].shape[1] for o in out)
     Vs, nvs, Ls, pars, prow, pcol, pval = [], [], [], [], [], [], []
     off = 0
@@ -354,7 +399,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
 # The engine
 # ---------------------------------------------------------------------------
 class _Engine:
-    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes):
+    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled):
         self.ops = ops
         self.inp = (A0, c0)
         self.dev = dev
@@ -372,6 +417,7 @@ class _Engine:
         self.layer_counts: dict = {}
         self.lowrank_cache: dict = {}
         self.n_act = n_act
+        self.compiled = compiled and partition_kernels.available(dev)
         self.bounds = bounds
 
     # -- bookkeeping ---------------------------------------------------------
@@ -477,7 +523,10 @@ class _Engine:
         offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
         if nb:
             with _Timer((k + 1, "screen")):
-                rows, cols, side = _screen(V, Mp, op.breakpoints)
+                if self.compiled:
+                    rows, cols, side = partition_kernels.screen_cpu(V, Mp, op.breakpoints)
+                else:
+                    rows, cols, side = _screen(V, Mp, op.breakpoints)
             self._check_bytes(rows.numel() * (V.shape[1] + 2) * 16 * 4, "clipping the cut regions", R)
             with _Timer((k + 1, "split")):
                 V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
@@ -592,11 +641,14 @@ class _Engine:
                          counts_per_layer=counts)
 
 
-def partition(ops, A0, c0, bounds, dev, max_regions, layers, *, max_bytes=None, chunk_bytes=_CHUNK_BYTES):
+def partition(ops, A0, c0, bounds, dev, max_regions, layers, *, max_bytes=None, chunk_bytes=None, compiled=None):
     """The fast engine: same arguments and result as the reference ``_partition`` of ``regions``.
 
     ``max_bytes``: memory budget (default :func:`default_max_bytes`); ``chunk_bytes``: working
-    memory for the maps of one chunk of regions (smaller: less memory, more Python overhead).
+    memory for the maps of one chunk of regions (smaller: less memory, more Python overhead);
+    ``compiled``: use the numba screen on the CPU when installed (default :data:`COMPILED`).
     """
-    eng = _Engine(ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes)
+    chunk_bytes = _CHUNK_BYTES if chunk_bytes is None else chunk_bytes
+    compiled = COMPILED if compiled is None else compiled
+    eng = _Engine(ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled)
     return eng.run()
