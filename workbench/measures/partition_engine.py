@@ -463,16 +463,30 @@ class _Engine:
         return res
 
     def _dense(self, chain, shape):
+        """``(Wd, bd, out_shape)``: the chain as ``x @ Wd + bd`` on flattened inputs, or ``None`` if too big."""
         key = ("dense", id(chain[0]), tuple(shape))
         if key not in self.lowrank_cache:
             N = math.prod(shape)
             E = torch.eye(N, dtype=_DTYPE, device=self.dev).reshape(N, *shape, 1)
-            A = E
+            A, c = E, torch.zeros((1, *shape), dtype=_DTYPE, device=self.dev)
             for op in chain:
                 A, _ = _apply_affine(op, A, None)
+                _, c = _apply_affine(op, c.unsqueeze(-1), c)
             Wd = A.reshape(N, -1)
-            self.lowrank_cache[key] = Wd if Wd.numel() <= 64_000_000 else None
+            self.lowrank_cache[key] = (Wd, c.reshape(-1), tuple(c.shape[1:])) if Wd.numel() <= 64_000_000 else None
         return self.lowrank_cache[key]
+
+    @staticmethod
+    def _maps_through(Mp, a, e, dense):
+        """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain."""
+        Wd, bd, _ = dense
+        R, N = a.shape
+        X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
+        torch.mul(Mp.transpose(1, 2), a.unsqueeze(1), out=X)
+        X[:, 2] += e
+        Y = (X.view(R * 3, N) @ Wd).view(R, 3, -1)  # one GEMM
+        Y[:, 2] += bd
+        return Y.transpose(1, 2).contiguous()
 
     # -- the recursion -------------------------------------------------------
     def run(self):
@@ -567,17 +581,24 @@ class _Engine:
         if sv is not None and sv[0].shape[0] != R:
             sv = tuple(t.expand(R, *t.shape[1:]) for t in sv)
         chain = self._lowrank_chain(pos) if k + 1 < self.stop else None
-        Wd = self._dense(chain, shape) if chain is not None else None
-        if Wd is not None and m.numel() <= R2 * N / 8:
+        dense = self._dense(chain, shape) if chain is not None else None
+        direct = dense is not None and op.shortcut is None  # maps = (a * M) @ Wd + bd, no shortcut term
+        if dense is not None and m.numel() <= R2 * N / 8:
+            Wd = dense[0]
             # maps after the chain for every parent's reference pattern (side row), then rank-one
             # corrections for the (child, neuron) pairs that differ from it
             with _Timer((k + 1, "maps: parents")):
-                Ar, cr = _act_apply(op, G, z0, piece_ref, shape, sv, inp)
-                for o in chain:
-                    Ar, cr = _apply_affine(o, Ar, cr)
-                shape2 = cr.shape[1:]
-                N2 = math.prod(shape2)
-                base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
+                if direct:
+                    base = self._maps_through(Mp, slopes[piece_ref], offs[piece_ref], dense)
+                    shape2 = dense[2]
+                    N2 = math.prod(shape2)
+                else:
+                    Ar, cr = _act_apply(op, G, z0, piece_ref, shape, sv, inp)
+                    for o in chain:
+                        Ar, cr = _apply_affine(o, Ar, cr)
+                    shape2 = cr.shape[1:]
+                    N2 = math.prod(shape2)
+                    base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
                 da = slopes[pcm] - slopes[prm]
                 de = offs[pcm] - offs[prm]
                 gp = Mp[par[m], i]  # (Q, 3)
@@ -608,9 +629,18 @@ class _Engine:
                 piece = piece_ref[pc]
                 qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
                 piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
-                svc = None if sv is None else tuple(t[pc] for t in sv)
-                A2, c2 = _act_apply(op, G[pc], z0[pc], piece, shape, svc, inp)
-            self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None, pos + 1, k + 1)
+                if direct:
+                    Mc = self._maps_through(Mp[pc], slopes[piece], offs[piece], dense)
+                    A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
+                    c2 = Mc[..., 2].reshape(b - a, *dense[2])
+                else:
+                    svc = None if sv is None else tuple(t[pc] for t in sv)
+                    A2, c2 = _act_apply(op, G[pc], z0[pc], piece, shape, svc, inp)
+            if direct:
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
+                              pos + 1 + len(chain), k + 1, Mp=Mc)
+            else:
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None, pos + 1, k + 1)
 
     def _assemble(self):
         import pandas as pd
