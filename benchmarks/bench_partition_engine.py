@@ -176,7 +176,7 @@ def main() -> None:
     ap.add_argument("--gpu", action="store_true", help="GPU sizes (about 1e5, 1e6, 1e7 regions) on --device cuda")
     ap.add_argument("--reference-max", type=int, default=300,
                     help="run the reference engine only for widths up to this (it is slow)")
-    ap.add_argument("--shapely-max", type=int, default=64, help="run the shapely baseline up to this width")
+    ap.add_argument("--shapely-max", type=int, default=32, help="run the shapely baseline up to this width")
     ap.add_argument("--repeats", type=int, default=1, help="fast-engine runs per size (median reported)")
     ap.add_argument("--profile", help="comma-separated widths: print the per-layer section profile only")
     ap.add_argument("--radius", type=float, default=1.0)

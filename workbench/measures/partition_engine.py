@@ -546,10 +546,10 @@ class _Engine:
                 V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
                                                 self.n_emitted, f"layer {k + 1} ({op.name})")
             with _Timer((k + 1, "patterns")):
-                lp = side[par]
+                lp = side.index_select(0, par)
                 if bits is not None:
                     lp[bits[0], bits[1]] = bits[2]
-                pat2 = torch.cat([pat[par], lp], 1)
+                pat2 = torch.cat([pat.index_select(0, par), lp], 1)
                 piece_ref = side.view(R, N, nb).sum(-1)
                 act_ref = (slopes[piece_ref] != 0).sum(1)
                 # (child, neuron) pairs whose piece differs from the parent's reference (side) pattern
@@ -565,8 +565,8 @@ class _Engine:
                     m, i, pcm, prm = m[d], i[d], pcm[d], prm[d]
                 else:
                     m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
-                act_c = act_ref[par].index_add(0, m, (slopes[pcm] != 0).long() - (slopes[prm] != 0).long())
-                act2 = torch.cat([act[par], act_c.unsqueeze(1)], 1)
+                act_c = act_ref.index_select(0, par).index_add(0, m, (slopes[pcm] != 0).long() - (slopes[prm] != 0).long())
+                act2 = torch.cat([act.index_select(0, par), act_c.unsqueeze(1)], 1)
         else:
             V2, nv2, L2 = V, nv, L
             par = torch.arange(R, device=dev)
@@ -609,11 +609,16 @@ class _Engine:
                 b = min(R2, a + step)
                 self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
                 with _Timer((k + 1, "maps: children")):
-                    Mc = base[par[a:b]]
+                    Mc = base.index_select(0, par[a:b])
                     qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
                     if qb > qa:
-                        contrib = Wd[i[qa:qb]].unsqueeze(-1) * coef[qa:qb].unsqueeze(1)  # (q, N2, 3)
-                        Mc.index_add_(0, m[qa:qb] - a, contrib)
+                        # sum_q coef_q (x) Wd[i_q] per child, as a sparse (children*3, N) @ Wd product
+                        mq, iq, cq = m[qa:qb] - a, i[qa:qb], coef[qa:qb]
+                        r3 = (mq.unsqueeze(1) * 3 + torch.arange(3, device=dev)).reshape(-1)
+                        S = torch.sparse_coo_tensor(torch.stack([r3, iq.repeat_interleave(3)]), cq.reshape(-1),
+                                                    ((b - a) * 3, N), dtype=_DTYPE, device=dev,
+                                                    check_invariants=False)
+                        Mc += torch.sparse.mm(S, Wd).view(b - a, 3, N2).transpose(1, 2)
                     A2 = Mc[..., :2].reshape(b - a, *shape2, 2)
                     c2 = Mc[..., 2].reshape(b - a, *shape2)
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
@@ -626,11 +631,11 @@ class _Engine:
             self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
             with _Timer((k + 1, "maps: children")):
                 pc = par[a:b]
-                piece = piece_ref[pc]
+                piece = piece_ref.index_select(0, pc)
                 qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
                 piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
                 if direct:
-                    Mc = self._maps_through(Mp[pc], slopes[piece], offs[piece], dense)
+                    Mc = self._maps_through(Mp.index_select(0, pc), slopes[piece], offs[piece], dense)
                     A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
                     c2 = Mc[..., 2].reshape(b - a, *dense[2])
                 else:
