@@ -7,4 +7,5 @@ from .._exports import reexport
 
 __all__ = reexport(__name__, globals(), (
     "affine", "dichotomies", "paths", "polynomial", "rank", "regions", "sampled", "spanning",
+    "partition_engine",
 ))
