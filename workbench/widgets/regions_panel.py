@@ -30,7 +30,7 @@ class RegionsPanel(Panel):
         self.max_regions = max_regions
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
-            "width": W.IntSlider(value=width, min=1, max=64, description="width", **slider),
+            "width": W.IntSlider(value=width, min=1, max=128, description="width", **slider),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="depth", **slider),
             "activation": W.Dropdown(options=_PL, value=activation, description="activation"),
             "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),
