@@ -6,8 +6,19 @@ import torch
 from torch import nn
 
 import workbench as wb
-from workbench.nets import (Averaged, SVDLinear, conv_net, dense_net, hidden_units, n_parameters,
-                            orthonormality_error, reorthonormalize, reorthonormalize_every, svd_log_penalty, svd_net)
+from workbench.nets import (
+    Averaged,
+    SVDLinear,
+    conv_net,
+    dense_net,
+    hidden_units,
+    n_parameters,
+    orthonormality_error,
+    reorthonormalize,
+    reorthonormalize_every,
+    svd_log_penalty,
+    svd_net,
+)
 
 
 def test_dense_net_shapes_params_and_seed():
@@ -83,7 +94,9 @@ def test_svd_penalty_and_on_step_through_fit():
     # the regulariser raises the layer singular values against the same run without it
     plain = svd_net(64, [16], 10, seed=0)
     wb.fit(plain, d, wb.FitConfig(epochs=2, lr=0.05, batch_size=50), on_step=reorthonormalize_every(1), device="cpu")
-    logS = lambda n: float(sum(m.S.log().sum() for m in n.modules() if isinstance(m, SVDLinear)))
+    def logS(n):
+        return float(sum(m.S.log().sum() for m in n.modules() if isinstance(m, SVDLinear)))
+
     assert logS(net) > logS(plain)
     with pytest.raises(ValueError, match="no SVDLinear"):
         svd_log_penalty(0.1)(dense_net(64, [4], 2), d.X, d.y)

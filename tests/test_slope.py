@@ -6,7 +6,8 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
@@ -178,7 +179,7 @@ def test_layer_spectral_norms_linear_and_conv_as_operators():
     s = wb.layer_spectral_norms(net, input_shape=(1, 6, 6), iters=1000, seed=0)
     layers = wb.spectral_layers(net, (1, 6, 6))
     assert [n for n, _, _ in layers] == ["0", "2", "5"]
-    for (name, m, shp), val in zip(layers, s):
+    for (_name, m, shp), val in zip(layers, s):
         if isinstance(m, nn.Linear):
             exact = torch.linalg.svdvals(m.weight.detach())[0]
         else:  # dense matrix of the operator on images of the layer's input shape

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -309,18 +309,18 @@ class EDJMConfig:
     seed: int = 0
 
     @classmethod
-    def smoke(cls) -> "EDJMConfig":
+    def smoke(cls) -> EDJMConfig:
         return cls(epochs=3, hidden_total=48, param_budget=8_000, fc_width=24, conv_channels=(4, 8), conv_dense=24,
                    teacher_channels=(4, 8, 8), teacher_dense=24, student_channels=8, student_bottleneck=16,
                    student_dense=32, fc_student_bottleneck=16, fc_student_dense=48,
                    dropout_structures=((32, 32), (24, 24, 24)), ensemble_width=24, spectral_hidden=(32, 32))
 
     @classmethod
-    def full(cls) -> "EDJMConfig":
+    def full(cls) -> EDJMConfig:
         return cls()
 
     @classmethod
-    def paper(cls) -> "EDJMConfig":
+    def paper(cls) -> EDJMConfig:
         return cls(epochs=100, hidden_total=6000, param_budget=10_000_000, fc_width=1536, conv_channels=(64, 128),
                    conv_dense=1943, teacher_channels=(64, 128, 256), teacher_dense=1024, student_channels=128,
                    student_bottleneck=800, student_dense=5000, fc_student_bottleneck=1200, fc_student_dense=30000,
@@ -401,7 +401,8 @@ def fig3_compression(data: EDJMData, config: EDJMConfig = EDJMConfig(), *, outpu
     soft = _train_all([ModelSpec("feed-forward student", **fc_small), ModelSpec("conv student", **conv_small)],
                       data, config, device, progress, "Fig. 3 (students)", teacher=teacher,
                       fit_config=config.fit_config().but(lr=config.distill_lr))
-    models = {"feed-forward shallow": hard["feed-forward shallow"], "feed-forward student": soft["feed-forward student"],
+    models = {"feed-forward shallow": hard["feed-forward shallow"],
+              "feed-forward student": soft["feed-forward student"],
               "conv shallow": hard["conv shallow"], "conv student": soft["conv student"], "conv teacher": teacher}
     return measure_models("Fig. 3", models, data, output=output, device=device)
 
@@ -547,7 +548,8 @@ def edjm_claims(*, fig1: EDJMStudy | None = None, fig2: EDJMStudy | None = None,
     if fig3 is not None:
         sc = {k: _score_of(fig3, k) for k in fig3.models["label"]}
         add("Fig. 3", "the teacher has the highest score", "172.7, next 162.7",
-            f"teacher {sc['conv teacher']:.2f}, highest other {max(v for k, v in sc.items() if k != 'conv teacher'):.2f}",
+            f"teacher {sc['conv teacher']:.2f}, "
+            f"highest other {max(v for k, v in sc.items() if k != 'conv teacher'):.2f}",
             sc["conv teacher"] == max(sc.values()))
         for kind in ("feed-forward", "conv"):
             a, b = sc[f"{kind} shallow"], sc[f"{kind} student"]

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -93,7 +92,7 @@ class RankTrainingConfig:
     eval_every: int = 1
 
     @classmethod
-    def preset(cls, name: str) -> "RankTrainingConfig":
+    def preset(cls, name: str) -> RankTrainingConfig:
         return _preset(cls, RANK_PRESETS, name)
 
 
@@ -182,7 +181,8 @@ def power_iteration_convergence(net: nn.Module, X, *, iters: int = 20, seed: See
     B, K = H.shape
     ex = exact.cpu().numpy()
     return pd.DataFrame(dict(point=np.repeat(np.arange(B), K), iteration=np.tile(np.arange(1, K + 1), B),
-                             estimate=H.ravel(), exact=np.repeat(ex, K), rel_error=((ex[:, None] - H) / ex[:, None]).ravel(),
+                             estimate=H.ravel(), exact=np.repeat(ex, K),
+                             rel_error=((ex[:, None] - H) / ex[:, None]).ravel(),
                              gap=np.repeat(gap.cpu().numpy(), K)))
 
 
@@ -199,7 +199,7 @@ class SegmentConfig:
     n_intervals: int = 50
 
     @classmethod
-    def preset(cls, name: str) -> "SegmentConfig":
+    def preset(cls, name: str) -> SegmentConfig:
         return _preset(cls, SEGMENT_PRESETS, name)
 
 
@@ -287,7 +287,7 @@ class SlopeGenConfig:
     eval_every: int = 2
 
     @classmethod
-    def preset(cls, name: str) -> "SlopeGenConfig":
+    def preset(cls, name: str) -> SlopeGenConfig:
         return _preset(cls, SLOPE_GEN_PRESETS, name)
 
 
@@ -436,12 +436,14 @@ class RegularisationConfig:
     def __post_init__(self):
         bad = set(self.methods) - {"none", "slope", "spectral"}
         if bad:
-            raise ValueError(f"RegularisationConfig.methods: unknown {sorted(bad)}; allowed 'none', 'slope', 'spectral'")
+            raise ValueError(
+                f"RegularisationConfig.methods: unknown {sorted(bad)}; allowed 'none', 'slope', 'spectral'"
+            )
         if self.arch not in ("mlp", "conv"):
             raise ValueError(f"RegularisationConfig.arch must be 'mlp' or 'conv', got {self.arch!r}")
 
     @classmethod
-    def preset(cls, name: str) -> "RegularisationConfig":
+    def preset(cls, name: str) -> RegularisationConfig:
         return _preset(cls, REG_PRESETS, name)
 
 

@@ -13,7 +13,7 @@ For inference the three factors multiply back into one matrix (:meth:`SVDLinear.
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn

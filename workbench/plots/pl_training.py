@@ -5,8 +5,6 @@ and draws it; none computes a measure.
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes

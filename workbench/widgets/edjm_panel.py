@@ -1,4 +1,7 @@
-"""Panels: train a network and overlay its EDJM spectrum; regions of a 2-D toy net beside its EDJM (Wang et al. 2016)."""
+"""Panels: train a network and overlay its EDJM spectrum; regions of a 2-D toy net beside its EDJM.
+
+(Wang et al. 2016.)
+"""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -37,7 +40,7 @@ class EDJMPanel(Panel):
         self.config = config or EDJMConfig.smoke()
         self.device = device
         self.max_curves = max_curves
-        self.curves: "OrderedDict[str, dict]" = OrderedDict()
+        self.curves: OrderedDict[str, dict] = OrderedDict()
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
             "depth": W.IntSlider(value=depth, min=1, max=6, description="hidden layers", **slider),
