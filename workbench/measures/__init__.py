@@ -18,7 +18,7 @@ from .._exports import reexport
 
 __all__ = reexport(__name__, globals(), (
     "affine", "bounds", "clipping", "dichotomies", "partition", "polynomial", "rank", "sampled", "spanning",
-    "trajectories", "transitions",
+    "trajectories", "transitions", "partition_engine",
 ))
 from . import paths, regions  # noqa: E402,F401  (the former module paths, kept as thin re-exports)
 from .layer_algebra_rules import (  # noqa: E402

@@ -26,7 +26,7 @@ The result is a :class:`~workbench.measures.partition.Partition`.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -298,6 +298,8 @@ def partition_2d(
     device: DeviceLike = None,
     max_regions: int | None = None,
     layers: int | None = None,
+    engine: str = "fast",
+    max_bytes: int | None = None,
 ) -> Partition:
     """Exact activation regions of a network with a 2-D input on a rectangle.
 
@@ -322,6 +324,15 @@ def partition_2d(
     layers
         Include only the first ``layers`` activation layers (Raghu et al.'s
         three-pane figure: 1, 2, 3); ``None``: all of them.
+    engine
+        ``"fast"`` (default; :mod:`workbench.measures.partition_engine`, issue 17) or
+        ``"reference"`` (the clipping engine of this module, kept for comparison). Same
+        regions, patterns and areas.
+    max_bytes
+        Memory budget of the fast engine in bytes (``None``: half the physical memory,
+        or 90% of the free GPU memory); a request that would pass it raises
+        :class:`~workbench.measures.partition_engine.MemoryBudgetError` (a
+        :class:`RegionLimitError`) before the allocation, with the estimate.
 
     Returns
     -------
@@ -341,8 +352,20 @@ def partition_2d(
     layers = _check_layers(layers, cn)
     A0 = torch.eye(2, dtype=DTYPE, device=dev).unsqueeze(0)
     c0 = torch.zeros((1, 2), dtype=DTYPE, device=dev)
+    run = _engine(engine, max_bytes)
     with torch.no_grad():
-        return _partition(cn, A0, c0, bounds, dev, max_regions, layers)
+        return run(cn, A0, c0, bounds, dev, max_regions, layers)
+
+
+def _engine(engine: str, max_bytes):
+    """The partition engine by name (issue 17: ``"fast"``; this module's clipping engine as ``"reference"``)."""
+    if engine == "reference":
+        return _partition
+    if engine == "fast":
+        from . import partition_engine
+
+        return lambda *a: partition_engine.partition(*a, max_bytes=max_bytes)
+    raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
 
 
 def plane_basis(x0, x1, x2, basis: str = "affine"):
@@ -391,6 +414,8 @@ def partition_plane(
     device: DeviceLike = None,
     max_regions: int | None = None,
     layers: int | None = None,
+    engine: str = "fast",
+    max_bytes: int | None = None,
 ) -> Partition:
     """Exact activation regions on the 2-D plane through three input points.
 
@@ -411,9 +436,10 @@ def partition_plane(
         with a 20% margin.
     basis
         ``"affine"`` (the points at (0,0), (1,0), (0,1)) or ``"orthonormal"``; see :func:`plane_basis`.
-    device, max_regions, layers
+    device, max_regions, layers, engine, max_bytes
         As in :func:`partition_2d`.
     """
+    run = _engine(engine, max_bytes)
     dev = resolve_device(device)
     cn = compile_network(net, device=dev)
     in_shape = cn.in_shape
@@ -436,7 +462,7 @@ def partition_plane(
     c0 = origin.unsqueeze(0)
     with torch.no_grad():
         try:
-            part = _partition(cn, A0, c0, bounds, dev, max_regions, layers)
+            part = run(cn, A0, c0, bounds, dev, max_regions, layers)
         except RuntimeError as exc:
             if isinstance(exc, RegionLimitError) or "shape" not in str(exc) and "size" not in str(exc):
                 raise

@@ -36,7 +36,7 @@ class RegionsPanel(Panel):
         self.max_regions = max_regions
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
-            "width": log_slider(width, 1, max(64, width), "width"),
+            "width": log_slider(width, 1, max(128, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="depth", **slider),
             "activation": W.Dropdown(options=_PL, value=activation, description="activation"),
             "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),

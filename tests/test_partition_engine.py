@@ -1,0 +1,133 @@
+"""The fast partition engine (issue 17) against the reference engine: same regions, patterns, areas."""
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+import workbench as wb
+from workbench.measures.partition_engine import MemoryBudgetError, partition_bytes_per_region
+from workbench.measures.regions import RegionLimitError, partition_2d, partition_plane
+
+
+def _same(P, Q):
+    assert len(P) == len(Q)
+    assert P.counts_per_layer == Q.counts_per_layer
+    assert P.patterns.shape == Q.patterns.shape
+    assert list(P.boundaries.itertuples(index=False)) == list(Q.boundaries.itertuples(index=False))
+    # patterns as sets, and region by region (matched by pattern) the same area, map and vertex count
+    kp = {tuple(r): j for j, r in enumerate(P.patterns.int().tolist())}
+    kq = {tuple(r): j for j, r in enumerate(Q.patterns.int().tolist())}
+    assert kp.keys() == kq.keys()
+    order = torch.tensor([kp[key] for key in kq])  # P's row of every row of Q
+    assert torch.allclose(P.area()[order], Q.area(), rtol=1e-9, atol=1e-13)
+    assert torch.allclose(P.W[order], Q.W, rtol=1e-9, atol=1e-10)
+    assert torch.allclose(P.b[order], Q.b, rtol=1e-9, atol=1e-10)
+    assert torch.equal(P.active[order], Q.active)
+    assert torch.equal(P.n_vertices[order], Q.n_vertices)
+    assert abs(float(P.area().sum()) - P.domain_area) <= 1e-9 * P.domain_area
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 12), min_size=1, max_size=4),
+    act=st.sampled_from(["relu", "leaky_relu", "hardtanh", "identity"]),
+    sc=st.sampled_from([None, "add-shortcuts", "add-inputs"]),
+    seed=st.integers(0, 10_000),
+    scale=st.floats(0.3, 4.0),
+    r=st.floats(0.2, 4.0),
+    layers=st.one_of(st.none(), st.integers(0, 4)),
+)
+def test_fast_equals_reference_on_random_nets(widths, act, sc, seed, scale, r, layers):
+    net = wb.mlp([2, *widths, 2], act, shortcuts=sc, init="gaussian", sigma_w2=scale, sigma_b2=0.5, seed=seed)
+    layers = None if layers is None else min(layers, len(widths))
+    bounds = (-r, 0.5 * r, -0.7 * r, r)
+    P = partition_2d(net, bounds, device="cpu", engine="fast", layers=layers)
+    Q = partition_2d(net, bounds, device="cpu", engine="reference", layers=layers)
+    _same(P, Q)
+
+
+@pytest.mark.parametrize("ws,r", [([2, 48, 48, 48, 1], 1.0), ([2, 24, 24, 24, 24, 24, 3], 2.0), ([2, 96, 96, 1], 1.5)])
+def test_fast_equals_reference_medium(ws, r):
+    net = wb.mlp(ws, "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=1)
+    _same(partition_2d(net, (-r, r, -r, r), device="cpu"), partition_2d(net, (-r, r, -r, r), device="cpu",
+                                                                         engine="reference"))
+
+
+def test_small_chunks_give_the_same_partition(monkeypatch):
+    """Depth-first chunking (tiny working memory): the same regions as one chunk."""
+    import workbench.measures.partition_engine as pe
+
+    net = wb.mlp([2, 32, 32, 32, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=2)
+    P = partition_2d(net, device="cpu")
+    monkeypatch.setattr(pe, "_CHUNK_BYTES", 1)  # chunks of the minimum, 256 regions
+    Q = partition_2d(net, device="cpu")
+    _same(P, Q)
+
+
+def test_plane_slices_of_a_conv_net_agree():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(),
+                        nn.Linear(48, 10), nn.ReLU(), nn.Linear(10, 2)).double()
+    x = torch.rand(3, 1, 8, 8, dtype=torch.float64)
+    _same(partition_plane(net, *x, device="cpu"), partition_plane(net, *x, device="cpu", engine="reference"))
+
+
+def test_memory_budget_refuses_before_allocating():
+    net = wb.mlp([2, 32, 32, 1], "relu", seed=0, init="gaussian", sigma_w2=2.0, sigma_b2=0.5)
+    with pytest.raises(MemoryBudgetError, match=r"max_bytes=10,000 bytes") as exc:
+        partition_2d(net, max_bytes=10_000)
+    assert "MiB" in str(exc.value) and "refused before allocating" in str(exc.value)
+    assert isinstance(exc.value, RegionLimitError)
+    P = partition_2d(net, max_bytes=1 << 30)
+    assert len(P) > 50
+    # the estimate per finished region covers what the result holds
+    held = sum(t.element_size() * t.numel() for t in (P.vertices, P.n_vertices, P.edge_boundary, P.patterns,
+                                                       P.active, P.W, P.b))
+    per = partition_bytes_per_region(P.patterns.shape[1], P.active.shape[1], P.W.shape[1], P.vertices.shape[1])
+    assert held <= len(P) * per
+
+
+def test_max_regions_with_the_fast_engine():
+    net = wb.mlp([2, 32, 32, 1], "relu", seed=0, init="gaussian", sigma_w2=2.0, sigma_b2=0.5)
+    with pytest.raises(RegionLimitError, match="max_regions=50"):
+        partition_2d(net, max_regions=50, engine="fast")
+
+
+def test_engine_name_is_checked():
+    net = wb.mlp([2, 4, 1], seed=0)
+    with pytest.raises(ValueError, match="engine must be 'fast' or 'reference', got 'quick'"):
+        partition_2d(net, engine="quick")
+    with pytest.raises(ValueError, match="engine must be"):
+        partition_plane(net, *torch.rand(3, 2), engine=None)
+
+
+@pytest.mark.parametrize("act", ["relu", "hardtanh", "leaky_relu"])
+def test_torch_screen_equals_compiled_screen(monkeypatch, act):
+    """The torch screen (GPU path, or no numba) and the numba screen give the same partition."""
+    import workbench.measures.partition_engine as pe
+
+    net = wb.mlp([2, 24, 24, 24, 2], act, init="gaussian", sigma_w2=2.0, sigma_b2=0.2, seed=4)
+    P = partition_2d(net, (-2.0, 1.0, -1.0, 2.0), device="cpu")
+    monkeypatch.setattr(pe, "COMPILED", False)
+    _same(P, partition_2d(net, (-2.0, 1.0, -1.0, 2.0), device="cpu"))
+
+
+def test_engine_takes_a_compiled_net():
+    import workbench.measures.partition_engine as pe
+    from workbench.nets.piecewise import compile_network
+
+    A0 = torch.eye(2, dtype=torch.float64).unsqueeze(0)
+    c0 = torch.zeros((1, 2), dtype=torch.float64)
+    dev = torch.device("cpu")
+    net = wb.mlp([2, 5, 1], seed=0)
+    with pytest.raises(TypeError, match="cn must be a CompiledNet .* got list"):
+        pe.partition(compile_network(net, device="cpu").ops, A0, c0, (-1.0, 1.0, -1.0, 1.0), dev, None, None)
+    ens = compile_network(wb.mlp_ensemble([2, 5, 1], 2, seed=0, device="cpu"), device="cpu")
+    with pytest.raises(ValueError, match="ensemble of 2 members; partition each member"):
+        pe.partition(ens, A0, c0, (-1.0, 1.0, -1.0, 1.0), dev, None, None)
+    # the engine called directly on a compiled net: the same partition as partition_2d
+    _same(pe.partition(compile_network(net, device="cpu"), A0, c0, (-1.0, 1.0, -1.0, 1.0), dev, None, None),
+          partition_2d(net, device="cpu", engine="reference"))

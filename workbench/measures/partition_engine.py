@@ -1,0 +1,658 @@
+"""The fast exact 2-D partition engine (issue 17).
+
+Same inputs and outputs as the reference engine of :mod:`workbench.measures.clipping`
+(a :class:`~workbench.nets.piecewise.CompiledNet`, the input maps and a
+rectangle; a :class:`~workbench.measures.partition.Partition`), the same regions,
+patterns and areas, organised for throughput.  The profile of the reference
+engine (``BENCHMARKS.md``, issue 17) put ~75% of its time into bookkeeping that
+is linear in the number of regions *per neuron* (a gather over all current
+regions for every neuron column), so its rate fell as networks grew.  Here:
+
+* **Screening** of every (region, neuron, breakpoint) triple is one bounding-box
+  test on ``(R, N)`` arrays: the line ``g.u + z = bp`` misses the region's
+  box when ``|g.c + z - bp| > |g_x| h_x + |g_y| h_y`` (centre ``c``, half sizes
+  ``h``), with a relative safety margin far above rounding, so the exact vertex
+  test (the reference's rule, tolerance ``1e-10`` of the largest value) runs only
+  on the few candidate pairs.
+* **Splitting** runs in *rounds*: in round ``j`` every region that is cut by at
+  least ``j + 1`` lines has all its current pieces clipped by its ``j``-th
+  cutting line (lines in the reference's order), in one batched
+  Sutherland-Hodgman step.  The number of rounds is the largest number of lines
+  that cut one region (tens), not the layer width; the work per round is
+  proportional to the pieces still being cut.
+* **Local maps** of the next layer: children of one region differ from it only in
+  the neurons that cut it, so (for chains of affine layers between activations
+  without a saved add-shortcut term) the next pre-activation map of every child
+  is the parent's map for a reference pattern (one matrix product per *parent*)
+  plus rank-one corrections for the flipped neurons (``O(flips x width)`` per
+  child) instead of a full matrix product per child.
+* **Depth first in chunks**: the children of a layer are processed through the
+  remaining layers a chunk at a time, so the working memory (maps of width
+  ``N``) is bounded by the chunk, not by the final region count; only the
+  result (polygons, patterns, output maps) grows with the count.  A memory
+  budget (``max_bytes``) refuses a request before the allocation that would
+  pass it, with the estimate in the message.
+
+The operations are the piecewise-linear core's public :class:`~workbench.nets.piecewise.Affine`,
+:class:`~workbench.nets.piecewise.Activation` and :class:`~workbench.nets.piecewise.SaveShortcut`,
+pushed through with its public :func:`~workbench.nets.piecewise.apply_affine` and
+:func:`~workbench.nets.piecewise.apply_activation`.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import torch
+
+from ..nets.piecewise import Activation, Affine, CompiledNet, apply_activation, apply_affine
+from . import partition_kernels
+from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+
+__all__ = ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
+
+_DTYPE = torch.float64
+_SNAP = 1e-10      # the reference engine's tolerance: |s| <= 1e-10 max|s| counts as on the line
+_MARGIN = 1e-9     # relative safety margin of the bounding-box screen (rounding is ~1e-15)
+_CHUNK_BYTES = 1 << 29  # working memory for the maps of one chunk of regions
+COMPILED = True
+"""Use the compiled (numba) screen on the CPU when numba is installed; ``False``: torch only."""
+
+
+class _Timer:
+    """Per-layer section timings (CPU seconds) when ``PROFILE`` is a dict; a no-op otherwise."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __enter__(self):
+        if PROFILE is not None:
+            import time
+
+            if self.key[0] == "sync" or self.key[1] != "recurse":
+                _sync()
+            self.t = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        if PROFILE is not None:
+            import time
+
+            _sync()
+            PROFILE[self.key] = PROFILE.get(self.key, 0.0) + time.process_time() - self.t
+
+
+def _sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+PROFILE: dict | None = None
+"""Set to ``{}`` to collect ``{(layer, section): CPU seconds}`` (benchmarks/bench_partition_engine.py)."""
+
+
+class MemoryBudgetError(RegionLimitError):
+    """The partition would need more memory than ``max_bytes`` allows."""
+
+
+def default_max_bytes(device: torch.device) -> int:
+    """Half the physical memory (CPU) or 90% of the free memory of the GPU."""
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(0.9 * free)
+    try:
+        return int(0.5 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 8 << 30
+
+
+def partition_bytes_per_region(n_columns: int, n_layers: int, n_out: int, k_vertices: int = 12) -> int:
+    """Bytes one region takes in a finished :class:`Partition` (and while being assembled).
+
+    Polygon ``k x 2`` float64, edge labels ``k`` int32, vertex count, the pattern
+    (one bool per column), active counts (int64 per layer) and the local map
+    ``n_out x 3`` float64; doubled for the final concatenation of the chunks.
+    """
+    one = k_vertices * 2 * 8 + k_vertices * 4 + 8 + n_columns + 8 * n_layers + n_out * 3 * 8
+    return 2 * one
+
+
+# ---------------------------------------------------------------------------
+# Operations (the core's :class:`Affine` / :class:`Activation` / :class:`SaveShortcut`)
+# ---------------------------------------------------------------------------
+def _is_act(op) -> bool:
+    return isinstance(op, Activation)
+
+
+def _is_affine(op) -> bool:
+    return isinstance(op, Affine)
+
+
+# ---------------------------------------------------------------------------
+# Geometry: screening and clipping
+# ---------------------------------------------------------------------------
+def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
+    """Cut pairs and sides of every region against every (neuron, breakpoint) column.
+
+    ``V (R, K, 2)`` (padding repeats vertex 0), ``Mp (R, N, 3)``: ``(g_x, g_y, z)`` of
+    each neuron's pre-activation.  Returns ``rows, cols`` of the cut pairs (sorted by
+    row, then column) and ``side (R, N * nb)``: ``True`` where the region (for cut
+    pairs: some vertex) is above the breakpoint.
+    """
+    R, N = Mp.shape[0], Mp.shape[1]
+    nb = len(bps)
+    dev = V.device
+    side = torch.empty((R, N * nb), dtype=torch.bool, device=dev)
+    rows_l, cols_l = [], []
+    bp = torch.tensor(bps, dtype=V.dtype, device=dev)
+    step = max(1, chunk_elems // max(1, N * nb))
+    lo_all, hi_all = V.amin(1), V.amax(1)
+    for a in range(0, R, step):
+        b = min(R, a + step)
+        ctr = 0.5 * (lo_all[a:b] + hi_all[a:b])
+        h = 0.5 * (hi_all[a:b] - lo_all[a:b])
+        M = Mp[a:b]
+        gx, gy, z = M[..., 0], M[..., 1], M[..., 2]
+        px, py = gx * ctr[:, :1], gy * ctr[:, 1:]
+        sc = px + py + z
+        bnd = gx.abs() * h[:, :1] + gy.abs() * h[:, 1:]
+        mag = px.abs() + py.abs() + z.abs() + bnd
+        d = sc.unsqueeze(-1) - bp  # (r, N, nb)
+        cand = d.abs() <= bnd.unsqueeze(-1) + _MARGIN * (mag.unsqueeze(-1) + bp.abs())
+        sd = (d > 0).reshape(b - a, N * nb)
+        cand = cand.reshape(b - a, N * nb)
+        rq, cq = cand.nonzero(as_tuple=True)
+        if rq.numel():
+            iq = torch.div(cq, nb, rounding_mode="floor") if nb > 1 else cq
+            g = M[rq, iq]  # (Q, 3)
+            s = torch.einsum("qkd,qd->qk", V[a + rq], g[:, :2]) + (g[:, 2] - bp[cq - iq * nb]).unsqueeze(1)
+            smax, smin = s.amax(1), s.amin(1)
+            tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+            pos, neg = smax > tol, smin < -tol
+            sd[rq, cq] = pos
+            cut = pos & neg
+            rows_l.append(rq[cut] + a)
+            cols_l.append(cq[cut])
+        side[a:b] = sd
+    if rows_l:
+        return torch.cat(rows_l), torch.cat(cols_l), side
+    empty = torch.zeros(0, dtype=torch.long, device=dev)
+    return empty, empty, side
+
+
+def _clip(V, nv, s, L, labels):
+    """Split convex polygons ``V (M, K, 2)`` by ``s = 0`` (``s (M, K)`` at the vertices, snapped).
+
+    Every row has vertices strictly on both sides.  Returns both pieces as
+    ``(V, nv, L)`` with ``K + 1`` slots, unused slots repeating vertex 0; the new edge
+    along the line gets the row's label.
+    """
+    M, K, _ = V.shape
+    dev = V.device
+    ar = torch.arange(K, device=dev)[None]
+    valid = ar < nv[:, None]
+    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
+    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
+    sn = s.gather(1, kn)
+    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
+    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
+    P = V + t.unsqueeze(-1) * (Vn - V)
+    newL = labels.to(L.dtype)[:, None].expand(M, K)
+    cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
+    Ko = K + 1
+    rows = torch.arange(M, device=dev)[:, None]
+    out = []
+    for sign in (1.0, -1.0):
+        ss, ssn = s * sign, sn * sign
+        keep = valid & (ss >= 0)
+        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
+        lab_p = torch.where(ss > 0, newL, L)
+        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
+        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
+        pos = cm.cumsum(1) - 1
+        cnt = cm.sum(1)
+        flat = (rows * Ko + pos)[cm]
+        oV = torch.empty((M, Ko, 2), dtype=V.dtype, device=dev)
+        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
+        oV.view(-1, 2)[flat] = cV[cm]
+        oL.view(-1)[flat] = cL[cm]
+        unused = torch.arange(Ko, device=dev)[None] >= cnt[:, None]
+        oV = torch.where(unused.unsqueeze(-1), oV[:, :1], oV)
+        out.append((oV, cnt, oL))
+    return out
+
+
+def _vertex_test(V, g, z):
+    """``s = V.g + z`` at the vertices ``V (Q, K, 2)``; ``pos, neg``: some vertex above / below the
+    reference engine's tolerance; returns ``s, tol, pos, neg``."""
+    s = torch.einsum("mkd,md->mk", V, g) + z.unsqueeze(1)
+    smax, smin = s.amax(1), s.amin(1)
+    tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
+    return s, tol, smax > tol, smin < -tol
+
+
+def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str):
+    """Split regions by their cut columns in rounds (see the module docstring).
+
+    Every piece walks through its own list of lines (first its region's cut columns, in
+    order); a piece is clipped by the next line of its list in each round.  While many
+    lines remain, the lists are re-screened against the (smaller) pieces every 8, 16,
+    32, ... rounds, so a region cut by hundreds of lines (the first layer) costs about
+    its pieces times the lines that cut them, not times all its lines.
+    Returns ``V, nv, L, parent`` of the pieces and ``(prow, pcol, pval)``: pattern bits
+    of the cut columns (piece row, column, value) to write over ``side[parent]``.
+    """
+    R = V.shape[0]
+    dev = V.device
+    nb = len(bps)
+    bp = torch.tensor(bps, dtype=V.dtype, device=dev)
+    cnt = torch.bincount(rows, minlength=R)
+    start = torch.cumsum(cnt, 0) - cnt
+    J = int(cnt.max()) if rows.numel() else 0
+    still = (cnt == 0).nonzero().squeeze(1)
+    out = [(V[still], nv[still], L[still], still, None)]
+    n_done = still.numel()
+    hit = (cnt > 0).nonzero().squeeze(1)
+    wV, wnv, wL, wpar = V[hit], nv[hit], L[hit], hit
+    plc = cols  # line lists: column and rank in the region's list, per piece a slice [wst, wst + wlen)
+    pjj = torch.arange(cols.numel(), device=dev) - start[rows]
+    wst, wlen = start[hit], cnt[hit]
+    wptr = torch.zeros_like(wlen)
+    wbits = torch.zeros((hit.numel(), J), dtype=torch.bool, device=dev)
+    since, every = 0, 8
+    while wpar.numel():
+        alive = wptr < wlen
+        if not bool(alive.all()):
+            dead = (~alive).nonzero().squeeze(1)
+            out.append((wV[dead], wnv[dead], wL[dead], wpar[dead], wbits[dead]))
+            n_done += dead.numel()
+            keep = alive.nonzero().squeeze(1)
+            wV, wnv, wL, wpar, wbits = wV[keep], wnv[keep], wL[keep], wpar[keep], wbits[keep]
+            wst, wlen, wptr = wst[keep], wlen[keep], wptr[keep]
+            if not wpar.numel():
+                break
+        Mw = wpar.numel()
+        ar = torch.arange(Mw, device=dev)
+        if since >= every:
+            rem = wlen - wptr
+            if int(rem.max()) > 4:  # re-screen every piece against the rest of its list
+                rep = torch.repeat_interleave(ar, rem)
+                first = torch.cumsum(rem, 0) - rem
+                q = wst[rep] + wptr[rep] + torch.arange(rep.numel(), device=dev) - first[rep]
+                col, jj = plc[q], pjj[q]
+                i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
+                g = Mp[wpar[rep], i]
+                _, _, pos, neg = _vertex_test(wV[rep], g[:, :2], g[:, 2] - bp[col - i * nb])
+                wbits[rep, jj] = pos
+                cq = pos & neg
+                plc, pjj = col[cq], jj[cq]
+                wlen = torch.bincount(rep[cq], minlength=Mw)
+                wst = torch.cumsum(wlen, 0) - wlen
+                wptr = torch.zeros_like(wlen)
+                since, every = 0, 2 * every
+                continue
+        since += 1
+        q = wst + wptr
+        col, jj = plc[q], pjj[q]
+        wptr = wptr + 1
+        i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
+        g = Mp[wpar, i]
+        s, tol, pos, neg = _vertex_test(wV, g[:, :2], g[:, 2] - bp[col - i * nb])
+        wbits[ar, jj] = pos
+        sel = (pos & neg).nonzero().squeeze(1)
+        Ms = sel.numel()
+        if Ms == 0:
+            continue
+        total = n_before + n_done + Mw + Ms
+        if total > limit:
+            raise RegionLimitError(
+                f"the partition would exceed max_regions={limit:,} regions (reached {total:,} while "
+                f"splitting by {where}); stopped before running out of memory. Pass a larger "
+                "max_regions, a smaller domain (bounds) or a smaller network."
+            )
+        s = s[sel]
+        tol = tol[sel].unsqueeze(1)
+        s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
+        K = wV.shape[1]
+        (pV, pn, pL), (nV, nn_, nL) = _clip(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
+        if int(torch.maximum(pn.max(), nn_.max())) > K:
+            wV = torch.cat([wV, wV[:, :1]], 1)
+            wL = torch.cat([wL, torch.full_like(wL[:, :1], -1)], 1)
+        else:
+            pV, pL, nV, nL = pV[:, :K], pL[:, :K], nV[:, :K], nL[:, :K]
+        wV[sel], wL[sel], wnv[sel] = pV, pL, pn
+        nbits = wbits[sel]
+        nbits[torch.arange(Ms, device=dev), jj[sel]] = False
+        wV = torch.cat([wV, nV])
+        wL = torch.cat([wL, nL])
+        wnv = torch.cat([wnv, nn_])
+        wpar = torch.cat([wpar, wpar[sel]])
+        wbits = torch.cat([wbits, nbits])
+        wst, wlen, wptr = (torch.cat([t, t[sel]]) for t in (wst, wlen, wptr))
+    Kmax = max(o[0].shape[1] for o in out)
+    Vs, nvs, Ls, pars, prow, pcol, pval = [], [], [], [], [], [], []
+    off = 0
+    for oV, onv, oL, opar, obits in out:
+        if oV.shape[1] < Kmax:
+            pad = Kmax - oV.shape[1]
+            oV = torch.cat([oV, oV[:, :1].expand(-1, pad, -1)], 1)
+            oL = torch.cat([oL, torch.full_like(oL[:, :1], -1).expand(-1, pad)], 1)
+        Vs.append(oV)
+        Ls.append(oL)
+        nvs.append(onv)
+        pars.append(opar)
+        if obits is not None and obits.shape[0]:
+            Jb = obits.shape[1]
+            m = torch.arange(Jb, device=dev)[None] < cnt[opar][:, None]
+            r, jj = m.nonzero(as_tuple=True)
+            prow.append(r + off)
+            pcol.append(cols[start[opar[r]] + jj])
+            pval.append(obits[r, jj])
+        off += oV.shape[0]
+    cat = torch.cat
+    bits = (cat(prow), cat(pcol), cat(pval)) if prow else None
+    return cat(Vs), cat(nvs), cat(Ls), cat(pars), bits
+
+
+# ---------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------
+class _Engine:
+    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled):
+        self.ops = ops
+        self.inp = (A0, c0)
+        self.dev = dev
+        self.limit = DEFAULT_MAX_REGIONS if max_regions is None else int(max_regions)
+        n_act = sum(_is_act(o) for o in ops)
+        self.stop = n_act + 1 if layers is None else layers
+        self.max_bytes = default_max_bytes(dev) if max_bytes is None else int(max_bytes)
+        self.chunk_bytes = int(chunk_bytes)
+        self.results: list = []
+        self.n_emitted = 0
+        self.bytes_emitted = 0
+        self.brows: list = []
+        self.col0: dict = {}  # activation layer -> its first pattern column (known when first reached)
+        self.next_col = 0
+        self.layer_counts: dict = {}
+        self.lowrank_cache: dict = {}
+        self.n_act = n_act
+        self.compiled = compiled and partition_kernels.available(dev)
+        self.bounds = bounds
+
+    # -- bookkeeping ---------------------------------------------------------
+    def _check_bytes(self, extra: int, what: str, n_regions: int) -> None:
+        need = self.bytes_emitted + extra
+        if need > self.max_bytes:
+            raise MemoryBudgetError(
+                f"the partition would need about {need / 2**20:,.0f} MiB (estimate: {self.bytes_emitted / 2**20:,.0f} "
+                f"MiB for the {self.n_emitted:,} finished regions plus {extra / 2**20:,.0f} MiB for {what}, "
+                f"{n_regions:,} regions), more than max_bytes={self.max_bytes:,} bytes "
+                f"({self.max_bytes / 2**20:,.0f} MiB); refused before allocating it. Pass a larger max_bytes, "
+                "a smaller domain (bounds) or a smaller network."
+            )
+
+    def _emit(self, V, nv, L, pat, act, A, c):
+        R = V.shape[0]
+        if A.shape[0] != R:
+            A, c = A.expand(R, *A.shape[1:]), c.expand(R, *c.shape[1:])
+        W = A.reshape(R, -1, A.shape[-1]).contiguous()
+        b = c.reshape(R, -1).contiguous()
+        self.results.append((V, nv, L, pat, act, W, b))
+        self.n_emitted += R
+        self.bytes_emitted += R * partition_bytes_per_region(pat.shape[1], act.shape[1], W.shape[1], V.shape[1]) // 2
+
+    # -- the low-rank map update -------------------------------------------
+    def _lowrank_chain(self, pos):
+        """Dense linear part ``Wd (N_in, N_out)`` of the affine chain after the activation at ``pos``.
+
+        ``None`` when the chain contains a saved shortcut term (its maps are needed per child)
+        or is too large to hold densely.
+        """
+        if pos in self.lowrank_cache:
+            return self.lowrank_cache[pos]
+        res = None
+        chain = []
+        for op in self.ops[pos + 1:]:
+            if _is_act(op):
+                break
+            chain.append(op)
+        if chain and all(_is_affine(o) for o in chain):
+            res = chain
+        self.lowrank_cache[pos] = res
+        return res
+
+    def _dense(self, chain, shape):
+        """``(Wd, bd, out_shape)``: the chain as ``x @ Wd + bd`` on flattened inputs, or ``None`` if too big."""
+        key = ("dense", id(chain[0]), tuple(shape))
+        if key not in self.lowrank_cache:
+            N = math.prod(shape)
+            E = torch.eye(N, dtype=_DTYPE, device=self.dev).reshape(N, *shape, 1)
+            A, c = E, torch.zeros((1, *shape), dtype=_DTYPE, device=self.dev)
+            for op in chain:
+                A, _ = apply_affine(op, A, torch.zeros_like(c))  # the linear part only
+                _, c = apply_affine(op, None, c)  # the image of the zero input (values)
+            Wd = A.reshape(N, -1)
+            self.lowrank_cache[key] = (Wd, c.reshape(-1), tuple(c.shape[1:])) if Wd.numel() <= 64_000_000 else None
+        return self.lowrank_cache[key]
+
+    @staticmethod
+    def _maps_through(Mp, a, e, dense):
+        """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain."""
+        Wd, bd, _ = dense
+        R, N = a.shape
+        X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
+        torch.mul(Mp.transpose(1, 2), a.unsqueeze(1), out=X)
+        X[:, 2] += e
+        Y = (X.view(R * 3, N) @ Wd).view(R, 3, -1)  # one GEMM
+        Y[:, 2] += bd
+        return Y.transpose(1, 2).contiguous()
+
+    # -- the recursion -------------------------------------------------------
+    def run(self):
+        u0, u1, v0, v1 = self.bounds
+        box = torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=_DTYPE, device=self.dev)
+        V = box[[0, 1, 2, 3, 0, 0, 0, 0]].unsqueeze(0).clone()
+        L = torch.full((1, 8), -1, dtype=torch.int32, device=self.dev)
+        nv = torch.tensor([4], device=self.dev)
+        pat = torch.zeros((1, 0), dtype=torch.bool, device=self.dev)
+        act = torch.zeros((1, 0), dtype=torch.long, device=self.dev)
+        A0, c0 = self.inp
+        self._descend(V, nv, L, pat, act, A0, c0, None, 0, 0)
+        return self._assemble()
+
+    def _descend(self, V, nv, L, pat, act, A, c, saved, pos, k, Mp=None):
+        ops = self.ops
+        while pos < len(ops) and k < self.stop and not _is_act(ops[pos]):
+            op = ops[pos]
+            if _is_affine(op):
+                A, c = apply_affine(op, A, c)
+            else:
+                saved = (A, c)
+            pos += 1
+            Mp = None
+        if pos >= len(ops) or k >= self.stop:
+            self._emit(V, nv, L, pat, act, A, c)
+            return
+        op = ops[pos]
+        dev = self.dev
+        R = V.shape[0]
+        shape = c.shape[1:]
+        G = A.reshape(A.shape[0], -1, A.shape[-1])
+        z0 = c.reshape(c.shape[0], -1)
+        if G.shape[0] != R:
+            G, z0 = G.expand(R, -1, -1), z0.expand(R, -1)
+        N = G.shape[1]
+        nb = len(op.breakpoints)
+        if k not in self.col0:
+            self.col0[k] = col0 = self.next_col
+            self.next_col += N * nb
+            for i in range(N):
+                for jb, bpv in enumerate(op.breakpoints):
+                    self.brows.append((col0 + i * nb + jb, k + 1, i, bpv, op.name))
+        col0 = self.col0[k]
+        if Mp is None:
+            Mp = torch.cat([G, z0.unsqueeze(-1)], -1)  # (R, N, 3)
+        slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
+        offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
+        if nb:
+            with _Timer((k + 1, "screen")):
+                if self.compiled:
+                    rows, cols, side = partition_kernels.screen_cpu(V, Mp, op.breakpoints)
+                else:
+                    rows, cols, side = _screen(V, Mp, op.breakpoints)
+            self._check_bytes(rows.numel() * (V.shape[1] + 2) * 16 * 4, "clipping the cut regions", R)
+            with _Timer((k + 1, "split")):
+                V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
+                                                self.n_emitted, f"layer {k + 1} ({op.name})")
+            with _Timer((k + 1, "patterns")):
+                lp = side.index_select(0, par)
+                if bits is not None:
+                    lp[bits[0], bits[1]] = bits[2]
+                pat2 = torch.cat([pat.index_select(0, par), lp], 1)
+                piece_ref = side.view(R, N, nb).sum(-1)
+                act_ref = (slopes[piece_ref] != 0).sum(1)
+                # (child, neuron) pairs whose piece differs from the parent's reference (side) pattern
+                if bits is not None:
+                    ni = torch.div(bits[1], nb, rounding_mode="floor") if nb > 1 else bits[1]
+                    key = bits[0] * N + ni
+                    if nb > 1:
+                        key = torch.unique(key)
+                    m, i = torch.div(key, N, rounding_mode="floor"), key % N
+                    pcm = lp.view(-1, N, nb)[m, i].sum(-1)
+                    prm = piece_ref[par[m], i]
+                    d = pcm != prm
+                    m, i, pcm, prm = m[d], i[d], pcm[d], prm[d]
+                else:
+                    m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+                flip = (slopes[pcm] != 0).long() - (slopes[prm] != 0).long()
+                act_c = act_ref.index_select(0, par).index_add(0, m, flip)
+                act2 = torch.cat([act.index_select(0, par), act_c.unsqueeze(1)], 1)
+        else:
+            V2, nv2, L2 = V, nv, L
+            par = torch.arange(R, device=dev)
+            pat2 = pat
+            piece_ref = torch.zeros((R, N), dtype=torch.long, device=dev)
+            act2 = torch.cat([act, (slopes[piece_ref] != 0).sum(1, keepdim=True)], 1)
+            m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+        R2 = V2.shape[0]
+        self.layer_counts[k] = self.layer_counts.get(k, 0) + R2
+        inp = self.inp
+        sv = saved
+        if sv is not None and sv[0].shape[0] != R:
+            sv = tuple(t.expand(R, *t.shape[1:]) for t in sv)
+        chain = self._lowrank_chain(pos) if k + 1 < self.stop else None
+        dense = self._dense(chain, shape) if chain is not None else None
+        direct = dense is not None and op.shortcut is None  # maps = (a * M) @ Wd + bd, no shortcut term
+        if dense is not None and m.numel() <= R2 * N / 8:
+            Wd = dense[0]
+            # maps after the chain for every parent's reference pattern (side row), then rank-one
+            # corrections for the (child, neuron) pairs that differ from it
+            with _Timer((k + 1, "maps: parents")):
+                if direct:
+                    base = self._maps_through(Mp, slopes[piece_ref], offs[piece_ref], dense)
+                    shape2 = dense[2]
+                    N2 = math.prod(shape2)
+                else:
+                    Ar, cr = apply_activation(op, G, z0, piece_ref, shape, sv, inp)
+                    for o in chain:
+                        Ar, cr = apply_affine(o, Ar, cr)
+                    shape2 = cr.shape[1:]
+                    N2 = math.prod(shape2)
+                    base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
+                da = slopes[pcm] - slopes[prm]
+                de = offs[pcm] - offs[prm]
+                gp = Mp[par[m], i]  # (Q, 3)
+                coef = torch.cat([da[:, None] * gp[:, :2], (da * gp[:, 2] + de)[:, None]], 1)  # (Q, 3)
+            per = N2 * 3 * 8 * 3
+            step = max(256, self.chunk_bytes // per)
+            for a in range(0, R2, step):
+                b = min(R2, a + step)
+                self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
+                with _Timer((k + 1, "maps: children")):
+                    Mc = base.index_select(0, par[a:b])
+                    qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                    if qb > qa:
+                        # sum_q coef_q (x) Wd[i_q] per child, as a sparse (children*3, N) @ Wd product
+                        mq, iq, cq = m[qa:qb] - a, i[qa:qb], coef[qa:qb]
+                        r3 = (mq.unsqueeze(1) * 3 + torch.arange(3, device=dev)).reshape(-1)
+                        S = torch.sparse_coo_tensor(torch.stack([r3, iq.repeat_interleave(3)]), cq.reshape(-1),
+                                                    ((b - a) * 3, N), dtype=_DTYPE, device=dev,
+                                                    check_invariants=False)
+                        Mc += torch.sparse.mm(S, Wd).view(b - a, 3, N2).transpose(1, 2)
+                    A2 = Mc[..., :2].reshape(b - a, *shape2, 2)
+                    c2 = Mc[..., 2].reshape(b - a, *shape2)
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
+                              pos + 1 + len(chain), k + 1, Mp=Mc)
+            return
+        per = N * 2 * 8 * 4
+        step = max(256, self.chunk_bytes // per)
+        for a in range(0, R2, step):
+            b = min(R2, a + step)
+            self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
+            with _Timer((k + 1, "maps: children")):
+                pc = par[a:b]
+                piece = piece_ref.index_select(0, pc)
+                qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
+                if direct:
+                    Mc = self._maps_through(Mp.index_select(0, pc), slopes[piece], offs[piece], dense)
+                    A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
+                    c2 = Mc[..., 2].reshape(b - a, *dense[2])
+                else:
+                    svc = None if sv is None else tuple(t[pc] for t in sv)
+                    A2, c2 = apply_activation(op, G[pc], z0[pc], piece, shape, svc, inp)
+            if direct:
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
+                              pos + 1 + len(chain), k + 1, Mp=Mc)
+            else:
+                self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None, pos + 1, k + 1)
+
+    def _assemble(self):
+        import pandas as pd
+
+        res = self.results
+        Kmax = max(int(r[1].max()) for r in res)
+        Vs, Ls = [], []
+        for V, _nv, L, *_ in res:
+            K = V.shape[1]
+            if K < Kmax:
+                V = torch.cat([V, V[:, :1].expand(-1, Kmax - K, -1)], 1)
+                L = torch.cat([L, torch.full_like(L[:, :1], -1).expand(-1, Kmax - K)], 1)
+            Vs.append(V[:, :Kmax])
+            Ls.append(L[:, :Kmax])
+        V = torch.cat(Vs)
+        L = torch.cat(Ls).contiguous()
+        nv = torch.cat([r[1] for r in res])
+        pat = torch.cat([r[3] for r in res])
+        act = torch.cat([r[4] for r in res])
+        W = torch.cat([r[5] for r in res])
+        b = torch.cat([r[6] for r in res])
+        unused = torch.arange(V.shape[1], device=V.device)[None] >= nv[:, None]
+        V = V.masked_fill(unused.unsqueeze(-1), float("nan"))
+        k = min(self.stop, self.n_act)
+        table = pd.DataFrame(self.brows, columns=["column", "layer", "neuron", "breakpoint", "name"])
+        counts = tuple(self.layer_counts[j] for j in range(k))
+        return Partition(V, nv, L, pat, act, W, b, table, tuple(float(t) for t in self.bounds), k,
+                         counts_per_layer=counts)
+
+
+def partition(cn: CompiledNet, A0, c0, bounds, dev, max_regions, layers, *, max_bytes=None, chunk_bytes=None,
+              compiled=None):
+    """The fast engine: same arguments and result as the reference engine of :mod:`~workbench.measures.clipping`.
+
+    ``cn``: the compiled network (:func:`workbench.nets.piecewise.compile_network`);
+    ``max_bytes``: memory budget (default :func:`default_max_bytes`); ``chunk_bytes``: working
+    memory for the maps of one chunk of regions (smaller: less memory, more Python overhead);
+    ``compiled``: use the numba screen on the CPU when installed (default :data:`COMPILED`).
+    """
+    if not isinstance(cn, CompiledNet):
+        raise TypeError(f"cn must be a CompiledNet (workbench.nets.piecewise.compile_network), got {type(cn).__name__}")
+    if cn.n_members != 1:
+        raise ValueError(
+            f"the fast partition engine takes a single network, got an ensemble of {cn.n_members} members; "
+            "partition each member (ensemble.member(i)) separately"
+        )
+    chunk_bytes = _CHUNK_BYTES if chunk_bytes is None else chunk_bytes
+    compiled = COMPILED if compiled is None else compiled
+    eng = _Engine(cn.ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled)
+    return eng.run()
