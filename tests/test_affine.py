@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 import pytest
 import shapely
 import torch
@@ -163,9 +162,14 @@ def test_sv_difference_sweep_follows_the_bound():
 
 
 def test_mislabel_experiment_and_digit_slice():
-    from workbench.experiments.regions import (DigitsTrainConfig, MislabelConfig, digit_slice,
-                                               mislabel_edge_distances, train_digits_mlp)
     from workbench.data import digits
+    from workbench.experiments.regions import (
+        DigitsTrainConfig,
+        MislabelConfig,
+        digit_slice,
+        mislabel_edge_distances,
+        train_digits_mlp,
+    )
 
     data = digits(n=200)
     net, d2, info = train_digits_mlp(DigitsTrainConfig(hidden=(16,), epochs=2, n_flip=10), data=data,

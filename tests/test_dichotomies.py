@@ -5,7 +5,8 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import workbench as wb
 from workbench.measures.dichotomies import count_dichotomies, weight_sweep_labels

@@ -5,12 +5,19 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import workbench as wb
 from workbench.measures.paths import (
-    ExactTransitionsError, activation_states, circle, circle_transitions, count_regions_on_segment,
-    sampled_transitions, segment, segment_transitions,
+    ExactTransitionsError,
+    activation_states,
+    circle,
+    circle_transitions,
+    count_regions_on_segment,
+    sampled_transitions,
+    segment,
+    segment_transitions,
 )
 
 PL = ["relu", "leaky_relu", "hardtanh"]

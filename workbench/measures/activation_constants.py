@@ -16,9 +16,8 @@ i.i.d. standard normal vectors against eq. 8's ``S_o / (K S_i)``.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 import torch
 

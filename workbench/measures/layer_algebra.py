@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,13 @@ import torch.fx as fx
 from torch import nn
 
 from .layer_algebra_rules import (
-    LayerAlgebraError, LayerAlgebraOptions, LocalMetric, OpInfo, RuleTable, function_label, layer_algebra_rules,
+    LayerAlgebraError,
+    LayerAlgebraOptions,
+    LocalMetric,
+    OpInfo,
+    RuleTable,
+    function_label,
+    layer_algebra_rules,
 )
 
 __all__ = ["layer_algebra", "LayerAlgebraResult", "trace_graph", "TracedGraph"]
@@ -298,7 +304,7 @@ _COLUMNS = ["step", "name", "op", "target", "type", "kind", "n_inputs", "output_
 
 def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTable | None = None,
                   options: LayerAlgebraOptions | None = None, leaf_modules: tuple = (),
-                  **option_changes) -> "LayerAlgebraResult":
+                  **option_changes) -> LayerAlgebraResult:
     """Local and cumulative intrinsic power and complexity of every operation (Badias & Banerjee §5-6).
 
     Parameters

@@ -74,8 +74,9 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Union
 
 import torch
 import torch.nn.functional as F
@@ -273,7 +274,7 @@ class RuleTable:
         for k, v in (rules or {}).items():
             self.register(k, v)
 
-    def register(self, key, rule: Rule) -> "RuleTable":
+    def register(self, key, rule: Rule) -> RuleTable:
         """Add or replace the rule for ``key`` (a module class, a function, or a method name).
 
         ``rule`` is a callable ``OpInfo -> LocalMetric``, a constant
@@ -296,7 +297,7 @@ class RuleTable:
         self._rules[key] = fn
         return self
 
-    def copy(self) -> "RuleTable":
+    def copy(self) -> RuleTable:
         t = RuleTable()
         t._rules = dict(self._rules)
         return t

@@ -17,8 +17,13 @@ from .bounds import growth_rate_bounds
 from .exact_transitions import PathTransitions
 from .trajectories import TWO_PI, circle, layer_images, layer_lengths, segment, trajectory_length  # noqa: F401
 from .transitions import (
-    ExactTransitionsError, SampledTransitions, activation_states, circle_transitions, count_regions_on_segment,
-    sampled_transitions, segment_transitions,
+    ExactTransitionsError,
+    SampledTransitions,
+    activation_states,
+    circle_transitions,
+    count_regions_on_segment,
+    sampled_transitions,
+    segment_transitions,
 )
 
 __all__ = [

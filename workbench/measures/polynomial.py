@@ -24,7 +24,7 @@ sense of Definition 1; shortcut variants are supported (they stay polynomial).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch

@@ -26,12 +26,13 @@ absolute column sum for ``p = 1`` and its largest absolute row sum for
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from .affine import local_affine

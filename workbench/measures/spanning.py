@@ -25,7 +25,7 @@ memory, never with a Python loop over points.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn

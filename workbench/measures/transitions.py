@@ -19,8 +19,8 @@ exact transitions is an error that points to :func:`sampled_transitions`.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 
@@ -29,7 +29,12 @@ from ..nets.ensemble import is_ensemble
 from ..nets.mlp import PIECEWISE_LINEAR
 from ..nets.piecewise import Activation, activation_state, compile_network, pieces_of
 from .exact_transitions import (
-    PathTransitions, count_unique_rows, pattern_keys, refine_transitions, single_thread_on_cpu, walk_transitions,
+    PathTransitions,
+    count_unique_rows,
+    pattern_keys,
+    refine_transitions,
+    single_thread_on_cpu,
+    walk_transitions,
 )
 from .trajectories import as_vector, check_plane, mlp_architecture, net_dtype
 
