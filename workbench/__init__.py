@@ -436,3 +436,11 @@ __all__ += [
     'SLOPE_NORMS', 'slope', 'jacobian_slope', 'slope_power_iteration', 'PowerIteration', 'layer_spectral_norms',
     'spectral_norm_bound', 'spectral_layers', 'SlopePenalty', 'SpectralNormPenalty',
 ]
+
+from .measures import (  # noqa: E402
+    MemoryBudgetError,
+    default_max_bytes,
+    partition_bytes_per_region,
+)
+
+__all__ += ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
