@@ -1,6 +1,7 @@
 """Notebook sources are jupytext percent-format code, and the committed .ipynb match them."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_committed_notebook_matches_its_source(source: Path):
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
 def test_source_is_percent_format_with_one_parameters_cell(source: Path):
-    text = source.read_text()
+    text = re.sub(r"\A# ---\n(#.*\n)*?# ---\n+", "", source.read_text())  # an optional jupytext header
     assert text.startswith("# %%"), f"{source.name} must start with a '# %%' cell marker (percent format)"
     assert "nbbuild" not in text, f"{source.name} still builds the notebook from strings"
     tagged = [chunk for chunk in text.split("\n# %%")[1:] if chunk.startswith(' tags=["parameters"]')]
