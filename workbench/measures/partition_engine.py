@@ -45,6 +45,7 @@ import os
 
 import torch
 
+from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import Activation, Affine, CompiledNet, apply_activation, apply_affine
 from . import partition_kernels
 from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
@@ -95,8 +96,9 @@ class MemoryBudgetError(RegionLimitError):
     """The partition would need more memory than ``max_bytes`` allows."""
 
 
-def default_max_bytes(device: torch.device) -> int:
-    """Half the physical memory (CPU) or 90% of the free memory of the GPU."""
+def default_max_bytes(*, device: DeviceLike = None) -> int:
+    """Half the physical memory (CPU) or 90% of the free GPU memory (``device=None``: :func:`workbench.device`)."""
+    device = resolve_device(device)
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)
         return int(0.9 * free)
@@ -365,7 +367,7 @@ class _Engine:
         self.limit = DEFAULT_MAX_REGIONS if max_regions is None else int(max_regions)
         n_act = sum(_is_act(o) for o in ops)
         self.stop = n_act + 1 if layers is None else layers
-        self.max_bytes = default_max_bytes(dev) if max_bytes is None else int(max_bytes)
+        self.max_bytes = default_max_bytes(device=dev) if max_bytes is None else int(max_bytes)
         self.chunk_bytes = int(chunk_bytes)
         self.results: list = []
         self.n_emitted = 0
