@@ -161,6 +161,8 @@ def test_correlation_robustness():
     with pytest.raises(ValueError, match="reduce="):
         em.correlation_robustness(two)
     assert len(em.correlation_robustness(two, reduce="a", n_halves=3)) == 12
+    four = em.correlation_robustness(t.head(4).assign(top1_error=[1, 5, 2, 8]), n_halves=20, seed=0)
+    assert (four[four.subset == "half"].n == 3).all() and (four[four.subset == "half"].r.abs() < 1).any()
 
 
 def test_breast_cancer_loader_and_train_one_layer_on_it():

@@ -139,7 +139,7 @@ def correlation_robustness(summary: pd.DataFrame, *, x: str = "esd", y: str = "t
 
     ``summary`` is :func:`workbench.esd_real_summary`'s table (one row per
     model and reduce; pass ``reduce`` to pick one).  Returns one row per
-    subset: ``subset`` (``"all"``, ``"leave-one-out"``, ``"half"``),
+    subset: ``subset`` (``"all"``, ``"leave-one-out"``, ``"half"``: ``max(3, n // 2)`` networks drawn at random),
     ``left_out`` (model name for leave-one-out), ``n``, ``r``, ``p_value``.
     Summarise with ``groupby("subset")``: the spread says how much the paper's
     Table 4 p-values hang on single networks.
@@ -169,7 +169,7 @@ def correlation_robustness(summary: pd.DataFrame, *, x: str = "esd", y: str = "t
         m[i] = False
         rows.append(dict(subset="leave-one-out", left_out=names[i], n=n - 1, **dict(zip(("r", "p_value"), corr(m)))))
     rng = np.random.default_rng(int_seed(seed))
-    k = n // 2
+    k = max(3, n // 2)  # a correlation of two points is always +-1
     for _ in range(n_halves):
         m = np.zeros(n, bool)
         m[rng.choice(n, size=k, replace=False)] = True
