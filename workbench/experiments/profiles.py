@@ -40,6 +40,15 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("03_linear_regions", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
     ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("04_trajectories", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("05_edjm", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
+    ("05_edjm", "full"): ProfileCost(14, "no", _CPU2, "measured once with the machine shared by other jobs "
+                                                       "(load about 17): an upper estimate"),
+    ("06_layer_algebra", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
+    ("06_layer_algebra", "full"): ProfileCost(8, "no", _CPU2, "measured once with the machine shared by other jobs "
+                                                              "(load 16-20); no weights are allocated"),
+    ("07_pl_training", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
+    ("07_pl_training", "full"): ProfileCost(None, "helps", _CPU2, "not measured yet; several networks trained for "
+                                                                  "up to 100 epochs: expect hours on 2 CPU cores"),
     ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("08_trajectories_more", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
     ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
