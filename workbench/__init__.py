@@ -444,3 +444,9 @@ from .measures import (  # noqa: E402
 )
 
 __all__ += ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
+
+from . import limits, validation  # noqa: E402,F401
+from .limits import ResourceLimitError, max_bytes_budget  # noqa: E402
+from .validation import NumericalWarning  # noqa: E402
+
+__all__ += ["limits", "validation", "ResourceLimitError", "max_bytes_budget", "NumericalWarning"]

@@ -41,11 +41,12 @@ pushed through with its public :func:`~workbench.nets.piecewise.apply_affine` an
 from __future__ import annotations
 
 import math
-import os
 
 import torch
 
-from .._runtime import DeviceLike, resolve_device
+from .._runtime import DeviceLike
+from ..limits import ResourceLimitError
+from ..limits import default_max_bytes as _limits_default_max_bytes
 from ..nets.piecewise import Activation, Affine, CompiledNet, apply_activation, apply_affine
 from . import partition_kernels
 from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
@@ -92,20 +93,14 @@ PROFILE: dict | None = None
 """Set to ``{}`` to collect ``{(layer, section): CPU seconds}`` (benchmarks/bench_partition_engine.py)."""
 
 
-class MemoryBudgetError(RegionLimitError):
-    """The partition would need more memory than ``max_bytes`` allows."""
+class MemoryBudgetError(RegionLimitError, ResourceLimitError):
+    """The partition would need more memory than ``max_bytes`` allows (also a ``ResourceLimitError``)."""
 
 
 def default_max_bytes(*, device: DeviceLike = None) -> int:
-    """Half the physical memory (CPU) or 90% of the free GPU memory (``device=None``: :func:`workbench.device`)."""
-    device = resolve_device(device)
-    if device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(device)
-        return int(0.9 * free)
-    try:
-        return int(0.5 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 8 << 30
+    """The memory budget (:func:`workbench.limits.default_max_bytes`): half the physical memory on the CPU,
+    90% of the free GPU memory, overridden by ``WORKBENCH_MAX_BYTES`` or a ``max_bytes_budget`` block."""
+    return _limits_default_max_bytes(device=device)
 
 
 def partition_bytes_per_region(n_columns: int, n_layers: int, n_out: int, k_vertices: int = 12) -> int:

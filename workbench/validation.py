@@ -1,0 +1,320 @@
+"""The one validation layer at the public boundary (issue 14).
+
+Every public entry point checks what the user typed with these helpers, so that
+each bad input gets one kind of message: **the argument, the value, and what
+is accepted**.  They sit below ``nets`` in the layering (``measures``,
+``experiments``, ``widgets`` and ``cli`` all import them) and import nothing of
+the workbench but :mod:`workbench._runtime`.
+
+* ``as_tensor`` / ``as_points``: user data (tensors, numpy arrays, lists) to a
+  floating tensor; strings, ``None``, objects, half precision, complex and the
+  ``meta`` device refused by name; NaN / inf refused with the first bad index.
+* ``check_net``: an ``nn.Module`` with finite parameters on a real device.
+* ``check_int`` / ``check_real`` / ``check_choice`` / ``check_bounds`` /
+  ``check_probability``: scalar arguments.
+* ``check_seed`` / ``check_device``: the randomness and device contracts.
+
+The resource guard (estimate bytes before allocating, refuse with the estimate
+and the knob) lives in :mod:`workbench.limits`.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+from torch import nn
+
+from ._runtime import DeviceLike, SeedLike, check_seed
+
+__all__ = [
+    "NumericalWarning",
+    "as_points",
+    "as_tensor",
+    "check_bounds",
+    "check_choice",
+    "check_device",
+    "check_finite",
+    "check_int",
+    "check_net",
+    "check_probability",
+    "check_real",
+    "check_seed",
+    "describe",
+    "warn_underflow",
+]
+
+
+class NumericalWarning(RuntimeWarning):
+    """A result was computed but its precision is doubtful (underflow, overflow avoided by rescaling, ...)."""
+
+
+SUPPORTED_DTYPES = (torch.float32, torch.float64)
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A short, safe ``repr`` of ``value`` for messages (tensors by shape and dtype, long reprs cut)."""
+    if isinstance(value, torch.Tensor):
+        return f"tensor of shape {tuple(value.shape)}, dtype {value.dtype}, device {value.device}"
+    try:
+        import numpy as np
+
+        if isinstance(value, np.ndarray):
+            return f"numpy array of shape {value.shape}, dtype {value.dtype}"
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        r = repr(value)
+    except Exception:  # pragma: no cover - hostile __repr__
+        r = f"<{type(value).__name__}>"
+    return r if len(r) <= limit else r[: limit - 3] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Scalars
+# ---------------------------------------------------------------------------
+def check_int(name: str, value: Any, *, min: int | None = None, max: int | None = None) -> int:
+    """``value`` as an ``int`` in ``[min, max]``; ``bool``, floats with a fraction, NaN and strings refused.
+
+    Integral floats (``3.0``) and numpy integers are accepted, since a slider or
+    a numpy computation hands them over honestly.
+    """
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"{name} must be an int, got {describe(value)}")
+    if isinstance(value, numbers.Integral):
+        v = int(value)
+    elif isinstance(value, numbers.Real):
+        if not math.isfinite(float(value)) or float(value) != int(value):
+            raise TypeError(f"{name} must be an int, got {describe(value)}")
+        v = int(value)
+    elif isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point() \
+            and value.dtype != torch.bool:
+        v = int(value.item())
+    else:
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {describe(value)}")
+    if min is not None and v < min:
+        raise ValueError(f"{name} must be >= {min}, got {v}")
+    if max is not None and v > max:
+        raise ValueError(f"{name} must be <= {max}, got {v:,}")
+    return v
+
+
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    min_open: bool = False,
+    max_open: bool = False,
+    finite: bool = True,
+) -> float:
+    """``value`` as a ``float`` in the interval; NaN always refused, inf refused when ``finite``."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"{name} must be a real number, got {describe(value)}")
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.is_complex():
+            raise TypeError(f"{name} must be a real number, got {describe(value)}")
+        value = value.item()
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {describe(value)}")
+    v = float(value)
+    if math.isnan(v):
+        raise ValueError(f"{name} is NaN; give a real number")
+    if finite and math.isinf(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    if min is not None and (v < min or (min_open and v == min)):
+        raise ValueError(f"{name} must be {'>' if min_open else '>='} {min}, got {v}")
+    if max is not None and (v > max or (max_open and v == max)):
+        raise ValueError(f"{name} must be {'<' if max_open else '<='} {max}, got {v}")
+    return v
+
+
+def check_probability(name: str, value: Any, *, allow_one: bool = True) -> float:
+    """A probability in ``[0, 1]`` (``[0, 1)`` when not ``allow_one``, e.g. dropout)."""
+    return check_real(name, value, min=0.0, max=1.0, max_open=not allow_one)
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """``value`` if it is one of ``allowed``; the message lists them."""
+    allowed = list(allowed)
+    try:
+        ok = value in allowed
+    except Exception:  # unhashable / odd __eq__
+        ok = False
+    if not ok:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"unknown {name} {describe(value)}; allowed values: {shown}")
+    return value
+
+
+def check_bounds(name: str, bounds: Any, dim: int = 2) -> tuple[float, ...]:
+    """A box ``(lo_1, hi_1, ..., lo_dim, hi_dim)`` of finite floats with ``lo < hi`` on every axis."""
+    try:
+        vals = list(bounds)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of {2 * dim} numbers (x_min, x_max, y_min, y_max), got {describe(bounds)}"
+        ) from None
+    if len(vals) != 2 * dim:
+        raise ValueError(f"{name} must have {2 * dim} numbers (x_min, x_max, y_min, y_max), got {len(vals)}: "
+                         f"{describe(bounds)}")
+    out = tuple(check_real(f"{name}[{i}]", v) for i, v in enumerate(vals))
+    for k in range(dim):
+        lo, hi = out[2 * k], out[2 * k + 1]
+        if not lo < hi:
+            raise ValueError(f"{name}: axis {k} needs min < max, got {lo} and {hi}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Tensors
+# ---------------------------------------------------------------------------
+def _check_tensor_dtype_device(name: str, t: torch.Tensor) -> None:
+    if t.device.type == "meta":
+        raise ValueError(f"{name} is on the 'meta' device and holds no values; move it to 'cpu' or 'cuda' first")
+    if t.is_complex():
+        raise TypeError(f"{name} has complex dtype {t.dtype}; the workbench measures real-valued networks")
+    if t.dtype in (torch.float16, torch.bfloat16):
+        raise TypeError(
+            f"{name} has dtype {t.dtype}; exact and rank computations need float32 or float64 "
+            f"(convert with .float() or .double())"
+        )
+
+
+def as_tensor(value: Any, name: str = "X", *, dtype: torch.dtype | None = None,
+              device: DeviceLike = None) -> torch.Tensor:
+    """``value`` (tensor, numpy array, nested list of numbers) as a floating tensor.
+
+    Integer and bool tensors are converted to ``dtype`` (default: the default
+    float dtype); strings, ``None``, dicts and objects raise ``TypeError``;
+    half precision, complex and the ``meta`` device raise by name.  No copy
+    when ``value`` is already a tensor of the right dtype and device.
+    """
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be a tensor, an array or a list of numbers, got {describe(value)}")
+    if not isinstance(value, torch.Tensor):
+        try:
+            value = torch.as_tensor(value)
+        except (TypeError, ValueError, RuntimeError) as exc:
+            raise TypeError(
+                f"{name} must be a tensor, an array or a (rectangular) list of numbers, got {describe(value)}: {exc}"
+            ) from None
+    _check_tensor_dtype_device(name, value)
+    if not value.is_floating_point():
+        value = value.to(dtype or torch.get_default_dtype())
+    if dtype is not None and value.dtype != dtype:
+        if dtype in (torch.float16, torch.bfloat16):
+            raise TypeError(f"dtype {dtype} is not supported; use torch.float32 or torch.float64")
+        value = value.to(dtype)
+    if device is not None:
+        value = value.to(check_device(device))
+    return value
+
+
+def check_finite(t: torch.Tensor, name: str = "X", *, rows: bool = True) -> torch.Tensor:
+    """``t`` if every entry is finite; otherwise ``ValueError`` naming the first bad row (or entry)."""
+    if t.numel() and not torch.isfinite(t).all():
+        bad = ~torch.isfinite(t)
+        if rows and t.dim() >= 2:
+            i = int(bad.reshape(t.shape[0], -1).any(1).nonzero()[0])
+            what = "NaN" if torch.isnan(t[i]).any() else "inf"
+            raise ValueError(f"{name} contains {what} (first at row {i}); give finite values")
+        idx = tuple(int(j) for j in bad.nonzero()[0])
+        what = "NaN" if torch.isnan(t[idx]) else "inf"
+        raise ValueError(f"{name} contains {what} (first at index {idx if len(idx) != 1 else idx[0]}); "
+                         "give finite values")
+    return t
+
+
+def as_points(
+    X: Any,
+    name: str = "X",
+    *,
+    n_inputs: int | None = None,
+    dtype: torch.dtype | None = None,
+    device: DeviceLike = None,
+    allow_empty: bool = False,
+    min_dim: int = 2,
+) -> torch.Tensor:
+    """Points as rows: a floating tensor of shape ``(n, n_inputs)`` (or ``(n, *input_shape)``), finite.
+
+    ``n_inputs`` checks the last axis of a 2-D ``X``; a 1-D ``X`` is read as
+    points only when ``n_inputs == 1``.
+    """
+    X = as_tensor(X, name, dtype=dtype, device=device)
+    if X.dim() == 1 and n_inputs == 1:
+        X = X.unsqueeze(1)
+    if X.dim() < min_dim:
+        want = f"(n_points, {n_inputs})" if n_inputs else "(n_points, n_inputs)"
+        raise ValueError(f"{name} must hold points as rows, shape {want}; got shape {tuple(X.shape)}")
+    if n_inputs is not None and X.dim() == 2 and X.shape[1] != n_inputs:
+        raise ValueError(
+            f"{name} has shape {tuple(X.shape)} but the network takes {n_inputs} inputs; "
+            f"pass points as rows, shape (n_points, {n_inputs})"
+        )
+    if not allow_empty and X.shape[0] == 0:
+        raise ValueError(f"{name} has no points (shape {tuple(X.shape)}); give at least one")
+    return check_finite(X, name)
+
+
+def check_net(net: Any, name: str = "net") -> nn.Module:
+    """``net`` if it is an ``nn.Module`` whose parameters and buffers are finite, real, float32/64, not on meta."""
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module (e.g. workbench.mlp([2, 16, 1])), got {describe(net)}")
+    for pname, p in list(net.named_parameters()) + list(net.named_buffers()):
+        if not (p.is_floating_point() or p.is_complex()):
+            continue  # e.g. BatchNorm's num_batches_tracked
+        _check_tensor_dtype_device(f"{name} parameter {pname!r}", p)
+        if not torch.isfinite(p).all():
+            what = "NaN" if torch.isnan(p).any() else "infinite"
+            raise ValueError(
+                f"{name} parameter {pname!r} contains {what} values; the network's outputs are undefined. "
+                "Re-initialise or fix the weights (e.g. check the training run that produced them)."
+            )
+    return net
+
+
+def check_device(device: DeviceLike, name: str = "device") -> torch.device:
+    """``device`` as a ``torch.device`` that exists here (``None``: the workbench default)."""
+    from ._runtime import resolve_device
+
+    if device is not None and not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} must be a string like 'cpu' or 'cuda', a torch.device or None, got "
+                        f"{describe(device)}")
+    try:
+        dev = resolve_device(device)
+    except RuntimeError as exc:
+        raise ValueError(f"{name}={device!r} is not a device name; use e.g. 'cpu' or 'cuda' ({exc})") from None
+    if dev.type == "meta":
+        raise ValueError(f"{name}='meta' holds no values; use 'cpu' or 'cuda'")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{name}={device!r} asks for CUDA but no CUDA device is available here; use 'cpu'")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"{name}={device!r}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"{name}={device!r}: the workbench runs on 'cpu' or 'cuda', not {dev.type!r}")
+    return dev
+
+
+def warn_underflow(t: torch.Tensor, name: str, *, stacklevel: int = 3) -> bool:
+    """Warn (``NumericalWarning``) when a nonzero-input quantity has collapsed to all zeros; True if warned.
+
+    Used where float32 activations of deep polynomial (square) networks
+    underflow and the measure would report a plausible but meaningless number.
+    """
+    if t.numel() and t.is_floating_point() and bool((t == 0).all()):
+        warnings.warn(
+            f"{name} underflowed to exactly 0 in {t.dtype}; the result below is not meaningful. "
+            "Use float64, a shallower network or a smaller initialisation scale.",
+            NumericalWarning,
+            stacklevel=stacklevel,
+        )
+        return True
+    return False
+
+
+SeedLike = SeedLike  # re-exported for annotations
