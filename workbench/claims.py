@@ -34,7 +34,7 @@ from typing import Any
 
 __all__ = [
     "PAPERS", "VERDICTS", "Claim", "format_value", "register", "get", "claims", "table", "quote", "markdown", "clear",
-    "save", "load", "ENV_FILE", "ENV_PROFILE", "ENV_NOTEBOOK",
+    "save", "load", "ENV_FILE", "ENV_PROFILE", "ENV_NOTEBOOK", "register_table", "VERDICT_WORDS",
 ]
 
 PAPERS = {
@@ -248,6 +248,83 @@ def register(
     if path:
         save(path)
     return claim
+
+
+VERDICT_WORDS = {
+    "reproduced": "reproduced", "holds": "reproduced", "yes": "reproduced", True: "reproduced",
+    "not reproduced": "differs", "does not hold": "differs", "differs": "differs", "no": "differs",
+    False: "differs", "not comparable": "not comparable",
+}
+"""How the verdict words of the experiments' claim tables map onto :data:`VERDICTS`."""
+
+
+def _slug(text: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "_" for ch in str(text))
+    return "_".join(part for part in out.split("_") if part)[:60]
+
+
+def register_table(
+    table,
+    *,
+    paper: str,
+    key_prefix: str,
+    where: str = "where",
+    quantity: str = "claim",
+    paper_value: str | None = "paper_value",
+    ours: str = "ours",
+    verdict: str = "verdict",
+    group: str | None = None,
+    reason: str | None = None,
+    profile: str | None = None,
+) -> list[Claim]:
+    """Register every row of an experiment's claims table (qualitative claims, one per row).
+
+    The experiments' ``*_claims`` functions return DataFrames whose every
+    ``ours`` is computed from results; this records them in the registry, so
+    that the report and the notebook prose quote the same rows.  Column names
+    are given by the keyword arguments (``where`` may also be a fixed string
+    when no such column exists; ``paper_value=None`` when the table has none).
+    Verdict words are mapped with :data:`VERDICT_WORDS` (``holds`` ->
+    reproduced, ``not reproduced`` / ``does not hold`` -> differs); an unknown
+    word raises.  ``reason`` names a column with the one-line reason, or is
+    that reason itself (default: a pointer to the claims function's rule).  Keys are
+    ``key_prefix + "." + slug(quantity [+ group])``; rows that slug alike get
+    ``_2``, ``_3``, ... appended in order.
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame (a *_claims result), got {type(table).__name__}")
+    needed = [c for c in (quantity, ours, verdict, paper_value, group, reason) if c is not None]
+    if where in table.columns:
+        needed.append(where)
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ValueError(f"the claims table has no column(s) {missing}; its columns are {list(table.columns)}")
+    out, seen = [], {}
+    for _, row in table.iterrows():
+        q = str(row[quantity]) + (f" ({row[group]})" if group is not None else "")
+        word = row[verdict]
+        word = word.strip().lower() if isinstance(word, str) else bool(word)
+        if word not in VERDICT_WORDS:
+            raise ValueError(f"unknown verdict {row[verdict]!r} in row {q!r}; known: "
+                             f"{sorted(str(k) for k in VERDICT_WORDS)}")
+        base = f"{key_prefix}.{_slug(q)}"
+        seen[base] = seen.get(base, 0) + 1
+        key = base if seen[base] == 1 else f"{base}_{seen[base]}"
+        measured = " ".join(str(row[ours]).split())
+        if reason is None:
+            why = "verdict by the claims function's stated rule, from this run's numbers"
+        elif reason in table.columns:
+            why = " ".join(str(row[reason]).split())
+        else:
+            why = reason
+        out.append(register(
+            key, paper=paper, where=str(row[where]) if where in table.columns else where, quantity=q,
+            paper_value=str(row[paper_value]) if paper_value is not None else "(stated, no number)",
+            ours=measured, tolerance="qualitative", verdict=VERDICT_WORDS[word], reason=why[:300],
+            profile=profile))
+    return out
 
 
 def get(key: str) -> Claim:

@@ -223,6 +223,7 @@ show(ax)
 
 # %%
 claims = ex.edjm_claims(fig1=fig1, fig2=fig2, fig3=fig3, fig4=fig4, fig5=fig5, fig6=fig6)
+wb.claims.register_table(claims, paper="EDJM", key_prefix="edjm", where="figure", profile=PROFILE)  # for the report
 claims
 
 # %% [markdown]

@@ -137,7 +137,11 @@ for note in rank_run.notes() or ["no run diverged"]:
 summary = rank_run.history.groupby("lr").agg(
     final_test_acc=("test_acc", "last"), rank_first=("rank_mean", "first"), rank_min=("rank_mean", "min"),
     rank_last=("rank_mean", "last"), eq23_last=("identity_rank_mean", "last"), agree_min=("agree", "min"))
-summary
+display(summary)
+rank_table = pt.rank_claims(rank_run)  # the thesis' Fig. 2.2 statements, verdicts from the histories above
+wb.claims.register_table(rank_table, paper="PL geometry", key_prefix="pl.rank", where="Fig. 2.2", group="group",
+                         ours="measured", paper_value=None, profile=PROFILE)
+rank_table
 
 # %% [markdown]
 # **Thesis vs ours.** The table above is the comparison: `rank_first` and `rank_last` are the
@@ -212,6 +216,8 @@ gen.early_stopping()
 
 # %%
 claims = pt.slope_claims(gen)
+wb.claims.register_table(claims, paper="PL geometry", key_prefix="pl.slope", where="Paper II §3.2.2", group="group",
+                         ours="measured", paper_value=None, profile=PROFILE)  # the report quotes these rows
 claims
 
 # %% [markdown]

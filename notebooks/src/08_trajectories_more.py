@@ -77,6 +77,9 @@ display(by_depth.round(0))
 ratio = (by_depth.iloc[:, -1] / by_depth.iloc[:, 0]) ** (1 / (by_depth.columns[-1] - by_depth.columns[0]))
 print("mean growth factor of total transitions per added layer:")
 print(ratio.round(2).to_string())
+wb.claims.register("raghu.fig2.exponential_depth", paper="Trajectories", where="Fig. 2", quantity="transitions grow geometrically with depth (every width, σ_w²)", profile=PROFILE,
+                   paper_value="yes", ours=f"growth factor per layer {ratio.min():.2f} .. {ratio.max():.2f}", tolerance="qualitative",
+                   verdict="reproduced" if bool((ratio > 1).all()) else "differs", reason=f"exact counts, {len(ratio)} (width, σ_w²) cells, depths {list(by_depth.columns)}; > 1 everywhere is the test")
 
 # %% [markdown]
 # ## 2 · Theorem 4's scaling
@@ -94,6 +97,9 @@ show(ax)
 print(f"measured / theoretical base: {base.ratio.min():.2f} .. {base.ratio.max():.2f}; "
       f"it rises with σ_w² in {int((base.groupby('width').apply(lambda g: g.sort_values('sigma_w2').measured_base.is_monotonic_increasing)).sum())}"
       f" of {base.width.nunique()} widths")
+wb.claims.register("raghu.thm4.below_bound", paper="Trajectories", where="Theorem 4", quantity="measured transition growth base at most the theorem's", profile=PROFILE,
+                   paper_value="upper bound", ours=f"measured / theoretical {base.ratio.min():.2f} .. {base.ratio.max():.2f}", tolerance="qualitative",
+                   verdict="reproduced" if bool((base.ratio <= 1).all()) else "differs", reason="an asymptotic upper rate under saturation; the test is ratio <= 1 in every cell")
 
 # %% [markdown]
 # **Paper vs ours.** The theorem's base is an asymptotic *upper* rate under saturation.
@@ -120,6 +126,10 @@ dich["walk_mean"] = [float(w.loc[min(f, w.index[-1])]) for f in dich.n_label_fli
 dich["observed_over_walk"] = dich.n_dichotomies / dich.walk_mean
 display(dich[["depth", "width", "seed", "n_label_flips", "n_dichotomies", "walk_mean", "observed_over_walk"]].round(2))
 print(f"observed / random-walk dichotomies at the same number of flips: median {dich.observed_over_walk.median():.2f}")
+ratio_walk = float(dich.observed_over_walk.median())
+wb.claims.register("raghu.fig3.walk", paper="Trajectories", where="Figs. 3-4", quantity="dichotomies track a random walk of label flips", profile=PROFILE,
+                   paper_value="tracks", ours=f"median observed / walk {ratio_walk:.2f}", tolerance="qualitative",
+                   verdict="reproduced" if 0.5 <= ratio_walk <= 2 else "differs", reason="our threshold: the median ratio within a factor of 2; the paper gives no number")
 
 # %% [markdown]
 # **Paper vs ours.** The paper finds the dichotomy count tracking the random walk. Our
@@ -167,6 +177,9 @@ drops = [before.loc[(r.sigma_w2, r.seed, r["index"])] / before.loc[(r.sigma_w2, 
 final = conv[conv.kind == "ReLU"].groupby("sigma_w2").ratio.last()
 print(f"every pooling layer shrinks the length: {all(d < 1 for d in drops)} (factor {min(drops):.2f} .. {max(drops):.2f})")
 print("length ratio after the last ReLU, per σ_w²:", final.round(2).to_dict())
+wb.claims.register("raghu.conv.pooling_shrinks", paper="Trajectories", where="conv net on CIFAR-10 (appendix)", quantity="every pooling layer shrinks the trajectory", profile=PROFILE,
+                   paper_value="yes", ours=f"factor {min(drops):.2f} .. {max(drops):.2f}", tolerance="qualitative",
+                   verdict="reproduced" if all(d < 1 for d in drops) else "differs", reason=f"{len(drops)} pooling layers; two digits, not CIFAR-10")
 
 # %% [markdown]
 # **Paper vs ours.** Pooling shrinks the trajectory in every case (printed), as the paper
@@ -198,6 +211,9 @@ bn_rows = last[last.batchnorm].reset_index(drop=True)
 bn_change = [bn_rows.ratio[i] / bn_rows.ratio[i - 1] for i in range(1, len(bn_rows)) if bn_rows.kind[i] == "BatchNorm2d"]
 print("length change across each batch-norm layer at the last checkpoint:", np.round(bn_change, 2))
 print("final test accuracy:", last.groupby("batchnorm").test_acc.first().round(3).to_dict())
+wb.claims.register("raghu.bn.shorter", paper="Trajectories", where="batch norm during training", quantity="output trajectory shorter with batch norm after training", profile=PROFILE,
+                   paper_value="yes", ours=f"{out_len[True]:.2f} with vs {out_len[False]:.2f} without", tolerance="qualitative",
+                   verdict="reproduced" if bool(out_len[True] < out_len[False]) else "differs", reason=f"last checkpoint, step {int(last.step.iloc[0])}" + ("; smoke: far fewer steps than the paper" if SMOKE else ""))
 
 # %% [markdown]
 # **Paper vs ours.** The paper's claim is that, once training has run for a while, the
@@ -232,6 +248,9 @@ acc = one.groupby("layer")[["train_acc", "test_acc"]].mean()
 display(acc.round(3))
 lower_better = acc.train_acc.iloc[:-1].is_monotonic_decreasing
 print(f"training accuracy falls monotonically as the trained layer moves up (output layer excluded): {lower_better}")
+wb.claims.register("raghu.fig17.remaining_depth", paper="Trajectories", where="Fig. 17", quantity="training a lower layer alone gives higher accuracy", profile=PROFILE,
+                   paper_value="yes", ours="falls layer by layer" if lower_better else "does not fall monotonically", tolerance="qualitative",
+                   verdict="reproduced" if bool(lower_better) else "differs", reason=f"data set: {one.dataset.iloc[0]} (the paper: CIFAR-10)")
 
 # %% [markdown]
 # **Paper vs ours.** The paper's claim is that lower layers, with more remaining depth

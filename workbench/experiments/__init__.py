@@ -228,6 +228,7 @@ from .pl_training import (  # noqa: E402
     SlopeGeneralisation,
     conv_digits_net,
     power_iteration_convergence,
+    rank_claims,
     rank_during_training,
     ratio_breakpoint_cdf,
     segment_regions,
@@ -240,6 +241,7 @@ from .pl_training import (  # noqa: E402
 __all__ += [
     'RankTrainingConfig', 'RankTraining', 'rank_during_training', 'power_iteration_convergence',
     'SegmentConfig', 'segment_regions', 'segment_summary', 'ratio_breakpoint_cdf', 'SlopeGenConfig',
-    'SlopeGeneralisation', 'slope_generalisation', 'slope_claims', 'RegularisationConfig', 'Regularisation',
+    'SlopeGeneralisation', 'slope_generalisation', 'slope_claims', 'rank_claims',
+    'RegularisationConfig', 'Regularisation',
     'slope_regularisation', 'conv_digits_net',
 ]

@@ -368,6 +368,42 @@ def slope_generalisation(config: SlopeGenConfig = SlopeGenConfig(), *, seed: See
     return SlopeGeneralisation(pd.concat(rows, ignore_index=True), name, config)
 
 
+def rank_claims(result: RankTraining) -> pd.DataFrame:
+    """The thesis' two statements on the rank of ``W_R`` during training (Fig. 2.2) against the histories.
+
+    * the smaller rate (``min(lr)``): "the rank stays maximal": holds when the mean exact rank at
+      every recorded epoch (diverged rows excluded) equals its maximum possible value
+      ``min(n_inputs, n_classes)``, read as the largest ``rank_max`` seen;
+    * the larger rate (``max(lr)``): "the rank starts decreasing immediately": holds when the
+      mean rank after the first epoch is below that of epoch 0 by more than 0.5.
+    Equation 2.3 against the exact rank: "agrees" when ``agree == 1`` at every epoch.
+    Columns: ``claim, group, measured, verdict``; thresholds are ours, stated here.
+    """
+    h = result.history[~result.history["diverged"]] if "diverged" in result.history else result.history
+    if h.empty:
+        raise ValueError("every recorded epoch diverged: there is no rank history to compare")
+    full = int(h["rank_max"].max())
+    lrs = sorted(h["lr"].unique())
+    rows = []
+    g = h[h["lr"] == lrs[0]]
+    low = float(g["rank_mean"].min())
+    rows.append(dict(claim="rank stays maximal at the small rate", group=f"lr={lrs[0]:g}",
+                     measured=f"mean rank min {low:.2f} over {len(g)} epochs; maximum {full}",
+                     verdict="holds" if low >= full - 1e-9 else "does not hold"))
+    if len(lrs) > 1:
+        g = h[h["lr"] == lrs[-1]].sort_values("epoch")
+        r0 = float(g["rank_mean"].iloc[0])
+        r1 = float(g["rank_mean"].iloc[1]) if len(g) > 1 else math.nan
+        rows.append(dict(claim="rank decreases immediately at the large rate", group=f"lr={lrs[-1]:g}",
+                         measured=f"mean rank epoch 0 {r0:.2f} -> epoch 1 {r1:.2f} -> min {g['rank_mean'].min():.2f}",
+                         verdict="holds" if r1 < r0 - 0.5 else "does not hold"))
+    agree = float(h["agree"].min())
+    rows.append(dict(claim="eq. 2.3 equals the exact rank during training", group="all rates",
+                     measured=f"smallest fraction of points where they agree: {agree:.3f}",
+                     verdict="holds" if agree == 1.0 else "does not hold"))
+    return pd.DataFrame(rows)
+
+
 def slope_claims(result: SlopeGeneralisation) -> pd.DataFrame:
     """The thesis' three statements on slope (Paper II, §3.2.2) against the measured histories.
 
