@@ -160,3 +160,55 @@ def test_verdict_is_the_tolerance_test(p, o, tol):
     else:
         assert c.verdict == "reproduced"
     assert not math.isnan(c.ours)
+
+
+# --- register_table: the experiments' claim tables into the registry -----------------------------------------
+def _claims_table():
+    import pandas as pd
+
+    return pd.DataFrame(dict(figure=["Fig. 1", "Fig. 1", "Fig. 2"], claim=["deeper is higher", "deeper is higher",
+                                                                             "conv above dense"],
+                             paper_value=["rises", "rises", "7.7 vs 21.6"], ours=["rho = +1.00", "rho = -0.40",
+                                                                                  "1.6 vs 3.3"],
+                             verdict=["reproduced", "not reproduced", "holds"]))
+
+
+def test_register_table_maps_verdicts_and_keys():
+    claims.clear()
+    out = claims.register_table(_claims_table(), paper="EDJM", key_prefix="edjm", where="figure", profile="smoke")
+    assert [c.key for c in out] == ["edjm.deeper_is_higher", "edjm.deeper_is_higher_2", "edjm.conv_above_dense"]
+    assert [c.verdict for c in out] == ["reproduced", "differs", "reproduced"]
+    assert out[1].ours == "rho = -0.40" and out[1].where == "Fig. 1" and out[2].paper_value == "7.7 vs 21.6"
+    assert claims.get("edjm.conv_above_dense").tolerance == "qualitative"
+    assert len(claims.claims()) == 3
+
+
+def test_register_table_errors():
+    t = _claims_table()
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        claims.register_table(t.to_dict(), paper="EDJM", key_prefix="x")
+    with pytest.raises(ValueError, match=r"no column\(s\) \['measured'\]"):
+        claims.register_table(t, paper="EDJM", key_prefix="x", ours="measured")
+    bad = t.assign(verdict=["perhaps"] * 3)
+    with pytest.raises(ValueError, match="unknown verdict 'perhaps'"):
+        claims.register_table(bad, paper="EDJM", key_prefix="x", where="figure")
+    with pytest.raises(ValueError, match="unknown paper"):
+        claims.register_table(t, paper="Nobody", key_prefix="x", where="figure")
+
+
+def test_rank_claims_verdicts_follow_the_history():
+    import pandas as pd
+
+    import workbench as wb
+
+    def run(rank_small, rank_large, agree=1.0):
+        rows = [dict(lr=0.01, epoch=e, rank_mean=r, rank_max=10, agree=agree, diverged=False)
+                for e, r in enumerate(rank_small)]
+        rows += [dict(lr=0.1, epoch=e, rank_mean=r, rank_max=10, agree=agree, diverged=False)
+                 for e, r in enumerate(rank_large)]
+        return wb.rank_claims(wb.RankTraining(history=pd.DataFrame(rows), dataset="toy", config=None))
+
+    t = run([10, 10, 10], [10, 8.5, 6])
+    assert t.verdict.tolist() == ["holds", "holds", "holds"]
+    t = run([10, 9.5, 10], [10, 10, 9], agree=0.9)
+    assert t.verdict.tolist() == ["does not hold", "does not hold", "does not hold"]
