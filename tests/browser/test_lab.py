@@ -31,6 +31,19 @@ DEFAULT = ["00_tour", "03_linear_regions", "04_trajectories"]
 _pick = os.environ.get("WORKBENCH_BROWSER_NOTEBOOKS", "")
 NOTEBOOKS = ALL if _pick == "all" else ([n for n in _pick.split(",") if n] or [n for n in DEFAULT if n in ALL])
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+# The notebook in front: JupyterLab keeps hidden tabs' cells in the DOM, so every selector is scoped to it.
+SHOWN = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def open_notebook(page, url: str, name: str) -> None:
+    """Open ``name`` in a workspace of its own, reset: no tab of an earlier test is restored beside it.
+
+    (A shared workspace restored the previous test's notebook too; "Run All" then ran that one and the
+    test waited for cells that never started: the time-outs of the fresh-clone runs.)
+    """
+    ws = f"t{time.time_ns()}"
+    page.goto(f"{url}/lab/workspaces/{ws}/tree/{name}.ipynb?reset", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{SHOWN} .jp-Cell", timeout=120_000)
 
 
 def smoke_copy(name: str, dst: Path) -> Path:
@@ -61,14 +74,15 @@ def new_page(chromium):
 
 
 def errors_on(page) -> list[str]:
-    return page.evaluate("""() => {
+    return page.evaluate("""(shown) => {
       const bad = [];
-      for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+      const root = document.querySelector(shown) || document;
+      for (const el of root.querySelectorAll('.jp-OutputArea-output')) {
         if (el.querySelector('.wb-panel-snapshot')) continue;  // the hint names the message on purpose
         const t = el.innerText || '';
         if (/Traceback \\(most recent call last\\)|Error displaying widget/.test(t)) bad.push(t.slice(0, 600));
       }
-      return bad; }""")
+      return bad; }""", SHOWN)
 
 
 def run_all(page, timeout: float) -> float:
@@ -76,10 +90,11 @@ def run_all(page, timeout: float) -> float:
     t0 = time.perf_counter()
 
     def prompts():
-        return page.eval_on_selector_all(".jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.innerText.trim())")
+        return page.eval_on_selector_all(f"{SHOWN} .jp-CodeCell .jp-InputPrompt",
+                                         "els => els.map(e => e.innerText.trim())")
 
     for _attempt in range(3):  # a click that lands while the notebook is still settling is lost: retry
-        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(f"{SHOWN} .jp-Cell").first.click()
         page.click('.lm-MenuBar-itemLabel:text-is("Run")')
         page.click('.lm-Menu-itemLabel:text-is("Run All Cells")')
         t1 = time.perf_counter()
@@ -140,8 +155,7 @@ def test_notebook_in_jupyterlab(chromium, lab_server, name):
     url, root = lab_server
     smoke_copy(name, root)
     page = new_page(chromium)
-    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    open_notebook(page, url, name)
     run_s = run_all(page, timeout=400)
     n = page.locator(".wb-panel").count()
     times = {"notebook": name, "run_all_s": round(run_s, 1), "panels": []}
@@ -164,8 +178,7 @@ def test_reopened_notebook_says_how_to_bring_panels_back(chromium, lab_server):
     name = "00_tour"
     smoke_copy(name, root)
     page = new_page(chromium)
-    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    open_notebook(page, url, name)
     run_all(page, timeout=300)
     page.click('.lm-MenuBar-itemLabel:text-is("File")')
     page.click('.lm-Menu-itemLabel:text-is("Save Notebook")')
@@ -180,7 +193,7 @@ def test_reopened_notebook_says_how_to_bring_panels_back(chromium, lab_server):
         urllib.request.urlopen(req)
     page.context.close()
     page = new_page(chromium)
-    page.goto(f"{url}/lab/tree/{name}.ipynb", wait_until="domcontentloaded")
+    open_notebook(page, url, name)
     page.wait_for_selector(".wb-panel-snapshot", timeout=120_000)
     text = page.locator(".wb-panel-snapshot").first.inner_text()
     assert "Run this cell" in text
