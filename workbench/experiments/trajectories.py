@@ -550,21 +550,38 @@ class LayerTrajectory:
 
 
 def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
-    """Top-2 PCA coordinates with a deterministic sign (point 0 on the positive side)."""
+    """Top-2 PCA coordinates with a deterministic sign (point 0 on the positive side).
+
+    From the eigendecomposition of the smaller Gram matrix (``d x d`` or ``n x n``)
+    rather than an SVD of ``Z``: the same top-2 subspace for a picture, and 10-100x
+    cheaper (a 200 x 100 SVD took 0.3-1.1 s with two BLAS threads on a loaded 2-core CPU,
+    which was most of the trajectory panel's refinement time).
+    """
     Zc = Z - Z.mean(0, keepdims=True)
     if Z.shape[1] == 1:
         P = np.concatenate([Zc, np.zeros_like(Zc)], 1)
         return P, 1.0
-    U, S, Vt = np.linalg.svd(Zc, full_matrices=False)
-    P = Zc @ Vt[:2].T
+    n, d = Zc.shape
+    scale = float(np.abs(Zc).max()) or 1.0  # scale first: the Gram matrix squares the values
+    Zs = Zc / scale
+    if d <= n:
+        lam, V = np.linalg.eigh(Zs.T @ Zs)  # ascending
+        lam, V = lam[::-1], V[:, ::-1]
+        P = Zs @ V[:, :2] * scale
+    else:
+        lam, U = np.linalg.eigh(Zs @ Zs.T)
+        lam, U = lam[::-1], U[:, ::-1]
+        P = U[:, :2] * np.sqrt(np.clip(lam[:2], 0, None)) * scale
+    lam = np.clip(lam, 0, None)
     if P.shape[1] < 2:
         P = np.concatenate([P, np.zeros((len(P), 1))], 1)
+    P = np.ascontiguousarray(P)
     for j in range(2):
-        ref = P[0, j] if abs(P[0, j]) > 1e-12 else P[np.argmax(np.abs(P[:, j])), j]
+        ref = P[0, j] if abs(P[0, j]) > 1e-12 * scale else P[np.argmax(np.abs(P[:, j])), j]
         if ref < 0:
             P[:, j] = -P[:, j]
-    tot = float((S ** 2).sum())
-    return P, float((S[:2] ** 2).sum() / tot) if tot > 0 else 1.0
+    tot = float(lam.sum())
+    return P, float(lam[:2].sum() / tot) if tot > 0 else 1.0
 
 
 def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activation: str = "tanh", *,
