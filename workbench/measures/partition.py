@@ -188,6 +188,12 @@ class Partition:
             df[f"out{j}"] = out[:, j].cpu().numpy()
         return df
 
+    def to_frame(self):
+        """The result contract's name for :meth:`table`: one row per region with ``region, area,
+        n_vertices, u, v`` (a point inside), ``n_active``, ``slope`` (``||W_R||_2``), ``rank`` and the
+        outputs ``out0 ..`` (at most 10) at that point."""
+        return self.table()
+
     def locate(self, uv: torch.Tensor) -> torch.Tensor:
         """Index of the region containing each point ``uv (n, 2)`` (-1 if outside the domain).
 
