@@ -99,6 +99,7 @@ from .measures import (  # noqa: F401
     check_reduction,
     circle,
     circle_transitions,
+    clip_polygons,
     coefficient_jacobian,
     count_dichotomies,
     count_parameters,
@@ -202,7 +203,7 @@ __all__ = [
     "gram_singular_values", "sampled_spectrum", "sampled_spanning_dimension", "parameter_jacobian",
     "spanning_dimension", "jacobian_spanning_dimension", "REDUCTIONS", "RANKS",
     "per_point_gradient_loop", "jacobian_singular_values", "SV_METHODS", "lowrank_singular_values",
-    "ensemble_parameter_jacobian", "check_reduction",
+    "ensemble_parameter_jacobian", "check_reduction", "clip_polygons",
     # nets
     "ACTIVATIONS", "INITS", "MLP", "PIECEWISE_LINEAR", "SHORTCUTS", "Trace", "init_parameters",
     "mlp", "validate_widths", "match_width", "Ensemble", "mlp_ensemble", "MixedMLP", "mixed_mlp", "CONV_NORMS",

@@ -86,6 +86,7 @@ from .partition import (
     DEFAULT_MAX_REGIONS,
     Partition,
     RegionLimitError,
+    clip_polygons,
     regions_on_line,
 )
 from .partition_engine import (
@@ -172,7 +173,7 @@ __all__ = [
     # dichotomies
     "Dichotomies", "weight_sweep_labels", "count_dichotomies",
     # partition
-    "Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line",
+    "Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line", "clip_polygons",
     # polynomial
     "polynomial_spanning_dimension", "polynomial_spanning_dimension_points", "coefficient_jacobian",
     "network_jacobian_at_points", "random_integer_parameters",
