@@ -40,7 +40,7 @@ def reference_regions(net, bounds=(-1, 1, -1, 1), min_area=1e-12):
         new = []
         for poly, pat in regions:
             p = torch.tensor(poly.representative_point().coords[0], dtype=torch.float64)
-            J = torch.autograd.functional.jacobian(lambda x: net.trace(x[None]).preacts[l][0], p).numpy()
+            J = torch.autograd.functional.jacobian(lambda x, l=l: net.trace(x[None]).preacts[l][0], p).numpy()
             zp = net.trace(p[None]).preacts[l][0].detach().numpy()
             z0 = zp - J @ p.numpy()
             pieces = [(poly, pat)]

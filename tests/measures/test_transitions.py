@@ -107,8 +107,9 @@ def test_patterns_equal_the_network_at_midpoints(act):
     x0, x1 = _vecs(3, 4)
     res = circle_transitions(net, x0, x1, device="cpu")
     bp = res.breakpoints[0]
-    edges = torch.cat([torch.zeros(1, dtype=torch.float64), bp, torch.tensor([2 * math.pi])]) if len(bp) == 0 or bp[0] > 0 \
-        else torch.cat([bp, torch.tensor([2 * math.pi])])
+    end = torch.tensor([2 * math.pi])
+    edges = torch.cat([torch.zeros(1, dtype=torch.float64), bp, end]) if len(bp) == 0 or bp[0] > 0 \
+        else torch.cat([bp, end])
     mids = (edges[:-1] + edges[1:]) / 2
     X = torch.cos(mids)[:, None] * x0 + torch.sin(mids)[:, None] * x1
     st = _states_at(net, X)

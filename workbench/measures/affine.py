@@ -157,7 +157,7 @@ def activation_pattern(net: nn.Module, x, *, device: DeviceLike = None) -> torch
         for xc in _chunks(x, ops):
             _, _, pre, _ = _maps(ops, xc, want_pre=True)
             parts = []
-            for G, z0, act in pre:
+            for _, z0, act in pre:
                 if act.breakpoints:
                     bp = torch.tensor(act.breakpoints, dtype=z0.dtype, device=z0.device)
                     parts.append((z0.unsqueeze(-1) > bp).reshape(z0.shape[0], -1))
@@ -268,7 +268,7 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
         for xc in _chunks(x, ops):
             _, _, pre, pieces = _maps(ops, xc, want_pre=True)
             cols = []
-            for (G, z0, act), piece in zip(pre, pieces):
+            for (_, _, act), piece in zip(pre, pieces):
                 slopes = torch.tensor(act.slopes, dtype=DTYPE, device=xc.device)
                 cols.append((slopes[piece] != 0).sum(1))
             acts.append(torch.stack(cols, 1) if cols else torch.zeros((xc.shape[0], 0), dtype=torch.long,

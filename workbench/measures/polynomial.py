@@ -114,7 +114,8 @@ def _unflatten(net: MLP, flat: Sequence[int]) -> dict[str, list]:
     if len(flat) != total:
         raise ValueError(f"the network has {total} parameters, got {len(flat)} values")
     for v in flat:
-        if isinstance(v, (float, np.floating)) and float(v) != int(v) or not isinstance(v, (int, np.integer, float, np.floating)):
+        if not isinstance(v, (int, np.integer, float, np.floating)) or (
+                isinstance(v, (float, np.floating)) and float(v) != int(v)):
             raise TypeError(f"parameters must be integers for exact arithmetic, got {v!r}")
     return [int(v) for v in flat]
 
