@@ -28,10 +28,12 @@ CASES = [(a, s) for a in ("relu", "leaky_relu", "hardtanh", "identity") for s in
 
 
 @pytest.mark.parametrize("act,sc", CASES)
-def test_local_affine_equals_autograd_jacobian(act, sc):
+def test_local_affine_equals_autograd_jacobian(act, sc, device):
     net = wb.mlp([5, 7, 3, 6, 4], act, shortcuts=sc, seed=0).double()
     x = torch.randn(40, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    W, b = local_affine(net, x)
+    W, b = local_affine(net, x.to(device), device=device)
+    assert W.device.type == device.type and W.dtype == torch.float64
+    W, b = W.cpu(), b.cpu()
     J = torch.func.vmap(torch.func.jacrev(net))(x)
     assert torch.allclose(W, J, atol=1e-12)
     with torch.no_grad():

@@ -57,15 +57,17 @@ def test_pieces_are_the_two_halves_of_every_polygon(rows):
             assert torch.equal(Vp[c:], Vp[:1].expand(Vp.shape[0] - c, 2))
 
 
-def test_labels_per_row_and_a_vertex_on_the_line():
-    V = torch.stack([_regular(4, 5, phase=math.pi / 4), _regular(4, 5)])  # a square, a diamond
-    nv = torch.tensor([4, 4])
-    g = torch.tensor([[1.0, 0.0], [1.0, 0.0]], dtype=torch.float64)
-    s, tol, pos, neg = vertex_side(V, g, torch.zeros(2, dtype=torch.float64))
+def test_labels_per_row_and_a_vertex_on_the_line(device):
+    V = torch.stack([_regular(4, 5, phase=math.pi / 4), _regular(4, 5)]).to(device)  # a square, a diamond
+    nv = torch.tensor([4, 4], device=device)
+    g = torch.tensor([[1.0, 0.0], [1.0, 0.0]], dtype=torch.float64, device=device)
+    s, tol, pos, neg = vertex_side(V, g, torch.zeros(2, dtype=torch.float64, device=device))
     assert (pos & neg).all() and (tol == SNAP * s.abs().amax(1)).all()
     s = torch.where(s.abs() <= tol.unsqueeze(1), torch.zeros_like(s), s)
-    L = torch.zeros((2, 5), dtype=torch.long)
-    (pV, pn, pL), (nV, nn_, nL) = wb.clip_polygons(V, nv, s, L, labels=torch.tensor([5, 6]))
+    L = torch.zeros((2, 5), dtype=torch.long, device=device)
+    out = wb.clip_polygons(V, nv, s, L, labels=torch.tensor([5, 6], device=device))
+    assert out[0][0].device.type == device.type
+    (pV, pn, pL), (nV, nn_, nL) = [tuple(t.cpu() for t in piece) for piece in out]
     # the square is cut through two edges (4 vertices a side); the diamond through two vertices (3 a side)
     assert pn.tolist() == [4, 3] and nn_.tolist() == [4, 3]
     assert (pL == 5).sum(1).tolist()[0] == 1 and (pL[1] == 6).sum() == 1

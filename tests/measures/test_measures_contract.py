@@ -87,31 +87,31 @@ def _X(n, d=2, seed=0):
     return torch.randn(n, d, generator=_gen(seed), dtype=torch.float64)
 
 
-def test_edge_distance_frame():
-    ed = wb.distance_to_edge(_pl_net(), _X(7), device="cpu")
-    f = ed.to_frame()
+def test_edge_distance_frame(device):
+    ed = wb.distance_to_edge(_pl_net(), _X(7).to(device), device=device)
+    f = ed.to_frame()  # from tensors on any device
     assert list(f.columns) == ["point", "distance", "layer", "neuron", "breakpoint"]
     assert len(f) == 7 and f["point"].tolist() == list(range(7))
-    np.testing.assert_array_equal(f["distance"].to_numpy(), ed.distance.numpy())
-    np.testing.assert_array_equal(f["neuron"].to_numpy(), ed.neuron.numpy())
+    np.testing.assert_array_equal(f["distance"].to_numpy(), ed.distance.cpu().numpy())
+    np.testing.assert_array_equal(f["neuron"].to_numpy(), ed.neuron.cpu().numpy())
 
 
-def test_local_rank_frame_has_one_active_column_per_layer():
-    lr = wb.local_rank(_pl_net(), _X(6), device="cpu")
+def test_local_rank_frame_has_one_active_column_per_layer(device):
+    lr = wb.local_rank(_pl_net(), _X(6).to(device), device=device)
     f = lr.to_frame()
     assert list(f.columns) == ["point", "rank", "identity_rank", "active_1", "active_2"]
     assert len(f) == 6
-    np.testing.assert_array_equal(f[["active_1", "active_2"]].to_numpy(), lr.active.numpy())
-    np.testing.assert_array_equal(f["rank"].to_numpy(), lr.rank.numpy())
+    np.testing.assert_array_equal(f[["active_1", "active_2"]].to_numpy(), lr.active.cpu().numpy())
+    np.testing.assert_array_equal(f["rank"].to_numpy(), lr.rank.cpu().numpy())
 
 
-def test_adjacent_sv_difference_frame():
-    r = wb.adjacent_sv_difference(_pl_net(), _X(5), device="cpu")
+def test_adjacent_sv_difference_frame(device):
+    r = wb.adjacent_sv_difference(_pl_net(), _X(5).to(device), device=device)
     f = r.to_frame()
     assert list(f.columns) == ["point", "sq_diff", "frob2", "distance", "layer", "neuron"]
     assert len(f) == 5
     assert (f["sq_diff"] <= f["frob2"] + 1e-12).all()  # eq. 2.7, the frame carries the same numbers
-    np.testing.assert_array_equal(f["frob2"].to_numpy(), r.frob2.numpy())
+    np.testing.assert_array_equal(f["frob2"].to_numpy(), r.frob2.cpu().numpy())
 
 
 def test_dichotomies_frame_is_one_row_per_sweep():
@@ -152,8 +152,8 @@ def test_sampled_transitions_frame_single_and_ensemble():
     assert set(fe["n_points"]) == {64}
 
 
-def test_partition_frame_is_one_row_per_region():
-    part = wb.partition_2d(_pl_net(), bounds=(-1, 1, -1, 1), device="cpu")
+def test_partition_frame_is_one_row_per_region(device):
+    part = wb.partition_2d(_pl_net(), bounds=(-1, 1, -1, 1), device=device)
     f = part.to_frame()
     assert isinstance(f, pd.DataFrame) and len(f) == len(part)
     assert f["region"].tolist() == list(range(len(part)))

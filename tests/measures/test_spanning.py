@@ -40,10 +40,12 @@ def brute_force(net, X, reduce):
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "square"])
 @pytest.mark.parametrize("shortcuts", [None, "add-shortcuts", "add-inputs"])
 @pytest.mark.parametrize("reduce", ["pick_first", "sum_squares", "none"])
-def test_batched_jacobian_matches_brute_force(activation, shortcuts, reduce):
+def test_batched_jacobian_matches_brute_force(activation, shortcuts, reduce, device):
     net = wb.mlp([3, 4, 5, 2], activation, shortcuts=shortcuts, seed=7).double()
     X = torch.rand(11, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1)) * 2 - 1
-    J = parameter_jacobian(net, X, reduce, device="cpu")
+    J = parameter_jacobian(net, X.to(device), reduce, device=device)
+    assert J.device.type == device.type and J.dtype == torch.float64
+    J = J.cpu()
     ref = brute_force(net, X, reduce)
     assert J.shape == ref.shape
     assert torch.allclose(J, ref, atol=1e-6, rtol=0)
