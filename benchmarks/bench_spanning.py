@@ -56,7 +56,7 @@ def paper_esd(widths, activation, samples, seed, dtype, method):
     for i in range(samples):
         net = wb.mlp(widths, activation, seed=seed + i).to(dtype)
         X = draw_inputs(n_params(widths), widths[0], seed=seed + i + INPUT_SEED_OFFSET, dtype=dtype)
-        J = per_point_gradient_loop(net, X, "first")
+        J = per_point_gradient_loop(net, X, "pick_first")
         vals.append(effective_rank(J))
     return np.array(vals)
 

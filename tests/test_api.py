@@ -8,9 +8,7 @@
 * configurations with sizes use one preset mechanism (:class:`workbench.experiments.presets.Presets`);
 * moved names answer with a DeprecationWarning.
 
-``PENDING_9A`` lists the names in ``workbench.measures`` that issue-9a's restructuring of the measures
-still has to bring under the contract; the test fails when one of them complies (remove it then) or
-when a name outside the list breaks the contract.
+There is no list of exceptions: every public name complies (issue 9a's measures-side gaps are closed).
 """
 from __future__ import annotations
 
@@ -32,17 +30,6 @@ from workbench.experiments.presets import Presets
 
 ROOT = Path(wb.__file__).parent
 RUNTIME_HELPERS = {"generator", "int_seed", "sub_seed"}  # their seed is the thing they convert
-PENDING_9A = {
-    # seed typed int in measures (should be SeedLike)
-    "seed:coefficient_jacobian", "seed:lowrank_singular_values", "seed:network_jacobian_at_points",
-    "seed:polynomial_spanning_dimension", "seed:polynomial_spanning_dimension_points",
-    "seed:random_integer_parameters",
-    # measures results without .to_frame()
-    "frame:AdjacentSVDifference", "frame:Dichotomies", "frame:EdgeDistance", "frame:LocalRank",
-    "frame:SampledSpectrum", "frame:SampledTransitions", "frame:Partition",
-    # measures/__init__ still re-exports dynamically
-    "literal:measures",
-}
 NOT_RESULTS = {"Trace", "Dataset", "ExactTransitionsError", "RegionLimitError", "DataNotFoundError",
                # inputs and descriptions, not results: options, rule metadata, model specs, data splits, graphs
                "LayerAlgebraOptions", "LocalMetric", "OpInfo", "ModelSpec", "EDJMData", "TracedGraph"}
@@ -62,14 +49,11 @@ def test_all_is_a_literal_list(pkg):
                                                                           for t in n.targets)]
     literal = len(assigns) == 1 and isinstance(assigns[0].value, ast.List) and all(
         isinstance(e, ast.Constant) and isinstance(e.value, str) for e in assigns[0].value.elts)
-    if f"literal:{pkg}" in PENDING_9A:
-        assert not literal, f"{pkg}/__init__.py now has a literal __all__: remove 'literal:{pkg}' from PENDING_9A"
-        return
     assert literal, f"{path}: __all__ must be one literal list of strings"
     assert "reexport" not in path.read_text(), f"{path}: no dynamic re-export"
 
 
-@pytest.mark.parametrize("mod", [wb, E, N, P, W], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("mod", [wb, E, N, P, W, wb.measures], ids=lambda m: m.__name__)
 def test_all_names_resolve_once(mod):
     assert len(mod.__all__) == len(set(mod.__all__)), [n for n in mod.__all__ if mod.__all__.count(n) > 1]
     missing = [n for n in mod.__all__ if not hasattr(mod, n)]
@@ -110,9 +94,7 @@ def _violations():
 
 def test_seed_device_and_results_follow_the_contract():
     bad = _violations()
-    assert not bad - PENDING_9A, f"names breaking the API contract: {sorted(bad - PENDING_9A)}"
-    fixed = {p for p in PENDING_9A if not p.startswith("literal:")} - bad
-    assert not fixed, f"now compliant, remove from PENDING_9A: {sorted(fixed)}"
+    assert not bad, f"names breaking the API contract: {sorted(bad)}"
 
 
 def test_plot_signatures():

@@ -204,7 +204,7 @@ for frac in (0.25, 0.5, 1.0, 2.0):
                      esd=esd([1, 8, 8, 10, 1], "relu", samples=n, n_points=int(frac * 189)).mean))
 for init in ("default", "he"):
     rows.append(dict(choice="init", value=init, esd=esd([1, 8, 8, 10, 1], "relu", samples=n, init=init).mean))
-for reduce in ("first", "sum_squares", "mean"):
+for reduce in ("pick_first", "sum_squares", "mean"):
     rows.append(dict(choice="reduce (2-8-8-3 tanh)", value=reduce,
                      esd=esd([2, 8, 8, 3], "tanh", samples=n, reduce=reduce).mean))
 choices = pd.DataFrame(rows)
@@ -220,7 +220,7 @@ choices
 # the ReLU ESD a lot (normal inputs reach beyond ±1 and cross more ReLU kinks; He
 # initialisation has larger weights than PyTorch's default): the main reason our
 # values differ from the paper's. `mean` (average of the per-output SDs) and
-# `first` agree closely for this network; `sum_squares` is higher because it
+# `pick_first` agree closely for this network; `sum_squares` is higher because it
 # differentiates `Σ f_k²`, whose gradient mixes all outputs with data-dependent
 # weights `2 f_k`.
 #

@@ -23,7 +23,7 @@ from workbench.experiments.esd_figures import (
 from workbench.measures.spanning import spanning_dimension
 
 
-@pytest.mark.parametrize("reduce", ["first", "sum_squares", "mean"])
+@pytest.mark.parametrize("reduce", ["pick_first", "sum_squares", "mean"])
 def test_seed_contract_each_sample_reproducible_alone(reduce):
     widths = [2, 4, 3, 2]
     r = esd(widths, "tanh", samples=5, seed=11, reduce=reduce, device="cpu", dtype=torch.float64)

@@ -28,10 +28,12 @@ CASES = [(a, s) for a in ("relu", "leaky_relu", "hardtanh", "identity") for s in
 
 
 @pytest.mark.parametrize("act,sc", CASES)
-def test_local_affine_equals_autograd_jacobian(act, sc):
+def test_local_affine_equals_autograd_jacobian(act, sc, device):
     net = wb.mlp([5, 7, 3, 6, 4], act, shortcuts=sc, seed=0).double()
     x = torch.randn(40, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    W, b = local_affine(net, x)
+    W, b = local_affine(net, x.to(device), device=device)
+    assert W.device.type == device.type and W.dtype == torch.float64
+    W, b = W.cpu(), b.cpu()
     J = torch.func.vmap(torch.func.jacrev(net))(x)
     assert torch.allclose(W, J, atol=1e-12)
     with torch.no_grad():
@@ -50,8 +52,8 @@ def test_local_affine_conv_net():
 
 
 @settings(max_examples=20)
-@given(widths=st.lists(st.integers(1, 8), min_size=1, max_size=3), act=st.sampled_from(["relu", "leaky_relu", "hardtanh"]),
-       seed=st.integers(0, 1000))
+@given(widths=st.lists(st.integers(1, 8), min_size=1, max_size=3),
+       act=st.sampled_from(["relu", "leaky_relu", "hardtanh"]), seed=st.integers(0, 1000))
 def test_distance_is_the_radius_of_the_largest_ball_in_the_region(widths, act, seed):
     net = wb.mlp([3, *widths, 2], act, init="gaussian", sigma_w2=2.0, sigma_b2=0.5, seed=seed).double()
     g = torch.Generator().manual_seed(seed)
@@ -126,8 +128,8 @@ def test_adjacent_region_map_is_the_map_just_across_the_edge():
         E = W[i] - Wy[0]
         assert math.isclose(float((E ** 2).sum()), float(res.frob2[i]), rel_tol=1e-9)
         # eq. 2.8: ||E||_F^2 = sum_ij W2[j,k]^2 W1[k,i]^2 for one hidden layer
-        assert math.isclose(float(res.frob2[i]), float((net.layers[1].weight.detach()[:, k] ** 2).sum() * (W1[k] ** 2).sum()),
-                            rel_tol=1e-9)
+        W2k = net.layers[1].weight.detach()[:, k]
+        assert math.isclose(float(res.frob2[i]), float((W2k ** 2).sum() * (W1[k] ** 2).sum()), rel_tol=1e-9)
         sv, svy = torch.linalg.svdvals(W[i]), torch.linalg.svdvals(Wy[0])
         assert math.isclose(float(((sv - svy) ** 2).sum()), float(res.sq_diff[i]), rel_tol=1e-7, abs_tol=1e-14)
     assert (res.sq_diff <= res.frob2 + 1e-12).all()  # eq. 2.7

@@ -36,12 +36,19 @@ def test_sweeping_the_output_layer_by_hand():
     assert 1 <= d.n_dichotomies <= max(1, expected_flips)
 
 
-def test_labels_at_t0_are_the_networks_labels():
+def test_labels_at_t0_are_the_networks_labels(device):
     net = wb.mlp([5, 8, 8, 1], "hardtanh", init="gaussian", sigma_w2=4.0, seed=2)
     X = _X(12, 5)
+    want = net(X)[:, 0] > 0
     for layer in range(3):
-        labels, _ = weight_sweep_labels(net, X, layer, n_steps=16)
-        assert torch.equal(labels[0], net(X)[:, 0] > 0)
+        labels, _ = weight_sweep_labels(net, X.to(device), layer, n_steps=16, device=device)
+        assert torch.equal(labels[0].cpu(), want)
+    net, X = net.double(), X.double()  # float64: the counts on every device agree to the last flip
+    d = count_dichotomies(net, X.to(device), 0, n_steps=64, device=device)
+    ref = count_dichotomies(net, X, 0, n_steps=64, device="cpu")
+    assert (d.n_dichotomies, d.n_label_flips, d.n_transitions) == (ref.n_dichotomies, ref.n_label_flips,
+                                                                   ref.n_transitions)
+    assert d.n_dichotomies >= 1
 
 
 def test_count_converges_with_finer_sweeps():

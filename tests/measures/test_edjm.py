@@ -22,16 +22,17 @@ def brute_force_jacobians(net, X):
 
 
 # ---------------------------------------------------------------- exactness
-def test_relu_mlp_matrices_equal_local_affine_and_reproduce_outputs():
+def test_relu_mlp_matrices_equal_local_affine_and_reproduce_outputs(device):
     net = wb.mlp([5, 12, 9, 4], "relu", seed=1).double()
     X = torch.randn(40, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    r = wb.edjm(net, X, device=CPU)
+    r = wb.edjm(net, X.to(device), device=device)
     W, b = wb.local_affine(net, X, device=CPU)
     assert r.exact and r.matrices.shape == (4, 40, 5)
-    torch.testing.assert_close(r.matrices.permute(1, 0, 2), W, rtol=0, atol=1e-12)
-    torch.testing.assert_close(r.bias, b, rtol=0, atol=1e-12)
+    M, bias = r.matrices.cpu(), r.bias.cpu()
+    torch.testing.assert_close(M.permute(1, 0, 2), W, rtol=0, atol=1e-12)
+    torch.testing.assert_close(bias, b, rtol=0, atol=1e-12)
     # eq. 11: the EDJM reproduces every output exactly
-    rec = torch.einsum("oni,ni->no", r.matrices, X) + r.bias
+    rec = torch.einsum("oni,ni->no", M, X) + bias
     torch.testing.assert_close(rec, net(X), rtol=0, atol=1e-12)
     assert r.residual < 1e-12
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 import torch
 from hypothesis import given, settings
@@ -188,8 +189,11 @@ def test_constants_switch_and_data_driven_estimates():
     wb.layer_algebra(net, (3,), constants=var)
 
 
-def test_moving_average_variance_follows_eq8():
-    t = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0)
+def test_moving_average_variance_follows_eq8(device):
+    t = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device=device)
+    if device.type != "cpu":  # drawn on the CPU from the seed: the same table on every device
+        ref = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device="cpu")
+        pd.testing.assert_frame_equal(t, ref, rtol=1e-9)
     assert t["variance"].iloc[0] == pytest.approx(1.0, rel=0.05)
     assert t["variance"].tolist() == pytest.approx((1 / t["K"]).tolist(), rel=0.1)
     assert t["power_eq8"].iloc[1] == approx((3000 - 4) / (5 * 3000))

@@ -50,10 +50,18 @@ def test_fast_equals_reference_on_random_nets(widths, act, sc, seed, scale, r, l
 
 
 @pytest.mark.parametrize("ws,r", [([2, 48, 48, 48, 1], 1.0), ([2, 24, 24, 24, 24, 24, 3], 2.0), ([2, 96, 96, 1], 1.5)])
-def test_fast_equals_reference_medium(ws, r):
+def test_fast_equals_reference_medium(ws, r, device):
     net = wb.mlp(ws, "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=1)
-    _same(partition_2d(net, (-r, r, -r, r), device="cpu"), partition_2d(net, (-r, r, -r, r), device="cpu",
-                                                                         engine="reference"))
+    fast = partition_2d(net, (-r, r, -r, r), device=device)
+    assert fast.vertices.device.type == device.type
+    _same(_to_cpu(fast), partition_2d(net, (-r, r, -r, r), device="cpu", engine="reference"))
+
+
+def _to_cpu(P):
+    import dataclasses
+
+    return dataclasses.replace(P, **{f.name: getattr(P, f.name).cpu() for f in dataclasses.fields(P)
+                                     if isinstance(getattr(P, f.name), torch.Tensor)})
 
 
 def test_small_chunks_give_the_same_partition(monkeypatch):

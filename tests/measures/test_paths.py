@@ -18,10 +18,11 @@ def _orthonormal_pair(d, seed=0):
     return Q[:, 0], Q[:, 1]
 
 
-def test_circle_points_and_shape():
-    x0, x1 = _orthonormal_pair(7)
+def test_circle_points_and_shape(device):
+    x0, x1 = (v.to(device) for v in _orthonormal_pair(7))
     X = circle(x0, x1, 12)
-    assert X.shape == (12, 7)
+    assert X.shape == (12, 7) and X.device.type == device.type
+    X, x0, x1 = X.cpu(), x0.cpu(), x1.cpu()
     assert torch.allclose(X[0], x0)
     assert torch.allclose(X[3], x1, atol=1e-12)  # t = pi/2
     assert torch.allclose(X.norm(dim=1), torch.ones(12, dtype=torch.float64))
@@ -37,11 +38,13 @@ def test_polygon_length_of_unit_circle_closed_form():
         assert float(L) == pytest.approx(2 * n * math.sin(math.pi / n), rel=1e-12)
 
 
-def test_segment_length_and_endpoints():
+def test_segment_length_and_endpoints(device):
     a, b = torch.zeros(3, dtype=torch.float64), torch.tensor([3.0, 4.0, 0.0], dtype=torch.float64)
-    S = segment(a, b, 11)
-    assert torch.equal(S[0], a) and torch.allclose(S[-1], b)
+    S = segment(a.to(device), b.to(device), 11)
+    assert S.device.type == device.type
     assert float(trajectory_length(S, closed=False)) == pytest.approx(5.0)
+    S = S.cpu()
+    assert torch.equal(S[0], a) and torch.allclose(S[-1], b)
 
 
 @given(n=st.integers(3, 400), scale=st.floats(0.1, 10.0), seed=st.integers(0, 50))

@@ -68,8 +68,11 @@ def test_unitary_invariance(A, seed):
     assert effective_rank(U @ A @ V) == pytest.approx(effective_rank(A), rel=1e-8, abs=1e-8)
 
 
-def test_batched_matches_single():
-    A = torch.randn(3, 4, 5, 6, dtype=torch.float64)
+def test_batched_matches_single(device):
+    A = torch.randn(3, 4, 5, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    on_device = effective_rank(A.to(device))
+    assert torch.allclose(torch.as_tensor(on_device).cpu(), effective_rank(A), rtol=1e-10)
+    assert torch.equal(torch.as_tensor(numerical_rank(A.to(device))).cpu(), torch.full((3, 4), 5))
     batched = effective_rank(A)
     assert batched.shape == (3, 4)
     for i in range(3):

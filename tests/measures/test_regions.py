@@ -40,7 +40,7 @@ def reference_regions(net, bounds=(-1, 1, -1, 1), min_area=1e-12):
         new = []
         for poly, pat in regions:
             p = torch.tensor(poly.representative_point().coords[0], dtype=torch.float64)
-            J = torch.autograd.functional.jacobian(lambda x: net.trace(x[None]).preacts[l][0], p).numpy()
+            J = torch.autograd.functional.jacobian(lambda x, l=l: net.trace(x[None]).preacts[l][0], p).numpy()
             zp = net.trace(p[None]).preacts[l][0].detach().numpy()
             z0 = zp - J @ p.numpy()
             pieces = [(poly, pat)]
@@ -91,9 +91,15 @@ def _net(ws, act, sc, seed=0):
 
 
 @pytest.mark.parametrize("ws,act,sc", NETS, ids=[f"{'-'.join(map(str, w))}-{a}-{s}" for w, a, s in NETS])
-def test_partition_is_exact(ws, act, sc):
+def test_partition_is_exact(ws, act, sc, device):
     net = _net(ws, act, sc, seed=3)
-    P = partition_2d(net, device="cpu")
+    P = partition_2d(net, device=device)
+    assert P.vertices.device.type == device.type and P.vertices.dtype == torch.float64
+    if device.type != "cpu":  # the same regions as on the CPU, then the checks below on the CPU result
+        Q = partition_2d(net, device="cpu")
+        assert len(P) == len(Q) and sorted(map(tuple, P.patterns.int().tolist())) == \
+            sorted(map(tuple, Q.patterns.int().tolist()))
+        P = Q
     n = len(P)
     # tiles the domain
     area = P.area()

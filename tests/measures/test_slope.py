@@ -33,11 +33,12 @@ NETS = {
 
 @pytest.mark.parametrize("name", sorted(NETS))
 @pytest.mark.parametrize("p", [1, 2, math.inf])
-def test_slope_is_operator_norm_of_local_affine(name, p):
+def test_slope_is_operator_norm_of_local_affine(name, p, device):
     net = NETS[name]()
     X = _pts(40, 4)
-    W, _ = wb.local_affine(net, X)
-    torch.testing.assert_close(wb.slope(net, X, p=p), torch.linalg.matrix_norm(W, ord=p), rtol=1e-10, atol=1e-12)
+    W, _ = wb.local_affine(net, X, device="cpu")
+    s = wb.slope(net, X.to(device), p=p, device=device)
+    torch.testing.assert_close(s.cpu(), torch.linalg.matrix_norm(W, ord=p), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("p", [1, 2, math.inf])

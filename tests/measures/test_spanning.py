@@ -25,7 +25,7 @@ def brute_force(net, X, reduce):
     rows = []
     for x in X:
         out = net(x.unsqueeze(0)).reshape(-1)
-        if reduce == "first":
+        if reduce == "pick_first":
             gs = [out[0]]
         elif reduce == "sum_squares":
             gs = [(out ** 2).sum()]
@@ -34,16 +34,18 @@ def brute_force(net, X, reduce):
         per_out = [torch.cat([g.reshape(-1) for g in torch.autograd.grad(s, params, retain_graph=True)]) for s in gs]
         rows.append(torch.stack(per_out))
     J = torch.stack(rows)  # (n_points, n_outs, n_params)
-    return J[:, 0] if reduce in ("first", "sum_squares") else J
+    return J[:, 0] if reduce in ("pick_first", "sum_squares") else J
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "square"])
 @pytest.mark.parametrize("shortcuts", [None, "add-shortcuts", "add-inputs"])
-@pytest.mark.parametrize("reduce", ["first", "sum_squares", "none"])
-def test_batched_jacobian_matches_brute_force(activation, shortcuts, reduce):
+@pytest.mark.parametrize("reduce", ["pick_first", "sum_squares", "none"])
+def test_batched_jacobian_matches_brute_force(activation, shortcuts, reduce, device):
     net = wb.mlp([3, 4, 5, 2], activation, shortcuts=shortcuts, seed=7).double()
     X = torch.rand(11, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1)) * 2 - 1
-    J = parameter_jacobian(net, X, reduce, device="cpu")
+    J = parameter_jacobian(net, X.to(device), reduce, device=device)
+    assert J.device.type == device.type and J.dtype == torch.float64
+    J = J.cpu()
     ref = brute_force(net, X, reduce)
     assert J.shape == ref.shape
     assert torch.allclose(J, ref, atol=1e-6, rtol=0)
@@ -62,7 +64,7 @@ def test_chunked_equals_unchunked_and_paper_loop(widths, seed, chunk):
 def test_spanning_dimension_is_rank_of_jacobian():
     net = wb.mlp([2, 6, 6, 3], "relu", seed=3).double()
     X = torch.rand(40, 2, dtype=torch.float64) * 2 - 1
-    J = per_point_gradient_loop(net, X, "first")
+    J = per_point_gradient_loop(net, X, "pick_first")
     assert spanning_dimension(net, X, device="cpu") == pytest.approx(effective_rank(J), abs=1e-9)
     assert spanning_dimension(net, X, rank="numerical", device="cpu") == numerical_rank(J)
     assert spanning_dimension(net, X, method="gram", device="cpu") == pytest.approx(effective_rank(J), abs=1e-5)
@@ -83,7 +85,7 @@ def test_mean_is_average_over_outputs():
 def test_one_output_reductions_agree():
     net = wb.mlp([1, 4, 1], "sigmoid", seed=0).double()
     X = torch.linspace(-1, 1, 9).unsqueeze(1).double()
-    a = spanning_dimension(net, X, reduce="first", device="cpu")
+    a = spanning_dimension(net, X, reduce="pick_first", device="cpu")
     assert spanning_dimension(net, X, reduce="mean", device="cpu") == pytest.approx(a, abs=1e-12)
     # 1-D X is read as points of a one-input network
     assert spanning_dimension(net, X[:, 0], device="cpu") == pytest.approx(a, abs=1e-12)

@@ -89,14 +89,15 @@ def test_tangent_neuron_is_not_a_transition():
 # ---------------------------------------------------------------- exact vs sampled / brute force
 @pytest.mark.parametrize("act", PL)
 @pytest.mark.parametrize("shortcuts", [None, "add-shortcuts", "add-inputs"])
-def test_exact_at_least_sampled_and_equal_when_fine(act, shortcuts):
+def test_exact_at_least_sampled_and_equal_when_fine(act, shortcuts, device):
     net = _net([4, 7, 6, 5, 1], act, seed=11, shortcuts=shortcuts)
     x0, x1 = _vecs(4, 3)
-    exact = circle_transitions(net, x0, x1, device="cpu")
-    coarse = sampled_transitions(net, circle(x0, x1, 50), device="cpu")
-    assert (coarse.per_layer <= exact.per_layer).all()
-    fine = sampled_transitions(net, circle(x0, x1, 200_000), device="cpu")
-    assert torch.equal(fine.per_layer, exact.per_layer)
+    exact = circle_transitions(net, x0.to(device), x1.to(device), device=device)
+    ex = exact.per_layer.cpu()
+    coarse = sampled_transitions(net, circle(x0, x1, 50).to(device), device=device)
+    assert (coarse.per_layer.cpu() <= ex).all()
+    fine = sampled_transitions(net, circle(x0, x1, 200_000).to(device), device=device)
+    assert torch.equal(fine.per_layer.cpu(), ex)
     assert int(fine.n_patterns) == int(exact.n_patterns)
 
 
@@ -107,8 +108,9 @@ def test_patterns_equal_the_network_at_midpoints(act):
     x0, x1 = _vecs(3, 4)
     res = circle_transitions(net, x0, x1, device="cpu")
     bp = res.breakpoints[0]
-    edges = torch.cat([torch.zeros(1, dtype=torch.float64), bp, torch.tensor([2 * math.pi])]) if len(bp) == 0 or bp[0] > 0 \
-        else torch.cat([bp, torch.tensor([2 * math.pi])])
+    end = torch.tensor([2 * math.pi])
+    edges = torch.cat([torch.zeros(1, dtype=torch.float64), bp, end]) if len(bp) == 0 or bp[0] > 0 \
+        else torch.cat([bp, end])
     mids = (edges[:-1] + edges[1:]) / 2
     X = torch.cos(mids)[:, None] * x0 + torch.sin(mids)[:, None] * x1
     st = _states_at(net, X)

@@ -28,12 +28,8 @@ from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
 from ..measures import count_parameters
-from ..measures.spanning import (
-    RANKS,
-    REDUCTIONS,
-    ensemble_parameter_jacobian,
-    jacobian_spanning_dimension,
-)
+from ..measures.reductions import REDUCTIONS, check_reduction
+from ..measures.spanning import RANKS, ensemble_parameter_jacobian, jacobian_spanning_dimension
 from ..nets.ensemble import Ensemble
 from ..nets.mlp import ACTIVATIONS, INITS, SHORTCUTS, mlp, validate_widths
 
@@ -151,7 +147,7 @@ def esd_of(
     samples: int = 100,
     n_points: int | None = None,
     inputs: str = "uniform",
-    reduce: str = "first",
+    reduce: str = "pick_first",
     rank: str = "effective",
     seed: SeedLike = 0,
     device: DeviceLike = None,
@@ -173,7 +169,7 @@ def esd_of(
     ``on_progress(done, total)`` is called after each chunk (widgets use it).
     """
     _check("inputs", inputs, INPUTS)
-    _check("reduce", reduce, REDUCTIONS)
+    reduce = check_reduction(reduce, REDUCTIONS)
     _check("rank", rank, RANKS)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise ValueError(f"samples must be a positive int, got {samples!r}")
@@ -227,7 +223,7 @@ def esd(
     samples: int = 100,
     n_points: int | None = None,
     inputs: str = "uniform",
-    reduce: str = "first",
+    reduce: str = "pick_first",
     rank: str = "effective",
     init: str = "default",
     seed: SeedLike = 0,
@@ -258,7 +254,7 @@ def esd(
         ``"uniform"`` on ``[-1, 1]``, ``"normal"`` or ``"sign"`` (entries in
         ``{-1, 1}``, §3.3).  The paper does not pin this down for §3-5.
     reduce
-        ``"first"``, ``"sum_squares"`` or ``"mean"`` (§3.2; see
+        ``"pick_first"``, ``"sum_squares"`` or ``"mean"`` (§3.2; see
         :func:`workbench.spanning_dimension`).
     rank
         ``"effective"`` (the paper) or ``"numerical"``.

@@ -30,6 +30,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, int_seed, progress_bar
 from ..measures import count_parameters
+from ..measures.reductions import REDUCTIONS, check_reduction
 from ..nets.mixed import mixed_mlp
 from ..nets.mlp import mlp
 from ..training import FitConfig, fit, fit_restarts
@@ -58,7 +59,7 @@ def esd_grid(
     samples: int = 10,
     n_points: int | None = None,
     inputs: str = "uniform",
-    reduce: str = "first",
+    reduce: str = "pick_first",
     seed: SeedLike = 0,
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float64,
@@ -90,6 +91,7 @@ def esd_grid(
     """
     from .distributed import run_cells
 
+    reduce = check_reduction(reduce, REDUCTIONS)
     combos = [(a, i, j) for a in activations for i in n1 for j in n2]
     # independent draws per cell (no shared weights along a row)
     cells = [dict(activation=a, n1=int(i), n2=int(j), seed=int_seed(seed) + samples * k)

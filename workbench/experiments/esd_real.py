@@ -29,13 +29,8 @@ import pandas as pd
 import torch
 
 from .._runtime import SeedLike, int_seed, resolve_device
-from ..measures.sampled import (
-    SAMPLED_REDUCES,
-    _check_reduce,
-    count_parameters,
-    sample_coordinates,
-    sampled_spectrum,
-)
+from ..measures.reductions import SAMPLED_REDUCES, check_reduction
+from ..measures.sampled import count_parameters, sample_coordinates, sampled_spectrum
 from ..nets.zoo import ESD_PAPER_MODELS, zoo, zoo_model
 from .presets import Presets
 
@@ -155,7 +150,7 @@ class ESDRealConfig(Presets):
                 "workbench.zoo() (e.g. workbench.ESD_PAPER_MODELS)"
             )
         for r in self.reduces:
-            _check_reduce(r)
+            check_reduction(r, SAMPLED_REDUCES)
         if not self.reduces:
             raise ValueError(f"reduces is empty; use some of {SAMPLED_REDUCES}")
         if self.inputs not in _INPUTS:
@@ -278,7 +273,7 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
                 spec = sampled_spectrum(model, X, k, reduce=red, coords=coords, softmax=cfg.softmax,
                                         chunk_size=cfg.chunk_size, device=dev)
                 rows.append(dict(
-                    model=name, family=meta.loc[name, "family"], reduce=_check_reduce(red), repeat=r,
+                    model=name, family=meta.loc[name, "family"], reduce=spec.reduce, repeat=r,
                     esd=spec.effective_rank, sv_max=float(spec.singular_values[0]), params=P,
                     top1_error=float(meta.loc[name, "top1_error"]), top5_error=float(meta.loc[name, "top5_error"]),
                     n_inputs=cfg.n_inputs, n_coords=k, input_shape="x".join(map(str, cfg.input_shape)),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 
@@ -31,6 +33,14 @@ __all__ = [
     "adjacent_sv_difference",
     "AdjacentSVDifference",
 ]
+
+
+def _point_frame(result: NamedTuple, fields: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A per-point result as a DataFrame: ``point`` then one column per (B,) field, on the CPU."""
+    fields = result._fields if fields is None else fields
+    cols = {f: getattr(result, f).detach().cpu().numpy() for f in fields}
+    n = len(next(iter(cols.values()))) if cols else 0
+    return pd.DataFrame({"point": np.arange(n), **cols})
 
 
 def _prepare(net: nn.Module, x, device: DeviceLike):
@@ -147,7 +157,7 @@ def activation_pattern(net: nn.Module, x, *, device: DeviceLike = None) -> torch
         for xc in _chunks(x, ops):
             _, _, pre, _ = _maps(ops, xc, want_pre=True)
             parts = []
-            for G, z0, act in pre:
+            for _, z0, act in pre:
                 if act.breakpoints:
                     bp = torch.tensor(act.breakpoints, dtype=z0.dtype, device=z0.device)
                     parts.append((z0.unsqueeze(-1) > bp).reshape(z0.shape[0], -1))
@@ -167,6 +177,10 @@ class EdgeDistance(NamedTuple):
     layer: torch.Tensor
     neuron: torch.Tensor
     breakpoint: torch.Tensor
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: ``point, distance, layer, neuron, breakpoint`` (``inf`` distance: no edge)."""
+        return _point_frame(self)
 
 
 def distance_to_edge(net: nn.Module, x, *, device: DeviceLike = None) -> EdgeDistance:
@@ -226,6 +240,15 @@ class LocalRank(NamedTuple):
     identity_rank: torch.Tensor
     active: torch.Tensor  # (B, L) neurons on a non-zero-slope piece, per activation layer
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: ``point, rank, identity_rank`` and ``active_1 .. active_L`` (neurons on a
+        non-zero-slope piece in each activation layer, ``trace(Z_l)``)."""
+        df = _point_frame(self, ("rank", "identity_rank"))
+        A = self.active.detach().cpu().numpy()
+        for l in range(A.shape[1]):
+            df[f"active_{l + 1}"] = A[:, l]
+        return df
+
 
 def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLike = None) -> LocalRank:
     """Numerical rank of ``W_R`` at each point and the identity rank of eq. 2.3.
@@ -245,7 +268,7 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
         for xc in _chunks(x, ops):
             _, _, pre, pieces = _maps(ops, xc, want_pre=True)
             cols = []
-            for (G, z0, act), piece in zip(pre, pieces):
+            for (_, _, act), piece in zip(pre, pieces):
                 slopes = torch.tensor(act.slopes, dtype=DTYPE, device=xc.device)
                 cols.append((slopes[piece] != 0).sum(1))
             acts.append(torch.stack(cols, 1) if cols else torch.zeros((xc.shape[0], 0), dtype=torch.long,
@@ -274,6 +297,10 @@ class AdjacentSVDifference(NamedTuple):
     distance: torch.Tensor
     layer: torch.Tensor
     neuron: torch.Tensor
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: ``point, sq_diff, frob2, distance, layer, neuron`` (NaN where no edge)."""
+        return _point_frame(self)
 
 
 def adjacent_sv_difference(net: nn.Module, x, *, device: DeviceLike = None) -> AdjacentSVDifference:

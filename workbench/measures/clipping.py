@@ -34,53 +34,9 @@ from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import DTYPE, compile_network, propagate
-from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+from .partition import DEFAULT_MAX_REGIONS, SNAP, Partition, RegionLimitError, clip_polygons, vertex_side
 
 __all__ = ["partition_2d", "partition_plane"]
-
-SNAP = 1e-10
-"""Vertex values below ``SNAP * max|value|`` of the region count as on the line."""
-
-
-def _clip(V, nv, s, L, new_label: int):
-    """Split convex polygons ``V (M, K, 2)`` by the line ``s = 0`` (``s (M, K)``: values at vertices).
-
-    Every row must have vertices strictly on both sides.  Returns the positive and
-    the negative piece as ``(V, nv, L)`` with ``K + 1`` vertex slots each; ``L``
-    are the edge labels (the new edge along the line gets ``new_label``).
-    """
-    M, K, _ = V.shape
-    dev = V.device
-    ar = torch.arange(K, device=dev)[None]
-    valid = ar < nv[:, None]
-    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
-    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
-    sn = s.gather(1, kn)
-    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
-    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
-    P = V + t.unsqueeze(-1) * (Vn - V)
-    rows = torch.arange(M, device=dev)[:, None]
-    out = []
-    newL = torch.full_like(L, new_label)
-    for sign in (1.0, -1.0):
-        ss, ssn = s * sign, sn * sign
-        keep = valid & (ss >= 0)
-        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
-        lab_p = torch.where(ss > 0, newL, L)
-        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
-        cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
-        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
-        pos = cm.cumsum(1) - 1
-        cnt = cm.sum(1)
-        Ko = K + 1
-        oV = torch.full((M, Ko, 2), float("nan"), dtype=V.dtype, device=dev)
-        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
-        flat = (rows * Ko + pos)[cm]
-        oV.view(-1, 2)[flat] = cV[cm]
-        oL.view(-1)[flat] = cL[cm]
-        out.append((oV, cnt, oL))
-    return out
-
 
 class _Store:
     """Growable per-region arrays (amortised appends)."""
@@ -112,13 +68,6 @@ class _Store:
             return
         pad = t.new_full((t.shape[0], ncols - t.shape[1], *t.shape[2:]), fill)
         self.a[k] = torch.cat([t, pad], 1)
-
-
-def _pad_first(V: torch.Tensor, nv: torch.Tensor) -> torch.Tensor:
-    """Fill the unused vertex slots of each row with a copy of its first vertex."""
-    K = V.shape[1]
-    unused = torch.arange(K, device=V.device)[None] >= nv[:, None]
-    return torch.where(unused.unsqueeze(-1), V[:, :1], V)
 
 
 def _screen(V: torch.Tensor, G: torch.Tensor, z0: torch.Tensor, bps, chunk_numbers: float = 2e7):
@@ -157,10 +106,7 @@ def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
             continue
         pc = par[cidx]
         Vc = st.raw("V")[cidx]
-        s = torch.einsum("nkd,nd->nk", Vc, G[pc, i, :]) + (z0[pc, i] - bp).unsqueeze(1)
-        smax, smin = s.amax(1), s.amin(1)
-        tol = SNAP * torch.maximum(smax.abs(), smin.abs())
-        pos_any, neg_any = smax > tol, smin < -tol
+        s, tol, pos_any, neg_any = vertex_side(Vc, G[pc, i, :], z0[pc, i] - bp)
         st.raw("bits")[cidx, col] = pos_any
         cut = pos_any & neg_any
         sel = cut.nonzero().squeeze(1)
@@ -178,14 +124,13 @@ def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
         tol = tol[sel].unsqueeze(1)
         s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
         Kc = Vc.shape[1]
-        (pV, pn, pL), (nV, nn_, nL) = _clip(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
+        (pV, pn, pL), (nV, nn_, nL) = clip_polygons(Vc[sel], st["nv"][idx], s, st["L"][idx], col0 + col)
         if int(torch.maximum(pn.max(), nn_.max())) > Kc:
             Vr = st.raw("V")
             st.a["V"] = torch.cat([Vr, Vr[:, :1]], 1)
             st.grow_cols("L", Kc + 1, -1)
         else:
             pV, pL, nV, nL = pV[:, :Kc], pL[:, :Kc], nV[:, :Kc], nL[:, :Kc]
-        pV, nV = _pad_first(pV, pn), _pad_first(nV, nn_)
         st.reserve(M)
         Vr, Lr, nvr = st.raw("V"), st.raw("L"), st.raw("nv")
         bits, parent = st.raw("bits"), st.raw("parent")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
 import torch
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
@@ -55,6 +56,13 @@ class Dichotomies:
     n_inputs: int
     n_steps: int
     labels: torch.Tensor
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row (the sweep): ``layer, remaining_depth, n_inputs, n_steps, n_dichotomies, n_label_flips,
+        n_transitions`` (the ``labels`` array stays on the object)."""
+        keys = ("layer", "remaining_depth", "n_inputs", "n_steps", "n_dichotomies", "n_label_flips",
+                "n_transitions")
+        return pd.DataFrame([{k: int(getattr(self, k)) for k in keys}])
 
 
 def _compile(net, dev):

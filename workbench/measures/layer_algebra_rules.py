@@ -165,7 +165,8 @@ class LayerAlgebraOptions:
             if v not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}, got {v!r}")
         if not isinstance(self.constants, Mapping):
-            raise TypeError(f"constants must be a mapping family -> (power, complexity), not {type(self.constants).__name__}")
+            raise TypeError("constants must be a mapping family -> (power, complexity), "
+                            f"not {type(self.constants).__name__}")
         merged = dict(PAPER_ACTIVATION_CONSTANTS)
         for fam, pc in self.constants.items():
             if fam not in PAPER_ACTIVATION_CONSTANTS:

@@ -18,10 +18,85 @@ import torch
 
 from ..nets.piecewise import DTYPE
 
-__all__ = ["Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line"]
+__all__ = ["Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line", "clip_polygons"]
 
 DEFAULT_MAX_REGIONS = 2_000_000
 """Region count at which the engine stops when ``max_regions=None``."""
+
+SNAP = 1e-10
+"""The engines' one tolerance: a vertex value ``|s| <= SNAP * max|s|`` of its region counts as on the line."""
+
+
+def vertex_side(V: torch.Tensor, g: torch.Tensor, z: torch.Tensor):
+    """Where the vertices ``V (M, K, 2)`` lie with respect to the lines ``V.g + z = 0`` (``g (M, 2)``, ``z (M,)``).
+
+    Returns ``s, tol, pos, neg``: the values ``s (M, K)`` at the vertices, the per-row
+    tolerance ``SNAP * max|s|``, and whether some vertex is above ``tol`` / below
+    ``-tol`` (``pos & neg``: the line cuts the polygon).  Both partition engines use it.
+    """
+    s = torch.einsum("mkd,md->mk", V, g) + z.unsqueeze(1)
+    smax, smin = s.amax(1), s.amin(1)
+    tol = SNAP * torch.maximum(smax.abs(), smin.abs())
+    return s, tol, smax > tol, smin < -tol
+
+
+def clip_polygons(V: torch.Tensor, nv: torch.Tensor, s: torch.Tensor, L: torch.Tensor, labels):
+    """Split convex polygons by a line each: one vectorised Sutherland-Hodgman step, the engines' only one.
+
+    Parameters
+    ----------
+    V : Tensor (M, K, 2)
+        Convex polygons, counter-clockwise, vertex slots past ``nv`` ignored.
+    nv : Tensor (M,) int
+        Vertex counts.
+    s : Tensor (M, K)
+        The line's value at every vertex, snapped (``|s| <= tol`` set to 0, see
+        :func:`vertex_side`); every row must have vertices strictly on both sides.
+    L : Tensor (M, K) int
+        Edge labels (the edge from vertex ``k`` to ``k + 1``).
+    labels : int or Tensor (M,)
+        Label of the new edge along the line (one for all rows, or one per row).
+
+    Returns
+    -------
+    ``[(V, nv, L) of the positive pieces, (V, nv, L) of the negative pieces]``, each with
+    ``K + 1`` vertex slots; unused slots repeat vertex 0 (so bounding boxes and
+    min/max over the slots stay right) and their labels are -1.
+    """
+    M, K, _ = V.shape
+    dev = V.device
+    ar = torch.arange(K, device=dev)[None]
+    valid = ar < nv[:, None]
+    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
+    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
+    sn = s.gather(1, kn)
+    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
+    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
+    P = V + t.unsqueeze(-1) * (Vn - V)
+    lab = torch.as_tensor(labels, dtype=L.dtype, device=dev)
+    newL = lab.expand(M, K) if lab.dim() == 0 else lab[:, None].expand(M, K)
+    cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
+    Ko = K + 1
+    rows = torch.arange(M, device=dev)[:, None]
+    out = []
+    for sign in (1.0, -1.0):
+        ss, ssn = s * sign, sn * sign
+        keep = valid & (ss >= 0)
+        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
+        lab_p = torch.where(ss > 0, newL, L)
+        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
+        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
+        pos = cm.cumsum(1) - 1
+        cnt = cm.sum(1)
+        flat = (rows * Ko + pos)[cm]
+        oV = torch.empty((M, Ko, 2), dtype=V.dtype, device=dev)
+        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
+        oV.view(-1, 2)[flat] = cV[cm]
+        oL.view(-1)[flat] = cL[cm]
+        unused = torch.arange(Ko, device=dev)[None] >= cnt[:, None]
+        oV = torch.where(unused.unsqueeze(-1), oV[:, :1], oV)
+        out.append((oV, cnt, oL))
+    return out
 
 
 class RegionLimitError(RuntimeError):
@@ -187,6 +262,12 @@ class Partition:
         for j in range(min(out.shape[1], 10)):
             df[f"out{j}"] = out[:, j].cpu().numpy()
         return df
+
+    def to_frame(self):
+        """The result contract's name for :meth:`table`: one row per region with ``region, area,
+        n_vertices, u, v`` (a point inside), ``n_active``, ``slope`` (``||W_R||_2``), ``rank`` and the
+        outputs ``out0 ..`` (at most 10) at that point."""
+        return self.table()
 
     def locate(self, uv: torch.Tensor) -> torch.Tensor:
         """Index of the region containing each point ``uv (n, 2)`` (-1 if outside the domain).

@@ -49,13 +49,12 @@ from ..limits import ResourceLimitError
 from ..limits import default_max_bytes as _limits_default_max_bytes
 from ..nets.piecewise import Activation, Affine, CompiledNet, apply_activation, apply_affine
 from . import partition_kernels
-from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError, clip_polygons, vertex_side
 
 __all__ = ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region"]
 
 _DTYPE = torch.float64
-_SNAP = 1e-10      # the reference engine's tolerance: |s| <= 1e-10 max|s| counts as on the line
-_MARGIN = 1e-9     # relative safety margin of the bounding-box screen (rounding is ~1e-15)
+_MARGIN = partition_kernels.MARGIN  # relative safety margin of the bounding-box screen (rounding is ~1e-15)
 _CHUNK_BYTES = 1 << 29  # working memory for the maps of one chunk of regions
 COMPILED = True
 """Use the compiled (numba) screen on the CPU when numba is installed; ``False``: torch only."""
@@ -162,10 +161,7 @@ def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
         if rq.numel():
             iq = torch.div(cq, nb, rounding_mode="floor") if nb > 1 else cq
             g = M[rq, iq]  # (Q, 3)
-            s = torch.einsum("qkd,qd->qk", V[a + rq], g[:, :2]) + (g[:, 2] - bp[cq - iq * nb]).unsqueeze(1)
-            smax, smin = s.amax(1), s.amin(1)
-            tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
-            pos, neg = smax > tol, smin < -tol
+            _, _, pos, neg = vertex_side(V[a + rq], g[:, :2], g[:, 2] - bp[cq - iq * nb])
             sd[rq, cq] = pos
             cut = pos & neg
             rows_l.append(rq[cut] + a)
@@ -175,57 +171,6 @@ def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
         return torch.cat(rows_l), torch.cat(cols_l), side
     empty = torch.zeros(0, dtype=torch.long, device=dev)
     return empty, empty, side
-
-
-def _clip(V, nv, s, L, labels):
-    """Split convex polygons ``V (M, K, 2)`` by ``s = 0`` (``s (M, K)`` at the vertices, snapped).
-
-    Every row has vertices strictly on both sides.  Returns both pieces as
-    ``(V, nv, L)`` with ``K + 1`` slots, unused slots repeating vertex 0; the new edge
-    along the line gets the row's label.
-    """
-    M, K, _ = V.shape
-    dev = V.device
-    ar = torch.arange(K, device=dev)[None]
-    valid = ar < nv[:, None]
-    kn = torch.where(ar + 1 < nv[:, None], ar + 1, torch.zeros_like(ar))
-    Vn = V.gather(1, kn.unsqueeze(-1).expand(-1, -1, 2))
-    sn = s.gather(1, kn)
-    cross = valid & (((s > 0) & (sn < 0)) | ((s < 0) & (sn > 0)))
-    t = torch.where(cross, s / torch.where(cross, s - sn, torch.ones_like(s)), torch.zeros_like(s))
-    P = V + t.unsqueeze(-1) * (Vn - V)
-    newL = labels.to(L.dtype)[:, None].expand(M, K)
-    cV = torch.stack([V, P], 2).reshape(M, 2 * K, 2)
-    Ko = K + 1
-    rows = torch.arange(M, device=dev)[:, None]
-    out = []
-    for sign in (1.0, -1.0):
-        ss, ssn = s * sign, sn * sign
-        keep = valid & (ss >= 0)
-        lab_v = torch.where((ss > 0) | (ssn > 0), L, newL)
-        lab_p = torch.where(ss > 0, newL, L)
-        cm = torch.stack([keep, cross], 2).reshape(M, 2 * K)
-        cL = torch.stack([lab_v, lab_p], 2).reshape(M, 2 * K)
-        pos = cm.cumsum(1) - 1
-        cnt = cm.sum(1)
-        flat = (rows * Ko + pos)[cm]
-        oV = torch.empty((M, Ko, 2), dtype=V.dtype, device=dev)
-        oL = torch.full((M, Ko), -1, dtype=L.dtype, device=dev)
-        oV.view(-1, 2)[flat] = cV[cm]
-        oL.view(-1)[flat] = cL[cm]
-        unused = torch.arange(Ko, device=dev)[None] >= cnt[:, None]
-        oV = torch.where(unused.unsqueeze(-1), oV[:, :1], oV)
-        out.append((oV, cnt, oL))
-    return out
-
-
-def _vertex_test(V, g, z):
-    """``s = V.g + z`` at the vertices ``V (Q, K, 2)``; ``pos, neg``: some vertex above / below the
-    reference engine's tolerance; returns ``s, tol, pos, neg``."""
-    s = torch.einsum("mkd,md->mk", V, g) + z.unsqueeze(1)
-    smax, smin = s.amax(1), s.amin(1)
-    tol = _SNAP * torch.maximum(smax.abs(), smin.abs())
-    return s, tol, smax > tol, smin < -tol
 
 
 def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str):
@@ -279,7 +224,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
                 col, jj = plc[q], pjj[q]
                 i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
                 g = Mp[wpar[rep], i]
-                _, _, pos, neg = _vertex_test(wV[rep], g[:, :2], g[:, 2] - bp[col - i * nb])
+                _, _, pos, neg = vertex_side(wV[rep], g[:, :2], g[:, 2] - bp[col - i * nb])
                 wbits[rep, jj] = pos
                 cq = pos & neg
                 plc, pjj = col[cq], jj[cq]
@@ -294,7 +239,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         wptr = wptr + 1
         i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
         g = Mp[wpar, i]
-        s, tol, pos, neg = _vertex_test(wV, g[:, :2], g[:, 2] - bp[col - i * nb])
+        s, tol, pos, neg = vertex_side(wV, g[:, :2], g[:, 2] - bp[col - i * nb])
         wbits[ar, jj] = pos
         sel = (pos & neg).nonzero().squeeze(1)
         Ms = sel.numel()
@@ -311,7 +256,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         tol = tol[sel].unsqueeze(1)
         s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
         K = wV.shape[1]
-        (pV, pn, pL), (nV, nn_, nL) = _clip(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
+        (pV, pn, pL), (nV, nn_, nL) = clip_polygons(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
         if int(torch.maximum(pn.max(), nn_.max())) > K:
             wV = torch.cat([wV, wV[:, :1]], 1)
             wL = torch.cat([wL, torch.full_like(wL[:, :1], -1)], 1)

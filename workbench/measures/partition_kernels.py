@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .partition import SNAP  # the engines' one tolerance (the torch screen's rule)
+
 __all__: list[str] = []
 
 try:  # numba is optional: without it the engine uses its torch screen
@@ -26,7 +28,6 @@ try:  # numba is optional: without it the engine uses its torch screen
 except ImportError:  # pragma: no cover - exercised where numba is missing
     numba = None
 
-SNAP = 1e-10
 MARGIN = 1e-9
 
 if numba is not None:

@@ -29,7 +29,9 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from .._runtime import SeedLike, int_seed
 from ..nets.mlp import MLP
+from ..validation import check_seed
 from .rank import exact_rank
 
 __all__ = [
@@ -91,10 +93,14 @@ def _param_shapes(net: MLP) -> list[tuple[str, tuple[int, ...]]]:
     return [(k, tuple(v.shape)) for k, v in net.named_parameters()]
 
 
-def random_integer_parameters(net: MLP, *, seed: int = 0, low: int = -9, high: int = 9) -> list[int]:
-    """Random nonzero integers in ``[low, high]``, one per parameter (``named_parameters`` order)."""
+def random_integer_parameters(net: MLP, *, seed: SeedLike = 0, low: int = -9, high: int = 9) -> list[int]:
+    """Random nonzero integers in ``[low, high]``, one per parameter (``named_parameters`` order).
+
+    ``seed``: an int (numpy's ``default_rng(seed)``) or a ``torch.Generator`` (one int drawn from it
+    by :func:`workbench.int_seed`, advancing it).
+    """
     n = sum(int(np.prod(s)) for _, s in _param_shapes(net))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(int_seed(check_seed(seed)))
     vals = [v for v in range(low, high + 1) if v != 0]
     if not vals:
         raise ValueError(f"[{low}, {high}] holds no nonzero integer")
@@ -108,7 +114,8 @@ def _unflatten(net: MLP, flat: Sequence[int]) -> dict[str, list]:
     if len(flat) != total:
         raise ValueError(f"the network has {total} parameters, got {len(flat)} values")
     for v in flat:
-        if isinstance(v, (float, np.floating)) and float(v) != int(v) or not isinstance(v, (int, np.integer, float, np.floating)):
+        if not isinstance(v, (int, np.integer, float, np.floating)) or (
+                isinstance(v, (float, np.floating)) and float(v) != int(v)):
             raise TypeError(f"parameters must be integers for exact arithmetic, got {v!r}")
     return [int(v) for v in flat]
 
@@ -169,7 +176,7 @@ def _forward_poly(net: MLP, theta: list[int], x_poly: list, n_params: int):
     return out, der
 
 
-def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed: int = 0,
+def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed: SeedLike = 0,
                          method: str = "forward") -> list[list[int]]:
     """``J_c = dP/dtheta`` at integer parameters (ESD paper Eq. 4): rows are the
     coefficients of ``1, x, x^2, ..., x^deg``, columns the parameters in
@@ -232,14 +239,15 @@ def _sympy_forward(net: MLP, syms: list, x):
         h = a
 
 
-def polynomial_spanning_dimension(net: MLP, *, seed: int = 0, trials: int = 1, method: str = "forward") -> int:
+def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int = 1, method: str = "forward") -> int:
     """Polynomial spanning dimension (ESD paper Definition 1), exact.
 
     The exact rank (over the rationals) of the coefficient Jacobian
     :func:`coefficient_jacobian` at random nonzero integer parameters.  PSD is
     the *maximal* rank over parameters; by Sard's theorem a random point attains
     it with probability 1, and ``trials > 1`` takes the maximum over that many
-    seeds (``seed, seed+1, ...``) to guard against an unlucky small-integer draw.
+    seeds (``seed, seed+1, ...``) to guard against an unlucky small-integer draw.  A
+    ``torch.Generator`` seed gives one int (:func:`workbench.int_seed`) and the trials count up from it.
 
     The paper's toy network (one node per hidden layer, two hidden layers,
     ``widths=[1, 1, 1, 1]``) has PSD 4; Theorem 2.1 bounds height-1 networks
@@ -255,11 +263,12 @@ def polynomial_spanning_dimension(net: MLP, *, seed: int = 0, trials: int = 1, m
     _check_polynomial_net(net)
     if trials < 1:
         raise ValueError(f"trials must be >= 1, got {trials}")
-    return max(exact_rank(coefficient_jacobian(net, seed=seed + t, method=method)) for t in range(trials))
+    base = int_seed(check_seed(seed))
+    return max(exact_rank(coefficient_jacobian(net, seed=base + t, method=method)) for t in range(trials))
 
 
 def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, params: Sequence[int] | None = None,
-                               *, seed: int = 0) -> list[list[int]]:
+                               *, seed: SeedLike = 0) -> list[list[int]]:
     """``J_n[i, j] = d N(x_i) / d theta_j`` exactly at integer points and parameters (ESD paper Eq. 6).
 
     ``points`` default: the ``max(n_params, degree + 1)`` distinct nonzero
@@ -283,7 +292,7 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
     return rows
 
 
-def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None = None, *, seed: int = 0,
+def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None = None, *, seed: SeedLike = 0,
                                          exact: bool = True) -> int | float:
     """PSD through the network Jacobian at distinct points (ESD paper §3.1, Eq. 7: ``J_n = V J_c``).
 
@@ -312,5 +321,5 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
         k = max(n, 2 ** net.n_hidden + 1)
         points = [((i // 2) + 1) * (1 if i % 2 == 0 else -1) for i in range(k)]
     X = torch.tensor([float(p) for p in points], dtype=torch.float64).unsqueeze(1)
-    J = parameter_jacobian(net2, X, "first", device="cpu", dtype=torch.float64)
+    J = parameter_jacobian(net2, X, "pick_first", device="cpu", dtype=torch.float64)
     return numerical_rank(J)

@@ -45,15 +45,17 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal, Union
 
+import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from .rank import effective_rank, singular_values_from_gram
+from .reductions import SAMPLED_REDUCES, check_reduction
 from .spanning import per_point_gradients, per_sample_gradient_fn
 
 __all__ = [
-    "SAMPLED_REDUCES",
     "SampledSpectrum",
     "count_parameters",
     "sample_coordinates",
@@ -63,11 +65,6 @@ __all__ = [
     "sampled_spanning_dimension",
 ]
 
-SAMPLED_REDUCES = ("pick_first", "sum_squares")
-"""Scalarisations of a vector output (ESD paper §6; ``"first"`` is an alias of ``"pick_first"``)."""
-
-_REDUCE_ALIASES = {"pick_first": "pick_first", "first": "pick_first", "pick_1st": "pick_first",
-                   "sum_squares": "sum_squares"}
 
 GRAM_BLOCK = 1 << 16
 """Column-block width of the float64 Gram accumulation in :func:`gram_singular_values`."""
@@ -76,15 +73,6 @@ DEFAULT_MAX_CHUNK_BYTES = 1 << 30
 """Budget for one chunk of per-input gradients when the chunk size is chosen automatically."""
 
 Reduce = Literal["pick_first", "sum_squares"]
-
-
-def _check_reduce(reduce: str) -> str:
-    try:
-        return _REDUCE_ALIASES[reduce]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown reduce {reduce!r}; use one of {SAMPLED_REDUCES} (ESD paper §6: pick_1st or sum_squares)"
-        ) from None
 
 
 def _trainable(model: nn.Module) -> list[tuple[str, torch.Tensor]]:
@@ -203,7 +191,8 @@ def sampled_gradient_rows(
     coords
         Sorted distinct flat parameter indices (:func:`sample_coordinates`).
     reduce
-        ``"pick_first"`` (alias ``"first"``) or ``"sum_squares"``.
+        ``"pick_first"`` or ``"sum_squares"`` (:func:`workbench.check_reduction`; ``"first"`` and
+        ``"pick_1st"`` are deprecated spellings of ``"pick_first"``).
     softmax
         Apply a softmax to the outputs first.  torchvision models return
         logits; the paper speaks of a "probability vector", so ``True`` follows
@@ -231,7 +220,7 @@ def sampled_gradient_rows(
         or not sorted, a model in training mode, or a non-finite gradient (the
         offending input is named).
     """
-    red = _check_reduce(reduce)
+    red = check_reduction(reduce, SAMPLED_REDUCES)
     _check_inputs(X)
     if model.training:
         raise ValueError(
@@ -366,6 +355,14 @@ class SampledSpectrum:
         """The spanning dimension: effective rank of the singular values (Eqs. 8-9)."""
         return float(effective_rank(self.singular_values))
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per singular value: ``index`` (0 = largest), ``singular_value``, and the constants
+        ``n_params, n_coords, n_inputs, reduce, effective_rank``."""
+        sv = self.singular_values.detach().cpu().double().numpy()
+        return pd.DataFrame({"index": np.arange(len(sv)), "singular_value": sv, "n_params": self.n_params,
+                             "n_coords": self.n_coords, "n_inputs": self.n_inputs, "reduce": self.reduce,
+                             "effective_rank": self.effective_rank})
+
 
 def sampled_spectrum(
     model: nn.Module,
@@ -386,7 +383,7 @@ def sampled_spectrum(
     ``J`` with :func:`sampled_gradient_rows` and takes
     :func:`gram_singular_values`.  See those functions for the parameters.
     """
-    red = _check_reduce(reduce)
+    red = check_reduction(reduce, SAMPLED_REDUCES)
     _check_inputs(X)
     P = count_parameters(model)
     if coords is None:

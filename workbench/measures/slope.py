@@ -208,7 +208,8 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
 
     Start from a random unit direction ``v`` per point; each iteration sends it
     forward through the network at ``x`` (``u = W_R v``, a Jacobian-vector
-    product) and backward (``w = W_R^T u``, a vector-Jacobian product) and normalises ``v = w / ||w||``: power iteration on ``W_R^T W_R``.  The
+    product) and backward (``w = W_R^T u``, a vector-Jacobian product) and
+    normalises ``v = w / ||w||``: power iteration on ``W_R^T W_R``.  The
     estimate after ``k`` iterations is ``||W_R v_k||_2``, a lower bound of the
     exact slope that converges to it at the rate ``(sigma_2 / sigma_1)^(2k)``.
     No Jacobian is formed: each iteration costs about two passes through the net.

@@ -9,8 +9,9 @@ Spanning Dimension ...*, §3.1 and §3.2: the spanning dimension (SD) of a netwo
 of a scalar output ``g`` with respect to all parameters.  ``g`` comes from the
 network's outputs by a *reduction* (§3.2):
 
-``"first"``
-    ``g = f(x)[0]`` (the paper's *pick_first*; the cheapest).
+``"pick_first"``
+    ``g = f(x)[0]`` (the paper's *pick_first*; the cheapest; ``"first"`` is its
+    former spelling, accepted for one release with a ``DeprecationWarning``).
 ``"sum_squares"``
     ``g = sum_k f(x)[k]**2`` (the paper's *sum_squares*).
 ``"mean"``
@@ -31,22 +32,20 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jacrev, vmap
 
-from .._runtime import DeviceLike, resolve_device
+from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from .rank import batched_effective_rank, default_tolerance, singular_values_from_gram
+from .reductions import REDUCTIONS, check_reduction
 
 __all__ = [
     "parameter_jacobian",
     "spanning_dimension",
     "jacobian_spanning_dimension",
-    "REDUCTIONS",
     "RANKS",
     "per_point_gradient_loop",
     "jacobian_singular_values",
     "SV_METHODS",
 ]
 
-REDUCTIONS = ("first", "sum_squares", "mean")
-"""Ways to turn several outputs into spanning dimensions (§3.2)."""
 
 RANKS = ("effective", "numerical")
 """Rank measures accepted by :func:`spanning_dimension`."""
@@ -62,7 +61,7 @@ def _reduction(reduce: str) -> Callable[[torch.Tensor], torch.Tensor]:
 
     def g(out):
         out = out.reshape(-1)
-        if reduce == "first":
+        if reduce == "pick_first":
             return out[0]
         if reduce == "sum_squares":
             return (out * out).sum()
@@ -169,7 +168,7 @@ def _check_finite_rows(J: torch.Tensor) -> None:
 def parameter_jacobian(
     net: nn.Module,
     X,
-    reduce: str = "first",
+    reduce: str = "pick_first",
     *,
     chunk_size: int | None = None,
     device: DeviceLike = None,
@@ -192,7 +191,7 @@ def parameter_jacobian(
         module without ``widths``); a 1-D ``X`` is read as points of a one-input
         network.
     reduce
-        ``"first"`` or ``"sum_squares"``: a scalar per point, result
+        ``"pick_first"`` or ``"sum_squares"``: a scalar per point, result
         ``(n_points, n_params)``.  ``"mean"`` or ``"none"``: every output,
         result ``(n_points, n_outputs, n_params)`` (``jacrev``).
     chunk_size
@@ -210,7 +209,7 @@ def parameter_jacobian(
     FloatingPointError
         A non-finite gradient; the message names the offending point.
     """
-    _check("reduce", reduce, REDUCTIONS + ("none",))
+    reduce = check_reduction(reduce, REDUCTIONS + ("none",))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     dev = resolve_device(device)
@@ -221,7 +220,7 @@ def parameter_jacobian(
     buffers = {k: (v.to(dev, pdtype) if v.is_floating_point() else v.to(dev)) for k, v in buffers.items()}
     X = X.to(dev, pdtype)
     names = list(params)
-    if reduce in ("first", "sum_squares"):
+    if reduce in ("pick_first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 1)
     else:
@@ -235,7 +234,7 @@ SV_METHODS = ("svd", "gram", "lowrank")
 
 
 def lowrank_singular_values(J: torch.Tensor, *, k: int = 64, tol: float | None = None,
-                            seed: int = 0) -> torch.Tensor:
+                            seed: SeedLike = 0) -> torch.Tensor:
     """Singular values of ``J`` (``(..., m, n)``) through a certified randomized range finder.
 
     Network Jacobians with one input are square (``n_points = n_params``) but
@@ -243,7 +242,8 @@ def lowrank_singular_values(J: torch.Tensor, *, k: int = 64, tol: float | None =
     of 1,761).  This route (Halko, Martinsson & Tropp 2011, Alg. 4.1 with an
     a-posteriori check) costs ``O(m n k)`` instead of the SVD's ``O(m n q)``:
 
-    1. ``Y = J Ω`` with a Gaussian ``Ω`` (``n x k``, drawn from ``seed``);
+    1. ``Y = J Ω`` with a Gaussian ``Ω`` (``n x k``, drawn from ``seed``: an int or a
+       ``torch.Generator``, whose stream it continues);
        ``Q = qr(Y).Q``; ``B = Qᵀ J``; singular values of the small ``B``.
     2. **Check**: ``E = J - Q B``.  If ``‖E‖_F <= tol`` (default: the
        numerical-rank tolerance ``max(m, n) · eps · s_max``), Weyl's inequality
@@ -262,7 +262,7 @@ def lowrank_singular_values(J: torch.Tensor, *, k: int = 64, tol: float | None =
     q = min(m, n)
     if k < 1:
         raise ValueError(f"k must be positive, got {k}")
-    gen = torch.Generator().manual_seed(int(seed))
+    gen = generator(seed)
     kk = min(k, q)
     while 2 * kk < q:
         omega = torch.randn(n, kk, generator=gen, dtype=J.dtype).to(J.device)
@@ -337,7 +337,7 @@ def spanning_dimension(
     net: nn.Module,
     X,
     *,
-    reduce: str = "first",
+    reduce: str = "pick_first",
     rank: str = "effective",
     tol: float | None = None,
     chunk_size: int | None = None,
@@ -356,7 +356,7 @@ def spanning_dimension(
     net, X, chunk_size, device, dtype
         As in :func:`parameter_jacobian`.
     reduce
-        ``"first"`` (pick_first), ``"sum_squares"`` or ``"mean"`` (the average
+        ``"pick_first"``, ``"sum_squares"`` or ``"mean"`` (the average
         over outputs ``k`` of the spanning dimension of output ``k`` alone,
         §3.2 option 1; one ``jacrev`` per point and a batched SVD).  For a
         one-output network all three coincide except that ``sum_squares``
@@ -378,22 +378,22 @@ def spanning_dimension(
         defined as 0 there (:func:`workbench.effective_rank`).
     """
     _check("rank", rank, RANKS)
-    _check("reduce", reduce, REDUCTIONS)
+    reduce = check_reduction(reduce, REDUCTIONS)
     J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
     if reduce == "mean":
         return float(jacobian_spanning_dimension(J.transpose(0, 1), rank=rank, tol=tol, mean_axis=0, method=method))
     return float(jacobian_spanning_dimension(J, rank=rank, tol=tol, method=method))
 
 
-def per_point_gradient_loop(net: nn.Module, X, reduce: str = "first") -> torch.Tensor:
+def per_point_gradient_loop(net: nn.Module, X, reduce: str = "pick_first") -> torch.Tensor:
     """The paper's method (§6): one ``torch.autograd.grad`` call per input point.
 
     A reference implementation kept for tests and benchmarks (it is what
     :func:`parameter_jacobian` replaces); only ``reduce`` in
-    ``{"first", "sum_squares"}``.  Returns ``(n_points, n_params)`` on the
+    ``{"pick_first", "sum_squares"}``.  Returns ``(n_points, n_params)`` on the
     network's device.
     """
-    _check("reduce", reduce, ("first", "sum_squares"))
+    reduce = check_reduction(reduce, ("pick_first", "sum_squares"))
     params = [p for p in net.parameters()]
     if not params:
         raise ValueError(f"{type(net).__name__} has no parameters")
@@ -411,7 +411,7 @@ def ensemble_parameter_jacobian(
     params: dict,
     buffers: dict,
     X: torch.Tensor,
-    reduce: str = "first",
+    reduce: str = "pick_first",
     *,
     chunk_size: int | None = None,
 ) -> torch.Tensor:
@@ -419,13 +419,13 @@ def ensemble_parameter_jacobian(
 
     ``params``/``buffers`` hold stacked tensors with a leading axis of ``S``
     members (as in :class:`workbench.Ensemble`); ``X`` is ``(S, n_points, n_in)``.
-    Returns ``(S, n_points, n_params)`` (``reduce`` ``first``/``sum_squares``) or
+    Returns ``(S, n_points, n_params)`` (``reduce`` ``pick_first``/``sum_squares``) or
     ``(S, n_outputs, n_points, n_params)`` (``mean``/``none``).  Nested
     ``vmap`` over members and points; ``chunk_size`` chunks the members.
     """
-    _check("reduce", reduce, REDUCTIONS + ("none",))
+    reduce = check_reduction(reduce, REDUCTIONS + ("none",))
     names = list(params)
-    if reduce in ("first", "sum_squares"):
+    if reduce in ("pick_first", "sum_squares"):
         inner = per_sample_gradient_fn(base, _reduction(reduce))
         g = vmap(inner, in_dims=(0, 0, 0), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 2)

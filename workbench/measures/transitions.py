@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 import torch
 
 from .._runtime import DeviceLike, resolve_device
@@ -90,6 +92,22 @@ class SampledTransitions:
     @property
     def total(self) -> torch.Tensor:
         return self.per_layer.sum(-1)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path and hidden layer: ``index_0 ..`` (the batch position, e.g. the ensemble member;
+        none for one network), ``layer`` (1-based), ``transitions``, ``n_patterns``, ``n_points``."""
+        pl = self.per_layer.detach().cpu()
+        batch = tuple(pl.shape[:-1])
+        L = pl.shape[-1]
+        flat = pl.reshape(-1, L).numpy()
+        npat = self.n_patterns.detach().cpu().reshape(-1).numpy()
+        idx = np.array(list(np.ndindex(*batch))) if batch else np.zeros((1, 0), dtype=int)
+        df = pd.DataFrame({f"index_{j}": np.repeat(idx[:, j], L) for j in range(idx.shape[1])})
+        df["layer"] = np.tile(np.arange(1, L + 1), len(flat))
+        df["transitions"] = flat.reshape(-1)
+        df["n_patterns"] = np.repeat(npat, L)
+        df["n_points"] = int(self.n_points)
+        return df
 
 
 def sampled_transitions(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int = 65536,

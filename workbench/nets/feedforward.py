@@ -78,8 +78,14 @@ def dense_net(n_in: int, hidden: Sequence[int], n_out: int, *, activation: str =
     hidden = _check_positive("hidden", hidden)
     act = _check_act(activation)
     p = _check_dropout(dropout)
-    layers: list[nn.Module] = [nn.Flatten()]
-    width = n_in
+    layers: list[nn.Module] = [nn.Flatten(), *_dense_head(n_in, bottleneck, hidden, act, p, n_out)]
+    return seeded_init(nn.Sequential(*layers), seed=seed)
+
+
+def _dense_head(width: int, bottleneck: int | None, hidden: Sequence[int], act, p: float, n_out: int) -> list:
+    """The fully connected part of :func:`dense_net` and :func:`conv_net`: an optional linear
+    ``bottleneck``, the ``hidden`` layers (each Linear, activation, dropout ``p`` if > 0), the output."""
+    layers: list[nn.Module] = []
     if bottleneck is not None:
         (bottleneck,) = _check_positive("bottleneck", [bottleneck])
         layers.append(nn.Linear(width, bottleneck))
@@ -90,7 +96,7 @@ def dense_net(n_in: int, hidden: Sequence[int], n_out: int, *, activation: str =
             layers.append(nn.Dropout(p))
         width = h
     layers.append(nn.Linear(width, n_out))
-    return seeded_init(nn.Sequential(*layers), seed=seed)
+    return layers
 
 
 def conv_net(in_shape: Sequence[int], channels: Sequence[int], dense: Sequence[int], n_out: int, *,
@@ -131,18 +137,7 @@ def conv_net(in_shape: Sequence[int], channels: Sequence[int], dense: Sequence[i
                 raise ValueError(f"too many pooling layers: the feature map is {h}x{w} before a 2x2 pooling")
             layers.append(_POOLS[pool](2))
             h, w = h // 2, w // 2
-    layers.append(nn.Flatten())
-    width = c * h * w
-    if bottleneck is not None:
-        (bottleneck,) = _check_positive("bottleneck", [bottleneck])
-        layers.append(nn.Linear(width, bottleneck))
-        width = bottleneck
-    for d in dense:
-        layers += [nn.Linear(width, d), act()]
-        if p > 0:
-            layers.append(nn.Dropout(p))
-        width = d
-    layers.append(nn.Linear(width, n_out))
+    layers += [nn.Flatten(), *_dense_head(c * h * w, bottleneck, dense, act, p, n_out)]
     return seeded_init(nn.Sequential(*layers), seed=seed)
 
 
