@@ -146,6 +146,7 @@ class PartitionExplorer(_Interactive):
         controls = {"x": W.FloatSlider(value=x, min=u0, max=u1, description="x₁", **sl),
                     "y": W.FloatSlider(value=y, min=v0, max=v1, description="x₂", **sl)}
         self.info = W.HTML()
+        self.info.add_class("wb-explorer-info")  # the browser tests find the answer to a click by it
         self._artists = []
         super().__init__(controls, interactive=interactive)
         self.widget.children = self.widget.children + (self.info,)
