@@ -226,7 +226,11 @@ def build():  # noqa: C901 - one flat list of cases
     seed_battery(g, "count_dichotomies", lambda s: M.count_dichotomies(relu, X, n_steps=50, seed=s).n_dichotomies)
     bad(g, "count_dichotomies", "n_steps 0", ("n_steps",), lambda: M.count_dichotomies(relu, X, n_steps=0))
     bad(g, "count_dichotomies", "n_steps 2.5", ("n_steps",), lambda: M.count_dichotomies(relu, X, n_steps=2.5))
-    bad(g, "count_dichotomies", "layer -1", ("layer",), lambda: M.count_dichotomies(relu, X, layer=-1, n_steps=50))
+    bad(g, "count_dichotomies", "layer -5 (3 linear maps)", ("layer",),
+        lambda: M.count_dichotomies(relu, X, layer=-5, n_steps=50))
+    good(g, "count_dichotomies", "layer -1 (documented: the output layer)",
+         lambda: M.count_dichotomies(relu, X, layer=-1, n_steps=50).n_dichotomies,
+         eq_to(lambda: M.count_dichotomies(relu, X, layer=2, n_steps=50).n_dichotomies))
     bad(g, "count_dichotomies", "layer 'a'", ("layer",), lambda: M.count_dichotomies(relu, X, layer="a", n_steps=50))
     W1 = torch.randn(6, 2, dtype=torch.float64)
     W1n = W1.clone()
@@ -298,10 +302,12 @@ def build():  # noqa: C901 - one flat list of cases
     bad(g, "partition_2d", "engine 'x'", ("engine",), lambda: M.partition_2d(relu, engine="x"))
     good(g, "partition_2d", "numpy bounds", lambda: len(M.partition_2d(relu, np.array([-1.0, 1, -1, 1]))),
          eq_to(lambda: len(M.partition_2d(relu))))
+    # the box's float64 width is fl(1e8 + 1e-6) - 1e8 = 9.98e-7 exactly (Sterbenz); the area must be its square
+    w = (1e8 + 1e-6) - 1e8
     good(g, "partition_2d", "area of a 1e-6 box at (1e8, 1e8)",
          lambda: M.partition_2d(wb.mlp([2, 1], "relu", seed=0).double(),
                                 (1e8, 1e8 + 1e-6, 1e8, 1e8 + 1e-6)).area().sum().item(),
-         lambda r: math.isclose(r, 1e-12, rel_tol=1e-6))
+         lambda r: math.isclose(r, w * w, rel_tol=1e-6))
     good(g, "partition_2d", "areas sum to the box far from the origin",
          lambda: (lambda p: p.area().sum().item() / p.domain_area)(
              M.partition_2d(relu, (1e6, 1e6 + 1e-3, -1e6, -1e6 + 1e-3))),

@@ -34,6 +34,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import DTYPE, compile_network, propagate
+from ..validation import as_tensor
 from .partition import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
 
 __all__ = ["partition_2d", "partition_plane"]
@@ -376,7 +377,7 @@ def plane_basis(x0, x1, x2, basis: str = "affine"):
     basis, so lengths and areas in the plane are those of the input space; ``x0``
     at the origin and ``x1`` on the positive u axis.
     """
-    pts = [torch.as_tensor(p).detach().to(DTYPE) for p in (x0, x1, x2)]
+    pts = [as_tensor(p, name, dtype=DTYPE).detach() for p, name in zip((x0, x1, x2), ("x0", "x1", "x2"))]
     if not (pts[0].shape == pts[1].shape == pts[2].shape):
         raise ValueError(f"x0, x1, x2 must have the same shape, got {[tuple(p.shape) for p in pts]}")
     if not all(torch.isfinite(p).all() for p in pts):
