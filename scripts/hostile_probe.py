@@ -348,12 +348,20 @@ def build():  # noqa: C901 - one flat list of cases
         bad(g, fn, "string", names, lambda f2=f2: f2("matrix"))
         bad(g, fn, "None", names, lambda f2=f2: f2(None))
         bad(g, fn, "float16", names, lambda f2=f2: f2(A.half()))
-        bad(g, fn, "complex", names, lambda f2=f2: f2(A.to(torch.complex128)))
         bad(g, fn, "meta", names, lambda f2=f2: f2(A.to("meta")))
-        good(g, fn, "list", lambda f2=f2: f2(A.tolist()), eq_to(lambda f2=f2: f2(A)))
-        good(g, fn, "numpy", lambda f2=f2: f2(A.numpy()), eq_to(lambda f2=f2: f2(A)))
+        Aok = torch.tensor([[1, 2, 0], [2, 4, 1]]) if fn == "exact_rank" else A
+        good(g, fn, "list", lambda f2=f2, Aok=Aok: f2(Aok.tolist()), eq_to(lambda f2=f2, Aok=Aok: f2(Aok)))
+        good(g, fn, "numpy", lambda f2=f2, Aok=Aok: f2(Aok.numpy()), eq_to(lambda f2=f2, Aok=Aok: f2(Aok)))
         good(g, fn, "integer", lambda f2=f2: f2(torch.tensor([[1, 2], [2, 4]])),
-             eq_to(lambda f2=f2: f2(torch.tensor([[1.0, 2.0], [2.0, 4.0]]))))
+             eq_to(lambda f2=f2: f2(torch.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=torch.float64))))
+        if fn == "exact_rank":
+            bad(g, fn, "complex", names, lambda f2=f2: f2(A.to(torch.complex128)))
+        else:  # a complex matrix has real singular values: accepted (numpy agrees)
+            Ac = A.to(torch.complex128) * (1 + 0.5j)
+            ref = {"singular_values": lambda: torch.as_tensor(np.linalg.svd(Ac.numpy(), compute_uv=False)),
+                   "numerical_rank": lambda: int(np.linalg.matrix_rank(Ac.numpy())),
+                   "effective_rank": lambda f2=f2: f2(A)}[fn]
+            good(g, fn, "complex", lambda f2=f2, Ac=Ac: f2(Ac), eq_to(ref))
     bad(g, "numerical_rank", "tol -1", ("tol",), lambda: M.numerical_rank(A, tol=-1.0))
     bad(g, "numerical_rank", "tol NaN", ("tol",), lambda: M.numerical_rank(A, tol=NAN))
     bad(g, "numerical_rank", "rtol NaN", ("rtol",), lambda: M.numerical_rank(A, rtol=NAN))
