@@ -177,9 +177,9 @@ def numerical_rank(A: Any, tol: float | None = None, *, rtol: float | None = Non
     if tol is not None and rtol is not None:
         raise ValueError("give at most one of tol (absolute) and rtol (relative)")
     if tol is not None:
-        tol = check_real("tol", tol, min=0.0, finite=False)
+        tol = check_real("tol", tol, min=0.0)
     if rtol is not None:
-        rtol = check_real("rtol", rtol, min=0.0, finite=False)
+        rtol = check_real("rtol", rtol, min=0.0)
     t = _as_tensor(A)
     s = singular_values(t)
     if s.shape[-1] == 0:
