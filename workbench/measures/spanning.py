@@ -295,7 +295,8 @@ def lowrank_singular_values(J: torch.Tensor, *, k: int = 64, tol: float | None =
     passes.  Returns ``(..., min(m, n))``, descending.
     """
     J = _check_J(J)
-    k = check_int("k", k, min=1)
+    if check_int("k", k) < 1:
+        raise ValueError(f"k must be positive, got {k}")
     tol = _check_tol(tol)
     gen = generator(check_seed(seed))
     m, n = J.shape[-2], J.shape[-1]
