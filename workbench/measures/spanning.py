@@ -78,13 +78,14 @@ def _gram_scaled(J: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return Jd / c, c
 
 
-def _has_square(net) -> bool:
+def has_square_activation(net) -> bool:
+    """Whether ``net`` uses the square activation (a polynomial network, ESD paper §2)."""
     return any(isinstance(m, Square) for m in net.modules()) or getattr(net, "activation", None) == "square"
 
 
 def _warn_zero_rows(net, J: torch.Tensor) -> None:
     """Rows of exactly 0 in a polynomial (square) network's Jacobian: float underflow, not a property of the net."""
-    if J.dim() != 2 or not _has_square(net):
+    if J.dim() != 2 or not has_square_activation(net):
         return
     zero = (J == 0).all(-1)
     if bool(zero.any()):
