@@ -27,8 +27,8 @@ import torch
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from ..nets.ensemble import is_ensemble
-from ..validation import as_tensor, check_finite, check_int, check_net, check_seed
 from ..nets.piecewise import Activation, Affine, State, activation_state, compile_network, piece_index, propagate
+from ..validation import as_tensor, check_finite, check_int, check_net, check_seed
 from .exact_transitions import count_unique_rows, pattern_keys
 
 __all__ = ["Dichotomies", "weight_sweep_labels", "count_dichotomies"]

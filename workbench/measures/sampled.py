@@ -49,8 +49,8 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
-from .rank import effective_rank, singular_values_from_gram
 from ..validation import as_tensor, check_int, check_net, check_seed, warn_underflow
+from .rank import effective_rank, singular_values_from_gram
 from .spanning import has_square_activation, per_point_gradients, per_sample_gradient_fn
 
 __all__ = [
@@ -169,7 +169,7 @@ def _check_inputs(X, model: nn.Module | None = None) -> torch.Tensor:
                          f"got {tuple(X.shape)}")
     if X.shape[0] == 0:
         raise ValueError("no inputs: X has 0 rows; the spanning dimension needs at least one input point")
-    n_in = _input_width(model)
+    n_in = input_width(model)
     if n_in is not None and (X.dim() != 2 or X.shape[1] != n_in):
         raise ValueError(f"X has shape {tuple(X.shape)} but the model takes {n_in} inputs; "
                          f"pass inputs as rows, shape (n, {n_in})")
@@ -182,7 +182,7 @@ def _check_inputs(X, model: nn.Module | None = None) -> torch.Tensor:
     return X
 
 
-def _input_width(model) -> int | None:
+def input_width(model) -> int | None:
     """The input width of an MLP (``widths[0]``) or of a model whose first leaf module is ``nn.Linear``; else None."""
     widths = getattr(model, "widths", None)
     if widths is not None:

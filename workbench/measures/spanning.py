@@ -33,7 +33,16 @@ from torch.func import functional_call, grad, jacrev, vmap
 
 from .._runtime import DeviceLike, generator, resolve_device
 from ..nets.mlp import Square
-from ..validation import as_tensor, check_choice, check_finite, check_int, check_net, check_real, check_seed, warn_underflow
+from ..validation import (
+    as_tensor,
+    check_choice,
+    check_finite,
+    check_int,
+    check_net,
+    check_real,
+    check_seed,
+    warn_underflow,
+)
 from .rank import batched_effective_rank, default_tolerance, singular_values_from_gram
 
 __all__ = [
