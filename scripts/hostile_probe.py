@@ -445,8 +445,9 @@ def build():  # noqa: C901 - one flat list of cases
         lambda: M.network_jacobian_at_points(sq, points="a"))
     bad(g, "network_jacobian_at_points", "points with NaN", ("points",),
         lambda: M.network_jacobian_at_points(sq, points=[NAN, 1.0, 2.0, 3.0]))
-    bad(g, "polynomial_spanning_dimension", "NaN weight", ("net", "parameter"),
-        lambda: M.polynomial_spanning_dimension(_nan_copy(sq)))
+    # the PSD is a property of the architecture (the maximal rank over integer parameters): the weights do not enter
+    good(g, "polynomial_spanning_dimension", "NaN weight (architecture only)",
+         lambda: M.polynomial_spanning_dimension(_nan_copy(sq)), eq_to(lambda: M.polynomial_spanning_dimension(sq)))
 
     # ===== sampled spectra =====================================================
     g = "sampled"

@@ -29,7 +29,9 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from .._runtime import int_seed
 from ..nets.mlp import MLP
+from ..validation import check_choice, check_int, check_seed, describe
 from .rank import exact_rank
 
 __all__ = [
@@ -70,7 +72,7 @@ def _pmul(a: list, b: list) -> list:
 def _check_polynomial_net(net) -> MLP:
     if not isinstance(net, MLP):
         raise TypeError(
-            f"the polynomial spanning dimension needs a workbench MLP with activation='square', got "
+            f"net: the polynomial spanning dimension needs a workbench MLP with activation='square', got "
             f"{type(net).__name__}; build one with workbench.mlp(widths, activation='square')"
         )
     if net.activation != "square":
@@ -87,12 +89,29 @@ def _check_polynomial_net(net) -> MLP:
     return net
 
 
+def _seed_int(seed) -> int | None:
+    """The integer seed of the integer parameters: an int as it is, a ``torch.Generator`` drawn from once."""
+    check_seed(seed)
+    return seed if seed is None or isinstance(seed, int) else int_seed(seed)
+
+
+def _check_points(points) -> list[int]:
+    if isinstance(points, (str, bytes)) or not hasattr(points, "__iter__"):
+        raise TypeError(f"points must be a sequence of distinct integers, got {describe(points)}")
+    return [check_int(f"points[{i}]", p) for i, p in enumerate(points)]
+
+
 def _param_shapes(net: MLP) -> list[tuple[str, tuple[int, ...]]]:
     return [(k, tuple(v.shape)) for k, v in net.named_parameters()]
 
 
 def random_integer_parameters(net: MLP, *, seed: int = 0, low: int = -9, high: int = 9) -> list[int]:
     """Random nonzero integers in ``[low, high]``, one per parameter (``named_parameters`` order)."""
+    net = _check_polynomial_net(net)
+    low, high = check_int("low", low), check_int("high", high)
+    if low > high:
+        raise ValueError(f"low must be <= high, got low={low} and high={high}")
+    seed = _seed_int(seed)
     n = sum(int(np.prod(s)) for _, s in _param_shapes(net))
     rng = np.random.default_rng(seed)
     vals = [v for v in range(low, high + 1) if v != 0]
@@ -101,15 +120,23 @@ def random_integer_parameters(net: MLP, *, seed: int = 0, low: int = -9, high: i
     return [int(v) for v in rng.choice(vals, size=n)]
 
 
+def _as_list(params) -> list:
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"params must be a sequence of integers, got {describe(params)}")
+    return params.tolist() if hasattr(params, "tolist") else list(params)
+
+
 def _unflatten(net: MLP, flat: Sequence[int]) -> dict[str, list]:
     """Flat integers -> {'layers.l.weight': rows of ints, 'layers.l.bias': ints} plus flat index maps."""
     shapes = _param_shapes(net)
     total = sum(int(np.prod(s)) for _, s in shapes)
     if len(flat) != total:
-        raise ValueError(f"the network has {total} parameters, got {len(flat)} values")
+        raise ValueError(f"params: the network has {total} parameters, got {len(flat)} values")
     for v in flat:
+        if isinstance(v, (float, np.floating)) and not np.isfinite(v):
+            raise ValueError(f"params must be integers for exact arithmetic, got {v!r}")
         if isinstance(v, (float, np.floating)) and float(v) != int(v) or not isinstance(v, (int, np.integer, float, np.floating)):
-            raise TypeError(f"parameters must be integers for exact arithmetic, got {v!r}")
+            raise TypeError(f"params must be integers for exact arithmetic, got {v!r}")
     return [int(v) for v in flat]
 
 
@@ -190,8 +217,9 @@ def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed:
         beyond a few layers).
     """
     net = _check_polynomial_net(net)
+    check_choice("method", method, ("forward", "sympy"))
     n = sum(p.numel() for p in net.parameters())
-    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else list(params))
+    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if method == "forward":
         _, der = _forward_poly(net, theta, [0, 1], n)
         deg = max((len(d) for d in der.values()), default=1) - 1
@@ -253,8 +281,12 @@ def polynomial_spanning_dimension(net: MLP, *, seed: int = 0, trials: int = 1, m
         Activation other than ``"square"``, or more than one input/output.
     """
     _check_polynomial_net(net)
-    if trials < 1:
+    if check_int("trials", trials) < 1:
         raise ValueError(f"trials must be >= 1, got {trials}")
+    check_choice("method", method, ("forward", "sympy"))
+    seed = _seed_int(seed)
+    if seed is None:
+        seed = int_seed(None)
     return max(exact_rank(coefficient_jacobian(net, seed=seed + t, method=method)) for t in range(trials))
 
 
@@ -268,12 +300,12 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
     """
     net = _check_polynomial_net(net)
     n = sum(p.numel() for p in net.parameters())
-    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else list(params))
+    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if points is None:
         deg = 2 ** net.n_hidden
         k = max(n, deg + 1)
         points = [((i // 2) + 1) * (1 if i % 2 == 0 else -1) for i in range(k)]
-    pts = [int(p) for p in points]
+    pts = _check_points(points)
     if len(set(pts)) != len(pts):
         raise ValueError("the points must be distinct (otherwise V loses rank, §3.1)")
     rows = []
@@ -297,6 +329,8 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
     for deep networks whose integer coefficients overflow float64 precision.
     """
     net = _check_polynomial_net(net)
+    if points is not None:
+        points = _check_points(points)
     if exact:
         return exact_rank(network_jacobian_at_points(net, points, seed=seed))
     from .rank import numerical_rank
