@@ -496,3 +496,26 @@ def test_float64_deep_square_esd_is_not_zero():
     with pytest.warns(NumericalWarning):
         assert M.spanning_dimension(DEEP_SQUARE, XS) == 0.0  # the float32 answer, now flagged
     assert math.isfinite(float(M.trajectory_length(M.circle(P0, P1, 8))))
+
+
+def test_points_far_from_the_origin_span_a_plane_and_huge_parallel_vectors_are_parallel():
+    net = wb.mlp([2, 4, 1], seed=0).double()
+    c = 1e160  # e1 @ e1 = 1e320 overflows float64: the points were called collinear before
+    pts = (torch.tensor([c, c]), torch.tensor([2 * c, c]), torch.tensor([c, 2 * c]))
+    pts = tuple(p.double() for p in pts)
+    assert len(M.partition_plane(net, *pts)) >= 1
+    part = M.partition_plane(net, *pts, basis="orthonormal")
+    np.testing.assert_allclose(part.anchors, [[0, 0], [c, 0], [0, c]], rtol=1e-12, atol=0)
+    with pytest.raises(ValueError, match="parallel"):  # cos was 0 / inf = 0 before: "not parallel"
+        M.circle(torch.tensor([1e200, 1e200], dtype=torch.float64), torch.tensor([2e200, 2e200],
+                                                                                dtype=torch.float64), 8)
+
+
+def test_a_forward_pass_that_overflows_is_an_error_not_a_count():
+    net = wb.mlp([2, 4, 1], seed=0).double()
+    Z = 1e300 * torch.ones(5, 2, dtype=torch.float64)
+    with torch.no_grad():
+        net.layers[0].weight.fill_(1e10)
+    for f in (M.layer_lengths, M.layer_images, M.sampled_transitions):
+        with pytest.raises(FloatingPointError, match="overflows to inf / NaN at point 0 of X"):
+            f(net, Z)

@@ -190,7 +190,8 @@ def _sweep(net, X, layer, *, n_steps, seed, W1, device):
     _check_points(cn, X)
     check_finite(X, "X")
     if W1 is None:
-        rms = W0.pow(2).mean().sqrt()
+        m = W0.abs().max().clamp_min(torch.finfo(W0.dtype).tiny)  # scaled: W0**2 of weights 1e200 overflows
+        rms = m * (W0 / m).pow(2).mean().sqrt()
         W1 = torch.randn(W0.shape, generator=generator(seed)).to(dev, W0.dtype) * rms
     else:
         W1 = as_tensor(W1, "W1", dtype=W0.dtype).to(dev)
@@ -199,6 +200,11 @@ def _sweep(net, X, layer, *, n_steps, seed, W1, device):
         check_finite(W1, "W1", rows=False)
     t = torch.arange(n_steps, device=dev, dtype=W0.dtype) * (2 * math.pi / n_steps)
     out, pre, acts = _sweep_forward(cn, X.to(dev, W0.dtype), layer, W1, t)
+    if not (bool(torch.isfinite(out).all()) and all(bool(torch.isfinite(z).all()) for z in pre)):
+        raise FloatingPointError(
+            f"the network overflows to inf / NaN along the sweep of layer {layer} ({W0.dtype}); the labels would "
+            "be meaningless. Use smaller weights (or W1) or inputs X, or float64."
+        )
     labels = out[..., 0] > 0 if out.shape[-1] == 1 else out.argmax(-1)
     return labels, pre, (cn, layer, acts)
 

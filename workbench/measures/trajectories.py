@@ -57,14 +57,17 @@ def check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
         raise ValueError(f"x0 and x1 must have the same shape, got {tuple(x0.shape)} and {tuple(x1.shape)}")
     a = x0.reshape(-1, x0.shape[-1]).double()
     b = x1.reshape(-1, x1.shape[-1]).double()
-    na, nb = a.norm(dim=-1), b.norm(dim=-1)
+    na, nb = vector_norms(a), vector_norms(b)
     if bool((na == 0).any()) or bool((nb == 0).any()):
         which = "x0" if bool((na == 0).any()) else "x1"
         raise ValueError(
             f"{which} is the zero vector: the circle cos(t) x0 + sin(t) x1 needs two non-zero, "
             "non-parallel vectors (e.g. two data points, or two random Gaussian vectors)"
         )
-    cos = (a * b).sum(-1).abs() / (na * nb)
+    # on unit vectors: the products of the norms of two points of size 1e200 would overflow
+    ua = a / torch.where(na > 0, na, torch.ones_like(na)).unsqueeze(-1)
+    ub = b / torch.where(nb > 0, nb, torch.ones_like(nb)).unsqueeze(-1)
+    cos = (ua * ub).sum(-1).abs()
     if bool((cos > 1 - 1e-12).any()):
         raise ValueError(
             "x0 and x1 are parallel: cos(t) x0 + sin(t) x1 would be a line segment traversed twice, "
@@ -212,6 +215,7 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
             xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
             tr = net.trace(xb)
             parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            check_forward_finite(parts, lo)
             if n <= step:  # one chunk: no copies
                 warn_layer_underflow(base, parts)
                 return [p.to(odev, dtype=dtype or p.dtype) for p in parts]
@@ -232,6 +236,19 @@ def check_net_and_points(net, X):
     if X.dim() != 2:
         raise ValueError(f"X must hold points as rows, shape (n_points, n_inputs); got shape {tuple(X.shape)}")
     return net, as_points(X, "X", allow_empty=True)
+
+
+def check_forward_finite(parts, lo: int = 0) -> None:
+    """``FloatingPointError`` naming the first point of ``X`` whose image overflowed to inf / NaN (finite weights)."""
+    for d, p in enumerate(parts):
+        bad = ~torch.isfinite(p).all(-1)
+        if bool(bad.any()):
+            i = int(bad.reshape(-1, bad.shape[-1]).any(0).nonzero()[0])
+            raise FloatingPointError(
+                f"the network overflows to inf / NaN at point {lo + i} of X (layer {d}, {p.dtype}); every count "
+                "or length there would be meaningless. Use smaller inputs or weights"
+                f"{', or float64' if p.dtype != torch.float64 else ''}."
+            )
 
 
 def warn_layer_underflow(base, parts) -> bool:
@@ -323,6 +340,7 @@ def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int 
                 first = [p[..., :1, :] for p in parts]
             # one point of overlap with the previous chunk
             seq = parts if prev is None else [torch.cat([q, p], -2) for q, p in zip(prev, parts)]
+            check_forward_finite(parts, lo)
             if lo == 0:
                 warn_layer_underflow(base, parts)
             L = torch.stack([vector_norms((z[..., 1:, :] - z[..., :-1, :]).double()).sum(-1) for z in seq])

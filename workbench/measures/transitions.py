@@ -37,7 +37,14 @@ from .exact_transitions import (
     single_thread_on_cpu,
     walk_transitions,
 )
-from .trajectories import as_vector, check_net_and_points, check_plane, mlp_architecture, net_dtype
+from .trajectories import (
+    as_vector,
+    check_forward_finite,
+    check_net_and_points,
+    check_plane,
+    mlp_architecture,
+    net_dtype,
+)
 
 __all__ = [
     "activation_states", "sampled_transitions", "SampledTransitions",
@@ -143,6 +150,7 @@ def sampled_transitions(net, X: torch.Tensor, *, closed: bool = True, chunk_size
         for lo in range(0, n, step):
             xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
             tr = net.trace(xb)
+            check_forward_finite([xb, *tr.preacts, tr.output], lo)
             st = activation_states(net, tr.preacts)  # each (..., b, w)
             cat = torch.cat(st, dim=-1)
             if first is None:
