@@ -501,8 +501,7 @@ def test_float64_deep_square_esd_is_not_zero():
 def test_points_far_from_the_origin_span_a_plane_and_huge_parallel_vectors_are_parallel():
     net = wb.mlp([2, 4, 1], seed=0).double()
     c = 1e160  # e1 @ e1 = 1e320 overflows float64: the points were called collinear before
-    pts = (torch.tensor([c, c]), torch.tensor([2 * c, c]), torch.tensor([c, 2 * c]))
-    pts = tuple(p.double() for p in pts)
+    pts = tuple(torch.tensor(p, dtype=torch.float64) for p in ([c, c], [2 * c, c], [c, 2 * c]))
     assert len(M.partition_plane(net, *pts)) >= 1
     part = M.partition_plane(net, *pts, basis="orthonormal")
     np.testing.assert_allclose(part.anchors, [[0, 0], [c, 0], [0, c]], rtol=1e-12, atol=0)
