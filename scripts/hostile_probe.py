@@ -239,7 +239,8 @@ def build():  # noqa: C901 - one flat list of cases
     bad(g, "count_dichotomies", "W1 wrong shape", ("W1",),
         lambda: M.count_dichotomies(relu, X, n_steps=50, W1=torch.randn(3, 3)))
     bad(g, "count_dichotomies", "W1 string", ("W1",), lambda: M.count_dichotomies(relu, X, n_steps=50, W1="w"))
-    good(g, "count_dichotomies", "W1 as list", lambda: M.count_dichotomies(relu, X, n_steps=50, W1=W1.tolist()).n_dichotomies,
+    good(g, "count_dichotomies", "W1 as list",
+         lambda: M.count_dichotomies(relu, X, n_steps=50, W1=W1.tolist()).n_dichotomies,
          eq_to(lambda: M.count_dichotomies(relu, X, n_steps=50, W1=W1).n_dichotomies))
     point_battery(g, "weight_sweep_labels", lambda Z: M.weight_sweep_labels(relu, Z, n_steps=20)[0]
                   if isinstance(M.weight_sweep_labels(relu, Z, n_steps=20), tuple)
@@ -358,8 +359,8 @@ def build():  # noqa: C901 - one flat list of cases
             bad(g, fn, "complex", names, lambda f2=f2: f2(A.to(torch.complex128)))
         else:  # a complex matrix has real singular values: accepted (numpy agrees)
             Ac = A.to(torch.complex128) * (1 + 0.5j)
-            ref = {"singular_values": lambda: torch.as_tensor(np.linalg.svd(Ac.numpy(), compute_uv=False)),
-                   "numerical_rank": lambda: int(np.linalg.matrix_rank(Ac.numpy())),
+            ref = {"singular_values": lambda Ac=Ac: torch.as_tensor(np.linalg.svd(Ac.numpy(), compute_uv=False)),
+                   "numerical_rank": lambda Ac=Ac: int(np.linalg.matrix_rank(Ac.numpy())),
                    "effective_rank": lambda f2=f2: f2(A)}[fn]
             good(g, fn, "complex", lambda f2=f2, Ac=Ac: f2(Ac), eq_to(ref))
     bad(g, "numerical_rank", "tol -1", ("tol",), lambda: M.numerical_rank(A, tol=-1.0))
@@ -383,7 +384,8 @@ def build():  # noqa: C901 - one flat list of cases
     good(g, "effective_rank", "matrix 1e200*I_3 -> 3",
          lambda: M.effective_rank(1e200 * torch.eye(3, dtype=torch.float64)),
          lambda r: math.isclose(float(r), 3.0, rel_tol=1e-9))
-    good(g, "numerical_rank", "matrix 1e200*I_3 -> 3", lambda: M.numerical_rank(1e200 * torch.eye(3, dtype=torch.float64)),
+    good(g, "numerical_rank", "matrix 1e200*I_3 -> 3",
+         lambda: M.numerical_rank(1e200 * torch.eye(3, dtype=torch.float64)),
          lambda r: int(r) == 3)
 
     # ===== spanning ============================================================
@@ -428,8 +430,10 @@ def build():  # noqa: C901 - one flat list of cases
     seed_battery(g, "random_integer_parameters", lambda s: M.random_integer_parameters(sq, seed=s))
     seed_battery(g, "coefficient_jacobian", lambda s: M.coefficient_jacobian(sq, seed=s))
     seed_battery(g, "network_jacobian_at_points", lambda s: M.network_jacobian_at_points(sq, seed=s))
-    seed_battery(g, "polynomial_spanning_dimension_points", lambda s: M.polynomial_spanning_dimension_points(sq, seed=s))
-    bad(g, "polynomial_spanning_dimension", "relu net", ("net", "square"), lambda: M.polynomial_spanning_dimension(relu))
+    seed_battery(g, "polynomial_spanning_dimension_points",
+                 lambda s: M.polynomial_spanning_dimension_points(sq, seed=s))
+    bad(g, "polynomial_spanning_dimension", "relu net", ("net", "square"),
+        lambda: M.polynomial_spanning_dimension(relu))
     bad(g, "polynomial_spanning_dimension", "string net", ("net",), lambda: M.polynomial_spanning_dimension("sq"))
     bad(g, "polynomial_spanning_dimension", "trials 0", ("trials",),
         lambda: M.polynomial_spanning_dimension(sq, trials=0))
