@@ -198,7 +198,8 @@ def as_tensor(value: Any, name: str = "X", *, dtype: torch.dtype | None = None,
         raise TypeError(f"{name} must be a tensor, an array or a list of numbers, got {describe(value)}")
     if not isinstance(value, torch.Tensor):
         try:
-            value = torch.as_tensor(value)
+            # straight to ``dtype`` when given: a list of Python floats is float64, not float32
+            value = torch.as_tensor(value, dtype=dtype if dtype in SUPPORTED_DTYPES else None)
         except (TypeError, ValueError, RuntimeError) as exc:
             raise TypeError(
                 f"{name} must be a tensor, an array or a (rectangular) list of numbers, got {describe(value)}: {exc}"
@@ -275,7 +276,27 @@ def check_net(net: Any, name: str = "net") -> nn.Module:
                 f"{name} parameter {pname!r} contains {what} values; the network's outputs are undefined. "
                 "Re-initialise or fix the weights (e.g. check the training run that produced them)."
             )
+    _check_module_constants(net, name)
     return net
+
+
+# Float attributes of activation modules that enter the forward pass (nn.LeakyReLU.negative_slope,
+# nn.ELU.alpha, nn.Softplus.beta, ...): NaN is always refused, inf where it makes the outputs inf / NaN.
+_MODULE_CONSTANTS = {"negative_slope": False, "alpha": False, "beta": False, "lambd": False, "lower": False,
+                     "upper": False, "min_val": True, "max_val": True, "threshold": True}
+
+
+def _check_module_constants(net: nn.Module, name: str) -> None:
+    for mname, mod in net.named_modules():
+        for attr, inf_ok in _MODULE_CONSTANTS.items():
+            v = mod.__dict__.get(attr)
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                continue
+            v = float(v)
+            if math.isnan(v) or (math.isinf(v) and not inf_ok):
+                where = f"{name}.{mname}" if mname else name
+                raise ValueError(f"{where} ({type(mod).__name__}) has {attr}={v}; give a finite number "
+                                 f"(e.g. {type(mod).__name__}() with its default)")
 
 
 def check_device(device: DeviceLike, name: str = "device") -> torch.device:

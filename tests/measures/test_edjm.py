@@ -281,8 +281,9 @@ def test_bad_options():
         wb.edjm(net, X, store="disk", device=CPU)
     with pytest.raises(ValueError, match="chunk_size"):
         wb.edjm(net, X, chunk_size=0, device=CPU)
-    with pytest.raises(TypeError, match="floating point"):
-        wb.edjm(net, torch.ones(5, 64, dtype=torch.int64), device=CPU)
+    # integer inputs are converted to the network's dtype (issue 14), not refused
+    assert wb.edjm(net, torch.ones(5, 64, dtype=torch.int64), device=CPU).score == \
+        wb.edjm(net, torch.ones(5, 64), device=CPU).score
     with pytest.raises(TypeError, match="torch.nn.Module"):
         wb.edjm("net", X, device=CPU)
     with pytest.raises(MemoryError, match="store='gram'"):

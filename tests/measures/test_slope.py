@@ -105,8 +105,8 @@ def test_slope_bad_inputs():
         wb.slope(net, torch.tensor([[0.0, math.nan]]))
     with pytest.raises(ValueError, match="NaN or infinite"):
         wb.slope(net, torch.tensor([[0.0, math.inf]]))
-    with pytest.raises(TypeError, match="floating-point"):
-        wb.slope(net, torch.ones(2, 2, dtype=torch.long))
+    # integer points are converted (issue 14), not refused
+    torch.testing.assert_close(wb.slope(net, torch.ones(2, 2, dtype=torch.long)), wb.slope(net, torch.ones(2, 2)))
     with pytest.raises(ValueError, match="empty"):
         wb.slope(net, torch.zeros(0, 2))
     with pytest.raises(ValueError, match="chunk_size"):

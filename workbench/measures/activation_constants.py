@@ -22,6 +22,7 @@ import pandas as pd
 import torch
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..validation import check_choice, check_int, check_real
 
 __all__ = ["ACTIVATION_FUNCTIONS", "activation_variances", "estimate_activation_constants",
            "moving_average_variance"]
@@ -68,7 +69,10 @@ def activation_variances(activations: Sequence[str] = tuple(ACTIVATION_FUNCTIONS
     for d in distributions:
         if d not in _DISTRIBUTIONS:
             raise ValueError(f"distributions: unknown {d!r}; accepted: {_DISTRIBUTIONS}")
-    variances = [float(v) for v in input_variances]
+    if isinstance(input_variances, (int, float)) and not isinstance(input_variances, bool):
+        input_variances = (input_variances,)
+    variances = [check_real(f"input_variances[{i}]", v, finite=False) if not isinstance(v, float) else v
+                 for i, v in enumerate(input_variances)]
     if not variances or not all(math.isfinite(v) and v > 0 for v in variances):
         raise ValueError(f"input_variances must be finite and > 0, got {list(input_variances)!r}")
     for name, v in (("n_vectors", n_vectors), ("length", length)):
@@ -101,6 +105,8 @@ def estimate_activation_constants(*, distribution: str = "normal", input_varianc
     """
     if statistic not in ("std", "variance"):
         raise ValueError(f"statistic must be 'std' or 'variance', got {statistic!r}")
+    input_variance = check_real("input_variance", input_variance, min=0.0, min_open=True)
+    check_choice("distribution", distribution, _DISTRIBUTIONS)
     t = activation_variances(input_variances=(input_variance,), distributions=(distribution,),
                              n_vectors=n_vectors, length=length, seed=seed, device=device)
     col = "std_ratio" if statistic == "std" else "variance_ratio"
@@ -117,7 +123,8 @@ def moving_average_variance(kernel_sizes: Sequence[int], *, n_vectors: int = 100
     divided by the variance of the first input vector, as in the paper),
     ``power_eq8`` = ``S_o / (K S_i)`` with ``S_o = length - K + 1``.
     """
-    ks = [int(k) for k in kernel_sizes]
+    length = check_int("length", length, min=1)
+    ks = [check_int(f"kernel_sizes[{i}]", k) for i, k in enumerate(kernel_sizes)]
     if not ks or min(ks) < 1 or max(ks) > length:
         raise ValueError(f"kernel_sizes must lie in 1..length={length}, got {list(kernel_sizes)[:5]}...")
     dev = resolve_device(device)

@@ -20,6 +20,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import DTYPE, compile_network, piece_index, propagate
+from ..validation import as_tensor, check_net, check_real
 from .bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
 
 __all__ = [
@@ -45,9 +46,10 @@ def _point_frame(result: NamedTuple, fields: tuple[str, ...] | None = None) -> p
 
 def _prepare(net: nn.Module, x, device: DeviceLike):
     dev = resolve_device(device)
+    check_net(net)
     cn = compile_network(net, device=dev)
     ops, in_shape = cn.ops, cn.in_shape
-    x = torch.as_tensor(x).detach().to(dev, DTYPE)
+    x = as_tensor(x, "x", dtype=DTYPE).detach().to(dev)
     if in_shape is not None:
         if x.shape[-len(in_shape):] != torch.Size(in_shape) or x.dim() != len(in_shape) + 1:
             if x.dim() == len(in_shape) and x.shape == torch.Size(in_shape):
@@ -260,6 +262,8 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
     comparing them.  ``tol`` is passed to ``torch.linalg.matrix_rank`` (default:
     its ``max(m, n) * eps * sigma_max``).
     """
+    if tol is not None:
+        tol = check_real("tol", tol, min=0.0)
     ops, x = _prepare(net, x, device)
     W, _ = local_affine(net, x, device=device)
     rank = torch.linalg.matrix_rank(W, atol=tol) if tol is not None else torch.linalg.matrix_rank(W)

@@ -10,36 +10,55 @@ eval mode, mode restored).  Used by Paper IV's robustness comparison
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .._runtime import SeedLike, generator
+from ..validation import as_tensor, check_net, check_real, check_seed, describe
 
 __all__ = ["fgsm", "pgd"]
 
 
 def _check(model, X, y, eps, clamp):
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    X = torch.as_tensor(X)
-    y = torch.as_tensor(y)
-    if not X.is_floating_point():
-        raise TypeError(f"X must be a floating-point tensor, got {X.dtype}")
-    if len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"X and y must be non-empty with the same length, got {len(X)} and {len(y)}")
+    check_net(model, "model")
+    ps = [q for q in model.parameters() if q.is_floating_point()]
+    if not ps:
+        raise ValueError("model has no floating-point parameters: there is nothing to attack")
+    p = ps[0]
+    X = as_tensor(X, "X", dtype=None if isinstance(X, torch.Tensor) else p.dtype)
+    if y is None or isinstance(y, (str, bytes, dict, set)):
+        raise TypeError(f"y must be integer class labels (a tensor, array or list of ints), got {describe(y)}")
+    try:
+        y = torch.as_tensor(y)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(f"y must be integer class labels, got {describe(y)}: {exc}") from None
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+        raise TypeError(f"y must hold integer class labels (dtype int64), got dtype {y.dtype}")
+    if X.dim() == 0 or y.dim() != 1 or len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must be non-empty with the same length (y one label per row of X), got "
+                         f"shapes {tuple(X.shape)} and {tuple(y.shape)}")
     if not torch.isfinite(X).all():
         raise ValueError("X contains NaN or infinite values")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not math.isfinite(eps) or eps < 0:
-        raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
+    eps = check_real("eps", eps, min=0.0)
     if clamp is not None:
-        lo, hi = clamp
+        try:
+            lo, hi = clamp
+        except (TypeError, ValueError):
+            raise ValueError(f"clamp must be (low, high) with low < high, got {describe(clamp)}") from None
+        lo, hi = check_real("clamp[0]", lo), check_real("clamp[1]", hi)
         if not lo < hi:
             raise ValueError(f"clamp must be (low, high) with low < high, got {clamp!r}")
-    p = next(model.parameters())
-    return X.detach().to(p.device, p.dtype), y.to(p.device)
+    X, y = X.detach().to(p.device, p.dtype), y.to(p.device)
+    with torch.no_grad():
+        try:
+            n_classes = model(X[:1]).shape[-1]
+        except RuntimeError as exc:
+            raise ValueError(f"X has shape {tuple(X.shape)}, which the model does not accept: {exc}") from None
+    if int(y.min()) < 0 or int(y.max()) >= n_classes:
+        raise ValueError(f"y must hold class labels in [0, {n_classes}) for this model's {n_classes} outputs, "
+                         f"got labels from {int(y.min())} to {int(y.max())}")
+    return X, y
 
 
 def _grad_sign(model, X, y):
@@ -74,9 +93,8 @@ def pgd(model: nn.Module, X, y, eps: float, *, steps: int = 10, step_size: float
     X, y = _check(model, X, y, eps, clamp)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
-    alpha = 2.5 * eps / steps if step_size is None else float(step_size)
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"step_size must be a finite number >= 0, got {step_size!r}")
+    check_seed(seed)
+    alpha = 2.5 * eps / steps if step_size is None else check_real("step_size", step_size, min=0.0)
     was = model.training
     model.eval()
     try:

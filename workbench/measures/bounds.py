@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 import torch
 
+from ..nets.mlp import ACTIVATIONS
+from ..validation import as_tensor, check_choice, check_int, check_real, describe
+
 __all__ = ["region_upper_bound", "growth_rate_bounds", "identity_rank", "sv_difference_bound"]
 
 
@@ -31,8 +34,13 @@ def region_upper_bound(hidden_widths: Sequence[int], n_in: int = 2, activation: 
     per = {"relu": 1, "leaky_relu": 1, "hardtanh": 2, "identity": 0}
     if activation not in per:
         raise ValueError(f"activation must be one of {sorted(per)}, got {activation!r}")
+    if isinstance(hidden_widths, (str, bytes)) or not hasattr(hidden_widths, "__iter__"):
+        raise TypeError(f"hidden_widths must be a sequence of positive ints, got {describe(hidden_widths)}")
+    hidden_widths = [check_int(f"hidden_widths[{i}]", w) for i, w in enumerate(hidden_widths)]
+    n_in = check_int("n_in", n_in)
     if n_in <= 0 or any(int(w) <= 0 for w in hidden_widths):
-        raise ValueError(f"n_in and the hidden widths must be positive, got {n_in}, {list(hidden_widths)}")
+        raise ValueError(f"n_in and the hidden widths must be positive, got n_in={n_in}, "
+                         f"hidden_widths={list(hidden_widths)}")
     total = 1
     for w in hidden_widths:
         Nh = per[activation] * int(w)
@@ -67,9 +75,10 @@ def growth_rate_bounds(activation: str, width: int, sigma_w2: float, sigma_b2: f
     dict with ``lower``, ``upper`` and (ReLU only) ``mean_field``; ``nan`` where
     the paper states no bound (e.g. tanh).
     """
-    k = float(width)
-    sw = math.sqrt(float(sigma_w2))
-    sb2 = float(sigma_b2)
+    check_choice("activation", activation, ACTIVATIONS)
+    k = float(check_int("width", width, min=1))
+    sw = math.sqrt(check_real("sigma_w2", sigma_w2, min=0.0))
+    sb2 = check_real("sigma_b2", sigma_b2, min=0.0)
     out = {"lower": math.nan, "upper": sw, "mean_field": math.nan}
     if activation == "relu":
         out["lower"] = sw * math.sqrt(k) / math.sqrt(k + 1)
@@ -86,6 +95,16 @@ def growth_rate_bounds(activation: str, width: int, sigma_w2: float, sigma_b2: f
 
 def identity_rank(n_in: int, n_out: int, active: torch.Tensor) -> torch.Tensor:
     """``min(n0, nc, min_i trace(Z_i))`` (Johansson 2022, eq. 2.3 / Corollary 1) for ``active (B, L)``."""
+    n_in, n_out = check_int("n_in", n_in, min=1), check_int("n_out", n_out, min=1)
+    active = as_tensor(active, "active", dtype=torch.float64) if not isinstance(active, torch.Tensor) else active
+    if active.is_floating_point():
+        active = as_tensor(active, "active")
+        if not bool(torch.isfinite(active).all()) or bool((active != active.round()).any()) or bool((active < 0).any()):
+            raise ValueError("active must hold counts of active neurons (non-negative integers), "
+                             "got NaN, inf, negative or fractional values")
+        active = active.to(torch.long)
+    if active.dim() != 2:
+        raise ValueError(f"active must have shape (batch, n_activation_layers), got {tuple(active.shape)}")
     r = torch.full((active.shape[0],), min(n_in, n_out), dtype=torch.long, device=active.device)
     if active.shape[1]:
         r = torch.minimum(r, active.min(1).values)
@@ -99,6 +118,8 @@ def sv_difference_bound(n_out: int, n_hidden: int, C: float = 1.0 / 3.0) -> floa
     outputs, weights with variance ``C / fan_in`` (PyTorch's default uniform
     init ``U(-1/sqrt(n), 1/sqrt(n))`` has ``C = 1/3``).
     """
+    n_out, n_hidden = check_int("n_out", n_out), check_int("n_hidden", n_hidden)
+    C = check_real("C", C)
     if n_out <= 0 or n_hidden <= 0 or C <= 0:
         raise ValueError(f"n_out, n_hidden and C must be positive, got {n_out}, {n_hidden}, {C}")
     return C * C * n_out / n_hidden

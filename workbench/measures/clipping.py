@@ -34,6 +34,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.piecewise import DTYPE, compile_network, propagate
+from ..validation import as_tensor
 from .partition import DEFAULT_MAX_REGIONS, SNAP, Partition, RegionLimitError, clip_polygons, vertex_side
 
 __all__ = ["partition_2d", "partition_plane"]
@@ -321,28 +322,32 @@ def plane_basis(x0, x1, x2, basis: str = "affine"):
     basis, so lengths and areas in the plane are those of the input space; ``x0``
     at the origin and ``x1`` on the positive u axis.
     """
-    pts = [torch.as_tensor(p).detach().to(DTYPE) for p in (x0, x1, x2)]
+    pts = [as_tensor(p, name, dtype=DTYPE).detach() for p, name in zip((x0, x1, x2), ("x0", "x1", "x2"))]
     if not (pts[0].shape == pts[1].shape == pts[2].shape):
         raise ValueError(f"x0, x1, x2 must have the same shape, got {[tuple(p.shape) for p in pts]}")
     if not all(torch.isfinite(p).all() for p in pts):
         raise ValueError("x0, x1, x2 must be finite (they contain NaN or inf)")
     e1, e2 = (pts[1] - pts[0]).flatten(), (pts[2] - pts[0]).flatten()
-    n1, n2 = float(e1 @ e1), float(e2 @ e2)
-    gram = n1 * n2 - float(e1 @ e2) ** 2
-    if n1 == 0 or n2 == 0 or gram <= 1e-12 * n1 * n2:
+    # the collinearity test on directions scaled by their largest entry: n1 * n2 of points 1e160 overflows
+    m1, m2 = float(e1.abs().max()) if e1.numel() else 0.0, float(e2.abs().max()) if e2.numel() else 0.0
+    d1, d2 = e1 / (m1 or 1.0), e2 / (m2 or 1.0)
+    s1, s2 = float(d1 @ d1), float(d2 @ d2)
+    if m1 == 0 or m2 == 0 or s1 * s2 - float(d1 @ d2) ** 2 <= 1e-12 * s1 * s2:
         raise ValueError(
             "x0, x1, x2 are collinear (or coincide), so they do not span a plane; choose three points "
             "that are not on one line (e.g. three different images)"
         )
+    norm1 = m1 * math.sqrt(s1)  # ||e1|| without squaring e1's entries
     if basis == "affine":
         B = torch.stack([e1, e2])
         anchors = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     elif basis == "orthonormal":
-        q1 = e1 / math.sqrt(n1)
+        q1 = d1 / math.sqrt(s1)
         w = e2 - (e2 @ q1) * q1
+        w = w / w.abs().max()
         q2 = w / w.norm()
         B = torch.stack([q1, q2])
-        anchors = np.array([[0.0, 0.0], [math.sqrt(n1), 0.0], [float(e2 @ q1), float(e2 @ q2)]])
+        anchors = np.array([[0.0, 0.0], [norm1, 0.0], [float(e2 @ q1), float(e2 @ q2)]])
     else:
         raise ValueError(f"basis must be 'affine' or 'orthonormal', got {basis!r}")
     return pts[0], B.reshape(2, *pts[0].shape), anchors

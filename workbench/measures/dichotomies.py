@@ -29,6 +29,7 @@ import torch
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from ..nets.ensemble import is_ensemble
 from ..nets.piecewise import Activation, Affine, State, activation_state, compile_network, piece_index, propagate
+from ..validation import as_tensor, check_finite, check_int, check_net, check_seed
 from .exact_transitions import count_unique_rows, pattern_keys
 
 __all__ = ["Dichotomies", "weight_sweep_labels", "count_dichotomies"]
@@ -185,21 +186,33 @@ def weight_sweep_labels(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 
 
 def _sweep(net, X, layer, *, n_steps, seed, W1, device):
     dev = resolve_device(device)
+    if not is_ensemble(net):
+        check_net(net)
     cn = _compile(net, dev)
     layer = _check_layer(cn, layer)
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 3:
+    if check_int("n_steps", n_steps) < 3:
         raise ValueError(f"a great-circle sweep needs at least 3 steps, got n_steps={n_steps!r}")
-    _check_points(cn, X)
+    check_seed(seed)
     W0 = cn.ops[_weight_ops(cn)[layer]].weight
+    X = as_tensor(X, "X", dtype=None if isinstance(X, torch.Tensor) else W0.dtype)
+    _check_points(cn, X)
+    check_finite(X, "X")
     if W1 is None:
-        rms = W0.pow(2).mean().sqrt()
+        m = W0.abs().max().clamp_min(torch.finfo(W0.dtype).tiny)  # scaled: W0**2 of weights 1e200 overflows
+        rms = m * (W0 / m).pow(2).mean().sqrt()
         W1 = torch.randn(W0.shape, generator=generator(seed)).to(dev, W0.dtype) * rms
     else:
-        W1 = torch.as_tensor(W1).to(dev, W0.dtype)
+        W1 = as_tensor(W1, "W1", dtype=W0.dtype).to(dev)
         if W1.shape != W0.shape:
             raise ValueError(f"W1 must have the layer's weight shape {tuple(W0.shape)}, got {tuple(W1.shape)}")
+        check_finite(W1, "W1", rows=False)
     t = torch.arange(n_steps, device=dev, dtype=W0.dtype) * (2 * math.pi / n_steps)
     out, pre, acts = _sweep_forward(cn, X.to(dev, W0.dtype), layer, W1, t)
+    if not (bool(torch.isfinite(out).all()) and all(bool(torch.isfinite(z).all()) for z in pre)):
+        raise FloatingPointError(
+            f"the network overflows to inf / NaN along the sweep of layer {layer} ({W0.dtype}); the labels would "
+            "be meaningless. Use smaller weights (or W1) or inputs X, or float64."
+        )
     labels = out[..., 0] > 0 if out.shape[-1] == 1 else out.argmax(-1)
     return labels, pre, (cn, layer, acts)
 
@@ -213,6 +226,7 @@ def count_dichotomies(net, X: torch.Tensor, layer: int = 0, *, n_steps: int = 20
     sweep (lower bounds that converge as ``n_steps`` grows).
     """
     labels, pre, (cn, layer, acts) = _sweep(net, X, layer, n_steps=n_steps, seed=seed, W1=W1, device=device)
+    X = as_tensor(X, "X")
     lab = labels.to(torch.int64)
     flips = int((lab - lab.roll(1, 0)).ne(0).sum())
     n_dich = count_unique_rows(pattern_keys(lab))

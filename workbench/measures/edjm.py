@@ -35,6 +35,7 @@ from torch.func import functional_call, jacfwd, jacrev, vmap
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.svd_layers import SVDLinear
+from ..validation import as_tensor, check_net, check_real, describe
 
 __all__ = [
     "EDJM", "edjm", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
@@ -63,6 +64,7 @@ def exact_route_problem(net: nn.Module) -> str | None:
     """
     from ..nets.mlp import MLP
 
+    _check_net(net)
     for name, m in net.named_modules():
         name = name or type(m).__name__
         if isinstance(m, MLP):
@@ -130,8 +132,14 @@ def edjm_score(singular_values, keep: float = 0.10):
     """
     keep = _check_keep(keep)
     if isinstance(singular_values, torch.Tensor):
-        singular_values = singular_values.detach().cpu().double().numpy()
-    s = np.asarray(singular_values, dtype=float)
+        singular_values = as_tensor(singular_values, "singular_values").detach().cpu().double().numpy()
+    if singular_values is None or isinstance(singular_values, (str, bytes, dict, set)):
+        raise TypeError(f"singular_values must be an array of numbers, got {describe(singular_values)}")
+    try:
+        s = np.asarray(singular_values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"singular_values must be an array of numbers, got {describe(singular_values)}: "
+                        f"{exc}") from None
     if s.ndim == 0 or s.shape[-1] == 0:
         raise ValueError(f"singular_values must hold at least one value per spectrum, got shape {s.shape}")
     if not np.isfinite(s).all():
@@ -227,9 +235,10 @@ def _check_net(net) -> None:
     if isinstance(net, nn.Sequential) and len(net) == 0:
         raise ValueError("net is an empty nn.Sequential: a network with no layers has no output to differentiate")
     for name, t in list(net.named_parameters()) + list(net.named_buffers()):
-        if t.is_floating_point() and not torch.isfinite(t).all():
+        if t.dtype in (torch.float32, torch.float64) and t.device.type != "meta" and not torch.isfinite(t).all():
             raise ValueError(f"the network's weights contain NaN or inf (parameter {name!r}); "
                              "retrain or re-initialise it")
+    check_net(net)  # half precision, complex, the meta device, NaN activation constants
 
 
 def _expected_input(net: nn.Module) -> str | None:
@@ -244,12 +253,7 @@ def _expected_input(net: nn.Module) -> str | None:
 
 
 def _check_X(net: nn.Module, X, dtype, dev) -> torch.Tensor:
-    if isinstance(X, np.ndarray):
-        X = torch.from_numpy(X)
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a tensor or array of inputs (n, *input_shape), got {type(X).__name__}")
-    if not X.is_floating_point():
-        raise TypeError(f"X must be floating point, got dtype {X.dtype}")
+    X = as_tensor(X, "X", dtype=None if isinstance(X, torch.Tensor) else dtype)
     if X.dim() < 2 or X.shape[0] == 0:
         raise ValueError(f"X must have shape (n, *input_shape) with n >= 1, got {tuple(X.shape)}")
     if not torch.isfinite(X).all():
@@ -339,6 +343,8 @@ def edjm(net: nn.Module, X, *, output: str = "logits", exact: bool | None = None
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+    if tol is not None:
+        tol = check_real("tol", tol, min=0.0)
     if store not in ("matrices", "gram"):
         raise ValueError(f"store must be 'matrices' or 'gram', got {store!r}")
     if exact not in (None, True, False):
@@ -503,9 +509,10 @@ def distinct_djms(net: nn.Module, X, *, rtol: float = 1e-6, device: DeviceLike =
     pattern is ``pre-activation > 0`` of every unit, recorded by forward hooks;
     max pooling choices are part of the DJM but not of ``H``, as in the paper).
     """
+    rtol = check_real("rtol", rtol, min=0.0, min_open=True)
     res = edjm(net, X, exact=True, device=device)
     dev = resolve_device(device)
-    Xd = torch.as_tensor(X).to(dev, _param_dtype(net))
+    Xd = as_tensor(X, "X", dtype=_param_dtype(net)).to(dev)
     pats = []
 
     def hook(_m, inp, _o):

@@ -213,6 +213,8 @@ class TracedGraph:
 def _check_shape(input_shape) -> tuple[int, ...]:
     if isinstance(input_shape, torch.Size):
         input_shape = tuple(input_shape)
+    if isinstance(input_shape, np.ndarray) and input_shape.ndim == 1 and input_shape.dtype.kind in "iu":
+        input_shape = tuple(int(s) for s in input_shape)
     if not isinstance(input_shape, (tuple, list)) or not input_shape:
         raise ValueError(f"input_shape must be a non-empty tuple of positive ints (one sample, no batch "
                          f"dimension), e.g. (3, 224, 224); got {input_shape!r}")

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from ..nets.piecewise import DTYPE
+from ..validation import check_real
 
 __all__ = ["Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line", "clip_polygons"]
 
@@ -172,8 +173,16 @@ class Partition:
         return V, Vn, ar[None] < nv
 
     def area(self) -> torch.Tensor:
-        """Area of every region (shoelace formula), shape ``(R,)``."""
+        """Area of every region (shoelace formula), shape ``(R,)``.
+
+        The vertices are centred on their mean first: the uncentred formula sums
+        products of the size of the coordinates, which cancel to the area, so a
+        ``1e-6`` box at ``(1e8, 1e8)`` lost every digit (area 0) before.
+        """
         V, Vn, valid = self._vertex_pairs()
+        w = valid.to(V.dtype).unsqueeze(-1)
+        centre = (V * w).sum(1, keepdim=True) / w.sum(1, keepdim=True).clamp_min(1)
+        V, Vn = V - centre, Vn - centre
         cross = (V[..., 0] * Vn[..., 1] - V[..., 1] * Vn[..., 0]) * valid
         return 0.5 * cross.sum(1)
 
@@ -299,6 +308,9 @@ def regions_on_line(part: Partition, v: float = 0.0) -> int:
     linear pieces of the network along that segment (the quantity of Hanin &
     Rolnick 2019: about one region per neuron per unit length at initialisation).
     """
+    if not isinstance(part, Partition):
+        raise TypeError(f"part must be a Partition (from workbench.partition_2d), got {type(part).__name__}")
+    v = check_real("v", v)
     y = part.vertices[..., 1]
     lo = torch.nan_to_num(y, nan=math.inf).amin(1)
     hi = torch.nan_to_num(y, nan=-math.inf).amax(1)

@@ -31,7 +31,7 @@ import torch
 
 from .._runtime import SeedLike, int_seed
 from ..nets.mlp import MLP
-from ..validation import check_seed
+from ..validation import check_choice, check_int, check_seed, describe
 from .rank import exact_rank
 
 __all__ = [
@@ -72,7 +72,7 @@ def _pmul(a: list, b: list) -> list:
 def _check_polynomial_net(net) -> MLP:
     if not isinstance(net, MLP):
         raise TypeError(
-            f"the polynomial spanning dimension needs a workbench MLP with activation='square', got "
+            f"net: the polynomial spanning dimension needs a workbench MLP with activation='square', got "
             f"{type(net).__name__}; build one with workbench.mlp(widths, activation='square')"
         )
     if net.activation != "square":
@@ -89,6 +89,12 @@ def _check_polynomial_net(net) -> MLP:
     return net
 
 
+def _check_points(points) -> list[int]:
+    if isinstance(points, (str, bytes)) or not hasattr(points, "__iter__"):
+        raise TypeError(f"points must be a sequence of distinct integers, got {describe(points)}")
+    return [check_int(f"points[{i}]", p) for i, p in enumerate(points)]
+
+
 def _param_shapes(net: MLP) -> list[tuple[str, tuple[int, ...]]]:
     return [(k, tuple(v.shape)) for k, v in net.named_parameters()]
 
@@ -99,6 +105,10 @@ def random_integer_parameters(net: MLP, *, seed: SeedLike = 0, low: int = -9, hi
     ``seed``: an int (numpy's ``default_rng(seed)``) or a ``torch.Generator`` (one int drawn from it
     by :func:`workbench.int_seed`, advancing it).
     """
+    net = _check_polynomial_net(net)
+    low, high = check_int("low", low), check_int("high", high)
+    if low > high:
+        raise ValueError(f"low must be <= high, got low={low} and high={high}")
     n = sum(int(np.prod(s)) for _, s in _param_shapes(net))
     rng = np.random.default_rng(int_seed(check_seed(seed)))
     vals = [v for v in range(low, high + 1) if v != 0]
@@ -107,16 +117,24 @@ def random_integer_parameters(net: MLP, *, seed: SeedLike = 0, low: int = -9, hi
     return [int(v) for v in rng.choice(vals, size=n)]
 
 
+def _as_list(params) -> list:
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"params must be a sequence of integers, got {describe(params)}")
+    return params.tolist() if hasattr(params, "tolist") else list(params)
+
+
 def _unflatten(net: MLP, flat: Sequence[int]) -> dict[str, list]:
     """Flat integers -> {'layers.l.weight': rows of ints, 'layers.l.bias': ints} plus flat index maps."""
     shapes = _param_shapes(net)
     total = sum(int(np.prod(s)) for _, s in shapes)
     if len(flat) != total:
-        raise ValueError(f"the network has {total} parameters, got {len(flat)} values")
+        raise ValueError(f"params: the network has {total} parameters, got {len(flat)} values")
     for v in flat:
+        if isinstance(v, (float, np.floating)) and not np.isfinite(v):
+            raise ValueError(f"params must be integers for exact arithmetic, got {v!r}")
         if not isinstance(v, (int, np.integer, float, np.floating)) or (
                 isinstance(v, (float, np.floating)) and float(v) != int(v)):
-            raise TypeError(f"parameters must be integers for exact arithmetic, got {v!r}")
+            raise TypeError(f"params must be integers for exact arithmetic, got {v!r}")
     return [int(v) for v in flat]
 
 
@@ -197,8 +215,9 @@ def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed:
         beyond a few layers).
     """
     net = _check_polynomial_net(net)
+    check_choice("method", method, ("forward", "sympy"))
     n = sum(p.numel() for p in net.parameters())
-    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else list(params))
+    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if method == "forward":
         _, der = _forward_poly(net, theta, [0, 1], n)
         deg = max((len(d) for d in der.values()), default=1) - 1
@@ -261,8 +280,9 @@ def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int =
         Activation other than ``"square"``, or more than one input/output.
     """
     _check_polynomial_net(net)
-    if trials < 1:
+    if check_int("trials", trials) < 1:
         raise ValueError(f"trials must be >= 1, got {trials}")
+    check_choice("method", method, ("forward", "sympy"))
     base = int_seed(check_seed(seed))
     return max(exact_rank(coefficient_jacobian(net, seed=base + t, method=method)) for t in range(trials))
 
@@ -277,12 +297,12 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
     """
     net = _check_polynomial_net(net)
     n = sum(p.numel() for p in net.parameters())
-    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else list(params))
+    theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if points is None:
         deg = 2 ** net.n_hidden
         k = max(n, deg + 1)
         points = [((i // 2) + 1) * (1 if i % 2 == 0 else -1) for i in range(k)]
-    pts = [int(p) for p in points]
+    pts = _check_points(points)
     if len(set(pts)) != len(pts):
         raise ValueError("the points must be distinct (otherwise V loses rank, §3.1)")
     rows = []
@@ -306,6 +326,8 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
     for deep networks whose integer coefficients overflow float64 precision.
     """
     net = _check_polynomial_net(net)
+    if points is not None:
+        points = _check_points(points)
     if exact:
         return exact_rank(network_jacobian_at_points(net, points, seed=seed))
     from .rank import numerical_rank

@@ -19,17 +19,24 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..validation import as_tensor, check_real, describe
+
 __all__ = ["effective_rank", "numerical_rank", "exact_rank", "singular_values"]
 
 
-def _as_tensor(x: Any) -> torch.Tensor:
-    if isinstance(x, torch.Tensor):
-        t = x.detach()
-    else:
-        t = torch.as_tensor(np.asarray(x))
-    if not (t.is_floating_point() or t.is_complex()):
-        t = t.to(torch.float64)
-    return t
+def _as_tensor(x: Any, name: str = "A") -> torch.Tensor:
+    """``x`` as a float64 (integers, lists, numpy) or float32/64 / complex tensor, via :func:`validation.as_tensor`.
+
+    Complex matrices are kept (their singular values are real and defined);
+    half precision, the ``meta`` device, strings and ``None`` are refused by name.
+    """
+    if isinstance(x, torch.Tensor) and x.is_complex() and x.device.type != "meta":
+        return x.detach()
+    if isinstance(x, np.ndarray) and np.iscomplexobj(x):
+        return torch.as_tensor(x)
+    if isinstance(x, torch.Tensor) and not x.is_floating_point() and x.device.type != "meta":
+        return as_tensor(x, name, dtype=torch.float64).detach()
+    return as_tensor(x, name, dtype=None if isinstance(x, torch.Tensor) else torch.float64).detach()
 
 
 def singular_values(A: Any) -> torch.Tensor:
@@ -38,11 +45,11 @@ def singular_values(A: Any) -> torch.Tensor:
     Raises ``ValueError`` for non-finite entries (an SVD of NaN/inf is
     meaningless) and for inputs with fewer than two dimensions.
     """
-    t = _as_tensor(A)
+    t = _as_tensor(A, "A")
     if t.dim() < 2:
-        raise ValueError(f"expected a matrix (..., m, n), got shape {tuple(t.shape)}")
+        raise ValueError(f"A must be a matrix (..., m, n), got shape {tuple(t.shape)}")
     if not torch.isfinite(t).all():
-        raise ValueError("the matrix contains NaN or infinite entries; its singular values are undefined")
+        raise ValueError("the matrix A contains NaN or infinite entries; its singular values are undefined")
     if t.shape[-1] == 0 or t.shape[-2] == 0:
         return t.new_zeros(t.shape[:-2] + (0,)).real
     return torch.linalg.svdvals(t)
@@ -85,15 +92,17 @@ def effective_rank(x: Any, *, is_singular_values: bool | None = None) -> float |
     ``erank <= rank``.  Negative or non-finite singular values raise
     ``ValueError``.
     """
-    t = _as_tensor(x)
+    t = _as_tensor(x, "x")
     if t.dim() == 0:
-        raise ValueError("effective_rank needs a vector of singular values or a matrix, got a scalar")
+        raise ValueError("effective_rank needs a vector of singular values or a matrix x, got a scalar")
     sv_input = t.dim() == 1 if is_singular_values is None else bool(is_singular_values)
     if sv_input:
         if not torch.isfinite(t).all():
-            raise ValueError("singular values contain NaN or inf")
+            raise ValueError("x: the singular values contain NaN or inf")
+        if t.is_complex():
+            raise TypeError("x: singular values are real; got a complex vector (pass the matrix itself)")
         if (t < 0).any():
-            raise ValueError("singular values must be >= 0; pass the matrix itself or abs() of the values")
+            raise ValueError("x: singular values must be >= 0; pass the matrix itself or abs() of the values")
         s = t.real if t.is_complex() else t
     else:
         s = singular_values(t)
@@ -104,8 +113,16 @@ def effective_rank(x: Any, *, is_singular_values: bool | None = None) -> float |
 
 
 def batched_effective_rank(s: torch.Tensor) -> torch.Tensor:
-    """Batched effective rank of singular values along the last axis (no checks; 0 for all-zero values)."""
+    """Batched effective rank of singular values along the last axis (no checks; 0 for all-zero values).
+
+    The values are divided by their maximum before summing: ``p_k = s_k / sum s``
+    is scale invariant, and the plain sum overflows for huge values (two
+    singular values ``1e308`` gave an effective rank of 1 instead of 2).
+    """
     s = s.to(torch.float64) if s.dtype in (torch.float16, torch.bfloat16) else s
+    if s.shape[-1]:
+        m = s.amax(-1, keepdim=True)
+        s = s / torch.where(m > 0, m, torch.ones_like(m))
     total = s.sum(-1, keepdim=True)
     safe = torch.where(total > 0, total, torch.ones_like(total))
     p = s / safe
@@ -159,6 +176,10 @@ def numerical_rank(A: Any, tol: float | None = None, *, rtol: float | None = Non
     """
     if tol is not None and rtol is not None:
         raise ValueError("give at most one of tol (absolute) and rtol (relative)")
+    if tol is not None:
+        tol = check_real("tol", tol, min=0.0)
+    if rtol is not None:
+        rtol = check_real("rtol", rtol, min=0.0)
     t = _as_tensor(A)
     s = singular_values(t)
     if s.shape[-1] == 0:
@@ -198,14 +219,14 @@ def _to_fraction(v: Any) -> Fraction:
     if isinstance(v, (float, np.floating)):
         f = float(v)
         if not np.isfinite(f):
-            raise ValueError("exact_rank got a NaN or infinite entry")
+            raise ValueError("A: exact_rank got a NaN or infinite entry; give integers or fractions")
         if f != int(f):
             raise TypeError(
-                f"exact_rank needs integer or rational entries, got the float {f}; "
+                f"A: exact_rank needs integer or rational entries, got the float {f}; "
                 "use numerical_rank for floating-point matrices or pass fractions.Fraction"
             )
         return Fraction(int(f))
-    raise TypeError(f"exact_rank cannot read the entry {v!r} of type {type(v).__name__}")
+    raise TypeError(f"A: exact_rank cannot read the entry {v!r} of type {type(v).__name__}")
 
 
 def exact_rank(A: Any) -> int:
@@ -234,18 +255,25 @@ def exact_rank(A: Any) -> int:
             A = rows
     except ImportError:  # pragma: no cover
         pass
+    if A is None or isinstance(A, (str, bytes, dict, set)):
+        raise TypeError(f"A must be a matrix (nested lists, an array or a tensor of integers), got {describe(A)}")
     if isinstance(A, torch.Tensor):
+        if A.device.type == "meta":
+            as_tensor(A, "A")  # refuses the meta device by name
         if A.is_floating_point() or A.is_complex():
             A = A.detach().cpu().numpy()
         else:
             A = A.detach().cpu().tolist()
     if isinstance(A, np.ndarray):
         if A.ndim != 2:
-            raise ValueError(f"exact_rank expects a 2-D matrix, got shape {A.shape}")
+            raise ValueError(f"exact_rank expects a 2-D matrix A, got shape {A.shape}")
         A = A.tolist()
-    rows = [list(r) for r in A]
+    try:
+        rows = [list(r) for r in A]
+    except TypeError:
+        raise TypeError(f"A must be a 2-D matrix (a list of rows), got {describe(A)}") from None
     if rows and any(len(r) != len(rows[0]) for r in rows):
-        raise ValueError("exact_rank expects a rectangular 2-D matrix (rows of different lengths)")
+        raise ValueError("exact_rank expects a rectangular 2-D matrix A (rows of different lengths)")
     M = [[_to_fraction(v) for v in r] for r in rows]
     if not M or not M[0]:
         return 0

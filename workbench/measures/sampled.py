@@ -51,9 +51,10 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..validation import as_tensor, check_int, check_net, check_seed, warn_underflow
 from .rank import effective_rank, singular_values_from_gram
 from .reductions import SAMPLED_REDUCES, check_reduction
-from .spanning import per_point_gradients, per_sample_gradient_fn
+from .spanning import has_square_activation, per_point_gradients, per_sample_gradient_fn
 
 __all__ = [
     "SampledSpectrum",
@@ -81,6 +82,8 @@ def _trainable(model: nn.Module) -> list[tuple[str, torch.Tensor]]:
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters (those with ``requires_grad``), the ``P`` of the flat index."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     return int(sum(p.numel() for _, p in _trainable(model)))
 
 
@@ -107,11 +110,13 @@ def sample_coordinates(model_or_n: Union[nn.Module, int], k: int, *, seed: SeedL
     torch.Tensor
         int64 tensor of shape ``(k,)``, strictly increasing, on the CPU.
     """
-    n = count_parameters(model_or_n) if isinstance(model_or_n, nn.Module) else int(model_or_n)
+    n = count_parameters(model_or_n) if isinstance(model_or_n, nn.Module) else check_int("model_or_n", model_or_n)
+    check_seed(seed)
     if n <= 0:
         raise ValueError("the network has no trainable parameters, so there are no gradient coordinates to sample")
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k (number of sampled coordinates) must be a positive int, got {k!r}")
+    k = int(k)
     if k > n:
         raise ValueError(
             f"cannot sample k={k} coordinates from a network with only {n} parameters; "
@@ -143,18 +148,38 @@ def _split_coordinates(params: list[tuple[str, torch.Tensor]], coords: torch.Ten
     return groups
 
 
-def _check_inputs(X: torch.Tensor) -> None:
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"inputs must be a torch.Tensor of shape (n, *input_shape), got {type(X).__name__}")
+def _check_inputs(X, model: nn.Module | None = None) -> torch.Tensor:
+    """``X`` as a finite tensor in the model's dtype (lists, numpy arrays, integer tensors converted)."""
+    ps = [p for p in model.parameters() if p.is_floating_point()] if isinstance(model, nn.Module) else []
+    X = as_tensor(X, "X", dtype=ps[0].dtype if ps else None)
     if X.dim() < 2:
-        raise ValueError(f"inputs must have shape (n, *input_shape), e.g. (n, 3, 224, 224); got {tuple(X.shape)}")
+        raise ValueError(f"X (the inputs) must have shape (n, *input_shape), e.g. (n, 3, 224, 224); "
+                         f"got {tuple(X.shape)}")
     if X.shape[0] == 0:
         raise ValueError("no inputs: X has 0 rows; the spanning dimension needs at least one input point")
+    n_in = input_width(model)
+    if n_in is not None and (X.dim() != 2 or X.shape[1] != n_in):
+        raise ValueError(f"X has shape {tuple(X.shape)} but the model takes {n_in} inputs; "
+                         f"pass inputs as rows, shape (n, {n_in})")
     flat = X.reshape(X.shape[0], -1)
     for s in range(0, flat.shape[0], 64):  # blockwise: no full-size temporaries for large input sets
         bad = (~torch.isfinite(flat[s : s + 64])).any(1)
         if bad.any():
-            raise ValueError(f"input {s + int(bad.nonzero()[0])} contains NaN or inf; replace or drop that sample")
+            raise ValueError(f"X: input {s + int(bad.nonzero()[0])} contains NaN or inf; "
+                             "replace or drop that sample")
+    return X
+
+
+def input_width(model) -> int | None:
+    """The input width of an MLP (``widths[0]``) or of a model whose first leaf module is ``nn.Linear``; else None."""
+    widths = getattr(model, "widths", None)
+    if widths is not None:
+        return int(widths[0])
+    if isinstance(model, nn.Module):
+        for m in model.modules():
+            if not list(m.children()):  # the first leaf module
+                return int(m.in_features) if isinstance(m, nn.Linear) else None
+    return None
 
 
 def _auto_chunk(dev: torch.device, n_sel_params: int, n: int, max_chunk_bytes: int) -> int:
@@ -221,7 +246,8 @@ def sampled_gradient_rows(
         offending input is named).
     """
     red = check_reduction(reduce, SAMPLED_REDUCES)
-    _check_inputs(X)
+    check_net(model, "model")
+    X = _check_inputs(X, model)
     if model.training:
         raise ValueError(
             "the model is in training mode; call model.eval() first (BatchNorm must use its running "
@@ -231,11 +257,17 @@ def sampled_gradient_rows(
     P = sum(p.numel() for _, p in params)
     if P == 0:
         raise ValueError("the network has no trainable parameters, so its Jacobian has no columns")
-    coords = torch.as_tensor(coords, dtype=torch.int64).reshape(-1).cpu()
+    coords = as_tensor(coords, "coords", dtype=torch.float64) if not isinstance(coords, torch.Tensor) else coords
+    if coords.is_floating_point():  # integral floats are accepted, NaN / fractions are not
+        coords = as_tensor(coords, "coords")
+        if not bool(torch.isfinite(coords).all()) or bool((coords != coords.round()).any()):
+            raise ValueError("coords must be integer parameter indices (sample_coordinates(model, k)); "
+                             "got NaN, inf or fractions")
+    coords = as_tensor(coords, "coords").to(torch.int64).reshape(-1).cpu()
     if coords.numel() == 0:
         raise ValueError("no coordinates given; draw them with sample_coordinates(model, k)")
     if int(coords.min()) < 0 or int(coords.max()) >= P:
-        raise ValueError(f"coordinates must lie in [0, {P}) for this model ({P} parameters)")
+        raise ValueError(f"coords: coordinates must lie in [0, {P}) for this model ({P} parameters)")
     if coords.numel() > 1 and not bool((coords[1:] > coords[:-1]).all()):
         raise ValueError("coordinates must be strictly increasing (sorted, distinct); use sample_coordinates")
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
@@ -306,16 +338,21 @@ def gram_singular_values(J: torch.Tensor, *, block: int = GRAM_BLOCK) -> torch.T
     torch.Tensor
         float64, shape ``(min(n, K),)``, descending, on ``J``'s device.
     """
-    if not isinstance(J, torch.Tensor) or J.dim() != 2:
-        raise ValueError(f"J must be a 2-D tensor (n inputs x K coordinates), got {getattr(J, 'shape', type(J))}")
+    J = as_tensor(J, "J", dtype=None if isinstance(J, torch.Tensor) else torch.float64)
+    if J.dim() != 2:
+        raise ValueError(f"J must be a 2-D tensor (n inputs x K coordinates), got {tuple(J.shape)}")
     n, K = J.shape
     if n == 0 or K == 0:
         raise ValueError(f"J is empty ({n} x {K}); it needs at least one input and one coordinate")
-    if block < 1:
-        raise ValueError(f"block must be >= 1, got {block}")
+    block = check_int("block", block, min=1)
+    # scale by max |J| (found block by block, no full-size copy): J J^T of entries 1e200 would overflow
+    c = 0.0
+    for s in range(0, K, block):
+        c = max(c, float(J[:, s : s + block].abs().amax()))
+    c = c if 0.0 < c < float("inf") else 1.0
     G = torch.zeros((n, n), dtype=torch.float64, device=J.device)
     for s in range(0, K, block):
-        Jb = J[:, s : s + block].to(torch.float64)
+        Jb = J[:, s : s + block].to(torch.float64) / c
         G.addmm_(Jb, Jb.T)
         del Jb
     # G_ii = sum_j J_ij^2 is finite iff row i is (float32/64 squares cannot overflow float64 sums of
@@ -323,7 +360,7 @@ def gram_singular_values(J: torch.Tensor, *, block: int = GRAM_BLOCK) -> torch.T
     bad = ~torch.isfinite(torch.diagonal(G))
     if bad.any():
         raise ValueError(f"row {int(bad.nonzero()[0])} of J has NaN or inf entries; its singular values are undefined")
-    return singular_values_from_gram(G)[: min(n, K)]
+    return singular_values_from_gram(G)[: min(n, K)] * c
 
 
 @dataclass(frozen=True)
@@ -384,12 +421,17 @@ def sampled_spectrum(
     :func:`gram_singular_values`.  See those functions for the parameters.
     """
     red = check_reduction(reduce, SAMPLED_REDUCES)
-    _check_inputs(X)
+    check_net(model, "model")
+    X = _check_inputs(X, model)
+    check_seed(seed)
     P = count_parameters(model)
     if coords is None:
         coords = sample_coordinates(P, k, seed=seed)
     J = sampled_gradient_rows(model, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
                               max_chunk_bytes=max_chunk_bytes, device=device)
+    zero = (J == 0).all(1)
+    if has_square_activation(model) and bool(zero.any()):
+        warn_underflow(J[zero], f"the sampled gradient at {int(zero.sum())} of {J.shape[0]} inputs")
     sv = gram_singular_values(J).cpu()
     del J
     if float(sv[0]) == 0.0:

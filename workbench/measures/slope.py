@@ -35,7 +35,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..validation import as_tensor, check_choice, check_net, check_seed
 from .affine import local_affine
+from .sampled import input_width
 
 __all__ = [
     "SLOPE_NORMS",
@@ -74,25 +76,28 @@ def _net_dtype(net: nn.Module) -> torch.dtype:
 
 
 def _check_net_finite(net: nn.Module) -> None:
+    if not isinstance(net, nn.Module):
+        check_net(net)  # the TypeError naming net
     for name, t in list(net.named_parameters()) + list(net.named_buffers()):
-        if t.is_floating_point() and not torch.isfinite(t).all():
+        if t.dtype in (torch.float32, torch.float64) and t.device.type != "meta" and not torch.isfinite(t).all():
             raise ValueError(
                 f"parameter {name!r} contains NaN or infinite values; the slope is undefined. "
                 "Check the training run that produced these weights (a diverged run)."
             )
+    check_net(net)  # half precision, complex, the meta device, NaN activation constants
 
 
-def _check_points(X, name: str = "X") -> torch.Tensor:
-    if not isinstance(X, torch.Tensor):
-        X = torch.as_tensor(X)
-    if not X.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {X.dtype}")
+def _check_points(X, name: str = "X", net: nn.Module | None = None) -> torch.Tensor:
+    X = as_tensor(X, name, dtype=None if isinstance(X, torch.Tensor) else torch.float64)
     if X.dim() < 2:
         raise ValueError(f"{name} must have shape (batch, *input_shape), got {tuple(X.shape)}")
     if X.shape[0] == 0:
         raise ValueError(f"{name} is empty: pass at least one point")
     if not torch.isfinite(X).all():
         raise ValueError(f"{name} contains NaN or infinite values")
+    n_in = input_width(net) if net is not None else None
+    if n_in is not None and (X.dim() != 2 or X.shape[1] != n_in):
+        raise ValueError(f"{name} must have shape (batch, {n_in}) for this network, got {tuple(X.shape)}")
     return X
 
 
@@ -115,10 +120,11 @@ def jacobian_slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: tor
     ``dtype=None`` keeps the network's own dtype.
     """
     p = _check_p(p)
-    X = _check_points(X)
+    check_choice("dtype", dtype, (None, torch.float32, torch.float64))
+    _check_net_finite(net)
+    X = _check_points(X, net=net)
     if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
-    _check_net_finite(net)
     from torch.func import functional_call, jacrev, vmap
 
     dev = resolve_device(device)
@@ -170,7 +176,11 @@ def slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: torch.dtype 
     Tensor ``(B,)`` of ``dtype`` on ``device``.
     """
     p = _check_p(p)
-    X = _check_points(X)
+    check_choice("dtype", dtype, (None, torch.float32, torch.float64))
+    _check_net_finite(net)
+    X = _check_points(X, net=net)
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
     local_affine(net, X[:1], device=device)  # the core's verdict: smooth / unsupported / NaN weights raise
     return jacobian_slope(net, X, p=p, chunk_size=chunk_size, dtype=dtype, device=device)
 
@@ -241,15 +251,16 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
     """
     if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
         raise ValueError(f"iters must be a positive int, got {iters!r}")
-    X = _check_points(X)
     _check_net_finite(net)
+    X = _check_points(X, net=net)
+    check_seed(seed)
     dt = _net_dtype(net)
     dev = next((t.device for t in net.parameters()), X.device)
     X = X.detach().to(dev, dt)
     if v0 is None:
         V = torch.randn(X.shape, generator=generator(seed), dtype=dt).to(dev)
     else:
-        V = torch.as_tensor(v0).detach().to(dev, dt)
+        V = as_tensor(v0, "v0").detach().to(dev, dt)
         if V.shape != X.shape:
             raise ValueError(f"v0 must have the shape of X {tuple(X.shape)}, got {tuple(V.shape)}")
         if not torch.isfinite(V).all():
@@ -295,6 +306,8 @@ def spectral_layers(net: nn.Module, input_shape: Sequence[int] | None = None) ->
     in training and is refused; activations, Flatten and average pooling are
     1-Lipschitz and do not enter the product bound.
     """
+    if not isinstance(net, nn.Module):
+        check_net(net)  # the TypeError naming net
     mods = [(n, m) for n, m in net.named_modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
     for n, m in net.named_modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -363,6 +376,7 @@ def layer_spectral_norms(net: nn.Module, *, input_shape: Sequence[int] | None = 
     if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
         raise ValueError(f"iters must be a positive int, got {iters!r}")
     _check_net_finite(net)
+    check_seed(seed)
     layers = spectral_layers(net, input_shape)
     g = generator(seed)
     st = {} if state is None else state

@@ -33,6 +33,17 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, vmap
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..nets.mlp import Square
+from ..validation import (
+    as_tensor,
+    check_choice,
+    check_finite,
+    check_int,
+    check_net,
+    check_real,
+    check_seed,
+    warn_underflow,
+)
 from .rank import batched_effective_rank, default_tolerance, singular_values_from_gram
 from .reductions import REDUCTIONS, check_reduction
 
@@ -52,8 +63,41 @@ RANKS = ("effective", "numerical")
 
 
 def _check(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; allowed values: {', '.join(repr(a) for a in allowed)}")
+    check_choice(name, value, allowed)
+
+
+def _check_J(J, name: str = "J") -> torch.Tensor:
+    """A Jacobian argument: a finite float32/64 tensor of at least 2 dimensions (lists and numpy converted)."""
+    J = as_tensor(J, name, dtype=None if isinstance(J, torch.Tensor) else torch.float64)
+    if J.dim() < 2:
+        raise ValueError(f"{name} must be a matrix (..., n_points, n_params), got shape {tuple(J.shape)}")
+    return check_finite(J, name, rows=False)
+
+
+def _check_tol(tol):
+    return None if tol is None else check_real("tol", tol, min=0.0)
+
+
+def _gram_scaled(J: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(J / c, c)`` in float64 with ``c = max |J|`` (1 for a zero J): the Gram product then cannot overflow."""
+    Jd = J.to(torch.float64)
+    c = Jd.abs().amax((-2, -1), keepdim=True) if Jd.numel() else torch.ones((), dtype=torch.float64)
+    c = torch.where(c > 0, c, torch.ones_like(c))
+    return Jd / c, c
+
+
+def has_square_activation(net) -> bool:
+    """Whether ``net`` uses the square activation (a polynomial network, ESD paper §2)."""
+    return any(isinstance(m, Square) for m in net.modules()) or getattr(net, "activation", None) == "square"
+
+
+def _warn_zero_rows(net, J: torch.Tensor) -> None:
+    """Rows of exactly 0 in a polynomial (square) network's Jacobian: float underflow, not a property of the net."""
+    if J.dim() != 2 or not has_square_activation(net):
+        return
+    zero = (J == 0).all(-1)
+    if bool(zero.any()):
+        warn_underflow(J[zero], f"the parameter gradient at {int(zero.sum())} of {J.shape[0]} points", stacklevel=4)
 
 
 def _reduction(reduce: str) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -112,9 +156,9 @@ def _flatten_grads(g: dict, names: list[str], lead: int) -> torch.Tensor:
 
 def _validate_points(net: nn.Module, X: torch.Tensor) -> torch.Tensor:
     if not isinstance(X, torch.Tensor):
-        X = torch.as_tensor(X)
-    if not X.is_floating_point():
-        X = X.to(torch.get_default_dtype())
+        ps = [p for p in net.parameters() if p.is_floating_point()]
+        X = as_tensor(X, "X", dtype=ps[0].dtype if ps else None)
+    X = as_tensor(X, "X")
     widths = getattr(net, "widths", None)
     n_in = widths[0] if widths is not None else None
     if X.dim() == 0:
@@ -212,6 +256,8 @@ def parameter_jacobian(
     reduce = check_reduction(reduce, REDUCTIONS + ("none",))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+    check_net(net)
+    check_choice("dtype", dtype, (None, torch.float32, torch.float64))
     dev = resolve_device(device)
     params, buffers = _named_params(net)
     X = _validate_points(net, X)
@@ -258,11 +304,13 @@ def lowrank_singular_values(J: torch.Tensor, *, k: int = 64, tol: float | None =
     ``1e-11`` on Fig. 4's networks.  Batched: ``k`` grows until every member
     passes.  Returns ``(..., min(m, n))``, descending.
     """
+    J = _check_J(J)
+    if check_int("k", k) < 1:
+        raise ValueError(f"k must be positive, got {k}")
+    tol = _check_tol(tol)
+    gen = generator(check_seed(seed))
     m, n = J.shape[-2], J.shape[-1]
     q = min(m, n)
-    if k < 1:
-        raise ValueError(f"k must be positive, got {k}")
-    gen = generator(seed)
     kk = min(k, q)
     while 2 * kk < q:
         omega = torch.randn(n, kk, generator=gen, dtype=J.dtype).to(J.device)
@@ -298,13 +346,14 @@ def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tens
     low-rank square Jacobians of one-input networks (Fig. 4).
     """
     _check("method", method, SV_METHODS)
+    J = _check_J(J)
     if method == "svd":
         return torch.linalg.svdvals(J)
     if method == "lowrank":
         return lowrank_singular_values(J)
-    Jd = J.to(torch.float64)
+    Jd, c = _gram_scaled(J)  # scaled by max |J|: J J^T of entries 1e200 would overflow
     G = Jd @ Jd.mT if J.shape[-2] <= J.shape[-1] else Jd.mT @ Jd
-    return singular_values_from_gram(G).to(J.dtype)
+    return (singular_values_from_gram(G) * c.squeeze(-1)).to(J.dtype)
 
 
 def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol: float | None = None,
@@ -319,6 +368,8 @@ def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol
     dimension ``0`` under both ranks (see :func:`spanning_dimension`).
     """
     _check("rank", rank, RANKS)
+    tol = _check_tol(tol)
+    J = _check_J(J)
     if J.shape[-1] == 0 or J.shape[-2] == 0:
         raise ValueError(f"empty Jacobian of shape {tuple(J.shape)}")
     s = jacobian_singular_values(J, method)
@@ -379,7 +430,10 @@ def spanning_dimension(
     """
     _check("rank", rank, RANKS)
     reduce = check_reduction(reduce, REDUCTIONS)
+    _check("method", method, SV_METHODS)
+    tol = _check_tol(tol)
     J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
+    _warn_zero_rows(net, J)
     if reduce == "mean":
         return float(jacobian_spanning_dimension(J.transpose(0, 1), rank=rank, tol=tol, mean_axis=0, method=method))
     return float(jacobian_spanning_dimension(J, rank=rank, tol=tol, method=method))
@@ -394,6 +448,7 @@ def per_point_gradient_loop(net: nn.Module, X, reduce: str = "pick_first") -> to
     network's device.
     """
     reduce = check_reduction(reduce, ("pick_first", "sum_squares"))
+    check_net(net)
     params = [p for p in net.parameters()]
     if not params:
         raise ValueError(f"{type(net).__name__} has no parameters")

@@ -20,6 +20,7 @@ import torch
 
 from .._runtime import DeviceLike, resolve_device
 from ..nets.ensemble import is_ensemble
+from ..validation import as_points, as_tensor, check_finite, check_int, check_net, warn_underflow
 
 __all__ = ["circle", "segment", "layer_images", "trajectory_length", "layer_lengths"]
 
@@ -31,12 +32,23 @@ TWO_PI = 2.0 * math.pi
 # --------------------------------------------------------------------------------------
 def as_vector(x, name: str) -> torch.Tensor:
     """``x`` as a floating tensor of at least one dimension (``ValueError`` naming ``name`` for a scalar)."""
-    t = torch.as_tensor(x)
-    if not torch.is_floating_point(t):
-        t = t.to(torch.get_default_dtype())
+    t = as_tensor(x, name)
     if t.dim() == 0:
         raise ValueError(f"{name} must be a vector (or a batch of vectors), got a scalar")
-    return t
+    return check_finite(t, name, rows=False)
+
+
+def vector_norms(D: torch.Tensor) -> torch.Tensor:
+    """``||D||_2`` along the last axis without overflow or underflow of the squares.
+
+    ``torch.linalg.vector_norm`` squares the entries: ``(3e200, 4e200)`` gives
+    ``inf`` and ``(3e-200, 4e-200)`` gives ``0`` in float64 although the norm
+    (``5e200``, ``5e-200``) fits.  Each vector is scaled by its largest entry
+    before the norm and the scale multiplied back (LAPACK's ``dnrm2`` idea).
+    """
+    m = D.abs().amax(-1)
+    safe = torch.where(m > 0, m, torch.ones_like(m))
+    return m * (D / safe.unsqueeze(-1)).norm(dim=-1)
 
 
 def check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
@@ -45,14 +57,17 @@ def check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
         raise ValueError(f"x0 and x1 must have the same shape, got {tuple(x0.shape)} and {tuple(x1.shape)}")
     a = x0.reshape(-1, x0.shape[-1]).double()
     b = x1.reshape(-1, x1.shape[-1]).double()
-    na, nb = a.norm(dim=-1), b.norm(dim=-1)
+    na, nb = vector_norms(a), vector_norms(b)
     if bool((na == 0).any()) or bool((nb == 0).any()):
         which = "x0" if bool((na == 0).any()) else "x1"
         raise ValueError(
             f"{which} is the zero vector: the circle cos(t) x0 + sin(t) x1 needs two non-zero, "
             "non-parallel vectors (e.g. two data points, or two random Gaussian vectors)"
         )
-    cos = (a * b).sum(-1).abs() / (na * nb)
+    # on unit vectors: the products of the norms of two points of size 1e200 would overflow
+    ua = a / torch.where(na > 0, na, torch.ones_like(na)).unsqueeze(-1)
+    ub = b / torch.where(nb > 0, nb, torch.ones_like(nb)).unsqueeze(-1)
+    cos = (ua * ub).sum(-1).abs()
     if bool((cos > 1 - 1e-12).any()):
         raise ValueError(
             "x0 and x1 are parallel: cos(t) x0 + sin(t) x1 would be a line segment traversed twice, "
@@ -83,7 +98,8 @@ def circle(x0, x1, n: int) -> torch.Tensor:
     """
     x0, x1 = as_vector(x0, "x0"), as_vector(x1, "x1")
     check_plane(x0, x1)
-    if isinstance(n, bool) or not isinstance(n, int) or n < 3:
+    n = check_int("n", n)
+    if n < 3:
         raise ValueError(f"a circular trajectory needs at least 3 points, got n={n!r}")
     t = torch.arange(n, dtype=torch.float64) * (TWO_PI / n)
     c = torch.cos(t).to(x0.dtype).to(x0.device)
@@ -110,7 +126,8 @@ def segment(a, b, n: int) -> torch.Tensor:
         raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
     if bool(((a - b).reshape(-1, a.shape[-1]).abs().sum(-1) == 0).any()):
         raise ValueError("a and b are the same point: a segment needs two distinct end points")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+    n = check_int("n", n)
+    if n < 2:
         raise ValueError(f"a segment needs at least 2 points, got n={n!r}")
     t = torch.linspace(0, 1, n, dtype=torch.float64).to(a.dtype).to(a.device)
     return a.unsqueeze(-2) + t[:, None] * (b - a).unsqueeze(-2)
@@ -149,6 +166,7 @@ def _place(net, base, X: torch.Tensor, device: DeviceLike):
     """
     if X.dim() != 2 or X.shape[-1] != base.widths[0]:
         raise ValueError(f"X must have shape (n, {base.widths[0]}), got {tuple(X.shape)}")
+    check_finite(X, "X")
     if is_ensemble(net):
         return net, net.device
     dev = resolve_device(device)
@@ -184,26 +202,75 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
     list of ``n_hidden + 2`` tensors: ``[X, h_1, ..., h_L, output]``, each
     ``(n, width)`` (``(members, n, width)`` for an ensemble).
     """
+    net, X = check_net_and_points(net, X)
     base = mlp_architecture(net)
     net, dev = _place(net, base, X, device)
     ens = is_ensemble(net)
     odev = dev if out_device is None else torch.device(out_device)
     n = X.shape[0]
-    step = max(1, int(chunk_size))
+    step = check_int("chunk_size", chunk_size, min=1)
     outs: list[torch.Tensor] | None = None
     with torch.no_grad():
         for lo in range(0, n, step):
             xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
             tr = net.trace(xb)
             parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
+            check_forward_finite(parts, lo)
             if n <= step:  # one chunk: no copies
+                warn_layer_underflow(base, parts)
                 return [p.to(odev, dtype=dtype or p.dtype) for p in parts]
             if outs is None:  # preallocate: peak memory = the kept images + one chunk
                 outs = [torch.empty(*p.shape[:-2], n, p.shape[-1], dtype=dtype or p.dtype, device=odev) for p in parts]
             for o, p in zip(outs, parts):
                 o[..., lo:lo + p.shape[-2], :] = p
     assert outs is not None
+    warn_layer_underflow(base, outs)
     return outs
+
+
+def check_net_and_points(net, X):
+    """The boundary checks of the layer-image functions: ``net`` finite and real, ``X`` finite points."""
+    if not is_ensemble(net):
+        check_net(net)
+    X = as_tensor(X, "X", dtype=None if isinstance(X, torch.Tensor) else net_dtype(net))
+    if X.dim() != 2:
+        raise ValueError(f"X must hold points as rows, shape (n_points, n_inputs); got shape {tuple(X.shape)}")
+    return net, as_points(X, "X", allow_empty=True)
+
+
+def check_forward_finite(parts, lo: int = 0) -> None:
+    """``FloatingPointError`` naming the first point of ``X`` whose image overflowed to inf / NaN (finite weights)."""
+    for d, p in enumerate(parts):
+        bad = ~torch.isfinite(p).all(-1)
+        if bool(bad.any()):
+            i = int(bad.reshape(-1, bad.shape[-1]).any(0).nonzero()[0])
+            raise FloatingPointError(
+                f"the network overflows to inf / NaN at point {lo + i} of X (layer {d}, {p.dtype}); every count "
+                "or length there would be meaningless. Use smaller inputs or weights"
+                f"{', or float64' if p.dtype != torch.float64 else ''}."
+            )
+
+
+def warn_layer_underflow(base, parts) -> bool:
+    """``NumericalWarning`` when a polynomial (square) network's layer images collapse to exactly 0 in floating point.
+
+    The square of a nonzero number times nonzero weights is 0 only by underflow
+    (float32 below ~1e-45): a point whose image is nonzero at one layer and
+    exactly 0 at the next has lost all information there, and every measure on
+    those images (lengths, ESD) reports a plausible but meaningless number.
+    """
+    act = getattr(base, "activation", None)
+    if act != "square":
+        return False
+    prev = None
+    for d, p in enumerate(parts):
+        zero = (p == 0).all(-1)
+        if prev is not None:
+            lost = zero & ~prev
+            if bool(lost.any()):
+                return warn_underflow(p[lost], f"the image at layer {d} of {int(lost.sum())} point(s)", stacklevel=4)
+        prev = zero
+    return False
 
 
 def trajectory_length(Z, closed: bool = True) -> torch.Tensor:
@@ -226,17 +293,19 @@ def trajectory_length(Z, closed: bool = True) -> torch.Tensor:
     -------
     Tensor ``(...)`` of lengths, or ``(len(Z), ...)`` for a list.
     """
-    if isinstance(Z, (list, tuple)):
+    if isinstance(Z, (list, tuple)) and len(Z) and isinstance(Z[0], torch.Tensor):
         return torch.stack([trajectory_length(z, closed) for z in Z])
+    Z = as_tensor(Z, "Z")
     if Z.dim() < 2:
         raise ValueError(f"Z must have shape (..., n_points, dim), got {tuple(Z.shape)}")
     n = Z.shape[-2]
     need = 3 if closed else 2
     if n < need:
         raise ValueError(f"a {'closed' if closed else 'open'} trajectory needs at least {need} points, got {n}")
-    d = (Z[..., 1:, :] - Z[..., :-1, :]).norm(dim=-1).sum(-1)
+    check_finite(Z, "Z", rows=False)
+    d = vector_norms(Z[..., 1:, :] - Z[..., :-1, :]).sum(-1)
     if closed:
-        d = d + (Z[..., 0, :] - Z[..., -1, :]).norm(dim=-1)
+        d = d + vector_norms(Z[..., 0, :] - Z[..., -1, :])
     return d
 
 
@@ -252,13 +321,15 @@ def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int 
     Tensor ``(n_hidden + 2,)`` (``(n_hidden + 2, members)`` for an ensemble),
     float64.
     """
+    net, X = check_net_and_points(net, X)
     base = mlp_architecture(net)
     n = X.shape[0]
+    step = check_int("chunk_size", chunk_size, min=1)
     if n < (3 if closed else 2):
         raise ValueError(f"a trajectory needs at least {3 if closed else 2} points, got {n}")
     net, dev = _place(net, base, X, device)
     ens = is_ensemble(net)
-    step = max(2, int(chunk_size))
+    step = max(2, step)
     total = first = prev = None
     with torch.no_grad():
         for lo in range(0, n, step):
@@ -269,9 +340,12 @@ def layer_lengths(net, X: torch.Tensor, *, closed: bool = True, chunk_size: int 
                 first = [p[..., :1, :] for p in parts]
             # one point of overlap with the previous chunk
             seq = parts if prev is None else [torch.cat([q, p], -2) for q, p in zip(prev, parts)]
-            L = torch.stack([(z[..., 1:, :] - z[..., :-1, :]).norm(dim=-1).double().sum(-1) for z in seq])
+            check_forward_finite(parts, lo)
+            if lo == 0:
+                warn_layer_underflow(base, parts)
+            L = torch.stack([vector_norms((z[..., 1:, :] - z[..., :-1, :]).double()).sum(-1) for z in seq])
             total = L if total is None else total + L
             prev = [p[..., -1:, :] for p in parts]
     if closed:
-        total = total + torch.stack([(a - b).norm(dim=-1).double().sum(-1) for a, b in zip(first, prev)])
+        total = total + torch.stack([vector_norms((a - b).double()).sum(-1) for a, b in zip(first, prev)])
     return total

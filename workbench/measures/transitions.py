@@ -30,6 +30,7 @@ from .._runtime import DeviceLike, resolve_device
 from ..nets.ensemble import is_ensemble
 from ..nets.mlp import PIECEWISE_LINEAR
 from ..nets.piecewise import Activation, activation_state, compile_network, pieces_of
+from ..validation import as_tensor, check_finite, check_int, check_net
 from .exact_transitions import (
     PathTransitions,
     count_unique_rows,
@@ -38,7 +39,14 @@ from .exact_transitions import (
     single_thread_on_cpu,
     walk_transitions,
 )
-from .trajectories import as_vector, check_plane, mlp_architecture, net_dtype
+from .trajectories import (
+    as_vector,
+    check_forward_finite,
+    check_net_and_points,
+    check_plane,
+    mlp_architecture,
+    net_dtype,
+)
 
 __all__ = [
     "activation_states", "sampled_transitions", "SampledTransitions",
@@ -71,9 +79,15 @@ def activation_states(net, preacts: Sequence[torch.Tensor]) -> list[torch.Tensor
 
     Returns a list (one per hidden layer) of int8 tensors shaped like ``preacts``.
     """
-    base = net.base if is_ensemble(net) else net
+    if not is_ensemble(net):
+        check_net(net)
+    base = mlp_architecture(net)
+    if isinstance(preacts, torch.Tensor) or not isinstance(preacts, Sequence) or isinstance(preacts, str):
+        raise TypeError(f"preacts must be a list of tensors (one per hidden layer, e.g. net.trace(X).preacts), "
+                        f"got {type(preacts).__name__}")
     act = _mlp_activation(base)
-    return [activation_state(z, act) for z in preacts]
+    zs = [check_finite(as_tensor(z, f"preacts[{i}]"), f"preacts[{i}]") for i, z in enumerate(preacts)]
+    return [activation_state(z, act) for z in zs]
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,11 @@ def sampled_transitions(net, X: torch.Tensor, *, closed: bool = True, chunk_size
     closed
         Whether the last sample is followed by the first (a circle).
     """
+    net, X = check_net_and_points(net, X)
+    step = check_int("chunk_size", chunk_size, min=1)
     base = mlp_architecture(net)
+    if X.shape[-1] != base.widths[0]:
+        raise ValueError(f"X must have shape (n, {base.widths[0]}), got {tuple(X.shape)}")
     ens = is_ensemble(net)
     dev = net.device if ens else resolve_device(device)
     if not ens:
@@ -145,11 +163,12 @@ def sampled_transitions(net, X: torch.Tensor, *, closed: bool = True, chunk_size
     counts = None
     keys = []
     first = prev = None
-    step = max(2, int(chunk_size))
+    step = max(2, step)
     with torch.no_grad():
         for lo in range(0, n, step):
             xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
             tr = net.trace(xb)
+            check_forward_finite([xb, *tr.preacts, tr.output], lo)
             st = activation_states(net, tr.preacts)  # each (..., b, w)
             cat = torch.cat(st, dim=-1)
             if first is None:
@@ -194,14 +213,14 @@ def _compile_exact(net, dev):
     return cn.require_hidden_layers(getattr(net.base if is_ensemble(net) else net, "widths", None))
 
 
-def _path_batch(cn, u: torch.Tensor, v: torch.Tensor):
+def _path_batch(cn, u: torch.Tensor, v: torch.Tensor, names=("the first vector", "the second vector")):
     """Flatten the paths to ``(P, *in_shape)``; ``single``: one path (no batch axis)."""
     nd = cn.in_ndim
     if nd == 1:
         d = cn.in_shape[0]
-        for name, x in (("first vector", u), ("second vector", v)):
+        for name, x in zip(names, (u, v)):
             if x.shape[-1] != d:
-                raise ValueError(f"the {name} has dimension {x.shape[-1]} but the network's input has {d}")
+                raise ValueError(f"{name} has dimension {x.shape[-1]} but the network's input has {d}")
         single = u.dim() == 1
         return u.reshape(-1, d), v.reshape(-1, d), single
     if nd is None or u.dim() not in (nd, nd + 1):
@@ -222,10 +241,13 @@ def _run_exact(net, u, v, kind: str, *, keep_patterns: bool, max_pieces: int, me
     if method not in ("refine", "walk"):
         raise ValueError(
             f"method must be 'refine' (layer-by-layer, batched) or 'walk' (region to region), got {method!r}")
+    max_pieces = check_int("max_pieces", max_pieces, min=1)
     ens = is_ensemble(net)
+    if not ens:
+        check_net(net)
     dev = net.device if ens else resolve_device(device)
     cn = _compile_exact(net, dev)
-    U, V, single = _path_batch(cn, u, v)
+    U, V, single = _path_batch(cn, u, v, ("x0", "x1") if kind == "circle" else ("a", "b"))
     if kind == "circle":
         flat_u, flat_v = U.reshape(U.shape[0], -1), V.reshape(V.shape[0], -1)
         check_plane(flat_u, flat_v)
@@ -322,6 +344,8 @@ def count_regions_on_segment(net, a, b, *, method: str = "refine", device: Devic
         End points: vectors of the input dimension (for a conv net, two ``(C, H, W)`` inputs).
     """
     a, b = as_vector(a, "a"), as_vector(b, "b")
+    if not is_ensemble(net):
+        check_net(net)
     one = "count_regions_on_segment takes one segment (vectors a, b); use segment_transitions for a batch"
     vector_input = getattr(net.base if is_ensemble(net) else net, "widths", None) is not None
     if a.dim() != 1 and vector_input:

@@ -28,6 +28,7 @@ The module lives in ``nets`` because it is a representation of a network
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
+from ..validation import check_net
 from .mlp import MLP, Square, match_width
 
 __all__ = [
@@ -104,9 +106,15 @@ def pieces_of(mod: nn.Module, name: str = "") -> Pieces:
     if isinstance(mod, nn.ReLU):
         return PIECES["relu"]()
     if isinstance(mod, nn.LeakyReLU):
-        return PIECES["leaky_relu"](float(mod.negative_slope))
+        slope = float(mod.negative_slope)
+        if not math.isfinite(slope):
+            raise ValueError(f"layer {name!r}: LeakyReLU negative_slope must be finite, got {slope}; "
+                             "set it to a real number (e.g. 0.01)")
+        return PIECES["leaky_relu"](slope)
     if isinstance(mod, nn.Hardtanh):  # nn.ReLU6 is a Hardtanh(0, 6)
         lo, hi = float(mod.min_val), float(mod.max_val)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"layer {name!r}: Hardtanh min_val and max_val must be finite, got {lo}, {hi}")
         if not hi > lo:
             raise ValueError(f"layer {name!r}: Hardtanh needs min_val < max_val, got {lo}, {hi}")
         return PIECES["hardtanh"](lo, hi)
@@ -271,12 +279,8 @@ class CompiledNet:
 # The compiler
 # ---------------------------------------------------------------------------
 def _check_finite(net: nn.Module) -> None:
-    for pname, p in list(net.named_parameters()) + list(net.named_buffers()):
-        if p.is_floating_point() and not torch.isfinite(p).all():
-            raise ValueError(
-                f"parameter {pname!r} contains NaN or infinite values; the network's regions are undefined. "
-                "Re-initialise or fix the weights (e.g. check the training run that produced them)."
-            )
+    """The one network check (:func:`workbench.validation.check_net`): finite, real, float32/64, not on meta."""
+    check_net(net)
 
 
 def _linear_op(mod: nn.Linear, name: str, dev, dtype) -> Affine:
