@@ -28,6 +28,7 @@ The module lives in ``nets`` because it is a representation of a network
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -73,6 +74,11 @@ class Pieces:
         return all(o == 0.0 for o in self.offsets)
 
     def __post_init__(self):
+        for what, vals in (("breakpoints", self.breakpoints), ("slopes", self.slopes), ("offsets", self.offsets)):
+            bad = [v for v in vals if not math.isfinite(v)]
+            if bad:
+                raise ValueError(f"{self.name}: {what} must be finite, got {tuple(vals)} (an activation parameter "
+                                 f"such as a leaky slope or a hardtanh bound is {bad[0]})")
         if not (len(self.slopes) == len(self.offsets) == len(self.breakpoints) + 1):
             raise ValueError(f"{self.name}: need one slope and one offset per piece (breakpoints + 1)")
         if any(b >= a for a, b in zip(self.breakpoints[1:], self.breakpoints[:-1])):
@@ -104,9 +110,14 @@ def pieces_of(mod: nn.Module, name: str = "") -> Pieces:
     if isinstance(mod, nn.ReLU):
         return PIECES["relu"]()
     if isinstance(mod, nn.LeakyReLU):
-        return PIECES["leaky_relu"](float(mod.negative_slope))
+        slope = float(mod.negative_slope)
+        if not math.isfinite(slope):
+            raise ValueError(f"layer {name!r}: LeakyReLU negative_slope must be finite, got {slope}")
+        return PIECES["leaky_relu"](slope)
     if isinstance(mod, nn.Hardtanh):  # nn.ReLU6 is a Hardtanh(0, 6)
         lo, hi = float(mod.min_val), float(mod.max_val)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"layer {name!r}: Hardtanh min_val and max_val must be finite, got {lo}, {hi}")
         if not hi > lo:
             raise ValueError(f"layer {name!r}: Hardtanh needs min_val < max_val, got {lo}, {hi}")
         return PIECES["hardtanh"](lo, hi)
