@@ -69,7 +69,7 @@ class Dataset:
             check_real("n_train", n_train, min=0.0, max=1.0, min_open=True, max_open=True)
             k = int(round(n_train * n))
         else:
-            k = check_int("n_train", n_train, min=1)
+            k = check_int("n_train", n_train)
         if not 0 < k < n:
             raise ValueError(f"n_train={n_train} leaves an empty split of {n} samples")
         perm = torch.randperm(n, generator=generator(seed))
@@ -85,10 +85,17 @@ def data_dir() -> Path:
     return Path(os.environ.get(ENV_DATA, "~/.cache/workbench/data")).expanduser()
 
 
+def _positive(name: str, value) -> int:
+    v = check_int(name, value)
+    if v < 1:
+        raise ValueError(f"{name} must be positive, got {v}")
+    return v
+
+
 def _subset(X: torch.Tensor, y: torch.Tensor, n: int | None, seed: SeedLike):
     check_seed(seed)
     if n is not None:
-        n = check_int("n", n, min=1)
+        n = _positive("n", n)
     if n is None or n >= len(X):
         return X, y
     idx = torch.randperm(len(X), generator=generator(seed))[:n]
@@ -135,10 +142,10 @@ def noise_images(
 
     Pixels are i.i.d. uniform on [0, 1]; labels uniform on ``0..n_classes-1``.
     """
-    n = check_int("n", n, min=1)
-    n_classes = check_int("n_classes", n_classes, min=1)
+    n = _positive("n", n)
+    n_classes = _positive("n_classes", n_classes)
     try:
-        shape = tuple(check_int(f"shape[{i}]", s, min=1) for i, s in enumerate(shape))
+        shape = tuple(_positive(f"shape[{i}]", s) for i, s in enumerate(shape))
     except TypeError as exc:
         if "shape[" in str(exc):
             raise
@@ -158,8 +165,8 @@ def random_points(
 
     The regression task of ESD paper §4.1 (Fig. 3 fits 8 random points).
     """
-    n = check_int("n", n, min=1)
-    dim = check_int("dim", dim, min=1)
+    n = _positive("n", n)
+    dim = _positive("dim", dim)
     low, high = check_real("low", low), check_real("high", high)
     if not high > low:
         raise ValueError(f"need low < high, got [{low}, {high}]")
