@@ -30,11 +30,11 @@ import traceback
 # (name, code, expect, keywords).  expect: "error" (the input is invalid), "ok" (a result is fine),
 # "guard" (must refuse or finish quickly within the cap).  ``code`` is exec'd with workbench as ``wb``
 # and must leave its value in ``r``.
-CASES: list[tuple[str, str, str, tuple[str, ...]]] = []
+CASES: list[tuple[str, str, str, tuple[str, ...], int | None]] = []
 
 
-def case(name, code, expect="error", keywords=()):
-    CASES.append((name, code, expect, tuple(keywords)))
+def case(name, code, expect="error", keywords=(), timeout=None):
+    CASES.append((name, code, expect, tuple(keywords), timeout))
 
 
 # ---------------------------------------------------------------- resource guards
@@ -256,19 +256,21 @@ CLI = ("import subprocess, sys, os, tempfile, pathlib\n"
        "def cli(*args, **env):\n"
        "    e = dict(os.environ, **env)\n"
        "    p = subprocess.run([sys.executable, '-m', 'workbench.cli', *args], capture_output=True, text=True, "
-       "env=e, timeout=120)\n"
+       "env=e, timeout=80)\n"
        "    assert 'Traceback' not in p.stderr, 'probe: traceback: ' + p.stderr[-300:]\n"
        "    assert p.returncode == 2, f'probe: exit code {p.returncode}: {p.stderr[-300:]}'\n"
        "    raise ValueError(p.stderr)\n")
 case("cli reproduce --out under a regular file", CLI + "f = pathlib.Path(tempfile.mkdtemp()) / 'file.txt'; "
-     "f.write_text('x')\ncli('reproduce', '--out', str(f / 'sub'))", "error", ("file.txt",))
+     "f.write_text('x')\ncli('reproduce', '--out', str(f / 'sub'))", "error", ("file.txt",), timeout=90)
 case("cli info with WORKBENCH_DEVICE=tpu", CLI + "cli('info', WORKBENCH_DEVICE='tpu')", "error",
-     ("WORKBENCH_DEVICE", "tpu"))
+     ("WORKBENCH_DEVICE", "tpu"), timeout=90)
 case("cli reproduce with WORKBENCH_DEVICE=cuda:7 (none here)", CLI + "cli('reproduce', 'x', WORKBENCH_DEVICE='cuda:7')",
-     "error", ("WORKBENCH_DEVICE", "cuda"))
-case("cli report on a missing folder", CLI + "cli('report', '/nonexistent/folder')", "error", ("nonexistent",))
-case("cli reproduce --workers 0", CLI + "cli('reproduce', '--workers', '0')", "error", ("--workers",))
-case("cli WORKBENCH_MAX_BYTES=lots", CLI + "cli('info', WORKBENCH_MAX_BYTES='lots')", "error", ("WORKBENCH_MAX_BYTES",))
+     "error", ("WORKBENCH_DEVICE", "cuda"), timeout=90)
+case("cli report on a missing folder", CLI + "cli('report', '/nonexistent/folder')", "error", ("nonexistent",),
+     timeout=90)
+case("cli reproduce --workers 0", CLI + "cli('reproduce', '--workers', '0')", "error", ("--workers",), timeout=90)
+case("cli WORKBENCH_MAX_BYTES=lots", CLI + "cli('info', WORKBENCH_MAX_BYTES='lots')", "error",
+     ("WORKBENCH_MAX_BYTES",), timeout=90)
 
 
 # ---------------------------------------------------------------- the runner
@@ -326,10 +328,10 @@ def _worker(conn, cap_bytes: int, timeout: int):
         item = conn.recv()
         if item is None:
             return
-        i, code = item
+        i, code, t_case = item
         env = dict(os.environ)
         ns = {"wb": wb}
-        signal.alarm(timeout)
+        signal.alarm(t_case or timeout)
         try:
             exec(code, ns)
             res = ("ok", None, None, repr(ns.get("r"))[:120])
@@ -352,7 +354,7 @@ def run(verbose: bool, timeout: int, cap_gib: float, only: str | None):
     counts = collections.Counter()
     rows = []
     proc = conn = None
-    for i, (name, code, expect, kws) in enumerate(CASES):
+    for i, (name, code, expect, kws, t_case) in enumerate(CASES):
         if only and only not in name:
             continue
         if proc is None or not proc.is_alive():
@@ -360,8 +362,8 @@ def run(verbose: bool, timeout: int, cap_gib: float, only: str | None):
             proc = ctx.Process(target=_worker, args=(child, cap, timeout), daemon=True)
             proc.start()
             conn = parent
-        conn.send((i, code))
-        if conn.poll(timeout + 60):
+        conn.send((i, code, t_case))
+        if conn.poll((t_case or timeout) + 60):
             try:
                 _, (outcome, ename, emsg, extra) = conn.recv()
             except EOFError:

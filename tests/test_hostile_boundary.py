@@ -233,16 +233,16 @@ def test_fit_checks_labels_seed_and_device():
 
 # -- experiment configurations ----------------------------------------------------------------
 @pytest.mark.parametrize("cls, field, value, exc, msg", [
-    (T.GrowthConfig, "n_points", 0, ValueError, r"GrowthConfig.n_points must be >= 1, got 0"),
+    (T.GrowthConfig, "n_points", 0, ValueError, r"GrowthConfig.n_points must be a positive int, got 0"),
     (T.GrowthConfig, "sigma_w2s", (float("nan"),), ValueError, r"GrowthConfig.sigma_w2s\[0\] is NaN"),
     (T.DichotomyConfig, "n_inputs", 2.5, TypeError, r"DichotomyConfig.n_inputs must be an int, got 2.5"),
-    (T.DichotomyConfig, "depths", (2, 0), ValueError, r"DichotomyConfig.depths\[1\] must be >= 1, got 0"),
+    (T.DichotomyConfig, "depths", (2, 0), ValueError, r"DichotomyConfig.depths\[1\] must be a positive int, got 0"),
     (T.DichotomyConfig, "depths", "24", TypeError, r"DichotomyConfig.depths must be a tuple"),
     (T.DichotomyConfig, "all_layers", "yes", TypeError, r"DichotomyConfig.all_layers must be True or False"),
     (T.DichotomyConfig, "activation", 3, TypeError, r"DichotomyConfig.activation must be a string"),
     (T.TrainConfig, "lr", float("inf"), ValueError, r"TrainConfig.lr must be finite, got inf"),
     (T.TrainConfig, "lr", 0.0, ValueError, r"TrainConfig.lr must be > 0"),
-    (wb.EDJMConfig, "epochs", -3, ValueError, r"EDJMConfig.epochs must be >= 1, got -3"),
+    (wb.EDJMConfig, "epochs", -3, ValueError, r"EDJMConfig.epochs must be a positive int, got -3"),
     (wb.ToyConfig, "epochs", -1, ValueError, r"ToyConfig.epochs must be"),
 ])
 def test_config_fields_are_checked_when_built(cls, field, value, exc, msg):

@@ -20,6 +20,14 @@ _POSITIVE_REALS = ("lr", "learning_rate")
 """Float fields that must be > 0 (not only >= 0); also every field whose name ends in ``_lr``."""
 
 
+def _check_count(name: str, value: Any, lo: int | None) -> None:
+    v = check_int(name, value)
+    if lo == 1 and v < 1:
+        raise ValueError(f"{name} must be a positive int, got {v}")
+    if lo == 0 and v < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {v}")
+
+
 def _check_field(name: str, field: str, value: Any, default: Any, ann: str) -> None:
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -27,7 +35,7 @@ def _check_field(name: str, field: str, value: Any, default: Any, ann: str) -> N
     elif isinstance(default, numbers.Integral):
         if value is None and "None" in ann:
             return
-        check_int(name, value, min=1 if default >= 1 else 0 if default == 0 else None)
+        _check_count(name, value, 1 if default >= 1 else 0 if default == 0 else None)
     elif isinstance(default, numbers.Real):
         if value is None and "None" in ann:
             return
@@ -45,7 +53,7 @@ def _check_field(name: str, field: str, value: Any, default: Any, ann: str) -> N
         if ints:
             lo = 1 if all(d >= 1 for d in default) else 0 if all(d >= 0 for d in default) else None
             for i, v in enumerate(value):
-                check_int(f"{name}[{i}]", v, min=lo)
+                _check_count(f"{name}[{i}]", v, lo)
         elif reals:
             nonneg = all(d >= 0 for d in default)
             for i, v in enumerate(value):

@@ -40,9 +40,8 @@ __all__ = [
     "coefficient_jacobian",
     "network_jacobian_at_points",
     "random_integer_parameters",
-    "DEFAULT_MAX_TERMS",
-    "expansion_work",
 ]
+# also public, from this module: DEFAULT_MAX_TERMS (the default max_terms) and expansion_work
 
 DEFAULT_MAX_TERMS = 100_000_000
 """Default limit on :func:`expansion_work` (integer coefficient operations; 10 s to a few minutes of Python).
