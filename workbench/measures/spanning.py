@@ -172,7 +172,7 @@ def jacobian_bytes(n_points: int, n_params: int, n_outputs: int = 1, dtype: torc
     return int(n_points) * int(n_outputs) * int(n_params) * torch.empty((), dtype=dtype).element_size()
 
 
-def _jacobian_budget(net, X, params, reduce, chunk_size, dtype, dev):
+def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
     """Refuse a Jacobian that cannot fit; pick a ``chunk_size`` when the whole-batch working memory would not.
 
     The result takes ``points x outputs x params`` numbers; computing it all at
@@ -182,7 +182,7 @@ def _jacobian_budget(net, X, params, reduce, chunk_size, dtype, dev):
     n_out = 1
     if reduce not in ("first", "sum_squares"):
         with torch.no_grad():
-            n_out = int(functional_call(net, params, (X[:1],)).reshape(-1).numel())
+            n_out = int(functional_call(net, {**params, **buffers}, (X[:1],)).reshape(-1).numel())
     res = jacobian_bytes(n, P, n_out, dtype)
     per_point = res // max(n, 1)
     what = (f"the parameter Jacobian of {n:,} points x {P:,} parameters"
@@ -252,7 +252,7 @@ def parameter_jacobian(
     buffers = {k: (v.to(dev, pdtype) if v.is_floating_point() else v.to(dev)) for k, v in buffers.items()}
     X = X.to(dev, pdtype)
     names = list(params)
-    chunk_size = _jacobian_budget(net, X, params, reduce, chunk_size, pdtype, dev)
+    chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev)
     if reduce in ("first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 1)
@@ -412,7 +412,7 @@ def spanning_dimension(
     _check("rank", rank, RANKS)
     _check("reduce", reduce, REDUCTIONS)
     J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
-    m, k = J.shape[-2], J.shape[-1]
+    m, k = J.shape[0], J.shape[-1]  # the (batched) points x parameters matrices the SVD gets
     check_bytes((J.numel() + (J.numel() // (m * k)) * min(m, k) ** 2) * J.element_size(),
                 f"the singular values of the {m:,} x {k:,} Jacobian (a copy and the SVD's workspace)",
                 "pass fewer points, or use method='gram'", device=J.device)
