@@ -5,14 +5,52 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+
+class UsageError(Exception):
+    """A mistake in the command line or the environment: printed as one line, exit code 2."""
+
+
+def check_environment() -> None:
+    """The environment variables the workbench reads (``WORKBENCH_DEVICE``, ``WORKBENCH_MAX_BYTES``) are valid."""
+    from ._runtime import ENV_DEVICE, device
+    from .limits import ENV_MAX_BYTES, parse_bytes
+
+    try:
+        device()
+    except (ValueError, RuntimeError) as exc:
+        raise UsageError(f"{exc} (from the environment variable {ENV_DEVICE}; unset it or give e.g. "
+                         f"{ENV_DEVICE}=cpu)") from None
+    value = os.environ.get(ENV_MAX_BYTES, "").strip()
+    if value:
+        try:
+            parse_bytes(value, ENV_MAX_BYTES)
+        except (ValueError, TypeError) as exc:
+            raise UsageError(f"{exc} (from the environment variable {ENV_MAX_BYTES})") from None
+
+
+def check_out_folder(out: Path, flag: str = "--out") -> Path:
+    """``out`` can be a folder: it is one, or its first existing ancestor is a writable folder."""
+    p = out
+    while not p.exists():
+        if p.parent == p:
+            break
+        p = p.parent
+    if p.exists() and not p.is_dir():
+        where = "is a regular file" if p == out else f"lies under {p}, which is a regular file"
+        raise UsageError(f"{flag} {out}: {where}, not a folder; choose another output folder")
+    if p.exists() and not os.access(p, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {out}: {p} is not writable; choose another output folder")
+    return out
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .reproduce import reproduce
 
-    out = Path(args.out).resolve()
+    out = check_out_folder(Path(args.out).resolve())
     if args.scheduler and args.workers:
         print("error: give --scheduler ADDRESS or --workers N, not both", file=sys.stderr)
         return 2
@@ -97,8 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; mistakes in the arguments or the environment print one line and return 2."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        check_environment()
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (NotADirectoryError, PermissionError, FileExistsError, IsADirectoryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # e.g. a folder that cannot be created where it was asked for
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

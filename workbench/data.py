@@ -10,17 +10,21 @@ on-disk layouts:
 """
 from __future__ import annotations
 
+import math
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ._runtime import SeedLike, generator
+from ._runtime import SeedLike, check_seed, generator
+from .limits import check_bytes
+from .validation import check_int, check_real
 
 __all__ = [
-    "Dataset", "DataNotFoundError", "data_dir", "digits", "noise_images", "random_points",
+    "Dataset", "DataNotFoundError", "DataFormatError", "data_dir", "digits", "noise_images", "random_points",
     "mnist", "fashion_mnist", "cifar10", "breast_cancer", "load",
 ]
 
@@ -29,6 +33,10 @@ ENV_DATA = "WORKBENCH_DATA"
 
 class DataNotFoundError(FileNotFoundError):
     """A data set's files are not in the local data folder."""
+
+
+class DataFormatError(ValueError):
+    """A local data file is there but is not in the expected format (corrupt, truncated, another file)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,12 @@ class Dataset:
     def split(self, n_train: int | float = 0.8, *, seed: SeedLike = 0) -> tuple[Dataset, Dataset]:
         """A seeded random split into (train, test)."""
         n = len(self)
-        k = int(round(n_train * n)) if isinstance(n_train, float) else int(n_train)
+        check_seed(seed)
+        if isinstance(n_train, float):
+            check_real("n_train", n_train, min=0.0, max=1.0, min_open=True, max_open=True)
+            k = int(round(n_train * n))
+        else:
+            k = check_int("n_train", n_train)
         if not 0 < k < n:
             raise ValueError(f"n_train={n_train} leaves an empty split of {n} samples")
         perm = torch.randperm(n, generator=generator(seed))
@@ -72,11 +85,19 @@ def data_dir() -> Path:
     return Path(os.environ.get(ENV_DATA, "~/.cache/workbench/data")).expanduser()
 
 
+def _positive(name: str, value) -> int:
+    v = check_int(name, value)
+    if v < 1:
+        raise ValueError(f"{name} must be positive, got {v}")
+    return v
+
+
 def _subset(X: torch.Tensor, y: torch.Tensor, n: int | None, seed: SeedLike):
+    check_seed(seed)
+    if n is not None:
+        n = _positive("n", n)
     if n is None or n >= len(X):
         return X, y
-    if n <= 0:
-        raise ValueError(f"n must be positive, got {n}")
     idx = torch.randperm(len(X), generator=generator(seed))[:n]
     return X[idx], y[idx]
 
@@ -121,8 +142,16 @@ def noise_images(
 
     Pixels are i.i.d. uniform on [0, 1]; labels uniform on ``0..n_classes-1``.
     """
-    if n <= 0 or n_classes <= 0 or any(s <= 0 for s in shape):
-        raise ValueError(f"n, n_classes and shape must be positive, got {n}, {n_classes}, {shape}")
+    n = _positive("n", n)
+    n_classes = _positive("n_classes", n_classes)
+    try:
+        shape = tuple(_positive(f"shape[{i}]", s) for i, s in enumerate(shape))
+    except TypeError as exc:
+        if "shape[" in str(exc):
+            raise
+        raise TypeError(f"shape must be a tuple of positive ints like (28, 28), got {shape!r}") from None
+    check_seed(seed)
+    check_bytes(n * math.prod(shape) * 4, f"{n:,} noise images of shape {shape}", "pass a smaller n")
     g = generator(seed)
     X = torch.rand((n, *shape), generator=g)
     y = torch.randint(0, n_classes, (n,), generator=g)
@@ -136,10 +165,13 @@ def random_points(
 
     The regression task of ESD paper §4.1 (Fig. 3 fits 8 random points).
     """
-    if n <= 0 or dim <= 0:
-        raise ValueError(f"n and dim must be positive, got {n}, {dim}")
+    n = _positive("n", n)
+    dim = _positive("dim", dim)
+    low, high = check_real("low", low), check_real("high", high)
     if not high > low:
         raise ValueError(f"need low < high, got [{low}, {high}]")
+    check_seed(seed)
+    check_bytes(n * (dim + 1) * 4, f"{n:,} random points in {dim:,} dimensions", "pass a smaller n or dim")
     g = generator(seed)
     X = low + (high - low) * torch.rand((n, dim), generator=g)
     y = low + (high - low) * torch.rand((n, 1), generator=g)
@@ -169,12 +201,71 @@ def _torchvision_mnist(cls_name: str, pretty: str, train: bool, n: int | None, s
     missing = [f for f in _MNIST_FILES if not (folder / f).exists()]
     if missing:
         raise DataNotFoundError(_missing_message(pretty, folder, _MNIST_FILES))
-    ds = getattr(tvd, cls_name)(root=str(root), train=train, download=False)
+    prefix = "train" if train else "t10k"
+    n_img = _check_idx(folder / f"{prefix}-images-idx3-ubyte", pretty, 3)
+    n_lab = _check_idx(folder / f"{prefix}-labels-idx1-ubyte", pretty, 1)
+    if n_img != n_lab:
+        raise DataFormatError(
+            f"{pretty}: {folder / f'{prefix}-images-idx3-ubyte'} holds {n_img:,} images but "
+            f"{folder / f'{prefix}-labels-idx1-ubyte'} holds {n_lab:,} labels; the two files must come from "
+            "the same release (replace both with the original uncompressed files)"
+        )
+    try:
+        ds = getattr(tvd, cls_name)(root=str(root), train=train, download=False)
+    except Exception as exc:  # the header check passed but torchvision still failed: name the folder
+        raise DataFormatError(f"{pretty}: torchvision could not read the files in {folder}: {exc}") from exc
     X = ds.data.to(torch.float32).unsqueeze(1) / 255.0
     y = ds.targets.to(torch.int64)
     X, y = _subset(X, y, n, seed)
     split = "train" if train else "test"
     return Dataset(X, y, f"{pretty} ({split})", f"torchvision.datasets.{cls_name} from {root}", 10)
+
+
+def _check_idx(path: Path, pretty: str, ndim: int) -> int:
+    """Check the IDX header and the size of an (uncompressed) MNIST-format file; return the item count.
+
+    IDX: bytes 0-1 zero, byte 2 the type (0x08 = unsigned byte), byte 3 the
+    number of dimensions (3 for images, 1 for labels), then one big-endian
+    uint32 per dimension, then the data.
+    """
+    kind = "images" if ndim == 3 else "labels"
+    expected = (f"an uncompressed IDX file of {kind} (magic number 0x0000080{ndim}, then {ndim} big-endian "
+                f"uint32 sizes, then the bytes)")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4 + 4 * ndim)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataFormatError(f"{pretty}: cannot read {path}: {exc}") from None
+    if head[:2] == b"\x1f\x8b":
+        raise DataFormatError(f"{pretty}: {path} is gzip-compressed; expected {expected}. Uncompress it "
+                              "(gunzip) and keep the name without .gz")
+    if len(head) < 4 + 4 * ndim or head[:3] != b"\x00\x00\x08" or head[3] != ndim:
+        raise DataFormatError(f"{pretty}: {path} is not in the expected format ({len(head)} header bytes read: "
+                              f"{head[:4].hex() or 'empty'}); expected {expected}")
+    dims = [int.from_bytes(head[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    want = 4 + 4 * ndim + math.prod(dims)
+    if size != want:
+        raise DataFormatError(f"{pretty}: {path} is {size:,} bytes but its header ({' x '.join(map(str, dims))}) "
+                              f"says {want:,}; the file is {'truncated' if size < want else 'too long'}. "
+                              f"Expected {expected}")
+    return dims[0]
+
+
+def _check_cifar_batch(path: Path) -> None:
+    """Name the CIFAR-10 file that does not unpickle to the python-version batch dict."""
+    meta = path.name == "batches.meta"
+    keys = ("label_names",) if meta else ("data", "labels")
+    expected = ("the python-version CIFAR-10 pickle (a dict with " + ", ".join(repr(k) for k in keys) + ")")
+    try:
+        with open(path, "rb") as f:
+            d = pickle.load(f, encoding="latin1")
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is a format error of this file
+        raise DataFormatError(f"CIFAR-10: {path} could not be read ({type(exc).__name__}: {exc}); "
+                              f"expected {expected}") from None
+    if not isinstance(d, dict) or any(k not in d and k.encode() not in d for k in keys):
+        got = sorted(map(str, d)) if isinstance(d, dict) else type(d).__name__
+        raise DataFormatError(f"CIFAR-10: {path} is not a CIFAR-10 batch (it holds {got}); expected {expected}")
 
 
 def mnist(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> Dataset:
@@ -212,7 +303,15 @@ def cifar10(*, train: bool = True, n: int | None = None, seed: SeedLike = 0) -> 
         def _check_integrity(self) -> bool:  # files present is enough; no md5 of the archive
             return True
 
-    ds = _LocalCIFAR10(root=str(root), train=train, download=False)
+    try:
+        ds = _LocalCIFAR10(root=str(root), train=train, download=False)
+        if len(ds.data) != len(ds.targets):
+            raise ValueError(f"{len(ds.data)} images but {len(ds.targets)} labels")
+    except Exception as exc:  # find the file that is not a CIFAR-10 batch and name it
+        for f in needed:
+            _check_cifar_batch(folder / f)
+        raise DataFormatError(f"CIFAR-10: torchvision could not read the batches in {folder}: "
+                              f"{type(exc).__name__}: {exc}") from exc
     X = torch.from_numpy(np.ascontiguousarray(ds.data)).permute(0, 3, 1, 2).to(torch.float32) / 255.0
     y = torch.tensor(ds.targets, dtype=torch.int64)
     X, y = _subset(X, y, n, seed)

@@ -32,7 +32,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from ._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ._runtime import DeviceLike, SeedLike, check_seed, generator, resolve_device
+from .validation import check_device
 
 __all__ = ["FitConfig", "fit", "accuracy", "as_tensors", "fit_restarts"]
 
@@ -62,13 +63,16 @@ class FitConfig:
     def __post_init__(self):
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 0:
             raise ValueError(f"FitConfig.epochs must be a non-negative int, got {self.epochs!r}")
-        if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
+        if self.batch_size is not None and (isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int)
+                                            or self.batch_size < 1):
             raise ValueError(
                 f"FitConfig.batch_size must be a positive int or None (full batch), got {self.batch_size!r}")
         for name in ("lr", "momentum", "weight_decay"):
             v = getattr(self, name)
-            if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
                 raise ValueError(f"FitConfig.{name} must be a finite number >= 0, got {v!r}")
+        if self.lr == 0:
+            raise ValueError("FitConfig.lr must be > 0 (lr=0 never changes the weights), got 0")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"FitConfig.optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
         if self.loss not in LOSSES:
@@ -100,6 +104,27 @@ def as_tensors(data: Any, name: str = "data") -> tuple[torch.Tensor, torch.Tenso
     if X.is_floating_point() and not torch.isfinite(X).all():
         raise ValueError(f"{name}: X contains NaN or inf")
     return X, y
+
+
+def _check_labels(model: nn.Module, X: torch.Tensor, y: torch.Tensor, name: str, dev) -> None:
+    """Cross-entropy labels: integers in ``[0, n_outputs)``; ValueError naming ``name`` and the bad label."""
+    if y.is_floating_point() or y.dtype == torch.bool or y.is_complex():
+        raise TypeError(f"{name}: loss='cross_entropy' needs integer class labels y, got dtype {y.dtype} "
+                        "(use loss='mse' for real-valued targets)")
+    if y.dim() != 1:
+        raise ValueError(f"{name}: class labels y must be 1-D (one per sample), got shape {tuple(y.shape)}")
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            n_out = model(X[:1].to(dev, _param_dtype(model))).shape[-1]
+    finally:
+        model.train(was)
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or hi >= n_out:
+        bad = lo if lo < 0 else hi
+        raise ValueError(f"{name}: class label {bad} is out of range: the model has {n_out} outputs, so labels "
+                         f"must lie in [0, {n_out - 1}]")
 
 
 def _loss_fn(kind: str, n_out: int | None):
@@ -194,7 +219,7 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(config, FitConfig):
         raise TypeError(f"config must be a FitConfig, got {type(config).__name__}")
-    dev = resolve_device(device)
+    dev = check_device(device)
     X, y = as_tensors(data, "data")
     Xt, yt = as_tensors(test, "test") if test is not None else (None, None)
     model.to(dev)
@@ -210,6 +235,11 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
         opt = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
     classify = config.loss == "cross_entropy"
     lossf = _loss_fn(config.loss, None)
+    check_seed(seed)
+    if classify:
+        _check_labels(model, X, y, "data", dev)
+        if yt is not None:
+            _check_labels(model, Xt, yt, "test", dev)
     g = generator(seed)
     dtype = _param_dtype(model)
     Xd, yd = X.to(dev, dtype), y.to(dev)

@@ -39,7 +39,8 @@ from ..measures.edjm import EDJM, edjm, max_score
 from ..nets.feedforward import Averaged, conv_net, dense_net, hidden_units, n_parameters
 from ..nets.svd_layers import reorthonormalize_every, svd_log_penalty, svd_net
 from ..training import FitConfig, accuracy, fit
-from .presets import Presets
+from ..validation import check_real
+from .presets import Presets, validate_fields
 
 __all__ = [
     "ModelSpec", "EDJMConfig", "EDJMData", "edjm_data", "TrainedModel", "train_model", "clear_model_cache",
@@ -79,6 +80,7 @@ class ModelSpec:
     reorth_every: int = 1
 
     def __post_init__(self):
+        validate_fields(self)
         if self.kind not in KINDS:
             raise ValueError(f"ModelSpec.kind must be one of {KINDS}, got {self.kind!r}")
         if self.kind == "conv" and not self.channels:
@@ -601,6 +603,7 @@ def toy_2d(n: int = 400, *, noise: float = 0.15, seed: SeedLike = 0) -> Dataset:
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise ValueError(f"n must be an int >= 2, got {n!r}")
+    check_real("noise", noise, min=0.0)
     X, y = make_moons(n, noise=noise, random_state=int_seed(seed) % (2 ** 32))
     X = X - X.mean(0)
     X = 0.95 * X / np.abs(X).max()  # inside the square that the partition covers

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
+from ..limits import check_bytes
 from ..measures import count_parameters
 from ..measures.reductions import REDUCTIONS, check_reduction
 from ..measures.spanning import RANKS, ensemble_parameter_jacobian, jacobian_spanning_dimension
@@ -68,8 +69,10 @@ def draw_inputs(n_points: int, dim: int, inputs: str = "uniform", *, seed: SeedL
     two distinct ``"sign"`` points, so its spanning dimension is at most 2.
     """
     _check("inputs", inputs, INPUTS)
-    if n_points < 1 or dim < 1:
-        raise ValueError(f"n_points and dim must be positive, got {n_points}, {dim}")
+    if isinstance(n_points, bool) or not isinstance(n_points, int) or isinstance(dim, bool) \
+            or not isinstance(dim, int) or n_points < 1 or dim < 1:
+        raise ValueError(f"n_points and dim must be positive ints, got {n_points!r}, {dim!r}")
+    check_bytes(n_points * dim * 8 * 2, f"{n_points:,} random inputs of dimension {dim:,}", "pass a smaller n_points")
     g = generator(seed)
     if inputs == "uniform":
         X = torch.rand((n_points, dim), generator=g, dtype=torch.float64) * 2 - 1
@@ -185,6 +188,12 @@ def esd_of(
     with torch.no_grad():
         n_out = int(probe(torch.zeros(1, n_in)).reshape(-1).numel())
     per_sample = n_pts * P * (n_out if reduce == "mean" else 1)
+    item = torch.empty((), dtype=dtype).element_size()
+    check_bytes(2 * per_sample * item + min(n_pts, P) ** 2 * item,
+                f"one sample's Jacobian of {n_pts:,} points x {P:,} parameters"
+                + (f" x {n_out} outputs" if reduce == "mean" else "") + " (and its SVD)",
+                "pass a smaller network or n_points= (by default there are as many points as parameters)",
+                device=dev)
     chunk = chunk_samples or max(1, min(samples, _ELEMENT_BUDGET // max(per_sample, 1)))
     t0 = time.perf_counter()
     values = []

@@ -23,6 +23,8 @@ from ..measures.regions import Partition, partition_2d
 from ..measures.slope import SlopePenalty, slope
 from ..nets.mlp import mlp
 from ..training import FitConfig, fit
+from ..validation import check_real
+from .presets import validate_fields
 
 __all__ = ["ToyConfig", "ToyRun", "toy_run", "toy_data", "TOY_BOUNDS"]
 
@@ -36,6 +38,7 @@ def toy_data(n: int = 300, *, noise: float = 0.15, seed: SeedLike = 0) -> tuple[
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 4:
         raise ValueError(f"n must be an int >= 4, got {n!r}")
+    check_real("noise", noise, min=0.0)
     X, y = make_moons(n, noise=noise, random_state=int_seed(seed) % (2**32))
     return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
 
@@ -55,6 +58,7 @@ class ToyConfig:
     seed: int = 0
 
     def __post_init__(self):
+        validate_fields(self)
         for name in ("width", "depth", "epochs", "n_points"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:

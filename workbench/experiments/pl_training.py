@@ -477,6 +477,7 @@ class RegularisationConfig(Presets):
     n_slope_points: int = 300
 
     def __post_init__(self):
+        super().__post_init__()
         bad = set(self.methods) - {"none", "slope", "spectral"}
         if bad:
             raise ValueError(f"RegularisationConfig.methods: unknown {sorted(bad)}; "

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
+from ..limits import check_bytes
 from ..nets.piecewise import DTYPE, compile_network, propagate
 from ..validation import as_tensor
 from .partition import DEFAULT_MAX_REGIONS, SNAP, Partition, RegionLimitError, clip_polygons, vertex_side
@@ -120,6 +121,9 @@ def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
                 f"splitting by neuron {i} of layer {k + 1} ({op.name})); stopped before running out "
                 "of memory. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
             )
+        row_bytes = st.raw("bits").shape[1] + st.raw("V").shape[1] * (2 * 8 + 4) + 2 * 8
+        check_bytes((n + M) * row_bytes * 2, f"{n + M:,} regions while splitting by neuron {i} of layer {k + 1}",
+                    "pass a smaller domain (bounds), a smaller network or max_regions", device=Vc.device)
         idx = cidx[sel]
         s = s[sel]
         tol = tol[sel].unsqueeze(1)
@@ -174,7 +178,21 @@ def _partition(cn, A0, c0, bounds, dev, max_regions, layers):
         N = G.shape[1]
         nb = len(op.breakpoints)
         # a piece of a region can only be cut by a line that cuts the region: screen all pairs once
+        cols = N * nb + g["patterns"].shape[1]
+        check_bytes(R0 * (3 * N * nb + cols), f"screening {R0:,} regions against the {N * nb:,} lines of layer {k + 1}",
+                    "pass a smaller domain (bounds), a smaller network or max_regions", device=dev)
         cutmat, side = _screen(V, G, z0, op.breakpoints)
+        # lower bound before splitting: every region stays >= 1 region, a cut one becomes >= 2
+        low = R0 + int(cutmat.any(1).sum()) if cutmat.numel() else R0
+        if low > limit:
+            raise RegionLimitError(
+                f"the partition would exceed max_regions={limit:,} regions (at least {low:,} after layer {k + 1} "
+                f"({op.name}): {R0:,} regions, {low - R0:,} of them cut); stopped before splitting them. Pass a "
+                "larger max_regions, a smaller domain (bounds) or a smaller network."
+            )
+        check_bytes(low * (cols + V.shape[1] * 2 * 8 * 2 + 8 * (k + 2) + 64),
+                    f"at least {low:,} regions after layer {k + 1} with {cols:,} pattern columns",
+                    "pass a smaller domain (bounds), a smaller network or max_regions", device=dev)
         st = _Store(V=V, nv=nv, L=L, parent=torch.arange(R0, device=dev),
                     bits=torch.zeros((R0, N * nb), dtype=torch.bool, device=dev))
         cand_cols = cutmat.any(0).nonzero().squeeze(1).tolist()

@@ -27,6 +27,7 @@ import pandas as pd
 import torch
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..limits import check_bytes
 from ..nets.ensemble import is_ensemble
 from ..nets.piecewise import Activation, Affine, State, activation_state, compile_network, piece_index, propagate
 from ..validation import as_tensor, check_finite, check_int, check_net, check_seed
@@ -206,6 +207,13 @@ def _sweep(net, X, layer, *, n_steps, seed, W1, device):
         if W1.shape != W0.shape:
             raise ValueError(f"W1 must have the layer's weight shape {tuple(W0.shape)}, got {tuple(W1.shape)}")
         check_finite(W1, "W1", rows=False)
+    # one step measures the sweep's memory per step: the swept weight, the pre-activations, the outputs
+    o1, p1, _ = _sweep_forward(cn, X.to(dev, W0.dtype), layer, W1, torch.zeros(1, device=dev, dtype=W0.dtype))
+    per_step = (W0.numel() + o1.numel() + 3 * sum(p.numel() for p in p1)) * W0.element_size()
+    check_bytes(n_steps * per_step,
+                f"the weight sweep of {n_steps:,} steps over {X.shape[0]:,} inputs "
+                f"({per_step / 2**20:,.2f} MiB per step)",
+                "pass a smaller n_steps (or fewer inputs / a smaller network)", device=dev)
     t = torch.arange(n_steps, device=dev, dtype=W0.dtype) * (2 * math.pi / n_steps)
     out, pre, acts = _sweep_forward(cn, X.to(dev, W0.dtype), layer, W1, t)
     if not (bool(torch.isfinite(out).all()) and all(bool(torch.isfinite(z).all()) for z in pre)):

@@ -34,6 +34,7 @@ from torch import nn
 from torch.func import functional_call, jacfwd, jacrev, vmap
 
 from .._runtime import DeviceLike, resolve_device
+from ..limits import check_bytes
 from ..nets.svd_layers import SVDLinear
 from ..validation import as_tensor, check_net, check_real, describe
 
@@ -299,7 +300,7 @@ def _bias_names(net: nn.Module) -> list[str]:
 # the measure
 # ---------------------------------------------------------------------------
 def edjm(net: nn.Module, X, *, output: str = "logits", exact: bool | None = None, store: str = "matrices",
-         chunk_size: int | None = None, max_bytes: float = 4e9, tol: float | None = None,
+         chunk_size: int | None = None, max_bytes: float | None = None, tol: float | None = None,
          device: DeviceLike = None) -> EDJM:
     """The extended data Jacobian matrices of ``net`` on the inputs ``X`` (Wang et al. 2016, eq. 8-11, §3).
 
@@ -332,7 +333,8 @@ def edjm(net: nn.Module, X, *, output: str = "logits", exact: bool | None = None
         Inputs per batched Jacobian call (default: as many as fit in about
         256 MB of intermediate tensors).
     max_bytes
-        Refuse (with the estimate) when the stored matrices would exceed this.
+        Refuse (:class:`workbench.ResourceLimitError`, with the estimate) when the stored matrices
+        would exceed this (default: the memory budget, :func:`workbench.limits.default_max_bytes`).
     tol
         Largest accepted relative residual of eq. 11 (default ``1e-4`` in
         float32, ``1e-9`` in float64).
@@ -380,10 +382,14 @@ def _compute(net, X, output, want_exact, require_exact, problem, store, chunk_si
     itemsize = torch.finfo(dtype).bits // 8
     if store == "matrices":
         need = n * d_out * d_in * itemsize
-        if need > max_bytes:
-            raise MemoryError(f"the {d_out} EDJMs of {n} x {d_in} need {need / 1e9:.2f} GB (> max_bytes="
-                              f"{max_bytes / 1e9:.2f} GB); use store='gram' ({d_out * d_in * d_in * 8 / 1e9:.3f} GB), "
-                              "fewer inputs, or raise max_bytes")
+        # the chunks, their concatenation and the SVD's copy
+        check_bytes(3 * need, f"the {d_out} EDJMs of {n:,} inputs x {d_in:,} input dimensions (the matrices, "
+                    "their concatenation and the SVD's copy)",
+                    f"use store='gram' ({d_out * d_in * d_in * 8 / 1e9:.3f} GB) or fewer inputs", max_bytes=max_bytes,
+                    device=X.device)
+    else:
+        check_bytes(3 * d_out * d_in * d_in * 8, f"the {d_out} Gram matrices of {d_in:,} x {d_in:,} (float64)",
+                    "use inputs of fewer dimensions", max_bytes=max_bytes, device=X.device)
     if chunk_size is None:
         per = max(1, (d_out if d_out <= d_in else d_in) * (act_numel + d_in) * itemsize * 3)
         chunk_size = int(max(1, min(n, 2.56e8 // per)))

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ..limits import check_bytes
 from ..nets.piecewise import CompiledNet, State, propagate, take_rows
 
 __all__ = ["PathTransitions"]
@@ -277,6 +278,12 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
                     f"the path crosses more than max_pieces={max_pieces} pieces by hidden layer {l + 1}; "
                     "raise max_pieces (memory grows with it) or walk fewer paths at once"
                 )
+            # the pieces' coefficients (now and after the next layer), breakpoints and patterns: bytes, before
+            # allocating them
+            check_bytes(total * (3 * n * Gt.shape[-1] * 8 + r["states"].shape[1] + n + 4 * 8),
+                        f"the {total:,} pieces of the path(s) at hidden layer {l + 1} (width {n:,})",
+                        "walk fewer paths at once or use a smaller network (max_pieces bounds their count)",
+                        device=dev)
             parent = torch.repeat_interleave(torch.arange(len(k), device=dev), cnt)
             j = torch.arange(total, device=dev) - (torch.cumsum(cnt, 0) - cnt)[parent]
             kp = k[parent]

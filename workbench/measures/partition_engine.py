@@ -45,7 +45,7 @@ import math
 import torch
 
 from .._runtime import DeviceLike
-from ..limits import ResourceLimitError
+from ..limits import ResourceLimitError, check_bytes
 from ..limits import default_max_bytes as _limits_default_max_bytes
 from ..nets.piecewise import Activation, Affine, CompiledNet, apply_activation, apply_affine
 from . import partition_kernels
@@ -272,6 +272,10 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         wbits = torch.cat([wbits, nbits])
         wst, wlen, wptr = (torch.cat([t, t[sel]]) for t in (wst, wlen, wptr))
     Kmax = max(o[0].shape[1] for o in out)
+    n_bits = sum(int(cnt[o[3]].sum()) for o in out if o[4] is not None)
+    # the pattern bits of the cut columns as (piece, column, value) triples, then the flip bookkeeping
+    check_bytes(n_bits * (3 * 8 + 4 * 8), f"the pattern bits of {n_bits:,} (piece, cut line) pairs while splitting "
+                f"by {where}", "pass a smaller domain (bounds), a smaller network or max_regions", device=dev)
     Vs, nvs, Ls, pars, prow, pcol, pval = [], [], [], [], [], [], []
     off = 0
     for oV, onv, oL, opar, obits in out:
@@ -311,6 +315,7 @@ class _Engine:
         self.chunk_bytes = int(chunk_bytes)
         self.results: list = []
         self.n_emitted = 0
+        self.pending = 0  # regions of unfinished chunks on the levels above: each ends as >= 1 region
         self.bytes_emitted = 0
         self.brows: list = []
         self.col0: dict = {}  # activation layer -> its first pattern column (known when first reached)
@@ -443,9 +448,23 @@ class _Engine:
                 else:
                     rows, cols, side = _screen(V, Mp, op.breakpoints)
             self._check_bytes(rows.numel() * (V.shape[1] + 2) * 16 * 4, "clipping the cut regions", R)
+            n_before = self.n_emitted + self.pending
+            # a lower bound before splitting: every region ends as >= 1 region, a cut one as >= 2
+            n_cut = int(torch.unique(rows).numel()) if rows.numel() else 0
+            if n_before + R + n_cut > self.limit:
+                raise RegionLimitError(
+                    f"the partition would exceed max_regions={self.limit:,} regions (at least "
+                    f"{n_before + R + n_cut:,}: {n_before:,} finished or queued, {R:,} reaching layer {k + 1} "
+                    f"({op.name}), {n_cut:,} of them cut); stopped before splitting them. Pass a larger "
+                    "max_regions, a smaller domain (bounds) or a smaller network."
+                )
+            # and in bytes: those regions in the finished partition, at least (4 vertices, one output)
+            low = self.pending + R + n_cut
+            self._check_bytes(low * partition_bytes_per_region(pat.shape[1] + N * nb, act.shape[1] + 1, 1, 4) // 2,
+                              f"at least {low:,} more regions (queued and reaching layer {k + 1})", low)
             with _Timer((k + 1, "split")):
                 V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
-                                                self.n_emitted, f"layer {k + 1} ({op.name})")
+                                                n_before, f"layer {k + 1} ({op.name})")
             with _Timer((k + 1, "patterns")):
                 lp = side.index_select(0, par)
                 if bits is not None:
@@ -523,8 +542,10 @@ class _Engine:
                         Mc += torch.sparse.mm(S, Wd).view(b - a, 3, N2).transpose(1, 2)
                     A2 = Mc[..., :2].reshape(b - a, *shape2, 2)
                     c2 = Mc[..., 2].reshape(b - a, *shape2)
+                self.pending += R2 - b
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
                               pos + 1 + len(chain), k + 1, Mp=Mc)
+                self.pending -= R2 - b
             return
         per = N * 2 * 8 * 4
         step = max(256, self.chunk_bytes // per)
@@ -543,11 +564,13 @@ class _Engine:
                 else:
                     svc = None if sv is None else tuple(t[pc] for t in sv)
                     A2, c2 = apply_activation(op, G[pc], z0[pc], piece, shape, svc, inp)
+            self.pending += R2 - b
             if direct:
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
                               pos + 1 + len(chain), k + 1, Mp=Mc)
             else:
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None, pos + 1, k + 1)
+            self.pending -= R2 - b
 
     def _assemble(self):
         import pandas as pd

@@ -24,12 +24,14 @@ sense of Definition 1; shortcut variants are supported (they stay polynomial).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 
 from .._runtime import SeedLike, int_seed
+from ..limits import check_count
 from ..nets.mlp import MLP
 from ..validation import check_choice, check_int, check_seed, describe
 from .rank import exact_rank
@@ -41,6 +43,14 @@ __all__ = [
     "network_jacobian_at_points",
     "random_integer_parameters",
 ]
+# also public, from this module: DEFAULT_MAX_TERMS (the default max_terms) and expansion_work
+
+DEFAULT_MAX_TERMS = 100_000_000
+"""Default limit on :func:`expansion_work` (integer coefficient operations; 10 s to a few minutes of Python).
+
+Raise it per call with ``max_terms=``; deeper or wider square networks than it
+allows would run for hours (the degree doubles with every layer).
+"""
 
 
 # -- polynomial arithmetic on lists of Python ints (exact) -------------------
@@ -93,6 +103,67 @@ def _check_points(points) -> list[int]:
     if isinstance(points, (str, bytes)) or not hasattr(points, "__iter__"):
         raise TypeError(f"points must be a sequence of distinct integers, got {describe(points)}")
     return [check_int(f"points[{i}]", p) for i, p in enumerate(points)]
+
+
+def expansion_work(net: MLP, route: str = "forward", n_points: int | None = None) -> int:
+    """Integer coefficient operations an exact PSD computation of ``net`` takes (estimate, before any work).
+
+    ``route="forward"``: the forward-mode expansion (every hidden unit carries one
+    polynomial of degree ``2^l`` per parameter before it: the linear steps cost
+    ``out x in x params x (degree + 1)``, the squaring ``out x params x (degree + 1)^2``)
+    plus the exact rank of the ``(2^L + 1) x params`` coefficient Jacobian.
+    ``"sympy"``: the monomials of the expanded output in ``x`` and the parameters (squaring a sum of
+    ``T`` terms gives up to ``T^2``) times the parameters, each counted as 2,000 operations
+    (measured: one symbolic term costs about as much as 2,000 integer ones).
+    ``"points"``: one forward pass per point (``n_points``, default ``max(params, 2^L + 1)``)
+    plus the rank of the ``points x params`` Jacobian.  Every count is multiplied by the
+    length of the integers in 60-bit words (they grow with the degree), the points route's by
+    its square (the exact rank works on fractions of them).  Measured: 3e5 to 1e7 units per
+    second on one core, the slowest for deep networks.
+    """
+    layers = list(net.layers)
+    P_total = sum(p.numel() for p in net.parameters())
+    work, P, deg = 0, 0, 1
+    per_point = 0
+    for li, lin in enumerate(layers):
+        o, i = lin.out_features, lin.in_features
+        P += o * i + (o if lin.bias is not None else 0)
+        work += o * i * P * (deg + 1)
+        per_point += o * i * P
+        if li < len(layers) - 1:  # square: degree doubles
+            work += o * P * (deg + 1) ** 2
+            per_point += o * P
+            deg *= 2
+    if route == "sympy":  # symbolic: the expanded output's monomials in (x, parameters), each differentiated
+        T = 2  # w x + b
+        for lin in layers[1:]:
+            T = lin.in_features * T * T + 1  # square, then a weighted sum plus a bias
+        return _SYMPY_COST * T * P_total
+    # the integers grow with the degree (about degree x log2(10 width) bits): count 60-bit words
+    words = max(1, math.ceil(deg * math.log2(10 * max(net.widths)) / 60))
+    if route == "points":
+        k = max(P_total, deg + 1) if n_points is None else int(n_points)
+        return (k * per_point + k * P_total * min(k, P_total)) * words * words  # rank over Fractions of them
+    k = deg + 1
+    return (work + k * P_total * min(k, P_total)) * words
+
+
+_SYMPY_COST = 2_000
+
+
+def _check_work(net: MLP, route: str, max_terms, n_points: int | None = None) -> None:
+    limit = DEFAULT_MAX_TERMS if max_terms is None else max_terms
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+        raise ValueError(f"max_terms must be a positive number, got {max_terms!r}")
+    work = expansion_work(net, route, n_points)
+    check_count(
+        work, limit,
+        f"the exact polynomial expansion of the {net.widths} square network (degree {2 ** net.n_hidden}, "
+        f"{sum(p.numel() for p in net.parameters()):,} parameters; {route} route): the number of integer "
+        "coefficient terms to compute",
+        "use a shallower or narrower network, polynomial_spanning_dimension_points(net, exact=False) "
+        "(floating point), or pass a larger max_terms= (the work doubles or more with every layer)",
+    )
 
 
 def _param_shapes(net: MLP) -> list[tuple[str, tuple[int, ...]]]:
@@ -195,7 +266,7 @@ def _forward_poly(net: MLP, theta: list[int], x_poly: list, n_params: int):
 
 
 def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed: SeedLike = 0,
-                         method: str = "forward") -> list[list[int]]:
+                         method: str = "forward", max_terms: float | None = None) -> list[list[int]]:
     """``J_c = dP/dtheta`` at integer parameters (ESD paper Eq. 4): rows are the
     coefficients of ``1, x, x^2, ..., x^deg``, columns the parameters in
     ``named_parameters`` order.
@@ -213,9 +284,13 @@ def coefficient_jacobian(net: MLP, params: Sequence[int] | None = None, *, seed:
         symbol per parameter, expand in ``x`` and differentiate each
         coefficient symbolically, then substitute (the paper's route; slow
         beyond a few layers).
+    max_terms
+        Refuse (:class:`workbench.ResourceLimitError`, before any work) when
+        :func:`expansion_work` exceeds it (default :data:`DEFAULT_MAX_TERMS`).
     """
     net = _check_polynomial_net(net)
     check_choice("method", method, ("forward", "sympy"))
+    _check_work(net, method, max_terms)
     n = sum(p.numel() for p in net.parameters())
     theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if method == "forward":
@@ -258,7 +333,8 @@ def _sympy_forward(net: MLP, syms: list, x):
         h = a
 
 
-def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int = 1, method: str = "forward") -> int:
+def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int = 1, method: str = "forward",
+                                  max_terms: float | None = None) -> int:
     """Polynomial spanning dimension (ESD paper Definition 1), exact.
 
     The exact rank (over the rationals) of the coefficient Jacobian
@@ -278,17 +354,21 @@ def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int =
         ``net`` is not a workbench ``MLP``.
     ValueError
         Activation other than ``"square"``, or more than one input/output.
+    workbench.ResourceLimitError
+        The expansion would take more than ``max_terms`` coefficient operations
+        (:func:`expansion_work`); refused before starting.
     """
     _check_polynomial_net(net)
     if check_int("trials", trials) < 1:
         raise ValueError(f"trials must be >= 1, got {trials}")
     check_choice("method", method, ("forward", "sympy"))
     base = int_seed(check_seed(seed))
-    return max(exact_rank(coefficient_jacobian(net, seed=base + t, method=method)) for t in range(trials))
+    return max(exact_rank(coefficient_jacobian(net, seed=base + t, method=method, max_terms=max_terms))
+               for t in range(trials))
 
 
 def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, params: Sequence[int] | None = None,
-                               *, seed: SeedLike = 0) -> list[list[int]]:
+                               *, seed: SeedLike = 0, max_terms: float | None = None) -> list[list[int]]:
     """``J_n[i, j] = d N(x_i) / d theta_j`` exactly at integer points and parameters (ESD paper Eq. 6).
 
     ``points`` default: the ``max(n_params, degree + 1)`` distinct nonzero
@@ -296,6 +376,7 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
     ``J_n = V J_c`` (Eq. 7) has full column rank.
     """
     net = _check_polynomial_net(net)
+    _check_work(net, "points", max_terms, None if points is None else len(points))
     n = sum(p.numel() for p in net.parameters())
     theta = _unflatten(net, random_integer_parameters(net, seed=seed) if params is None else _as_list(params))
     if points is None:
@@ -313,7 +394,7 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
 
 
 def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None = None, *, seed: SeedLike = 0,
-                                         exact: bool = True) -> int | float:
+                                         exact: bool = True, max_terms: float | None = None) -> int | float:
     """PSD through the network Jacobian at distinct points (ESD paper §3.1, Eq. 7: ``J_n = V J_c``).
 
     ``exact=True``: exact integer Jacobian (:func:`network_jacobian_at_points`)
@@ -329,7 +410,7 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
     if points is not None:
         points = _check_points(points)
     if exact:
-        return exact_rank(network_jacobian_at_points(net, points, seed=seed))
+        return exact_rank(network_jacobian_at_points(net, points, seed=seed, max_terms=max_terms))
     from .rank import numerical_rank
     from .spanning import parameter_jacobian
 

@@ -51,6 +51,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..limits import check_bytes
 from ..validation import as_tensor, check_int, check_net, check_seed, warn_underflow
 from .rank import effective_rank, singular_values_from_gram
 from .reductions import SAMPLED_REDUCES, check_reduction
@@ -289,6 +290,11 @@ def sampled_gradient_rows(
             out = torch.softmax(out, dim=0)
         return out[0] if red == "pick_first" else (out * out).sum()
 
+    item = next(iter(by_name.values())).element_size()
+    check_bytes((n * coords.numel() + c * n_sel) * item,
+                f"the sampled Jacobian of {n:,} inputs x {coords.numel():,} coordinates "
+                f"(plus the gradients of {c:,} input(s) at a time over {n_sel:,} parameters)",
+                "pass fewer inputs or coordinates (k), or a smaller chunk_size", device=dev)
     rows = torch.empty((n, coords.numel()), dtype=next(iter(by_name.values())).dtype, device=dev)
     if c == 1:
         sel = [by_name[nm] for nm in sel_names]
@@ -427,6 +433,9 @@ def sampled_spectrum(
     P = count_parameters(model)
     if coords is None:
         coords = sample_coordinates(P, k, seed=seed)
+    q = min(int(X.shape[0]), int(torch.as_tensor(coords).numel()))
+    check_bytes(q * q * 8 * 2, f"the {q:,} x {q:,} Gram matrix of the sampled Jacobian (float64, and its "
+                "eigendecomposition)", "pass fewer inputs or a smaller k", device=device)
     J = sampled_gradient_rows(model, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
                               max_chunk_bytes=max_chunk_bytes, device=device)
     zero = (J == 0).all(1)

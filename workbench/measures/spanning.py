@@ -33,6 +33,7 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, vmap
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
+from ..limits import check_bytes, default_max_bytes
 from ..nets.mlp import Square
 from ..validation import (
     as_tensor,
@@ -209,6 +210,36 @@ def _check_finite_rows(J: torch.Tensor) -> None:
     )
 
 
+def jacobian_bytes(n_points: int, n_params: int, n_outputs: int = 1, dtype: torch.dtype = torch.float32) -> int:
+    """Bytes of a parameter Jacobian ``(n_points, [n_outputs,] n_params)`` (the result alone)."""
+    return int(n_points) * int(n_outputs) * int(n_params) * torch.empty((), dtype=dtype).element_size()
+
+
+def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
+    """Refuse a Jacobian that cannot fit; pick a ``chunk_size`` when the whole-batch working memory would not.
+
+    The result takes ``points x outputs x params`` numbers; computing it all at
+    once (``chunk_size=None``) takes about as much again in per-point gradients.
+    """
+    n, P = X.shape[0], sum(v.numel() for v in params.values())
+    n_out = 1
+    if reduce not in ("first", "sum_squares"):
+        with torch.no_grad():
+            n_out = int(functional_call(net, {**params, **buffers}, (X[:1],)).reshape(-1).numel())
+    res = jacobian_bytes(n, P, n_out, dtype)
+    per_point = res // max(n, 1)
+    what = (f"the parameter Jacobian of {n:,} points x {P:,} parameters"
+            + (f" x {n_out:,} outputs" if n_out > 1 else ""))
+    check_bytes(res + per_point * min(n, chunk_size or 1), what,
+                "pass fewer points (or a network with fewer parameters); workbench.sampled_spanning_dimension "
+                "samples k parameter coordinates instead", device=dev)
+    if chunk_size is None:
+        budget = default_max_bytes(device=dev)
+        if 2 * res > budget:  # all at once would not fit: chunk the points
+            chunk_size = max(1, int((budget - res) // max(per_point, 1)))
+    return chunk_size
+
+
 def parameter_jacobian(
     net: nn.Module,
     X,
@@ -266,6 +297,7 @@ def parameter_jacobian(
     buffers = {k: (v.to(dev, pdtype) if v.is_floating_point() else v.to(dev)) for k, v in buffers.items()}
     X = X.to(dev, pdtype)
     names = list(params)
+    chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev)
     if reduce in ("pick_first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 1)
@@ -434,6 +466,10 @@ def spanning_dimension(
     tol = _check_tol(tol)
     J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
     _warn_zero_rows(net, J)
+    m, k = J.shape[0], J.shape[-1]  # the (batched) points x parameters matrices the SVD gets
+    check_bytes((J.numel() + (J.numel() // (m * k)) * min(m, k) ** 2) * J.element_size(),
+                f"the singular values of the {m:,} x {k:,} Jacobian (a copy and the SVD's workspace)",
+                "pass fewer points, or use method='gram'", device=J.device)
     if reduce == "mean":
         return float(jacobian_spanning_dimension(J.transpose(0, 1), rank=rank, tol=tol, mean_axis=0, method=method))
     return float(jacobian_spanning_dimension(J, rank=rank, tol=tol, method=method))

@@ -19,6 +19,7 @@ import math
 import torch
 
 from .._runtime import DeviceLike, resolve_device
+from ..limits import check_bytes
 from ..nets.ensemble import is_ensemble
 from ..validation import as_points, as_tensor, check_finite, check_int, check_net, warn_underflow
 
@@ -75,6 +76,14 @@ def check_plane(x0: torch.Tensor, x1: torch.Tensor) -> None:
         )
 
 
+def _check_path_bytes(kind: str, n: int, x: torch.Tensor) -> None:
+    """Refuse a path of ``n`` points whose tensor (and the float64 parameters behind it) would not fit."""
+    batch = x.numel() // max(1, x.shape[-1])
+    need = n * (3 * x.numel() * x.element_size() + 3 * 8)  # the result and two temporaries; t, cos t, sin t
+    check_bytes(need, f"the {kind} of n={n:,} points in {x.shape[-1]:,} dimensions"
+                      + (f" ({batch:,} paths)" if batch > 1 else ""), "pass a smaller n", device=x.device)
+
+
 def circle(x0, x1, n: int) -> torch.Tensor:
     """``n`` points of the circular trajectory ``x(t) = cos(t) x0 + sin(t) x1``.
 
@@ -101,6 +110,7 @@ def circle(x0, x1, n: int) -> torch.Tensor:
     n = check_int("n", n)
     if n < 3:
         raise ValueError(f"a circular trajectory needs at least 3 points, got n={n!r}")
+    _check_path_bytes("circle", n, x0)
     t = torch.arange(n, dtype=torch.float64) * (TWO_PI / n)
     c = torch.cos(t).to(x0.dtype).to(x0.device)
     s = torch.sin(t).to(x0.dtype).to(x0.device)
@@ -129,6 +139,7 @@ def segment(a, b, n: int) -> torch.Tensor:
     n = check_int("n", n)
     if n < 2:
         raise ValueError(f"a segment needs at least 2 points, got n={n!r}")
+    _check_path_bytes("segment", n, a)
     t = torch.linspace(0, 1, n, dtype=torch.float64).to(a.dtype).to(a.device)
     return a.unsqueeze(-2) + t[:, None] * (b - a).unsqueeze(-2)
 
@@ -209,6 +220,16 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
     odev = dev if out_device is None else torch.device(out_device)
     n = X.shape[0]
     step = check_int("chunk_size", chunk_size, min=1)
+    members = len(net) if ens else 1
+    width_sum = sum(base.widths) + sum(base.widths[1:-1])  # images (kept) and pre-activations (per chunk)
+    item = torch.empty((), dtype=dtype or net_dtype(net)).element_size()
+    kept = members * n * sum(base.widths) * item
+    per_chunk = members * min(n, step) * width_sum * net_dtype(net).itemsize * 2
+    check_bytes(kept + per_chunk,
+                f"the layer images of {n:,} points through {list(base.widths)}"
+                + (f" ({members} members)" if ens else "")
+                + f" (kept: {kept / 2**20:,.0f} MiB, one chunk of {min(n, step):,}: {per_chunk / 2**20:,.0f} MiB)",
+                "pass fewer points (a smaller n of the circle) or a smaller chunk_size", device=odev)
     outs: list[torch.Tensor] | None = None
     with torch.no_grad():
         for lo in range(0, n, step):

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .._runtime import SeedLike, generator
+from .mlp import check_parameter_bytes
 
 __all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "n_parameters", "seeded_init"]
 
@@ -78,6 +79,9 @@ def dense_net(n_in: int, hidden: Sequence[int], n_out: int, *, activation: str =
     hidden = _check_positive("hidden", hidden)
     act = _check_act(activation)
     p = _check_dropout(dropout)
+    if bottleneck is not None:
+        (bottleneck,) = _check_positive("bottleneck", [bottleneck])
+    check_parameter_bytes([n_in] + ([bottleneck] if bottleneck is not None else []) + hidden + [n_out])
     layers: list[nn.Module] = [nn.Flatten(), *_dense_head(n_in, bottleneck, hidden, act, p, n_out)]
     return seeded_init(nn.Sequential(*layers), seed=seed)
 
@@ -87,7 +91,6 @@ def _dense_head(width: int, bottleneck: int | None, hidden: Sequence[int], act, 
     ``bottleneck``, the ``hidden`` layers (each Linear, activation, dropout ``p`` if > 0), the output."""
     layers: list[nn.Module] = []
     if bottleneck is not None:
-        (bottleneck,) = _check_positive("bottleneck", [bottleneck])
         layers.append(nn.Linear(width, bottleneck))
         width = bottleneck
     for h in hidden:

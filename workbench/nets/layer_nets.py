@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
+from ..validation import check_int
 
 __all__ = ["linear_autoencoder", "small_cnn", "resnet_family", "RESNET_DEPTHS", "ResidualUnit"]
 
@@ -125,6 +126,7 @@ def resnet_family(depth: int, *, shortcuts: bool = True, num_classes: int = 1000
     """
     if depth not in RESNET_DEPTHS:
         raise ValueError(f"depth must be one of {sorted(RESNET_DEPTHS)}, got {depth!r}")
+    num_classes = check_int("num_classes", num_classes, min=1)
     from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
 
     kind, layers = RESNET_DEPTHS[depth]

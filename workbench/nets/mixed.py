@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from .._runtime import SeedLike
-from .mlp import ACTIVATIONS, mlp, validate_widths
+from .mlp import ACTIVATIONS, check_parameter_bytes, mlp, validate_widths
 
 __all__ = ["MixedMLP", "mixed_mlp"]
 
@@ -27,6 +27,7 @@ class MixedMLP(nn.Module):
     def __init__(self, widths: Sequence[int], activations: Sequence[str]):
         super().__init__()
         ws = validate_widths(widths)
+        check_parameter_bytes(ws)
         acts = [str(a) for a in activations]
         if len(acts) != len(ws) - 2:
             raise ValueError(f"activations needs one name per hidden layer ({len(ws) - 2} for widths {ws}), "

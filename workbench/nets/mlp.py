@@ -15,9 +15,10 @@ import torch
 from torch import nn
 
 from .._runtime import SeedLike, generator
+from ..limits import check_bytes
 
-__all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "ACTIVATIONS", "SHORTCUTS", "INITS",
-           "PIECEWISE_LINEAR"]
+__all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "check_parameter_bytes", "ACTIVATIONS",
+           "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
 
 
 class Square(nn.Module):
@@ -172,6 +173,16 @@ def _check_choice(name: str, value, allowed) -> None:
         raise ValueError(f"unknown {name} {value!r}; allowed values: {shown}")
 
 
+def check_parameter_bytes(widths: Sequence[int], itemsize: int = 4) -> int:
+    """The parameter count of dense layers ``widths``; ResourceLimitError before building one that cannot fit.
+
+    Counts the weights and biases (float32) and the initialisation's temporary copies (x3).
+    """
+    n = sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+    check_bytes(3 * n * itemsize, f"a network of widths {list(widths)} ({n:,} parameters)", "use smaller widths")
+    return n
+
+
 def validate_widths(widths) -> list[int]:
     """``widths`` as a list of positive ints; TypeError / ValueError naming the bad entry otherwise."""
     try:
@@ -294,6 +305,7 @@ def mlp(
     ws = validate_widths(widths)
     _check_choice("activation", activation, tuple(ACTIVATIONS))
     _check_choice("shortcuts", shortcuts, SHORTCUTS)
+    check_parameter_bytes(ws)
     with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
         net = MLP(ws, activation, shortcuts, bool(bias))
     return init_parameters(net, init, sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)

@@ -75,6 +75,11 @@ class Pieces:
         return all(o == 0.0 for o in self.offsets)
 
     def __post_init__(self):
+        for what, vals in (("breakpoints", self.breakpoints), ("slopes", self.slopes), ("offsets", self.offsets)):
+            bad = [v for v in vals if not math.isfinite(v)]
+            if bad:
+                raise ValueError(f"{self.name}: {what} must be finite, got {tuple(vals)} (an activation parameter "
+                                 f"such as a leaky slope or a hardtanh bound is {bad[0]})")
         if not (len(self.slopes) == len(self.offsets) == len(self.breakpoints) + 1):
             raise ValueError(f"{self.name}: need one slope and one offset per piece (breakpoints + 1)")
         if any(b >= a for a, b in zip(self.breakpoints[1:], self.breakpoints[:-1])):

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .._runtime import SeedLike, generator
+from ..validation import check_int
 
 __all__ = ["SVDLinear", "svd_net", "reorthonormalize", "reorthonormalize_every", "svd_log_penalty",
            "orthonormality_error"]
@@ -82,6 +83,9 @@ def svd_net(n_in: int, hidden: Sequence[int], n_out: int, *, seed: SeedLike = 0)
     Inputs of any shape are flattened first.  Same widths as
     ``workbench.nets.feedforward.dense_net(n_in, hidden, n_out)``.
     """
+    n_in = check_int("n_in", n_in, min=1)
+    n_out = check_int("n_out", n_out, min=1)
+    hidden = [check_int(f"hidden[{i}]", h, min=1) for i, h in enumerate(hidden)]
     g = generator(seed)
     layers: list[nn.Module] = [nn.Flatten()]
     width = n_in

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from .._runtime import SeedLike, generator
+from ..validation import check_int
 
 __all__ = ["zoo", "zoo_model", "ESD_PAPER_MODELS"]
 
@@ -92,6 +93,7 @@ def zoo_model(name: str, *, seed: SeedLike = None, num_classes: int = 1000) -> n
     if name not in names:
         close = [n for n in names if n.startswith(name[:4])] or names[:10]
         raise ValueError(f"unknown model {name!r}; did you mean one of {close}? (see workbench.zoo())")
+    num_classes = check_int("num_classes", num_classes, min=1)
     g = generator(seed)
     s = int(torch.randint(0, 2**62, (1,), generator=g).item())
     with torch.random.fork_rng(devices=[]):

@@ -19,17 +19,73 @@ thread; :meth:`Panel.wait` joins it.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import inspect
 import io
+import numbers
 import threading
 import time
 import traceback
 from typing import Any
 
 import ipywidgets as W
+from traitlets import TraitError
 
-__all__ = ["Panel", "log_slider", "in_kernel"]
+__all__ = ["Panel", "log_slider", "in_kernel", "dropdown", "check_control_value"]
+
+
+def _option_values(options) -> list:
+    return [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in options]
+
+
+def _label(name: str, control) -> str:
+    desc = getattr(control, "description", "") or ""
+    return f"control {name!r}" + (f" ({desc!r})" if desc and desc != name else "")
+
+
+def check_control_value(name: str, control, value) -> None:
+    """ValueError naming the control, the value and what it accepts, unless ``control`` can show ``value``.
+
+    Options (dropdowns, selection sliders) must contain it; sliders with a range
+    must hold it (ipywidgets would clamp it silently); integer fields need ints,
+    check boxes bools.
+    """
+    if hasattr(control, "options"):
+        allowed = _option_values(control.options)
+        try:
+            ok = value in allowed
+        except Exception:  # noqa: BLE001 - unhashable / odd __eq__
+            ok = False
+        if not ok:
+            shown = ", ".join(repr(a) for a in allowed[:20]) + (", ..." if len(allowed) > 20 else "")
+            raise ValueError(f"{_label(name, control)}: {value!r} is not one of its options; allowed values: {shown}")
+        return
+    if isinstance(control, W.Checkbox):
+        if not isinstance(value, bool):
+            raise ValueError(f"{_label(name, control)}: needs True or False, got {value!r}")
+        return
+    if isinstance(control, (W.IntSlider, W.IntText, W.BoundedIntText)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ValueError(f"{_label(name, control)}: needs an int, got {value!r}")
+    elif isinstance(control, (W.FloatSlider, W.FloatLogSlider, W.FloatText, W.BoundedFloatText)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+            raise ValueError(f"{_label(name, control)}: needs a real number, got {value!r}")
+    if hasattr(control, "min") and hasattr(control, "max"):
+        lo, hi = control.min, control.max
+        if isinstance(control, W.FloatLogSlider):
+            lo, hi = control.base ** lo, control.base ** hi
+        if not lo <= value <= hi:
+            raise ValueError(f"{_label(name, control)}: {value!r} is outside its range [{lo:g}, {hi:g}]")
+
+
+def dropdown(*, options, value, description: str = "", **kw) -> W.Dropdown:
+    """``W.Dropdown`` that names itself, the value and its options when ``value`` is not one of them."""
+    allowed = _option_values(options)
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{description or 'dropdown'}: {value!r} is not one of its options; allowed values: {shown}")
+    return W.Dropdown(options=options, value=value, description=description, **kw)
 
 
 def in_kernel() -> bool:
@@ -53,9 +109,9 @@ def log_slider(value: int, lo: int, hi: int, description: str, *, per_octave: in
     """
     for name, v in (("value", value), ("lo", lo), ("hi", hi)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+            raise ValueError(f"{description}: {name} must be a positive int, got {v!r}")
     if not lo <= value <= hi:
-        raise ValueError(f"value must lie in [lo, hi] = [{lo}, {hi}], got {value}")
+        raise ValueError(f"{description}: value must lie in [lo, hi] = [{lo}, {hi}], got {value}")
     if per_octave < 1:
         raise ValueError(f"per_octave must be >= 1, got {per_octave}")
     opts, k = {lo, hi, value}, 0
@@ -112,9 +168,45 @@ class Panel:
     display_wait: float = 10.0
     """Seconds :meth:`_ipython_display_` waits for the first run, so the saved-notebook snapshot has a picture."""
 
+    def __init_subclass__(cls, **kw):
+        """Wrap the subclass's ``__init__``: its arguments are checked against the controls they set."""
+        super().__init_subclass__(**kw)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        sig = inspect.signature(init)
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            if not hasattr(self, "_ctor_args"):  # the outermost class records the call
+                try:
+                    bound = sig.bind(self, *args, **kwargs)
+                    bound.apply_defaults()
+                    self._ctor_args = {k: v for k, v in bound.arguments.items() if k != "self"}
+                except TypeError:
+                    self._ctor_args = {}
+            try:
+                init(self, *args, **kwargs)
+            except TraitError as exc:  # a value a control cannot take: say which panel, not a trait error
+                raise ValueError(f"{cls.__name__}: an argument is not accepted by its control ({exc}); "
+                                 f"arguments: {self._ctor_args}") from None
+
+        cls.__init__ = __init__
+
+    def _check_arguments(self) -> None:
+        """Constructor arguments named like a control must be what the control shows (not clamped into range)."""
+        for name, v in getattr(self, "_ctor_args", {}).items():
+            c = self.controls.get(name)
+            if c is None or v is None or not isinstance(v, (numbers.Real, str)):
+                continue
+            if c.value != v:
+                check_control_value(name, c, v)  # names the control and what it accepts
+                raise ValueError(f"{type(self).__name__}: {name}={v!r} became {c.value!r} in its control")
+
     def __init__(self, controls: dict[str, W.Widget], *, auto: bool = True, background: bool | None = None,
                  budget: dict[str, float] | None = None):
         self.controls = controls
+        self._check_arguments()
         self.out = W.Output()
         self.errors = W.Output()
         self.status = W.HTML()
@@ -188,10 +280,18 @@ class Panel:
         unknown = set(params) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; this panel has {sorted(self.controls)}")
+        for k, v in params.items():  # all checked before any is set: a bad value changes nothing
+            check_control_value(k, self.controls[k], v)
+        old = {k: self.controls[k].value for k in params}
         self._suspend = True
         try:
             for k, v in params.items():
-                self.controls[k].value = v
+                try:
+                    self.controls[k].value = v
+                except TraitError as exc:
+                    for k2, v2 in old.items():
+                        self.controls[k2].value = v2
+                    raise ValueError(f"{_label(k, self.controls[k])}: cannot take {v!r} ({exc})") from None
         finally:
             self._suspend = False
         self.refresh()

@@ -12,7 +12,7 @@ from ..measures.edjm import edjm
 from ..plots import new_figure
 from ..plots.edjm import plot_edjm_per_output, plot_edjm_spectra
 from ..plots.regions import plot_partition
-from ._base import Panel
+from ._base import Panel, dropdown
 
 __all__ = ["EDJMPanel", "EDJMRegionsPanel"]
 
@@ -43,11 +43,11 @@ class EDJMPanel(Panel):
         controls = {
             "depth": W.IntSlider(value=depth, min=1, max=6, description="hidden layers", **slider),
             "width": W.IntSlider(value=width, min=4, max=1024, step=4, description="width", **slider),
-            "activation": W.Dropdown(options=_ACTS, value=activation, description="activation"),
+            "activation": dropdown(options=_ACTS, value=activation, description="activation"),
             "dropout": W.FloatSlider(value=dropout, min=0.0, max=0.8, step=0.1, description="dropout", **slider),
             "epochs": W.IntSlider(value=epochs or self.config.epochs, min=0, max=200, description="epochs", **slider),
             "seed": W.IntText(value=seed, description="seed"),
-            "output": W.Dropdown(options=["logits", "softmax"], value="logits", description="output"),
+            "output": dropdown(options=["logits", "softmax"], value="logits", description="output"),
             "log_x": W.Checkbox(value=False, description="log x"),
             "paper_ylim": W.Checkbox(value=True, description="y up to 0.25 (paper)"),
             "overlay": W.Checkbox(value=True, description="overlay"),

@@ -10,7 +10,7 @@ from .._runtime import DeviceLike
 from ..experiments.esd import INPUTS, ESDResult, esd
 from ..nets.mlp import ACTIVATIONS, mlp
 from ..plots.esd import plot_sd_distribution
-from ._base import Panel, log_slider
+from ._base import Panel, dropdown, log_slider
 
 __all__ = ["ESDPanel"]
 
@@ -26,11 +26,13 @@ class ESDPanel(Panel):
     take about ``chunk_seconds`` each; sample ``i`` always uses seed
     ``seed + i``, so the final histogram equals ``workbench.esd(..., samples=n)``.
     Budget: the parameter count (the Jacobian is ``points x parameters`` per
-    sample, with as many points as parameters) and the sample count.
+    sample, with as many points as parameters), the sample count and the
+    memory of one sample; "compute anyway" beyond the machine's memory budget
+    is refused by :func:`workbench.esd` (``workbench.ResourceLimitError``, shown under the plot).
     """
 
     title = "Expected spanning dimension: SD distribution over random weights and inputs"
-    budget = {"parameters": 2_000, "samples": 1_000}
+    budget = {"parameters": 2_000, "samples": 1_000, "MiB per sample": 1_024}
     chunk_seconds = 0.5
 
     def __init__(self, *, n_in: int = 1, width: int = 8, depth: int = 3, activation: str = "relu",
@@ -45,9 +47,9 @@ class ESDPanel(Panel):
             "n_in": W.IntSlider(value=n_in, min=1, max=16, description="inputs", **slider),
             "width": log_slider(width, 1, max(64, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="hidden layers", **slider),
-            "activation": W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation"),
-            "shortcuts": W.Dropdown(options=_SHORTCUT_OPTIONS, value=shortcuts, description="shortcuts"),
-            "inputs": W.Dropdown(options=list(INPUTS), value=inputs, description="input dist."),
+            "activation": dropdown(options=list(ACTIVATIONS), value=activation, description="activation"),
+            "shortcuts": dropdown(options=_SHORTCUT_OPTIONS, value=shortcuts, description="shortcuts"),
+            "inputs": dropdown(options=list(INPUTS), value=inputs, description="input dist."),
             "samples": log_slider(samples, 2, max(1000, samples), "samples", per_octave=3),
             "seed": W.IntText(value=seed, description="seed"),
         }
@@ -59,7 +61,10 @@ class ESDPanel(Panel):
 
     def cost(self, *, n_in, width, depth, shortcuts, samples, **_):
         P = sum(p.numel() for p in mlp(self.widths(n_in, width, depth), "relu", shortcuts=shortcuts).parameters())
-        return {"parameters": P, "samples": samples}
+        pts = self.n_points or P
+        # one sample's Jacobian (points x parameters, float32), its copy and the SVD's workspace
+        mib = (2 * pts * P + min(pts, P) ** 2) * 4 / 2**20
+        return {"parameters": P, "samples": samples, "MiB per sample": round(mib, 1)}
 
     def compute(self, *, n_in, width, depth, activation, shortcuts, inputs, samples, seed):
         ws = self.widths(n_in, width, depth)

@@ -6,7 +6,7 @@ import ipywidgets as W
 from ..experiments.functions import FunctionConfig, function_1d
 from ..nets.mlp import ACTIVATIONS
 from ..plots import plot_function_1d
-from ._base import Panel, log_slider
+from ._base import Panel, dropdown, log_slider
 
 __all__ = ["FunctionPanel"]
 
@@ -24,7 +24,7 @@ class FunctionPanel(Panel):
         controls = {
             "width": log_slider(width, 1, max(256, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=20, description="depth", **slider),
-            "activation": W.Dropdown(options=[a for a in ACTIVATIONS if a != "square"], value=activation,
+            "activation": dropdown(options=[a for a in ACTIVATIONS if a != "square"], value=activation,
                                      description="activation"),
             "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),
             "n_seeds": W.IntSlider(value=n_seeds, min=1, max=12, description="networks", **slider),

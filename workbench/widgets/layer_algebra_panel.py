@@ -8,7 +8,7 @@ from ..nets.layer_nets import small_cnn
 from ..nets.zoo_meta import zoo_input_shape, zoo_meta_model
 from ..plots._base import new_figure
 from ..plots.layer_algebra import LAYER_VALUES, plot_cumulative_curves, plot_layer_graph
-from ._base import Panel
+from ._base import Panel, dropdown
 
 __all__ = ["LayerAlgebraPanel"]
 
@@ -34,14 +34,14 @@ class LayerAlgebraPanel(Panel):
                                   "squeezenet1_1", "googlenet", "alexnet"), auto: bool = True):
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
-            "model": W.Dropdown(options=[SMALL, *models], value=model, description="model"),
+            "model": dropdown(options=[SMALL, *models], value=model, description="model"),
             "depth": W.IntSlider(value=depth, min=0, max=16, description="units", **slider),
             "width": W.IntSlider(value=width, min=1, max=128, description="width", **slider),
             "kernel": W.IntSlider(value=kernel, min=1, max=7, step=2, description="kernel", **slider),
             "stride": W.IntSlider(value=stride, min=1, max=4, description="stride", **slider),
             "shortcuts": W.Checkbox(value=shortcuts, description="shortcuts"),
             "size": W.IntSlider(value=size, min=8, max=224, step=8, description="input size", **slider),
-            "color": W.Dropdown(options=list(LAYER_VALUES), value=color, description="colour by"),
+            "color": dropdown(options=list(LAYER_VALUES), value=color, description="colour by"),
         }
         super().__init__(controls, auto=auto)
 

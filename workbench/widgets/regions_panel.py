@@ -7,7 +7,7 @@ from ..experiments.regions import digit_slice
 from ..measures.regions import partition_2d
 from ..nets.mlp import mlp
 from ..plots.regions import plot_partition
-from ._base import Panel, log_slider
+from ._base import Panel, dropdown, log_slider
 
 __all__ = ["RegionsPanel", "PlaneSlicePanel"]
 
@@ -38,11 +38,11 @@ class RegionsPanel(Panel):
         controls = {
             "width": log_slider(width, 1, max(128, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="depth", **slider),
-            "activation": W.Dropdown(options=_PL, value=activation, description="activation"),
+            "activation": dropdown(options=_PL, value=activation, description="activation"),
             "sigma_w2": W.FloatSlider(value=sigma_w2, min=0.1, max=8.0, step=0.1, description="σ_w²", **slider),
             "seed": W.IntText(value=seed, description="seed"),
             "layers": W.IntSlider(value=layers, min=1, max=8, description="show layers up to", **slider),
-            "color_by": W.Dropdown(options=["pattern", "output", "slope", "active"], value=color_by,
+            "color_by": dropdown(options=["pattern", "output", "slope", "active"], value=color_by,
                                    description="colour"),
         }
         super().__init__(controls, auto=auto, background=background, budget=budget)
@@ -91,7 +91,7 @@ class PlaneSlicePanel(Panel):
             f"i{j}": W.BoundedIntText(value=int(v), min=0, max=n, description=f"image {j}")
             for j, v in enumerate(indices)
         }
-        controls["color_by"] = W.Dropdown(options=["argmax", "pattern", "slope", "active"], value=color_by,
+        controls["color_by"] = dropdown(options=["argmax", "pattern", "slope", "active"], value=color_by,
                                           description="colour")
         super().__init__(controls, auto=auto, background=background)
 

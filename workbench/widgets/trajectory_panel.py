@@ -6,7 +6,7 @@ import ipywidgets as W
 from ..experiments.trajectories import GrowthConfig, circle_through_layers, length_growth
 from ..plots._base import new_figure
 from ..plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
-from ._base import Panel, log_slider
+from ._base import Panel, dropdown, log_slider
 
 __all__ = ["TrajectoryPanel"]
 
@@ -41,7 +41,7 @@ class TrajectoryPanel(Panel):
             "sigma_w2": W.FloatLogSlider(value=sigma_w2, base=2, min=-2, max=5, step=0.25, description="σ_w²",
                                          **slider),
             "sigma_b2": W.FloatSlider(value=sigma_b2, min=0.0, max=4.0, step=0.1, description="σ_b²", **slider),
-            "activation": W.Dropdown(options=_ACTS, value=activation, description="activation"),
+            "activation": dropdown(options=_ACTS, value=activation, description="activation"),
             "seed": W.IntText(value=seed, description="seed"),
         }
         self.layer_slider = W.IntSlider(value=0, min=0, max=depth + 1, description="layer", continuous_update=True)
