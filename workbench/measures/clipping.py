@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from .._runtime import DeviceLike, resolve_device
-from ..limits import check_bytes
+from ..limits import ResourceLimitError, check_bytes
 from ..nets.piecewise import DTYPE, compile_network, propagate
 from ..validation import as_tensor
 from .partition import DEFAULT_MAX_REGIONS, SNAP, Partition, RegionLimitError, clip_polygons, vertex_side
@@ -151,6 +151,57 @@ def _split_layer(st, cand_cols, cutmat, G, z0, op, nb, col0, k, limit):
         st.n = n + M
 
 
+REFERENCE_MAX_WORK = 3e7
+"""The reference engine refuses a first layer whose splitting clips more region pieces than this
+(about half the lines times the regions they make; 1e6-3e6 pieces per second on one core)."""
+
+
+def arrangement_regions(a: torch.Tensor, c: torch.Tensor, bounds, *, max_lines: int = 4096) -> int | None:
+    """Regions of the arrangement of the lines ``a_i . u + c_i = 0`` inside the open box ``bounds``.
+
+    Exact in any position up to rounding at 1e-9 of the box: coincident lines are merged, and a point
+    where ``k`` lines meet adds ``k - 1`` regions (Euler: ``1 + lines + sum_p (k_p - 1)``).  ``None``
+    when more than ``max_lines`` lines cross the box (the pairwise step would be large).  The first
+    layer of a network cuts the domain exactly so, which lets the reference engine refuse a first
+    layer beyond ``max_regions`` before splitting (it costs time proportional to the regions for
+    every neuron).
+    """
+    u0, u1, v0, v1 = (float(t) for t in bounds)
+    a, c = a.to(torch.float64).reshape(-1, 2), c.to(torch.float64).reshape(-1)
+    corners = torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=torch.float64, device=a.device)
+    vals = corners @ a.T + c
+    keep = (vals.amax(0) > 0) & (vals.amin(0) < 0)
+    a, c = a[keep], c[keep]
+    if a.shape[0] == 0:
+        return 1
+    scale = max(u1 - u0, v1 - v0, abs(u0), abs(u1), abs(v0), abs(v1))
+    nrm = torch.linalg.vector_norm(a, dim=1, keepdim=True)
+    a, c = a / nrm, c / nrm.squeeze(1)
+    sign = torch.where(a[:, 0].abs() > 1e-12, a[:, 0].sign(), a[:, 1].sign())
+    a, c = a * sign[:, None], c * sign
+    key = torch.round(torch.cat([a, (c / scale)[:, None]], 1) * 1e9)
+    uniq = torch.unique(key, dim=0, return_inverse=True)[1]
+    first = torch.full((int(uniq.max()) + 1,), a.shape[0], dtype=torch.long, device=a.device)
+    first.scatter_reduce_(0, uniq, torch.arange(a.shape[0], device=a.device), reduce="amin")
+    a, c = a[first], c[first]
+    n = a.shape[0]
+    if n > max_lines:
+        return None
+    i, j = torch.triu_indices(n, n, 1, device=a.device)
+    det = a[i, 0] * a[j, 1] - a[i, 1] * a[j, 0]
+    ok = det.abs() > 1e-12
+    i, j, det = i[ok], j[ok], det[ok]
+    x = (-c[i] * a[j, 1] + c[j] * a[i, 1]) / det
+    y = (-a[i, 0] * c[j] + a[j, 0] * c[i]) / det
+    inside = (x > u0) & (x < u1) & (y > v0) & (y < v1)
+    pts = torch.stack([x[inside], y[inside]], 1)
+    if pts.shape[0] == 0:
+        return 1 + n
+    m = torch.unique(torch.round(pts / scale * 1e9), dim=0, return_counts=True)[1].to(torch.float64)
+    k = (1 + torch.sqrt(1 + 8 * m)) / 2  # m = k (k - 1) / 2 pairs meet at a point of k lines
+    return int(1 + n + torch.round(k - 1).sum().item())
+
+
 def _partition(cn, A0, c0, bounds, dev, max_regions, layers):
     import pandas as pd
 
@@ -181,6 +232,24 @@ def _partition(cn, A0, c0, bounds, dev, max_regions, layers):
         cols = N * nb + g["patterns"].shape[1]
         check_bytes(R0 * (3 * N * nb + cols), f"screening {R0:,} regions against the {N * nb:,} lines of layer {k + 1}",
                     "pass a smaller domain (bounds), a smaller network or max_regions", device=dev)
+        if R0 == 1 and nb and G.shape[-1] == 2:  # the first cut: its region count is known exactly, at once
+            lines = G[0].repeat_interleave(nb, 0)
+            offs = (z0[0][:, None] - torch.as_tensor(op.breakpoints, dtype=z0.dtype, device=z0.device)).reshape(-1)
+            first = arrangement_regions(lines, offs, bounds)
+            if first is not None and first > limit:
+                raise RegionLimitError(
+                    f"the partition would exceed max_regions={limit:,} regions: layer {k + 1} ({op.name}) alone "
+                    f"cuts the domain into {first:,} regions (its {N * nb:,} lines and their crossings); stopped "
+                    "before splitting. Pass a larger max_regions, a smaller domain (bounds) or a smaller network."
+                )
+            if first is not None and N * nb * first / 2 > REFERENCE_MAX_WORK:
+                raise ResourceLimitError(
+                    f"the reference engine would clip about {N * nb * first / 2:,.0f} region pieces to split layer "
+                    f"{k + 1} ({op.name}: {N * nb:,} lines cutting the domain into {first:,} regions), more than "
+                    f"REFERENCE_MAX_WORK={REFERENCE_MAX_WORK:,.0f} (minutes of work); refused before starting. Use "
+                    "engine='fast' (the default), a smaller domain or network, or raise "
+                    "workbench.measures.clipping.REFERENCE_MAX_WORK."
+                )
         cutmat, side = _screen(V, G, z0, op.breakpoints)
         # lower bound before splitting: every region stays >= 1 region, a cut one becomes >= 2
         low = R0 + int(cutmat.any(1).sum()) if cutmat.numel() else R0
