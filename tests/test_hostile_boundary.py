@@ -42,8 +42,8 @@ def test_net_constructor_arguments(call, exc, msg):
 
 
 @pytest.mark.parametrize("act, msg", [
-    (nn.LeakyReLU(float("nan")), "LeakyReLU negative_slope must be finite, got nan"),
-    (nn.LeakyReLU(float("inf")), "LeakyReLU negative_slope must be finite, got inf"),
+    (nn.LeakyReLU(float("nan")), r"LeakyReLU\) has negative_slope=nan; give a finite number"),
+    (nn.LeakyReLU(float("inf")), r"LeakyReLU\) has negative_slope=inf; give a finite number"),
     (nn.Hardtanh(0.0, float("inf")), "Hardtanh min_val and max_val must be finite"),
 ])
 def test_non_finite_activation_parameters_are_refused(act, msg):
