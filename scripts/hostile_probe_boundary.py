@@ -53,7 +53,8 @@ case("partition: 2-1024x3 fast, max_regions=200k",
      "guard", ("max_regions",))
 case("partition: 2-1024x3 reference, max_regions=200k",
      "net = wb.mlp([2, 1024, 1024, 1024, 1], 'relu', seed=0); "
-     "r = wb.partition_2d(net, max_regions=200_000, engine='reference')", "guard", ("max_regions",))
+     "r = wb.partition_2d(net, max_regions=200_000, engine='reference')", "guard",
+     ("max_regions", "engine"))  # refused by the reference engine's work estimate, which names the engine
 case("partition: 2-1024x3 default limits",
      "net = wb.mlp([2, 1024, 1024, 1024, 1], 'relu', seed=0); r = wb.partition_2d(net)",
      "guard", ("max_regions", "max_bytes", "budget"))
