@@ -518,3 +518,20 @@ def test_a_forward_pass_that_overflows_is_an_error_not_a_count():
     for f in (M.layer_lengths, M.layer_images, M.sampled_transitions):
         with pytest.raises(FloatingPointError, match="overflows to inf / NaN at point 0 of X"):
             f(net, Z)
+
+
+def test_sampled_coordinates_above_2_pow_24_keep_their_values():
+    """Integer coordinates must not pass through float32 (indices above 2**24 collide there)."""
+    from torch import nn
+
+    net = nn.Sequential(nn.Linear(4100, 4100, bias=False)).eval()  # 16,810,000 parameters > 2**24
+    X = torch.randn(2, 4100)
+    c = torch.tensor([16_777_216, 16_777_217, 16_809_999])
+    rows = M.sampled_gradient_rows(net, X, c, reduce="pick_first", device="cpu")
+    # output 0's gradient w.r.t. weight[i, j] is x_j when i == 0, else 0: every coordinate here has i > 0
+    assert rows.shape == (2, 3) and float(rows.abs().max()) == 0.0
+    c0 = torch.tensor([5, 4099])  # weight[0, 5], weight[0, 4099]: gradient x_5, x_4099
+    rows0 = M.sampled_gradient_rows(net, X, c0.tolist(), reduce="pick_first", device="cpu")
+    assert torch.allclose(rows0.float(), X[:, [5, 4099]], rtol=1e-6, atol=0)
+    with pytest.raises(TypeError, match="coords must be integer parameter indices"):
+        M.sampled_gradient_rows(net, X, torch.tensor([True, False]), device="cpu")

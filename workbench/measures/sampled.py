@@ -52,7 +52,7 @@ from torch import nn
 
 from .._runtime import DeviceLike, SeedLike, generator, resolve_device
 from ..limits import check_bytes
-from ..validation import as_tensor, check_int, check_net, check_seed, warn_underflow
+from ..validation import as_tensor, check_int, check_net, check_seed, describe, warn_underflow
 from .rank import effective_rank, singular_values_from_gram
 from .reductions import SAMPLED_REDUCES, check_reduction
 from .spanning import has_square_activation, per_point_gradients, per_sample_gradient_fn
@@ -258,13 +258,20 @@ def sampled_gradient_rows(
     P = sum(p.numel() for _, p in params)
     if P == 0:
         raise ValueError("the network has no trainable parameters, so its Jacobian has no columns")
-    coords = as_tensor(coords, "coords", dtype=torch.float64) if not isinstance(coords, torch.Tensor) else coords
+    if not isinstance(coords, torch.Tensor):  # lists / numpy arrays keep their integer dtype (no float32 detour:
+        try:                                   # indices above 2**24 would collide)
+            coords = torch.as_tensor(coords)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"coords must be integer parameter indices (sample_coordinates(model, k)), got "
+                            f"{describe(coords)}") from None
+    if coords.dtype == torch.bool or coords.is_complex() or coords.device.type == "meta":
+        raise TypeError(f"coords must be integer parameter indices, got {describe(coords)}")
     if coords.is_floating_point():  # integral floats are accepted, NaN / fractions are not
-        coords = as_tensor(coords, "coords")
+        coords = coords.to(torch.float64)
         if not bool(torch.isfinite(coords).all()) or bool((coords != coords.round()).any()):
             raise ValueError("coords must be integer parameter indices (sample_coordinates(model, k)); "
                              "got NaN, inf or fractions")
-    coords = as_tensor(coords, "coords").to(torch.int64).reshape(-1).cpu()
+    coords = coords.to(torch.int64).reshape(-1).cpu()
     if coords.numel() == 0:
         raise ValueError("no coordinates given; draw them with sample_coordinates(model, k)")
     if int(coords.min()) < 0 or int(coords.max()) >= P:
