@@ -86,8 +86,28 @@ def errors_on(page) -> list[str]:
       return bad; }""", SHOWN)
 
 
+def accept_kernel_dialog(page) -> bool:
+    """Accept JupyterLab's "Select Kernel" dialog (the default kernel) if it is up; True if it was.
+
+    Seen once in a fresh-clone run on a loaded machine: the kernel specs arrived after the notebook
+    opened, JupyterLab asked which kernel to start, and the modal dialog swallowed every click.
+    """
+    dlg = page.locator(".jp-Dialog:has(.jp-Dialog-header:text-is('Select Kernel'))")
+    if dlg.count() == 0:
+        return False
+    dlg.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+    page.wait_for_selector(".jp-Dialog", state="detached", timeout=30_000)
+    return True
+
+
 def run_all(page, timeout: float) -> float:
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
+    t_open = time.perf_counter()
+    while time.perf_counter() - t_open < 120:
+        accept_kernel_dialog(page)
+        if page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').count():
+            break
+        time.sleep(0.5)
+    accept_kernel_dialog(page)
     t0 = time.perf_counter()
 
     def prompts():
@@ -105,6 +125,7 @@ def run_all(page, timeout: float) -> float:
             break
     idle_since, reissued = None, 0
     while time.perf_counter() - t0 < timeout:
+        accept_kernel_dialog(page)
         bad = errors_on(page)
         assert not bad, "error output in the notebook:\n" + "\n---\n".join(bad)
         now = prompts()
