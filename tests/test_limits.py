@@ -261,3 +261,14 @@ def test_sequential_with_a_nan_slope_is_refused_by_the_exact_engines():
     net = nn.Sequential(nn.Linear(2, 4), nn.LeakyReLU(float("nan")), nn.Linear(4, 1))
     with pytest.raises(ValueError, match=r"LeakyReLU\) has negative_slope=nan; give a finite number"):
         wb.partition_2d(net, device=CPU)
+
+
+def test_circle_transitions_estimate_is_linear_in_width():
+    """The pieces' bytes are coefficients x width per piece, not width squared (which refused notebooks 04/08)."""
+    net = wb.mlp([2, 200, 200, 200, 1], init="gaussian", sigma_w2=2.0, seed=0)
+    x0, x1 = torch.tensor([3.0, 0.0]), torch.tensor([0.0, 3.0])
+    free = wb.circle_transitions(net, x0, x1, device=CPU)
+    per_piece_squared = 3 * 3 * 200 * 200 * 8  # the old, wrong estimate
+    n = int(torch.as_tensor(free.n_pieces).sum())
+    with max_bytes_budget(n * per_piece_squared // 50):
+        assert int(torch.as_tensor(wb.circle_transitions(net, x0, x1, device=CPU).n_pieces).sum()) == n

@@ -280,7 +280,8 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
                 )
             # the pieces' coefficients (now and after the next layer), breakpoints and patterns: bytes, before
             # allocating them
-            check_bytes(total * (3 * n * Gt.shape[-1] * 8 + r["states"].shape[1] + n + 4 * 8),
+            # (Gt is pieces x coefficients x neurons: 3 copies of coefficients x width float64 per piece)
+            check_bytes(total * (3 * Gt.shape[1] * n * 8 + r["states"].shape[1] + n + 4 * 8),
                         f"the {total:,} pieces of the path(s) at hidden layer {l + 1} (width {n:,})",
                         "walk fewer paths at once or use a smaller network (max_pieces bounds their count)",
                         device=dev)
