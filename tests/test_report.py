@@ -146,3 +146,17 @@ def test_reproduce_workers_runs_the_notebooks_sweeps_on_a_local_cluster(nb_folde
     text = (tmp_path / "c_sweep.ipynb").read_text()
     assert re.search(r"WORKERS \[\\?'tcp://127\.0\.0\.1:\d+\\?'\] \[0, 1, 4, 9\]", text)
     assert "Dask scheduler tcp://127.0.0.1:" in (tmp_path / "report.md").read_text()
+
+
+def test_a_notebook_whose_cells_did_not_all_run_is_not_ok():
+    """Papermill can stop at a cell's timeout without an exception: the cells after it never ran."""
+    import nbformat
+
+    from workbench.report import unrun_cells_error
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1), nbformat.v4.new_markdown_cell("text"),
+                nbformat.v4.new_code_cell("  ", execution_count=None)]
+    assert unrun_cells_error(nb) is None  # an empty cell does not count
+    nb.cells.append(nbformat.v4.new_code_cell("y = 2", execution_count=None))
+    assert unrun_cells_error(nb).startswith("1 code cell(s) never ran (the first is cell 3)")

@@ -211,6 +211,20 @@ def write_reports(runs: Sequence, out_dir, *, profile: str, scheduler: str | Non
     return h, m
 
 
+def unrun_cells_error(nb) -> str | None:
+    """A message when code cells of an executed notebook never ran (a cell hit papermill's timeout).
+
+    Papermill can end a run whose cell exceeded ``execution_timeout`` without an exception in the
+    notebook's metadata; the cells after it keep ``execution_count = None``.  Such a run is not "ok".
+    """
+    unrun = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and c.source.strip() and c.get("execution_count") is None]
+    if not unrun:
+        return None
+    return (f"{len(unrun)} code cell(s) never ran (the first is cell {unrun[0]}): the run stopped early, e.g. "
+            "a cell exceeded the execution timeout")
+
+
 def runs_from_folder(folder) -> list:
     """Rebuild the runs of ``workbench reproduce --out FOLDER`` from what it left there.
 
@@ -246,6 +260,7 @@ def runs_from_folder(folder) -> list:
                         error = f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
         elif pm.get("end_time") is None:
             error = "the run did not finish (no end time: interrupted or timed out)"
+        error = error or unrun_cells_error(nb)
         cf = folder / f"{p.stem}.claims.json"
         started = (pm.get("start_time") or "").replace("T", " ")[:19]
         runs.append(NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), float(pm.get("duration") or 0.0),

@@ -169,6 +169,10 @@ def run_notebook(
     if out_nb.exists():
         nb = nbformat.read(str(out_nb), as_version=4)
         figures = extract_figures(nb, out_dir / "figures", path.stem)
+        if error is None:
+            from .report import unrun_cells_error
+
+            error = unrun_cells_error(nb)
     found = _claims_mod.load(claims_file) if claims_file.exists() else []
     return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
                        claims=found, claims_file=claims_file if claims_file.exists() else None, started=started,
