@@ -27,25 +27,26 @@ _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within
           "and the test suite runs each one")
 PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("00_tour", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("00_tour", "full"): ProfileCost(None, "no", _CPU2, "not measured yet; a few random networks"),
+    ("00_tour", "full"): ProfileCost(0.15, "no", _CPU2, "measured 2026-12-02: 9 s"),
     ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("01_spanning_dimension", "full"): ProfileCost(
-        26, "helps", _CPU2, "the Fig. 4 sweep takes 17 min of it (BENCHMARKS.md, 'Spanning dimension engine')"),
+        26, "helps", _CPU2, "the Fig. 4 sweep takes 17 min of it (BENCHMARKS.md, 'Spanning dimension engine'); "
+                            "on 2026-12-02, with other jobs running, the Fig. 3 cell alone passed 30 min"),
     ("02_esd_real_networks", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("02_esd_real_networks", "cpu"): ProfileCost(25, "no", _CPU2, "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "full"): ProfileCost(
         33 * 60, "needed", _CPU2, "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world "
                                   "networks'): a GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
     ("03_linear_regions", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("03_linear_regions", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("03_linear_regions", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02: 55 s, other jobs running"),
     ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("04_trajectories", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
     ("05_edjm", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("05_edjm", "full"): ProfileCost(14, "no", _CPU2, "measured once with the machine shared by other jobs "
-                                                       "(load about 17): an upper estimate"),
+    ("05_edjm", "full"): ProfileCost(1.5, "no", _CPU2, "measured 2026-12-02: 83 s with other jobs running "
+                                                        "(14 min on 2026-12-01 at load 17)"),
     ("06_layer_algebra", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("06_layer_algebra", "full"): ProfileCost(8, "no", _CPU2, "measured once with the machine shared by other jobs "
-                                                              "(load 16-20); no weights are allocated"),
+    ("06_layer_algebra", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02: 56 s with other jobs "
+                                                                "running; no weights are allocated"),
     ("07_pl_training", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("07_pl_training", "full"): ProfileCost(None, "helps", _CPU2, "not measured yet; several networks trained for "
                                                                   "up to 100 epochs: expect hours on 2 CPU cores"),
