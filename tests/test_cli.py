@@ -30,6 +30,8 @@ def nb_folder(tmp_path):
            "# %%\nax = new_axes()\nax.plot([0, 1], [0, 1 if PROFILE == 'smoke' else 2])\nshow(ax)\nprint(PROFILE)\n")
     _write(folder / "bad.ipynb", '# %% tags=["parameters"]\nPROFILE = "full"\n\n'
            "# %%\nraise RuntimeError('boom ' + PROFILE)\n")
+    _write(folder / "slow.ipynb", '# %% tags=["parameters"]\nPROFILE = "full"\n\n'
+           "# %%\nimport time\ntime.sleep(30)\n")
     return folder
 
 
@@ -53,6 +55,16 @@ def test_cli_reproduce_exit_codes_and_summary(nb_folder, tmp_path, monkeypatch, 
     assert cli.main(["reproduce", "--out", str(out), "bad"]) == 1
     captured = capsys.readouterr()
     assert "FAILED" in captured.out and "boom smoke" in captured.err
+
+
+@pytest.mark.slow
+def test_cli_cell_timeout_stops_a_long_cell(nb_folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    assert cli.main(["reproduce", "--out", str(tmp_path), "--cell-timeout", "0", "slow"]) == 2
+    assert "--cell-timeout must be at least 1" in capsys.readouterr().err
+    assert cli.main(["reproduce", "--out", str(tmp_path), "--cell-timeout", "3", "slow"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED" in captured.out and "3 seconds" in captured.err  # nbclient's CellTimeoutError names the limit
 
 
 def test_unknown_notebook_and_profile(nb_folder, tmp_path, capsys, monkeypatch):

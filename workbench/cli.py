@@ -1,6 +1,7 @@
 """Command line.
 
-``workbench reproduce [--profile smoke|full] [--out DIR] [--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``.
+``workbench reproduce [--profile smoke|full] [--out DIR] [--cell-timeout S]
+[--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``.
 """
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers must be at least 1, got {args.workers}", file=sys.stderr)
         return 2
+    if args.cell_timeout is not None and args.cell_timeout < 1:
+        print(f"error: --cell-timeout must be at least 1 second, got {args.cell_timeout}", file=sys.stderr)
+        return 2
     cluster = None
     scheduler = args.scheduler
     try:
@@ -67,7 +71,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                                    dashboard_address=None)
             scheduler = cluster.scheduler_address
             print(f"started a local Dask cluster: {args.workers} worker processes at {scheduler}")
-        runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out, scheduler=scheduler)
+        runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out, scheduler=scheduler,
+                         timeout=args.cell_timeout)
     except (FileNotFoundError, ConnectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -124,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the notebooks' sweeps on this running Dask scheduler (e.g. tcp://10.0.0.5:8786)")
     r.add_argument("--workers", type=int, default=None, metavar="N",
                    help="start a local Dask cluster of N worker processes for the notebooks' sweeps")
+    r.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
+                   help="stop a notebook whose single cell runs longer than this (default: 1800; the full "
+                        "profiles' longest cells need more on 2 CPU cores, see PROFILE_COSTS)")
     r.set_defaults(func=_cmd_reproduce)
     rep = sub.add_parser("report", help="write report.html and report.md from a reproduce output folder")
     rep.add_argument("folder", help="the --out folder of an earlier `workbench reproduce` (or of run_notebook calls)")

@@ -187,12 +187,14 @@ def reproduce(
     folder: Path | None = None,
     scheduler: str | None = None,
     report: bool = True,
+    timeout: int | None = None,
 ) -> list[NotebookRun]:
     """Execute notebooks one after another with a progress bar; returns their runs.
 
     ``scheduler``: a Dask scheduler address the notebooks' sweeps run on
     (through ``$WORKBENCH_DASK_SCHEDULER``); checked before any notebook runs.
     ``report``: write ``report.html`` and ``report.md`` into ``out_dir``.
+    ``timeout``: seconds one cell may run (None: :func:`run_notebook`'s 1800).
     """
     from tqdm.auto import tqdm
 
@@ -208,7 +210,8 @@ def reproduce(
         bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
         for p in bar:
             bar.set_postfix_str(p.stem)
-            runs.append(run_notebook(p, profile=profile, out_dir=out_dir))
+            runs.append(run_notebook(p, profile=profile, out_dir=out_dir,
+                                     **({} if timeout is None else {"timeout": timeout})))
     finally:
         if scheduler is not None:
             if saved is None:

@@ -196,7 +196,8 @@ def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "t
     ax.scatter(P[:, 0], P[:, 1], c=traj.t, cmap=cmap, s=4, vmin=0, vmax=2 * np.pi)
     ax.plot(np.r_[P[:, 0], P[:1, 0]], np.r_[P[:, 1], P[:1, 1]], color="k", lw=0.4, alpha=0.5)
     ax.set_title(f"{traj.layer_name(layer)}: length {traj.lengths[layer]:.3g}", fontsize=9)
-    ax.set_xlabel(f"PC1 (PCA of this layer; {100 * traj.explained[layer]:.0f}% var. in 2-D)", fontsize=7)
+    # two short lines: one long line ran into the neighbouring panels of a 2x4 grid
+    ax.set_xlabel(f"PC1 of this layer\n(2-D keeps {100 * traj.explained[layer]:.0f}% of var.)", fontsize=7)
     ax.set_aspect("equal", adjustable="datalim")
     ax.tick_params(labelsize=6)
     return apply_style(ax, style)
