@@ -428,6 +428,34 @@ def test_plots_draw_partitions():
     plot_partition_surface(P, output=1)
 
 
+@pytest.mark.parametrize("act", ["relu", "hardtanh"])
+def test_boundary_polylines_draw_each_interior_edge_once(act):
+    """Each boundary is drawn from the side where its pattern column is True: exactly half the length of the
+    per-region edges (every interior edge belongs to two regions, possibly split at T-junctions), all the border,
+    and the fill array keeps every polygon's area."""
+    from workbench.plots.regions import _padded_polygons, boundary_polylines
+
+    net = _net([2, 7, 6, 5, 1], act, None)
+    P = partition_2d(net)
+    lines = boundary_polylines(P)
+
+    def length(seg):
+        return float(np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1).sum())
+
+    for lay, line in lines.items():
+        seg = line.reshape(-1, 3, 2)[:, :2]
+        assert np.isnan(line.reshape(-1, 3, 2)[:, 2]).all()
+        full = length(P.edges(layer=lay))
+        assert length(seg) == pytest.approx(full if lay == 0 else full / 2, rel=1e-9)
+    assert set(lines) == set(P.edge_layers().unique().tolist())
+    assert length(lines[0].reshape(-1, 3, 2)[:, :2]) == pytest.approx(8.0)  # the border of [-1, 1]^2
+    polys = _padded_polygons(P.vertices.numpy(), P.n_vertices.numpy())
+    assert not np.isnan(polys).any()
+    x, y = polys[..., 0], polys[..., 1]
+    shoelace = 0.5 * (x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y).sum(1)
+    assert shoelace == pytest.approx(P.area().numpy(), rel=1e-9, abs=1e-15)
+
+
 def test_regions_panel_redraws_and_shows_errors():
     from workbench.widgets.regions_panel import RegionsPanel
 

@@ -218,6 +218,11 @@ def test_regions_panel_refines_layer_by_layer():
     assert layers == [1, 2, 3]
     net = mlp([2, 6, 6, 6, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=0)
     assert len(p.result) == len(partition_2d(net))
+    # beyond refine_regions the coarse steps stop after the first one that passes it: straight to the final
+    p.refine_regions = len(partition_2d(net, layers=1)) - 1
+    layers.clear()
+    p.refresh()
+    assert layers == [1, 3] and len(p.result) == len(partition_2d(net))
     p.controls["width"].value = 64
     p.controls["depth"].value = 8
     p.controls["layers"].value = 8

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
@@ -57,6 +58,41 @@ def _region_values(part, color_by, output: int):
     return vals, ""
 
 
+def _padded_polygons(V: np.ndarray, nv: np.ndarray) -> np.ndarray:
+    """``(R, K, 2)`` polygons with the NaN padding after ``nv[r]`` replaced by the last real vertex."""
+    K = V.shape[1]
+    idx = np.minimum(np.arange(K)[None, :], np.maximum(nv, 1)[:, None] - 1)
+    return np.take_along_axis(V, idx[..., None], axis=1)
+
+
+def boundary_polylines(part) -> dict[int, np.ndarray]:
+    """The region boundaries as one NaN-separated polyline ``(3E, 2)`` per layer (0: the domain's border).
+
+    Each interior edge is drawn once: from the region on the side where the edge's pattern column is
+    ``True`` (crossing a boundary flips its column, so the union of those edges covers the boundary).
+    """
+    V = torch.nan_to_num(part.vertices.detach().cpu(), nan=0.0)
+    nv = part.n_vertices.cpu()[:, None]
+    ar = torch.arange(V.shape[1])[None]
+    valid = ar < nv
+    Vn = V.gather(1, torch.where(ar + 1 < nv, ar + 1, torch.zeros_like(ar)).unsqueeze(-1).expand(-1, -1, 2))
+    eb = part.edge_boundary.cpu()
+    interior = eb >= 0
+    keep = valid & ~interior
+    if part.patterns.shape[1]:  # no pattern columns (identity network): no interior edges either
+        on_true_side = part.patterns.cpu().gather(1, torch.where(interior, eb, torch.zeros_like(eb)).long())
+        keep |= valid & interior & on_true_side
+    lay = part.edge_layers().cpu()
+    out = {}
+    for l in sorted(set(lay[keep].tolist())):
+        m = keep & (lay == l)
+        a, b = V[m].numpy(), Vn[m].numpy()
+        line = np.full((len(a), 3, 2), np.nan)
+        line[:, 0], line[:, 1] = a, b
+        out[int(l)] = line.reshape(-1, 2)
+    return out
+
+
 def plot_partition(
     part,
     ax: Axes | None = None,
@@ -95,11 +131,13 @@ def plot_partition(
     ax = new_axes(ax, figsize=(5.2, 5.0))
     V = part.vertices.detach().cpu().numpy()
     nv = part.n_vertices.cpu().numpy()
-    polys = [V[i, : nv[i]] for i in range(len(nv))]
-    pc = PolyCollection(polys, linewidths=0, antialiaseds=False, alpha=alpha)
+    n_regions = len(nv)
+    # One (R, K, 2) array: the NaN padding repeats each polygon's last vertex (zero-length edges), so that
+    # matplotlib takes its array fast path instead of one Python list item per region.
+    pc = PolyCollection(_padded_polygons(V, nv), linewidths=0, antialiaseds=False, alpha=alpha)
     if isinstance(color_by, str) and color_by == "pattern":
-        cols = distinct_colors(min(len(polys), 4096), seed=seed)
-        pc.set_facecolor(cols[np.arange(len(polys)) % len(cols)])
+        cols = distinct_colors(min(n_regions, 4096), seed=seed)
+        pc.set_facecolor(cols[np.arange(n_regions) % len(cols)])
     else:
         vals, label = _region_values(part, color_by, output)
         if isinstance(color_by, str) and color_by == "argmax":
@@ -116,19 +154,15 @@ def plot_partition(
             if colorbar:  # an inset beside the (equal-aspect) axes box: never taller than it, never over the title
                 cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
                 ax.figure.colorbar(pc, cax=cax, label=label)
-    ax.add_collection(pc)
+    ax.add_collection(pc, autolim=False)  # the limits are the domain's bounds, set below
     handles = list(locals().get("class_handles", []))
     if edges:
-        lay = part.edge_layers().cpu().numpy()
-        segs_all = part.edges()
-        lay_flat = lay[np.arange(V.shape[1])[None] < nv[:, None]]
-        for l in sorted(set(lay_flat.tolist())):
-            segs = segs_all[lay_flat == l]
-            color = "0.35" if l == 0 else layer_color(l)
-            lw = edge_width * (1.5 if l == 0 else 1.0)
-            ax.add_collection(LineCollection(segs, colors=color, linewidths=lw))
-            if l > 0:
-                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {l} boundary"))
+        for lay, line in boundary_polylines(part).items():
+            color = "0.35" if lay == 0 else layer_color(lay)
+            lw = edge_width * (1.5 if lay == 0 else 1.0)
+            ax.add_collection(LineCollection([line], colors=color, linewidths=lw), autolim=False)
+            if lay > 0:
+                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {lay} boundary"))
     if part.anchors is not None:
         a = np.asarray(part.anchors)
         ax.scatter(a[:, 0], a[:, 1], marker="*", s=160, c="white", edgecolors="black", zorder=5)

@@ -21,9 +21,14 @@ class RegionsPanel(Panel):
     init), seed, and "layers" (show the partition made by layers 1..k only,
     Raghu et al.'s panes).  The partition refines layer by layer: the first
     answer is the arrangement of layer 1's lines, then layers 1-2, ... (each
-    step an exact partition).  Budget: hidden neurons (in 2-D random networks
-    regions grow about as the square of the neuron count).
+    step an exact partition) while those have at most ``refine_regions``
+    regions; beyond, the next answer is the final partition (every coarse
+    step recomputes from layer 1, so on 2-128-128-128-1 the steps of layers
+    1-2 would cost more than half the final one).  Budget: hidden neurons (in
+    2-D random networks regions grow about as the square of the neuron count).
     """
+
+    refine_regions: int = 2_000
 
     title = "Exact linear regions of a random network on [-1, 1]²"
     budget = {"neurons": 256}
@@ -56,7 +61,10 @@ class RegionsPanel(Panel):
         upto = None if layers >= depth else layers  # None: maps of the network's output
         last = depth if upto is None else upto
         for k in range(1, last):  # coarse first answers: the partition of layers 1..k
-            yield partition_2d(net, layers=k, max_regions=self.max_regions)
+            coarse = partition_2d(net, layers=k, max_regions=self.max_regions)
+            yield coarse
+            if len(coarse) > self.refine_regions:  # each coarse step recomputes from layer 1: go to the final
+                break
         yield partition_2d(net, layers=upto, max_regions=self.max_regions)
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
