@@ -27,7 +27,7 @@ _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within
           "and the test suite runs each one")
 PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("00_tour", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("00_tour", "full"): ProfileCost(0.15, "no", _CPU2, "measured 2026-12-02: 9 s"),
+    ("00_tour", "full"): ProfileCost(0.2, "no", _CPU2, "measured 2026-12-02: 9 s (17 s with the kernel start)"),
     ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("01_spanning_dimension", "full"): ProfileCost(
         26, "helps", _CPU2, "the Fig. 4 sweep takes 17 min of it (BENCHMARKS.md, 'Spanning dimension engine'); "
@@ -38,20 +38,23 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
         33 * 60, "needed", _CPU2, "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world "
                                   "networks'): a GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
     ("03_linear_regions", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("03_linear_regions", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02: 55 s, other jobs running"),
+    ("03_linear_regions", "full"): ProfileCost(0.75, "no", _CPU2, "measured 2026-12-02 06:49 UTC: 40 s in the "
+                                                                 "kernel, 48 s in all"),
     ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("04_trajectories", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("04_trajectories", "full"): ProfileCost(9.0, "no", _CPU2, "measured 2026-12-02 06:55 UTC: 545 s in the "
+                                                               "kernel (length growth 234 s, dichotomies 148 s)"),
     ("05_edjm", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("05_edjm", "full"): ProfileCost(1.5, "no", _CPU2, "measured 2026-12-02: 83 s with other jobs running "
-                                                        "(14 min on 2026-12-01 at load 17)"),
+    ("05_edjm", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02 06:50 UTC: 56 s in the kernel, 64 s "
+                                                        "in all (14 min on 2026-12-01 at load 17)"),
     ("06_layer_algebra", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("06_layer_algebra", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02: 56 s with other jobs "
-                                                                "running; no weights are allocated"),
+    ("06_layer_algebra", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02 06:51 UTC: 52 s in the "
+                                                                "kernel, 60 s in all; no weights are allocated"),
     ("07_pl_training", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("07_pl_training", "full"): ProfileCost(None, "helps", _CPU2, "not measured yet; several networks trained for "
                                                                   "up to 100 epochs: expect hours on 2 CPU cores"),
     ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("08_trajectories_more", "full"): ProfileCost(None, "no", _CPU2, "not measured yet"),
+    ("08_trajectories_more", "full"): ProfileCost(2.5, "no", _CPU2, "measured 2026-12-02 06:52 UTC: 137 s in the "
+                                                                    "kernel, 145 s in all"),
     ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("09_esd_more", "full"): ProfileCost(
         None, "helps", _CPU2, "not measured as a whole; its ESD of the 18 real models alone takes about 25 min "

