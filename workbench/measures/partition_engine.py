@@ -182,7 +182,8 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
     32, ... rounds, so a region cut by hundreds of lines (the first layer) costs about
     its pieces times the lines that cut them, not times all its lines.
     Returns ``V, nv, L, parent`` of the pieces and ``(prow, pcol, pval)``: pattern bits
-    of the cut columns (piece row, column, value) to write over ``side[parent]``.
+    of the cut columns (piece row, column, value) to write over ``side[parent]``; for a single
+    region, ``(None, columns, B)``: the bits as one dense block ``B (pieces, len(columns))``.
     """
     R = V.shape[0]
     dev = V.device
@@ -272,6 +273,23 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         wbits = torch.cat([wbits, nbits])
         wst, wlen, wptr = (torch.cat([t, t[sel]]) for t in (wst, wlen, wptr))
     Kmax = max(o[0].shape[1] for o in out)
+    if R == 1 and J:
+        # one region (the first layer's box): every piece shares its line list, so the bits are one dense
+        # (pieces, J) block over the columns cols[:J], not (piece, column, value) triples (at 2-512x3 layer 1
+        # the triples were 48 M and their bookkeeping a fifth of the run)
+        Vs, nvs, Ls, pars, Bs = [], [], [], [], []
+        for oV, onv, oL, opar, obits in out:
+            if oV.shape[1] < Kmax:
+                pad = Kmax - oV.shape[1]
+                oV = torch.cat([oV, oV[:, :1].expand(-1, pad, -1)], 1)
+                oL = torch.cat([oL, torch.full_like(oL[:, :1], -1).expand(-1, pad)], 1)
+            Vs.append(oV)
+            Ls.append(oL)
+            nvs.append(onv)
+            pars.append(opar)
+            Bs.append(obits if obits is not None else torch.zeros((oV.shape[0], J), dtype=torch.bool, device=dev))
+        cat = torch.cat
+        return cat(Vs), cat(nvs), cat(Ls), cat(pars), (None, cols[:J], cat(Bs))
     n_bits = sum(int(cnt[o[3]].sum()) for o in out if o[4] is not None)
     # the pattern bits of the cut columns as (piece, column, value) triples, then the flip bookkeeping
     check_bytes(n_bits * (3 * 8 + 4 * 8), f"the pattern bits of {n_bits:,} (piece, cut line) pairs while splitting "
@@ -473,13 +491,32 @@ class _Engine:
                                                 n_before, f"layer {k + 1} ({op.name})")
             with _Timer((k + 1, "patterns")):
                 lp = side.index_select(0, par)
-                if bits is not None:
+                dense_bits = bits is not None and bits[0] is None
+                if dense_bits:
+                    lp[:, bits[1]] = bits[2]
+                elif bits is not None:
                     lp[bits[0], bits[1]] = bits[2]
                 pat2 = torch.cat([pat.index_select(0, par), lp], 1)
                 piece_ref = side.view(R, N, nb).sum(-1)
                 act_ref = (slopes[piece_ref] != 0).sum(1)
+                piece_child = act_c = None
+                if dense_bits:
+                    # one parent: every child's pieces straight from its pattern (int8: pieces <= nb), no
+                    # flip lists; the maps below take the dense route with these pieces
+                    piece_child = lp.view(-1, N, nb).sum(-1, dtype=torch.int8)
+                    nz = (slopes != 0).tolist()
+                    act_c = sum((piece_child == v).sum(1) for v in range(nb + 1) if nz[v])
+                    if not torch.is_tensor(act_c):
+                        act_c = torch.zeros(piece_child.shape[0], dtype=torch.long, device=dev)
+                    diff = piece_child != piece_ref.to(torch.int8)  # (R2, N), against the one parent's reference
+                    if int(diff.sum()) <= diff.shape[0] * N / 8:  # few flips: the maps take the rank-one route
+                        m, i = diff.nonzero(as_tuple=True)
+                        pcm, prm = piece_child[m, i].long(), piece_ref[0, i]
+                        piece_child = None
+                    else:
+                        m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
                 # (child, neuron) pairs whose piece differs from the parent's reference (side) pattern
-                if bits is not None:
+                elif bits is not None:
                     ni = torch.div(bits[1], nb, rounding_mode="floor") if nb > 1 else bits[1]
                     key = bits[0] * N + ni
                     if nb > 1:
@@ -491,12 +528,14 @@ class _Engine:
                     m, i, pcm, prm = m[d], i[d], pcm[d], prm[d]
                 else:
                     m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
-                flip = (slopes[pcm] != 0).long() - (slopes[prm] != 0).long()
-                act_c = act_ref.index_select(0, par).index_add(0, m, flip)
+                if act_c is None:
+                    flip = (slopes[pcm] != 0).long() - (slopes[prm] != 0).long()
+                    act_c = act_ref.index_select(0, par).index_add(0, m, flip)
                 act2 = torch.cat([act.index_select(0, par), act_c.unsqueeze(1)], 1)
         else:
             V2, nv2, L2 = V, nv, L
             par = torch.arange(R, device=dev)
+            piece_child = None
             pat2 = pat
             piece_ref = torch.zeros((R, N), dtype=torch.long, device=dev)
             act2 = torch.cat([act, (slopes[piece_ref] != 0).sum(1, keepdim=True)], 1)
@@ -510,7 +549,7 @@ class _Engine:
         chain = self._lowrank_chain(pos) if k + 1 < self.stop else None
         dense = self._dense(chain, shape) if chain is not None else None
         direct = dense is not None and op.shortcut is None  # maps = (a * M) @ Wd + bd, no shortcut term
-        if dense is not None and m.numel() <= R2 * N / 8:
+        if dense is not None and piece_child is None and m.numel() <= R2 * N / 8:
             Wd = dense[0]
             # maps after the chain for every parent's reference pattern (side row), then rank-one
             # corrections for the (child, neuron) pairs that differ from it
@@ -560,9 +599,12 @@ class _Engine:
             self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
             with _Timer((k + 1, "maps: children")):
                 pc = par[a:b]
-                piece = piece_ref.index_select(0, pc)
-                qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
-                piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
+                if piece_child is not None:
+                    piece = piece_child[a:b].long()
+                else:
+                    piece = piece_ref.index_select(0, pc)
+                    qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                    piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
                 if direct:
                     Mc = self._maps_through(Mp.index_select(0, pc), slopes[piece], offs[piece], dense)
                     A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
