@@ -14,21 +14,59 @@ from workbench.plots import pl_training as pp
 
 
 def test_rank_during_training_smoke_and_corollary_1_at_init():
-    cfg = pt.RankTrainingConfig(epochs=2, n_samples=300, n_rank_points=40, hidden=(30, 30))
+    cfg = pt.RankTrainingConfig(epochs=2, n_samples=300, n_rank_points=40, hidden=(30, 30), probe_lrs=(0.5,))
     r = pt.rank_during_training(cfg, progress=False)
     h = r.to_frame()
     assert r.dataset in ("fashion_mnist", "digits")
-    assert sorted(h["lr"].unique()) == [0.01, 0.1]
+    assert sorted(h["lr"].unique()) == [0.01, 0.1, 0.5]  # the thesis' rates, then the probes
     assert {"rank_mean", "identity_rank_mean", "agree", "diverged", "test_acc"} <= set(h.columns)
     init = h[h["epoch"] == 0]
     assert (init["agree"] == 1.0).all()  # Corollary 1: exact rank = eq. 2.3 at initialisation
     assert (h["rank_max"] <= 10).all()
     ax = pp.plot_rank_training(r)
-    assert ax.shape == (2, 3)
+    assert ax.shape == (3, 3)
+    assert pp.plot_rank_training(r, lrs=(0.01, 0.5)).shape == (2, 3)
+    with pytest.raises(ValueError, match=r"not in this run"):
+        pp.plot_rank_training(r, lrs=(0.3,))
+    assert len(pt.rank_claims(r)) == 4  # two thesis rates, the failing-rate row, eq. 2.3
+
+
+def _history(runs):
+    """A RankTraining from {lr: [(test_acc, rank_mean), ...]} (one tuple per epoch from 0)."""
+    import pandas as pd
+
+    rows = [dict(lr=lr, epoch=e, test_acc=a, rank_mean=r, rank_max=10, agree=1.0, diverged=False)
+            for lr, seq in runs.items() for e, (a, r) in enumerate(seq)]
+    cfg = pt.RankTrainingConfig(lrs=(0.01, 0.1), probe_lrs=tuple(x for x in runs if x not in (0.01, 0.1)))
+    return pt.RankTraining(pd.DataFrame(rows), "toy", cfg)
+
+
+def test_failing_rate_reads_the_accuracy_and_the_claim_compares_the_epochs():
+    ok = [(0.1, 10), (0.8, 10), (0.9, 10), (0.95, 10)]
+    early = [(0.1, 10), (0.7, 10), (0.8, 6), (0.85, 4), (0.5, 3), (0.4, 2)]  # rank drops at 2, accuracy at 4
+    late = [(0.1, 10), (0.6, 10), (0.2, 10), (0.1, 2), (0.1, 1)]  # accuracy collapses at 2, rank at 3
+    r = _history({0.01: ok, 0.1: ok, 0.3: ok, 0.5: early, 1.0: late})
+    out = pt.rate_outcomes(r).set_index("lr")
+    assert out.loc[0.3, "fails"] == False and out.loc[0.5, "fails"] == True  # noqa: E712
+    assert out.loc[0.5, "best_epoch"] == 3 and out.loc[0.5, "collapse_epoch"] == 4
+    assert out.loc[0.5, "rank_drop_epoch"] == 2 and math.isnan(out.loc[0.3, "rank_drop_epoch"])
+    assert pt.failing_rate(r) == 0.5  # the smallest failing rate, not the worst one
+    t = pt.rank_claims(r).set_index("claim")
+    row = t.loc["the rank shows non-convergence before the accuracy"]
+    assert row.verdict == "holds" and "lr=0.5" in row.group
+    assert t.loc["rank decreases immediately at the large rate"].verdict == "does not hold"  # 0.1, not 1.0
+    r = _history({0.01: ok, 0.1: ok, 0.5: late})
+    assert pt.rank_claims(r).set_index("claim").loc["the rank shows non-convergence before the accuracy",
+                                                     "verdict"] == "does not hold"
+    r = _history({0.01: ok, 0.1: ok, 0.5: ok})
+    assert pt.failing_rate(r) is None
+    assert pt.rank_claims(r).set_index("claim").loc["the rank shows non-convergence before the accuracy",
+                                                     "verdict"] == "not comparable"
 
 
 def test_rank_training_records_a_diverged_run_without_raising():
-    cfg = pt.RankTrainingConfig(lrs=(1e12,), epochs=3, n_samples=200, n_rank_points=20, hidden=(20, 20))
+    cfg = pt.RankTrainingConfig(lrs=(1e12,), probe_lrs=(), epochs=3, n_samples=200, n_rank_points=20,
+                                hidden=(20, 20))
     r = pt.rank_during_training(cfg, progress=False)
     h = r.history
     assert bool(h["diverged"].iloc[-1]) and not bool(h["diverged"].iloc[0])

@@ -37,7 +37,7 @@ from ..training import FitConfig, accuracy, fit
 from .presets import Presets
 
 __all__ = [
-    "RankTrainingConfig", "RankTraining", "rank_during_training",
+    "RankTrainingConfig", "RankTraining", "rank_during_training", "rate_outcomes", "failing_rate",
     "power_iteration_convergence",
     "SegmentConfig", "segment_regions", "segment_summary", "ratio_breakpoint_cdf",
     "SlopeGenConfig", "SlopeGeneralisation", "slope_generalisation", "slope_claims",
@@ -74,11 +74,17 @@ def _diverged_note(hist: pd.DataFrame) -> str | None:
 @dataclass(frozen=True)
 class RankTrainingConfig(Presets):
     """Fig. 2.2: a 2x200 ReLU network trained at two learning rates (thesis Appendix A.2.2:
-    SGD, momentum 0.8, batch 32, 100 epochs, Fashion-MNIST)."""
+    SGD, momentum 0.8, batch 32, 100 epochs, Fashion-MNIST).
+
+    ``lrs`` are the thesis' rates; ``probe_lrs`` are larger ones, trained from the same
+    initial network, to find where training on *this* data fails to converge
+    (:func:`failing_rate`): the thesis' claim is about a rate "too large for the training
+    dynamics to properly converge", which 0.1 need not be on other data."""
 
     dataset: str = "fashion_mnist"
     hidden: tuple[int, ...] = (200, 200)
     lrs: tuple[float, ...] = (0.01, 0.1)
+    probe_lrs: tuple[float, ...] = (0.3, 0.5, 0.7, 1.0)
     epochs: int = 100
     batch_size: int = 32
     momentum: float = 0.8
@@ -134,7 +140,8 @@ def _rank_recorder(Xr: torch.Tensor):
 
 def rank_during_training(config: RankTrainingConfig = RankTrainingConfig(), *, seed: SeedLike = 0,
                          device: DeviceLike = None, progress: bool = True) -> RankTraining:
-    """Rank of ``W_R`` at ``n_rank_points`` test points after every epoch, for each learning rate.
+    """Rank of ``W_R`` at ``n_rank_points`` test points after every epoch, for each learning rate
+    (``config.lrs`` and then ``config.probe_lrs``).
 
     Columns (besides :func:`fit`'s): ``lr, rank_mean, rank_min, rank_max`` (numerical rank,
     ``torch.linalg.matrix_rank``), ``identity_rank_mean`` (eq. 2.3,
@@ -147,7 +154,7 @@ def rank_during_training(config: RankTrainingConfig = RankTrainingConfig(), *, s
     widths = [tr.X.shape[1], *config.hidden, int(tr.n_classes or int(tr.y.max()) + 1)]
     init = mlp(widths, "relu", seed=s)
     rows = []
-    for lr in tqdm(config.lrs, desc="learning rates", disable=not progress):
+    for lr in tqdm(tuple(config.lrs) + tuple(config.probe_lrs), desc="learning rates", disable=not progress):
         net = copy.deepcopy(init)
         cfg = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=float(lr), momentum=config.momentum,
                         eval_every=config.eval_every)
@@ -368,14 +375,59 @@ def slope_generalisation(config: SlopeGenConfig = SlopeGenConfig(), *, seed: See
     return SlopeGeneralisation(pd.concat(rows, ignore_index=True), name, config)
 
 
-def rank_claims(result: RankTraining) -> pd.DataFrame:
-    """The thesis' two statements on the rank of ``W_R`` during training (Fig. 2.2) against the histories.
+FAIL_FRACTION = 0.9
+"""A run *fails to converge* when its last test accuracy is below this fraction of its best; after the
+best epoch, it *collapses* at the first epoch below this fraction of the best."""
 
-    * the smaller rate (``min(lr)``): "the rank stays maximal": holds when the mean exact rank at
-      every recorded epoch (diverged rows excluded) equals its maximum possible value
+
+def rate_outcomes(result: RankTraining) -> pd.DataFrame:
+    """Per learning rate, read from the histories: ``lr, best_test_acc, best_epoch, last_test_acc,
+    fails`` (last < ``FAIL_FRACTION`` x best, or diverged), ``collapse_epoch`` (first epoch after the
+    best below ``FAIL_FRACTION`` x best; NaN if none), ``rank_drop_epoch`` (first epoch whose mean
+    exact rank is more than 0.5 below the maximum rank seen in the run; NaN if none).
+
+    The failure rule reads the accuracy only, never the rank, so that a rate chosen by it can then
+    test the thesis' claim that the rank shows the trouble first.
+    """
+    h = result.history
+    full = int(h["rank_max"].max()) if h["rank_max"].notna().any() else 0
+    rows = []
+    for lr, g in h.sort_values("epoch").groupby("lr", sort=True):
+        acc = g["test_acc"].to_numpy(dtype=float)
+        ep = g["epoch"].to_numpy()
+        ok = np.isfinite(acc)
+        best_i = int(np.nanargmax(np.where(ok, acc, -np.inf))) if ok.any() else 0
+        best = float(acc[best_i]) if ok.any() else math.nan
+        last = float(acc[-1])
+        diverged = bool(g["diverged"].any()) if "diverged" in g else False
+        fails = diverged or not np.isfinite(last) or last < FAIL_FRACTION * best
+        after = np.nonzero((np.arange(len(acc)) > best_i) & ~(acc >= FAIL_FRACTION * best))[0]
+        drop = np.nonzero(g["rank_mean"].to_numpy(dtype=float) < full - 0.5)[0]
+        rows.append(dict(lr=float(lr), best_test_acc=best, best_epoch=int(ep[best_i]), last_test_acc=last,
+                         fails=bool(fails), collapse_epoch=float(ep[after[0]]) if after.size else math.nan,
+                         rank_drop_epoch=float(ep[drop[0]]) if drop.size else math.nan))
+    return pd.DataFrame(rows)
+
+
+def failing_rate(result: RankTraining) -> float | None:
+    """The smallest learning rate whose run fails to converge (:func:`rate_outcomes`), or ``None``."""
+    out = rate_outcomes(result)
+    bad = out[out["fails"]]
+    return float(bad["lr"].min()) if len(bad) else None
+
+
+def rank_claims(result: RankTraining) -> pd.DataFrame:
+    """The thesis' statements on the rank of ``W_R`` during training (Fig. 2.2) against the histories.
+
+    * the smaller thesis rate (``min(config.lrs)``): "the rank stays maximal": holds when the mean
+      exact rank at every recorded epoch (diverged rows excluded) equals its maximum possible value
       ``min(n_inputs, n_classes)``, read as the largest ``rank_max`` seen;
-    * the larger rate (``max(lr)``): "the rank starts decreasing immediately": holds when the
-      mean rank after the first epoch is below that of epoch 0 by more than 0.5.
+    * the larger thesis rate (``max(config.lrs)``): "the rank starts decreasing immediately": holds
+      when the mean rank after the first epoch is below that of epoch 0 by more than 0.5;
+    * when the run has ``probe_lrs``: at the smallest rate that fails to converge
+      (:func:`failing_rate`, chosen by the accuracy alone), "the rank shows it earlier than the
+      loss curves": holds when the rank drops (more than 0.5) at an earlier epoch than the test
+      accuracy collapses (:func:`rate_outcomes`).
     Equation 2.3 against the exact rank: "agrees" when ``agree == 1`` at every epoch.
     Columns: ``claim, group, measured, verdict``; thresholds are ours, stated here.
     """
@@ -383,7 +435,9 @@ def rank_claims(result: RankTraining) -> pd.DataFrame:
     if h.empty:
         raise ValueError("every recorded epoch diverged: there is no rank history to compare")
     full = int(h["rank_max"].max())
-    lrs = sorted(h["lr"].unique())
+    cfg = getattr(result, "config", None)
+    thesis = sorted(float(x) for x in cfg.lrs) if cfg is not None else sorted(h["lr"].unique())
+    lrs = [x for x in sorted(h["lr"].unique()) if x in thesis] or sorted(h["lr"].unique())
     rows = []
     g = h[h["lr"] == lrs[0]]
     low = float(g["rank_mean"].min())
@@ -397,6 +451,23 @@ def rank_claims(result: RankTraining) -> pd.DataFrame:
         rows.append(dict(claim="rank decreases immediately at the large rate", group=f"lr={lrs[-1]:g}",
                          measured=f"mean rank epoch 0 {r0:.2f} -> epoch 1 {r1:.2f} -> min {g['rank_mean'].min():.2f}",
                          verdict="holds" if r1 < r0 - 0.5 else "does not hold"))
+    if cfg is not None and tuple(getattr(cfg, "probe_lrs", ())):
+        out = rate_outcomes(result)
+        lr_f = failing_rate(result)
+        if lr_f is None:
+            rows.append(dict(claim="the rank shows non-convergence before the accuracy", group="no rate failed",
+                             measured=f"every rate of {sorted(out.lr)} converged (last test accuracy >= "
+                                      f"{FAIL_FRACTION:g} x best)", verdict="not comparable"))
+        else:
+            o = out[out["lr"] == lr_f].iloc[0]
+            rd, ce = o["rank_drop_epoch"], o["collapse_epoch"]
+            early = bool(np.isfinite(rd) and (not np.isfinite(ce) or rd < ce))
+            rows.append(dict(claim="the rank shows non-convergence before the accuracy",
+                             group=f"lr={lr_f:g}, the smallest failing rate",
+                             measured=f"rank drops at epoch {rd:g}; test accuracy best {o['best_test_acc']:.3f} at "
+                                      f"epoch {o['best_epoch']}, collapses at epoch {ce:g}, last "
+                                      f"{o['last_test_acc']:.3f}",
+                             verdict="holds" if early else "does not hold"))
     agree = float(h["agree"].min())
     rows.append(dict(claim="eq. 2.3 equals the exact rank during training", group="all rates",
                      measured=f"smallest fraction of points where they agree: {agree:.3f}",

@@ -38,14 +38,22 @@ def _mark_diverged(ax, h):
         ax.text(ep, ax.get_ylim()[1], " diverged", color="#b00", va="top", fontsize=8)
 
 
-def plot_rank_training(result, axes=None, *, title: str | None = None):
+def plot_rank_training(result, axes=None, *, lrs=None, title: str | None = None):
     """Fig. 2.2: per learning rate (rows) loss, accuracy, and the rank of ``W_R`` (exact and eq. 2.3).
 
-    ``result`` is a :class:`~workbench.experiments.pl_training.RankTraining` or its history.
+    ``result`` is a :class:`~workbench.experiments.pl_training.RankTraining` or its history;
+    ``lrs``: the rates to draw, one row each (default: every rate of the run).
     Returns the axes array ``(n_lr, 3)``.
     """
     h = result.history if hasattr(result, "history") else result
-    lrs = sorted(h["lr"].unique())
+    have = sorted(h["lr"].unique())
+    if lrs is None:
+        lrs = have
+    else:
+        lrs = [float(x) for x in lrs]
+        missing = [x for x in lrs if x not in have]
+        if missing:
+            raise ValueError(f"lrs {missing} are not in this run; it has {have}")
     if axes is None:
         _, axes = new_figure(len(lrs), 3, figsize=(12, 3.0 * len(lrs)), squeeze=False)
     axes = np.asarray(axes).reshape(len(lrs), 3)
