@@ -62,7 +62,8 @@ def plot_rank_training(result, axes=None, *, lrs=None, title: str | None = None)
         row[0].plot(g["epoch"], g["loss"], label="train")
         if "test_loss" in g:
             row[0].plot(g["epoch"], g["test_loss"], label="test")
-        row[0].set_ylabel(f"λ = {lr:g}\nloss")
+        probe = lr in tuple(getattr(getattr(result, "config", None), "probe_lrs", ()) or ())
+        row[0].set_ylabel(f"λ = {lr:g}" + (" (probe rate)" if probe else "") + "\nloss")
         row[1].plot(g["epoch"], g["train_acc"], label="train")
         if "test_acc" in g:
             row[1].plot(g["epoch"], g["test_acc"], label="test")
@@ -75,8 +76,8 @@ def plot_rank_training(result, axes=None, *, lrs=None, title: str | None = None)
         for ax in row:
             ax.set_xlabel("epoch")
             _mark_diverged(ax, g)
-        row[0].legend(fontsize=8)
-        row[2].legend(fontsize=8, loc="lower left")
+    axes[0, 0].legend(fontsize=8)  # the same in every row: once, where the rank is flat in the first row
+    axes[0, 2].legend(fontsize=8, loc="best")
     axes[0, 0].figure.suptitle(title or "Rank of the local map during training (thesis Fig. 2.2)")
     return axes
 
