@@ -50,8 +50,9 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("06_layer_algebra", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02 06:51 UTC: 52 s in the "
                                                                 "kernel, 60 s in all; no weights are allocated"),
     ("07_pl_training", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("07_pl_training", "full"): ProfileCost(None, "helps", _CPU2, "not measured yet; several networks trained for "
-                                                                  "up to 100 epochs: expect hours on 2 CPU cores"),
+    ("07_pl_training", "full"): ProfileCost(5.0, "helps", _CPU2, "measured 2026-12-02 07:40 UTC beside another full-"
+                                                             "profile notebook: 293 s (Fig. 2.2 with the probe rates "
+                                                             "212 s)"),
     ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("08_trajectories_more", "full"): ProfileCost(2.5, "no", _CPU2, "measured 2026-12-02 06:52 UTC: 137 s in the "
                                                                     "kernel, 145 s in all"),
