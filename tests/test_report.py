@@ -107,6 +107,32 @@ def test_reproduce_writes_both_reports_with_claims(nb_folder, tmp_path, monkeypa
     assert escape(SMOKE_NOTICE) in html2 and html2.count("data:image/png;base64,") == 1
 
 
+@pytest.mark.slow
+def test_each_notebook_records_its_commit_and_the_report_shows_it(nb_folder, tmp_path, monkeypatch):
+    import subprocess
+
+    import nbformat
+
+    git = ["git", "-C", str(nb_folder), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(nb_folder)], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "notebooks"], check=True)
+    head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
+    out = tmp_path / "res"
+    assert cli.main(["reproduce", "--out", str(out), "a_claims"]) == 0
+    meta = nbformat.read(str(out / "a_claims.ipynb"), as_version=4).metadata["workbench"]
+    assert meta["machine"]["commit"] == head and meta["profile"] == "smoke"
+    assert f"commit {head}" in (out / "report.md").read_text()
+    # an executed notebook without the record (an older run): the report says so instead of guessing
+    nb = nbformat.read(str(out / "a_claims.ipynb"), as_version=4)
+    del nb.metadata["workbench"]
+    nbformat.write(nb, str(out / "a_claims.ipynb"))
+    assert cli.main(["report", str(out)]) == 0
+    md = (out / "report.md").read_text()
+    assert "commit not recorded" in md and f"commit {head}" not in md.split("## Notebooks")[1].split("##")[0]
+
+
 def test_report_from_folder_errors(tmp_path, capsys):
     with pytest.raises(FileNotFoundError, match="no executed notebooks"):
         runs_from_folder(tmp_path)

@@ -25,7 +25,8 @@ SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PR
                 "Run `bash scripts/reproduce.sh --profile full` for that.")
 
 
-def _git_commit(folder: Path) -> str:
+def git_commit(folder: Path) -> str:
+    """Short commit of the checkout holding ``folder`` ("… (with uncommitted changes)" when dirty), or ""."""
     try:
         out = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True, timeout=10)
@@ -45,7 +46,9 @@ def _machine_text(m: dict) -> str:
     if not m:
         return ""
     dev = m.get("gpu") or m.get("device", "")
-    return f"{m.get('host', '')}: {m.get('cpus', '?')} CPUs, {dev}, torch {m.get('torch', '')}, {m.get('os', '')}"
+    commit = f", commit {m['commit']}" if m.get("commit") else ", commit not recorded"
+    return (f"{m.get('host', '')}: {m.get('cpus', '?')} CPUs, {dev}, torch {m.get('torch', '')}, {m.get('os', '')}"
+            + commit)
 
 
 def _all_claims(runs) -> list:
@@ -102,7 +105,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
            f"<script>{_JS}</script></head><body>", f"<h1>{e(title)}</h1>"]
     meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}"
     if commit:
-        meta += f" from commit {e(commit)}"
+        meta += f" by the workbench at commit {e(commit)} (each notebook's own commit is in its row)"
     meta += f"; profile <b>{e(profile)}</b>; sweeps ran " + (f"on the Dask scheduler {e(scheduler)}" if scheduler
                                                             else "in each notebook's kernel")
     out.append(f"<p class='meta'>{meta}.</p>")
@@ -160,7 +163,8 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     claims = _all_claims(runs)
     title = title or f"Expressivity Workbench: reproduction report ({profile} profile)"
     lines = [f"# {title}", ""]
-    meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}" + (f" from commit {commit}" if commit else "")
+    meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}" + (
+        f" by the workbench at commit {commit} (each notebook's own commit is in its row)" if commit else "")
     meta += f"; profile **{profile}**; sweeps ran " + (f"on the Dask scheduler {scheduler}" if scheduler
                                                        else "in each notebook's kernel") + "."
     lines += [meta, ""]
@@ -201,7 +205,7 @@ def write_reports(runs: Sequence, out_dir, *, profile: str, scheduler: str | Non
     """Write ``report.html`` and ``report.md`` into ``out_dir``; returns their paths."""
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    commit = _git_commit(Path(__file__).resolve().parent.parent)
+    commit = git_commit(Path(__file__).resolve().parent.parent)
     h = out_dir / "report.html"
     m = out_dir / "report.md"
     h.write_text(report_html(runs, profile=profile, scheduler=scheduler, title=title, commit=commit),
@@ -231,9 +235,11 @@ def runs_from_folder(folder) -> list:
     Reads every executed notebook (``*.ipynb``) in ``folder``: run time, start
     and error from papermill's metadata, the profile papermill injected,
     figures (extracted again into ``figures/``) and ``<name>.claims.json``.
-    The machine is this one (``workbench.reproduce.machine()``): build the
-    report where the notebooks ran.  Lets notebooks executed separately (or in
-    parallel) share one report: ``workbench report FOLDER``.
+    The machine and commit are those recorded in each executed notebook's
+    metadata by :func:`workbench.reproduce.run_notebook`; a notebook executed
+    without that record gets this machine, and its commit reads "not recorded".
+    Lets notebooks executed separately (or in parallel) share one report:
+    ``workbench report FOLDER``.
     """
     import nbformat
 
@@ -263,9 +269,10 @@ def runs_from_folder(folder) -> list:
         error = error or unrun_cells_error(nb)
         cf = folder / f"{p.stem}.claims.json"
         started = (pm.get("start_time") or "").replace("T", " ")[:19]
+        recorded = nb.metadata.get("workbench", {}).get("machine")  # where and at which commit it ran
         runs.append(NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), float(pm.get("duration") or 0.0),
                                 error, profile=str(pm.get("parameters", {}).get("PROFILE", "unknown")),
                                 claims=claims_mod.load(cf) if cf.exists() else [],
                                 claims_file=cf if cf.exists() else None,
-                                started=started + (" UTC" if started else ""), machine=here))
+                                started=started + (" UTC" if started else ""), machine=dict(recorded or here)))
     return runs

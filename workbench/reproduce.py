@@ -90,7 +90,10 @@ def extract_figures(nb, out_dir: Path, stem: str) -> list[Path]:
 
 
 def machine() -> dict:
-    """Where notebooks run: host, OS, Python, torch, CPU count and the default device (with the GPU's name)."""
+    """Where notebooks run: host, OS, Python, torch, CPU count and the default device (with the GPU's name).
+
+    :func:`run_notebook` adds the git ``commit`` of the notebook's checkout and stores the whole record in the
+    executed notebook's metadata (``metadata.workbench.machine``)."""
     import platform
     import socket
 
@@ -166,8 +169,18 @@ def run_notebook(
                 os.environ[k] = v
     seconds = time.perf_counter() - t0
     figures: list[Path] = []
+    here = machine()
+    from .report import git_commit
+
+    commit = git_commit(path.parent)
+    if commit:
+        here["commit"] = commit
     if out_nb.exists():
         nb = nbformat.read(str(out_nb), as_version=4)
+        # provenance in the executed notebook itself, so `workbench report` of a folder says where and at which
+        # commit each notebook ran, even when they ran on different days or machines
+        nb.metadata["workbench"] = {"machine": here, "profile": profile}
+        nbformat.write(nb, str(out_nb))
         figures = extract_figures(nb, out_dir / "figures", path.stem)
         if error is None:
             from .report import unrun_cells_error
@@ -176,7 +189,7 @@ def run_notebook(
     found = _claims_mod.load(claims_file) if claims_file.exists() else []
     return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
                        claims=found, claims_file=claims_file if claims_file.exists() else None, started=started,
-                       machine=machine())
+                       machine=here)
 
 
 def reproduce(
