@@ -146,6 +146,9 @@ def run_notebook(
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    from .report import git_commit
+
+    commit_before = git_commit(path.parent)  # what runs is what was checked out at the start
     t0 = time.perf_counter()
     error = None
     try:
@@ -170,10 +173,10 @@ def run_notebook(
     seconds = time.perf_counter() - t0
     figures: list[Path] = []
     here = machine()
-    from .report import git_commit
-
-    commit = git_commit(path.parent)
-    if commit:
+    commit_after = git_commit(path.parent)
+    commit = commit_before if commit_after == commit_before else (
+        f"{commit_before} at the start, {commit_after} at the end (the checkout changed during the run)")
+    if commit_before or commit_after:
         here["commit"] = commit
     if out_nb.exists():
         nb = nbformat.read(str(out_nb), as_version=4)
