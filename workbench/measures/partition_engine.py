@@ -273,38 +273,24 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         wbits = torch.cat([wbits, nbits])
         wst, wlen, wptr = (torch.cat([t, t[sel]]) for t in (wst, wlen, wptr))
     Kmax = max(o[0].shape[1] for o in out)
+    cat = torch.cat
+    padded = [_pad_vertices(oV, oL, Kmax) for oV, _, oL, _, _ in out]
+    Vs, Ls = [v for v, _ in padded], [lab for _, lab in padded]
+    nvs, pars = [o[1] for o in out], [o[3] for o in out]
     if R == 1 and J:
         # one region (the first layer's box): every piece shares its line list, so the bits are one dense
         # (pieces, J) block over the columns cols[:J], not (piece, column, value) triples (at 2-512x3 layer 1
         # the triples were 48 M and their bookkeeping a fifth of the run)
-        Vs, nvs, Ls, pars, Bs = [], [], [], [], []
-        for oV, onv, oL, opar, obits in out:
-            if oV.shape[1] < Kmax:
-                pad = Kmax - oV.shape[1]
-                oV = torch.cat([oV, oV[:, :1].expand(-1, pad, -1)], 1)
-                oL = torch.cat([oL, torch.full_like(oL[:, :1], -1).expand(-1, pad)], 1)
-            Vs.append(oV)
-            Ls.append(oL)
-            nvs.append(onv)
-            pars.append(opar)
-            Bs.append(obits if obits is not None else torch.zeros((oV.shape[0], J), dtype=torch.bool, device=dev))
-        cat = torch.cat
+        Bs = [o[4] if o[4] is not None else torch.zeros((o[0].shape[0], J), dtype=torch.bool, device=dev)
+              for o in out]
         return cat(Vs), cat(nvs), cat(Ls), cat(pars), (None, cols[:J], cat(Bs))
     n_bits = sum(int(cnt[o[3]].sum()) for o in out if o[4] is not None)
     # the pattern bits of the cut columns as (piece, column, value) triples, then the flip bookkeeping
     check_bytes(n_bits * (3 * 8 + 4 * 8), f"the pattern bits of {n_bits:,} (piece, cut line) pairs while splitting "
                 f"by {where}", "pass a smaller domain (bounds), a smaller network or max_regions", device=dev)
-    Vs, nvs, Ls, pars, prow, pcol, pval = [], [], [], [], [], [], []
+    prow, pcol, pval = [], [], []
     off = 0
-    for oV, onv, oL, opar, obits in out:
-        if oV.shape[1] < Kmax:
-            pad = Kmax - oV.shape[1]
-            oV = torch.cat([oV, oV[:, :1].expand(-1, pad, -1)], 1)
-            oL = torch.cat([oL, torch.full_like(oL[:, :1], -1).expand(-1, pad)], 1)
-        Vs.append(oV)
-        Ls.append(oL)
-        nvs.append(onv)
-        pars.append(opar)
+    for oV, _onv, _oL, opar, obits in out:
         if obits is not None and obits.shape[0]:
             Jb = obits.shape[1]
             m = torch.arange(Jb, device=dev)[None] < cnt[opar][:, None]
@@ -313,9 +299,17 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
             pcol.append(cols[start[opar[r]] + jj])
             pval.append(obits[r, jj])
         off += oV.shape[0]
-    cat = torch.cat
     bits = (cat(prow), cat(pcol), cat(pval)) if prow else None
     return cat(Vs), cat(nvs), cat(Ls), cat(pars), bits
+
+
+def _pad_vertices(V, L, K):
+    """Pad ``V (n, k, 2)`` and its edge labels ``L (n, k)`` to ``K`` slots (repeat vertex 0, label -1)."""
+    if V.shape[1] >= K:
+        return V, L
+    pad = K - V.shape[1]
+    return (torch.cat([V, V[:, :1].expand(-1, pad, -1)], 1),
+            torch.cat([L, torch.full_like(L[:, :1], -1).expand(-1, pad)], 1))
 
 
 # ---------------------------------------------------------------------------
