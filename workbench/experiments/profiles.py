@@ -30,8 +30,7 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
     ("00_tour", "full"): ProfileCost(0.2, "no", _CPU2, "measured 2026-12-02: 9 s (17 s with the kernel start)"),
     ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("01_spanning_dimension", "full"): ProfileCost(
-        26, "helps", _CPU2, "the Fig. 4 sweep takes 17 min of it (BENCHMARKS.md, 'Spanning dimension engine'); "
-                            "on 2026-12-02, with other jobs running, the Fig. 3 cell alone passed 30 min"),
+        33, "helps", _CPU2, "measured 2026-12-02 08:07 UTC: 1,933 s with one torch thread beside other full runs"),
     ("02_esd_real_networks", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("02_esd_real_networks", "cpu"): ProfileCost(25, "no", _CPU2, "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "full"): ProfileCost(
@@ -58,8 +57,8 @@ PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
                                                                     "kernel, 145 s in all"),
     ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
     ("09_esd_more", "full"): ProfileCost(
-        None, "helps", _CPU2, "not measured as a whole; its ESD of the 18 real models alone takes about 25 min "
-                              "per input kind on 2 CPU cores"),
+        103, "helps", _CPU2, "measured 2026-12-02 07:07 UTC: 6,140 s beside other full runs (the ESD of the 18 real "
+                             "models for two input kinds is most of it)"),
 }
 """Measured costs: ``(notebook stem, profile) -> ProfileCost``; README and BENCHMARKS.md give the sources."""
 
