@@ -162,9 +162,14 @@ class Partition:
                 f"bounds={self.bounds}, outputs={self.W.shape[1]})")
 
     # -- geometry ------------------------------------------------------------
-    def _vertex_pairs(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def vertex_pairs(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``(V, Vn, valid)``: padded vertices (NaN -> 0), each vertex's successor
-        around its polygon, and the mask of real (non-padding) vertices."""
+        around its polygon (edge k runs from ``V[:, k]`` to ``Vn[:, k]``), and the mask of
+        real (non-padding) vertices."""
+        return self._vertex_pairs()
+
+    def _vertex_pairs(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """See :meth:`vertex_pairs`."""
         V = torch.nan_to_num(self.vertices, nan=0.0)
         ar = torch.arange(V.shape[1], device=V.device)
         nv = self.n_vertices[:, None]

@@ -71,11 +71,7 @@ def boundary_polylines(part) -> dict[int, np.ndarray]:
     Each interior edge is drawn once: from the region on the side where the edge's pattern column is
     ``True`` (crossing a boundary flips its column, so the union of those edges covers the boundary).
     """
-    V = torch.nan_to_num(part.vertices.detach().cpu(), nan=0.0)
-    nv = part.n_vertices.cpu()[:, None]
-    ar = torch.arange(V.shape[1])[None]
-    valid = ar < nv
-    Vn = V.gather(1, torch.where(ar + 1 < nv, ar + 1, torch.zeros_like(ar)).unsqueeze(-1).expand(-1, -1, 2))
+    V, Vn, valid = (t.detach().cpu() for t in part.vertex_pairs())
     eb = part.edge_boundary.cpu()
     interior = eb >= 0
     keep = valid & ~interior
