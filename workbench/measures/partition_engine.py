@@ -173,7 +173,8 @@ def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
     return empty, empty, side
 
 
-def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str):
+def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int, where: str,
+           clip=clip_polygons):
     """Split regions by their cut columns in rounds (see the module docstring).
 
     Every piece walks through its own list of lines (first its region's cut columns, in
@@ -257,7 +258,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         tol = tol[sel].unsqueeze(1)
         s = torch.where(s.abs() <= tol, torch.zeros_like(s), s)
         K = wV.shape[1]
-        (pV, pn, pL), (nV, nn_, nL) = clip_polygons(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
+        (pV, pn, pL), (nV, nn_, nL) = clip(wV[sel], wnv[sel], s, wL[sel], label0 + col[sel])
         if int(torch.maximum(pn.max(), nn_.max())) > K:
             wV = torch.cat([wV, wV[:, :1]], 1)
             wL = torch.cat([wL, torch.full_like(wL[:, :1], -1)], 1)
@@ -301,6 +302,22 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         off += oV.shape[0]
     bits = (cat(prow), cat(pcol), cat(pval)) if prow else None
     return cat(Vs), cat(nvs), cat(Ls), cat(pars), bits
+
+
+def _lookup(t, piece):
+    """``t[piece]``: a piece index per (region, neuron); bool pieces (one breakpoint) through ``where``."""
+    if piece.dtype == torch.bool:
+        return torch.where(piece, t[1], t[0])
+    return t[piece if piece.dtype == torch.long else piece.long()]
+
+
+def _n_active(piece, slopes):
+    """Active neurons (nonzero slope) per row of ``piece (R, N)``."""
+    if piece.dtype == torch.bool:
+        nz = (slopes != 0).tolist()
+        up = piece.sum(1)
+        return up * int(nz[1]) + (piece.shape[1] - up) * int(nz[0])
+    return (_lookup(slopes, piece) != 0).sum(1)
 
 
 def _pad_vertices(V, L, K):
@@ -394,23 +411,36 @@ class _Engine:
             self.lowrank_cache[key] = (Wd, c.reshape(-1), tuple(c.shape[1:])) if Wd.numel() <= 64_000_000 else None
         return self.lowrank_cache[key]
 
-    @staticmethod
-    def _maps_through(Mp, a, e, dense):
-        """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain."""
+    def _maps_through(self, Mp, a, e, dense, soa=False):
+        """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain.
+
+        ``Mp (R or 1, N, 3)``; ``soa``: return ``(R, 3, N2)`` instead (a transposed view where cheaper).
+        """
         Wd, bd, _ = dense
         R, N = a.shape
-        if Wd.shape[1] <= 2:
+        N2 = Wd.shape[1]
+        if Mp.shape[0] == 1 and R > 1 and N * N2 * 3 <= 1 << 24:
+            # one parent map M (N, 3) for all rows: Y[r, j, c] = sum_n a[r, n] Wd[n, j] M[n, c], one GEMM
+            # (R, N) @ (N, N2 * 3) straight into the (R, N2, 3) layout, no (R, 3, N) temporary
+            T = (Wd.unsqueeze(-1) * Mp[0].unsqueeze(1)).reshape(N, N2 * 3)
+            Y = (a @ T).view(R, N2, 3)
+            Y[:, :, 2] += e @ Wd + bd
+            return Y.transpose(1, 2) if soa else Y
+        if N2 <= 2 and self.compiled:
+            Y = partition_kernels.narrow_maps_cpu(Mp, a, e, Wd, bd)
+            return Y.transpose(1, 2) if soa else Y
+        if N2 <= 2:
             # a narrow chain (the network's output): one (N2, N) @ (N, 3) product per region straight from Mp,
             # without the (R, 3, N) temporary (3x less memory traffic; 0.56 -> 0.18 s for 84k regions x 256)
             Y = torch.bmm(a.unsqueeze(1) * Wd.t().unsqueeze(0), Mp)  # (R, N2, 3)
             Y[:, :, 2] += e @ Wd + bd
-            return Y
+            return Y.transpose(1, 2) if soa else Y
         X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
         torch.mul(Mp.transpose(1, 2), a.unsqueeze(1), out=X)
         X[:, 2] += e
         Y = (X.view(R * 3, N) @ Wd).view(R, 3, -1)  # one GEMM
         Y[:, 2] += bd
-        return Y.transpose(1, 2).contiguous()
+        return Y if soa else Y.transpose(1, 2).contiguous()
 
     # -- the recursion -------------------------------------------------------
     def run(self):
@@ -482,7 +512,8 @@ class _Engine:
                               f"at least {low:,} more regions (queued and reaching layer {k + 1})", low)
             with _Timer((k + 1, "split")):
                 V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
-                                                n_before, f"layer {k + 1} ({op.name})")
+                                                n_before, f"layer {k + 1} ({op.name})",
+                                                partition_kernels.clip_polygons_cpu if self.compiled else clip_polygons)
             with _Timer((k + 1, "patterns")):
                 lp = side.index_select(0, par)
                 dense_bits = bits is not None and bits[0] is None
@@ -491,8 +522,9 @@ class _Engine:
                 elif bits is not None:
                     lp[bits[0], bits[1]] = bits[2]
                 pat2 = torch.cat([pat.index_select(0, par), lp], 1)
-                piece_ref = side.view(R, N, nb).sum(-1)
-                act_ref = (slopes[piece_ref] != 0).sum(1)
+                # the reference piece of every (region, neuron): bool for one breakpoint (no int64 copy)
+                piece_ref = side if nb == 1 else side.view(R, N, nb).sum(-1)
+                act_ref = _n_active(piece_ref, slopes)
                 piece_child = act_c = None
                 if dense_bits:
                     # one parent: every child's pieces straight from its pattern (int8: pieces <= nb), no
@@ -523,7 +555,7 @@ class _Engine:
                 else:
                     m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
                 if act_c is None:
-                    flip = (slopes[pcm] != 0).long() - (slopes[prm] != 0).long()
+                    flip = (slopes[pcm] != 0).long() - (_lookup(slopes, prm) != 0).long()
                     act_c = act_ref.index_select(0, par).index_add(0, m, flip)
                 act2 = torch.cat([act.index_select(0, par), act_c.unsqueeze(1)], 1)
         else:
@@ -532,7 +564,7 @@ class _Engine:
             piece_child = None
             pat2 = pat
             piece_ref = torch.zeros((R, N), dtype=torch.long, device=dev)
-            act2 = torch.cat([act, (slopes[piece_ref] != 0).sum(1, keepdim=True)], 1)
+            act2 = torch.cat([act, _n_active(piece_ref, slopes).unsqueeze(1)], 1)
             m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
         R2 = V2.shape[0]
         self.layer_counts[k] = self.layer_counts.get(k, 0) + R2
@@ -549,18 +581,21 @@ class _Engine:
             # corrections for the (child, neuron) pairs that differ from it
             with _Timer((k + 1, "maps: parents")):
                 if direct:
-                    base = self._maps_through(Mp, slopes[piece_ref], offs[piece_ref], dense)
+                    base = self._maps_through(Mp, _lookup(slopes, piece_ref), _lookup(offs, piece_ref), dense,
+                                              soa=self.compiled)  # (R, 3, N2) for the compiled children
                     shape2 = dense[2]
                     N2 = math.prod(shape2)
                 else:
-                    Ar, cr = apply_activation(op, G, z0, piece_ref, shape, sv, inp)
+                    Ar, cr = apply_activation(op, G, z0, piece_ref.long(), shape, sv, inp)
                     for o in chain:
                         Ar, cr = apply_affine(o, Ar, cr)
                     shape2 = cr.shape[1:]
                     N2 = math.prod(shape2)
                     base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
-                da = slopes[pcm] - slopes[prm]
-                de = offs[pcm] - offs[prm]
+                    if self.compiled:
+                        base = base.transpose(1, 2)
+                da = slopes[pcm] - _lookup(slopes, prm)
+                de = offs[pcm] - _lookup(offs, prm)
                 gp = Mp[par[m], i]  # (Q, 3)
                 coef = torch.cat([da[:, None] * gp[:, :2], (da * gp[:, 2] + de)[:, None]], 1)  # (Q, 3)
             per = N2 * 3 * 8 * 3
@@ -569,8 +604,13 @@ class _Engine:
                 b = min(R2, a + step)
                 self._check_bytes((b - a) * per, "the local maps of the next layer", b - a)
                 with _Timer((k + 1, "maps: children")):
-                    Mc = base.index_select(0, par[a:b])
-                    qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
+                    if self.compiled:  # one pass: the parent's map plus the child's flips, written once
+                        qs = torch.searchsorted(m, torch.arange(a, b + 1, device=dev))
+                        Mc = partition_kernels.children_maps_cpu(base, par[a:b], qs, coef, i, Wd)
+                        qa = qb = 0
+                    else:
+                        Mc = base.index_select(0, par[a:b])
+                        qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
                     if qb > qa:
                         # sum_q coef_q (x) Wd[i_q] per child, as a sparse (children*3, N) @ Wd product
                         mq, iq, cq = m[qa:qb] - a, i[qa:qb], coef[qa:qb]
@@ -594,18 +634,20 @@ class _Engine:
             with _Timer((k + 1, "maps: children")):
                 pc = par[a:b]
                 if piece_child is not None:
-                    piece = piece_child[a:b].long()
+                    piece = piece_child[a:b].long() if nb > 1 else piece_child[a:b].bool()
                 else:
                     piece = piece_ref.index_select(0, pc)
                     qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
-                    piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb]
+                    piece[m[qa:qb] - a, i[qa:qb]] = pcm[qa:qb].to(piece.dtype)
                 if direct:
-                    Mc = self._maps_through(Mp.index_select(0, pc), slopes[piece], offs[piece], dense)
+                    # one parent (the first layer's box): no copy of its map per child
+                    Mpc = Mp if Mp.shape[0] == 1 else Mp.index_select(0, pc)
+                    Mc = self._maps_through(Mpc, _lookup(slopes, piece), _lookup(offs, piece), dense)
                     A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
                     c2 = Mc[..., 2].reshape(b - a, *dense[2])
                 else:
                     svc = None if sv is None else tuple(t[pc] for t in sv)
-                    A2, c2 = apply_activation(op, G[pc], z0[pc], piece, shape, svc, inp)
+                    A2, c2 = apply_activation(op, G[pc], z0[pc], piece.long(), shape, svc, inp)
             self.pending += R2 - b
             if direct:
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,

@@ -91,6 +91,83 @@ if numba is not None:
                     q += 1
 
 
+    @njit(parallel=True, cache=True, fastmath=False)
+    def _children_maps_kernel(base, par, qstart, coef, iq, Wd, out):  # pragma: no cover - compiled
+        # out[r, j, c] = base[par[r], c, j] + sum_q coef[q, c] * Wd[iq[q], j]  (q over child r's flips)
+        R = out.shape[0]
+        N2 = out.shape[1]
+        for r in prange(R):
+            p = par[r]
+            for j in range(N2):
+                for c in range(3):
+                    out[r, j, c] = base[p, c, j]
+            for q in range(qstart[r], qstart[r + 1]):
+                w0, w1, w2 = coef[q, 0], coef[q, 1], coef[q, 2]
+                n = iq[q]
+                for j in range(N2):
+                    w = Wd[n, j]
+                    out[r, j, 0] += w0 * w
+                    out[r, j, 1] += w1 * w
+                    out[r, j, 2] += w2 * w
+
+    @njit(parallel=True, cache=True, fastmath=False)
+    def _clip_kernel(V, nv, s, L, labels, Ko, pV, pn, pL, nV, nn, nL):  # pragma: no cover - compiled
+        # the twin of partition.clip_polygons, row by row (the same arithmetic, so the same bits)
+        M, K = V.shape[0], V.shape[1]
+        for m in prange(M):
+            n = nv[m]
+            lab = labels[m]
+            for half in range(2):
+                sign = 1.0 if half == 0 else -1.0
+                oV = pV if half == 0 else nV
+                oL = pL if half == 0 else nL
+                c = 0
+                for k in range(n):
+                    kn = k + 1 if k + 1 < n else 0
+                    sk, skn = s[m, k], s[m, kn]
+                    cross = (sk > 0 and skn < 0) or (sk < 0 and skn > 0)
+                    ss, ssn = sk * sign, skn * sign
+                    if ss >= 0:
+                        oV[m, c, 0] = V[m, k, 0]
+                        oV[m, c, 1] = V[m, k, 1]
+                        oL[m, c] = L[m, k] if (ss > 0 or ssn > 0) else lab
+                        c += 1
+                    if cross:
+                        t = sk / (sk - skn)
+                        oV[m, c, 0] = V[m, k, 0] + t * (V[m, kn, 0] - V[m, k, 0])
+                        oV[m, c, 1] = V[m, k, 1] + t * (V[m, kn, 1] - V[m, k, 1])
+                        oL[m, c] = lab if ss > 0 else L[m, k]
+                        c += 1
+                for k in range(c, Ko):
+                    oV[m, k, 0] = oV[m, 0, 0]
+                    oV[m, k, 1] = oV[m, 0, 1]
+                    oL[m, k] = -1
+                if half == 0:
+                    pn[m] = c
+                else:
+                    nn[m] = c
+
+
+    @njit(parallel=True, cache=True, fastmath=False)
+    def _narrow_maps_kernel(Mp, a, e, Wd, bd, out):  # pragma: no cover - compiled
+        # out[r, j, c] = sum_n a[r, n] Wd[n, j] Mp[r, n, c]  (+ sum_n e[r, n] Wd[n, j] + bd[j] for c = 2)
+        R, N = a.shape
+        N2 = Wd.shape[1]
+        for r in prange(R):
+            for j in range(N2):
+                s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
+                for n in range(N):
+                    w = Wd[n, j]
+                    aw = a[r, n] * w
+                    s0 += aw * Mp[r, n, 0]
+                    s1 += aw * Mp[r, n, 1]
+                    s2 += aw * Mp[r, n, 2]
+                    s3 += e[r, n] * w
+                out[r, j, 0] = s0
+                out[r, j, 1] = s1
+                out[r, j, 2] = s2 + s3 + bd[j]
+
+
 def available(device: torch.device) -> bool:
     """Whether the compiled screen runs here (numba installed, tensors on the CPU)."""
     return numba is not None and device.type == "cpu"
@@ -112,3 +189,44 @@ def screen_cpu(V: torch.Tensor, Mp: torch.Tensor, bps):
     if Q:
         _gather_cuts(cut, ncut, rows, cols)
     return torch.from_numpy(rows), torch.from_numpy(cols), torch.from_numpy(side)
+
+
+def _threads():
+    numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
+
+
+def children_maps_cpu(base: torch.Tensor, par: torch.Tensor, qstart: torch.Tensor, coef: torch.Tensor,
+                      iq: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
+    """Maps ``(R, N2, 3)`` of children: ``base (Rp, 3, N2)`` of the parent ``par[r]`` plus the rank-one
+    corrections ``coef[q] (x) Wd[iq[q]]`` of the child's flips ``q in [qstart[r], qstart[r + 1])``."""
+    R, N2 = par.shape[0], base.shape[2]
+    out = torch.empty((R, N2, 3), dtype=base.dtype)
+    _threads()
+    _children_maps_kernel(base.contiguous().numpy(), par.contiguous().numpy(), qstart.contiguous().numpy(),
+                          coef.contiguous().numpy(), iq.contiguous().numpy(), Wd.contiguous().numpy(), out.numpy())
+    return out
+
+
+def clip_polygons_cpu(V, nv, s, L, labels):
+    """Compiled twin of :func:`workbench.measures.partition.clip_polygons` (same results, bit for bit)."""
+    M, K, _ = V.shape
+    Ko = K + 1
+    lab = torch.as_tensor(labels, dtype=L.dtype)
+    lab = lab.expand(M).contiguous() if lab.dim() == 0 else lab.contiguous()
+    pV, nV = torch.empty((M, Ko, 2), dtype=V.dtype), torch.empty((M, Ko, 2), dtype=V.dtype)
+    pL, nL = torch.empty((M, Ko), dtype=L.dtype), torch.empty((M, Ko), dtype=L.dtype)
+    pn, nn = torch.empty(M, dtype=nv.dtype), torch.empty(M, dtype=nv.dtype)
+    _threads()
+    _clip_kernel(V.contiguous().numpy(), nv.contiguous().numpy(), s.contiguous().numpy(), L.contiguous().numpy(),
+                 lab.numpy(), Ko, pV.numpy(), pn.numpy(), pL.numpy(), nV.numpy(), nn.numpy(), nL.numpy())
+    return [(pV, pn, pL), (nV, nn, nL)]
+
+
+def narrow_maps_cpu(Mp: torch.Tensor, a: torch.Tensor, e: torch.Tensor, Wd: torch.Tensor, bd: torch.Tensor):
+    """Maps ``(R, N2, 3)`` through a narrow dense chain ``Wd (N, N2)`` (the network's output), one pass over ``Mp``."""
+    R, N2 = a.shape[0], Wd.shape[1]
+    out = torch.empty((R, N2, 3), dtype=Mp.dtype)
+    _threads()
+    _narrow_maps_kernel(Mp.contiguous().numpy(), a.contiguous().numpy(), e.contiguous().numpy(),
+                        Wd.contiguous().numpy(), bd.contiguous().numpy(), out.numpy())
+    return out
