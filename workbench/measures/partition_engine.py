@@ -130,12 +130,12 @@ def _is_affine(op) -> bool:
 def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
     """Cut pairs and sides of every region against every (neuron, breakpoint) column.
 
-    ``V (R, K, 2)`` (padding repeats vertex 0), ``Mp (R, N, 3)``: ``(g_x, g_y, z)`` of
+    ``V (R, K, 2)`` (padding repeats vertex 0), ``Mp (R, 3, N)``: ``(g_x, g_y, z)`` of
     each neuron's pre-activation.  Returns ``rows, cols`` of the cut pairs (sorted by
     row, then column) and ``side (R, N * nb)``: ``True`` where the region (for cut
     pairs: some vertex) is above the breakpoint.
     """
-    R, N = Mp.shape[0], Mp.shape[1]
+    R, N = Mp.shape[0], Mp.shape[2]
     nb = len(bps)
     dev = V.device
     side = torch.empty((R, N * nb), dtype=torch.bool, device=dev)
@@ -148,7 +148,7 @@ def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
         ctr = 0.5 * (lo_all[a:b] + hi_all[a:b])
         h = 0.5 * (hi_all[a:b] - lo_all[a:b])
         M = Mp[a:b]
-        gx, gy, z = M[..., 0], M[..., 1], M[..., 2]
+        gx, gy, z = M[:, 0], M[:, 1], M[:, 2]
         px, py = gx * ctr[:, :1], gy * ctr[:, 1:]
         sc = px + py + z
         bnd = gx.abs() * h[:, :1] + gy.abs() * h[:, 1:]
@@ -160,7 +160,7 @@ def _screen(V, Mp, bps, chunk_elems: int = 1 << 22):
         rq, cq = cand.nonzero(as_tuple=True)
         if rq.numel():
             iq = torch.div(cq, nb, rounding_mode="floor") if nb > 1 else cq
-            g = M[rq, iq]  # (Q, 3)
+            g = M[rq, :, iq]  # (Q, 3)
             _, _, pos, neg = vertex_side(V[a + rq], g[:, :2], g[:, 2] - bp[cq - iq * nb])
             sd[rq, cq] = pos
             cut = pos & neg
@@ -225,7 +225,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
                 q = wst[rep] + wptr[rep] + torch.arange(rep.numel(), device=dev) - first[rep]
                 col, jj = plc[q], pjj[q]
                 i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
-                g = Mp[wpar[rep], i]
+                g = Mp[wpar[rep], :, i]
                 _, _, pos, neg = vertex_side(wV[rep], g[:, :2], g[:, 2] - bp[col - i * nb])
                 wbits[rep, jj] = pos
                 cq = pos & neg
@@ -240,7 +240,7 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
         col, jj = plc[q], pjj[q]
         wptr = wptr + 1
         i = torch.div(col, nb, rounding_mode="floor") if nb > 1 else col
-        g = Mp[wpar, i]
+        g = Mp[wpar, :, i]
         s, tol, pos, neg = vertex_side(wV, g[:, :2], g[:, 2] - bp[col - i * nb])
         wbits[ar, jj] = pos
         sel = (pos & neg).nonzero().squeeze(1)
@@ -411,36 +411,36 @@ class _Engine:
             self.lowrank_cache[key] = (Wd, c.reshape(-1), tuple(c.shape[1:])) if Wd.numel() <= 64_000_000 else None
         return self.lowrank_cache[key]
 
-    def _maps_through(self, Mp, a, e, dense, soa=False):
-        """Maps ``(R, N2, 3)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain.
+    def _maps_through(self, Mp, a, e, dense, e_zero=False):
+        """Maps ``(R, 3, N2)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain.
 
-        ``Mp (R or 1, N, 3)``; ``soa``: return ``(R, 3, N2)`` instead (a transposed view where cheaper).
+        ``Mp (R or 1, 3, N)``; ``e_zero``: the offsets are all zero (ReLU), their product is skipped.
         """
         Wd, bd, _ = dense
         R, N = a.shape
         N2 = Wd.shape[1]
         if Mp.shape[0] == 1 and R > 1 and N * N2 * 3 <= 1 << 24:
-            # one parent map M (N, 3) for all rows: Y[r, j, c] = sum_n a[r, n] Wd[n, j] M[n, c], one GEMM
-            # (R, N) @ (N, N2 * 3) straight into the (R, N2, 3) layout, no (R, 3, N) temporary
-            T = (Wd.unsqueeze(-1) * Mp[0].unsqueeze(1)).reshape(N, N2 * 3)
-            Y = (a @ T).view(R, N2, 3)
-            Y[:, :, 2] += e @ Wd + bd
-            return Y.transpose(1, 2) if soa else Y
+            # one parent map M (3, N) for all rows: Y[r, c, j] = sum_n a[r, n] M[c, n] Wd[n, j], one GEMM
+            # (R, N) @ (N, 3 * N2), no (R, 3, N) temporary
+            T = (Mp[0].t().unsqueeze(-1) * Wd.unsqueeze(1)).reshape(N, 3 * N2)
+            Y = (a @ T).view(R, 3, N2)
+            Y[:, 2] += bd if e_zero else e @ Wd + bd
+            return Y
         if N2 <= 2 and self.compiled:
-            Y = partition_kernels.narrow_maps_cpu(Mp, a, e, Wd, bd)
-            return Y.transpose(1, 2) if soa else Y
+            return partition_kernels.narrow_maps_cpu(Mp, a, e, Wd, bd)
         if N2 <= 2:
-            # a narrow chain (the network's output): one (N2, N) @ (N, 3) product per region straight from Mp,
-            # without the (R, 3, N) temporary (3x less memory traffic; 0.56 -> 0.18 s for 84k regions x 256)
-            Y = torch.bmm(a.unsqueeze(1) * Wd.t().unsqueeze(0), Mp)  # (R, N2, 3)
-            Y[:, :, 2] += e @ Wd + bd
-            return Y.transpose(1, 2) if soa else Y
+            # a narrow chain (the network's output): one (3, N) @ (N, N2) product per region straight from Mp,
+            # without the (R, 3, N) temporary
+            Y = torch.bmm(Mp, a.unsqueeze(-1) * Wd.unsqueeze(0))  # (R, 3, N2)
+            Y[:, 2] += bd if e_zero else e @ Wd + bd
+            return Y
         X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
-        torch.mul(Mp.transpose(1, 2), a.unsqueeze(1), out=X)
-        X[:, 2] += e
+        torch.mul(Mp, a.unsqueeze(1), out=X)
+        if not e_zero:
+            X[:, 2] += e
         Y = (X.view(R * 3, N) @ Wd).view(R, 3, -1)  # one GEMM
         Y[:, 2] += bd
-        return Y if soa else Y.transpose(1, 2).contiguous()
+        return Y
 
     # -- the recursion -------------------------------------------------------
     def run(self):
@@ -486,9 +486,10 @@ class _Engine:
                     self.brows.append((col0 + i * nb + jb, k + 1, i, bpv, op.name))
         col0 = self.col0[k]
         if Mp is None:
-            Mp = torch.cat([G, z0.unsqueeze(-1)], -1)  # (R, N, 3)
+            Mp = torch.cat([G.transpose(1, 2), z0.unsqueeze(1)], 1)  # (R, 3, N)
         slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
         offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
+        e_zero = not any(op.offsets)
         if nb:
             with _Timer((k + 1, "screen")):
                 if self.compiled:
@@ -582,7 +583,7 @@ class _Engine:
             with _Timer((k + 1, "maps: parents")):
                 if direct:
                     base = self._maps_through(Mp, _lookup(slopes, piece_ref), _lookup(offs, piece_ref), dense,
-                                              soa=self.compiled)  # (R, 3, N2) for the compiled children
+                                              e_zero)  # (R, 3, N2)
                     shape2 = dense[2]
                     N2 = math.prod(shape2)
                 else:
@@ -591,12 +592,10 @@ class _Engine:
                         Ar, cr = apply_affine(o, Ar, cr)
                     shape2 = cr.shape[1:]
                     N2 = math.prod(shape2)
-                    base = torch.cat([Ar.reshape(R, N2, 2), cr.reshape(R, N2, 1)], -1)  # (R, N2, 3)
-                    if self.compiled:
-                        base = base.transpose(1, 2)
+                    base = torch.cat([Ar.reshape(R, N2, 2).transpose(1, 2), cr.reshape(R, 1, N2)], 1)  # (R, 3, N2)
                 da = slopes[pcm] - _lookup(slopes, prm)
                 de = offs[pcm] - _lookup(offs, prm)
-                gp = Mp[par[m], i]  # (Q, 3)
+                gp = Mp[par[m], :, i]  # (Q, 3)
                 coef = torch.cat([da[:, None] * gp[:, :2], (da * gp[:, 2] + de)[:, None]], 1)  # (Q, 3)
             per = N2 * 3 * 8 * 3
             step = max(256, self.chunk_bytes // per)
@@ -618,9 +617,9 @@ class _Engine:
                         S = torch.sparse_coo_tensor(torch.stack([r3, iq.repeat_interleave(3)]), cq.reshape(-1),
                                                     ((b - a) * 3, N), dtype=_DTYPE, device=dev,
                                                     check_invariants=False)
-                        Mc += torch.sparse.mm(S, Wd).view(b - a, 3, N2).transpose(1, 2)
-                    A2 = Mc[..., :2].reshape(b - a, *shape2, 2)
-                    c2 = Mc[..., 2].reshape(b - a, *shape2)
+                        Mc += torch.sparse.mm(S, Wd).view(b - a, 3, N2)
+                    A2 = Mc[:, :2].transpose(1, 2).reshape(b - a, *shape2, 2)
+                    c2 = Mc[:, 2].reshape(b - a, *shape2)
                 self.pending += R2 - b
                 self._descend(V2[a:b], nv2[a:b], L2[a:b], pat2[a:b], act2[a:b], A2, c2, None,
                               pos + 1 + len(chain), k + 1, Mp=Mc)
@@ -642,9 +641,9 @@ class _Engine:
                 if direct:
                     # one parent (the first layer's box): no copy of its map per child
                     Mpc = Mp if Mp.shape[0] == 1 else Mp.index_select(0, pc)
-                    Mc = self._maps_through(Mpc, _lookup(slopes, piece), _lookup(offs, piece), dense)
-                    A2 = Mc[..., :2].reshape(b - a, *dense[2], 2)
-                    c2 = Mc[..., 2].reshape(b - a, *dense[2])
+                    Mc = self._maps_through(Mpc, _lookup(slopes, piece), _lookup(offs, piece), dense, e_zero)
+                    A2 = Mc[:, :2].transpose(1, 2).reshape(b - a, *dense[2], 2)
+                    c2 = Mc[:, 2].reshape(b - a, *dense[2])
                 else:
                     svc = None if sv is None else tuple(t[pc] for t in sv)
                     A2, c2 = apply_activation(op, G[pc], z0[pc], piece.long(), shape, svc, inp)

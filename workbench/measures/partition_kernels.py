@@ -34,7 +34,7 @@ if numba is not None:
     @njit(parallel=True, cache=True, fastmath=False)
     def _screen_kernel(V, Mp, bps, side, cut):  # pragma: no cover - compiled
         R, K = V.shape[0], V.shape[1]
-        N = Mp.shape[1]
+        N = Mp.shape[2]
         nb = bps.shape[0]
         ncut = np.zeros(R, dtype=np.int64)
         for r in prange(R):
@@ -47,7 +47,7 @@ if numba is not None:
             hx, hy = 0.5 * (hx_ - lx), 0.5 * (hy_ - ly)
             c = 0
             for n in range(N):
-                gx, gy, z = Mp[r, n, 0], Mp[r, n, 1], Mp[r, n, 2]
+                gx, gy, z = Mp[r, 0, n], Mp[r, 1, n], Mp[r, 2, n]
                 px, py = gx * cx, gy * cy
                 sc = px + py + z
                 bnd = abs(gx) * hx + abs(gy) * hy
@@ -93,22 +93,19 @@ if numba is not None:
 
     @njit(parallel=True, cache=True, fastmath=False)
     def _children_maps_kernel(base, par, qstart, coef, iq, Wd, out):  # pragma: no cover - compiled
-        # out[r, j, c] = base[par[r], c, j] + sum_q coef[q, c] * Wd[iq[q], j]  (q over child r's flips)
+        # out[r, c, j] = base[par[r], c, j] + sum_q coef[q, c] * Wd[iq[q], j]  (q over child r's flips)
         R = out.shape[0]
-        N2 = out.shape[1]
+        N2 = out.shape[2]
         for r in prange(R):
             p = par[r]
-            for j in range(N2):
-                for c in range(3):
-                    out[r, j, c] = base[p, c, j]
-            for q in range(qstart[r], qstart[r + 1]):
-                w0, w1, w2 = coef[q, 0], coef[q, 1], coef[q, 2]
-                n = iq[q]
-                for j in range(N2):
-                    w = Wd[n, j]
-                    out[r, j, 0] += w0 * w
-                    out[r, j, 1] += w1 * w
-                    out[r, j, 2] += w2 * w
+            for c in range(3):
+                o = out[r, c]
+                o[:] = base[p, c]
+                for q in range(qstart[r], qstart[r + 1]):
+                    w = coef[q, c]
+                    wr = Wd[iq[q]]
+                    for j in range(N2):
+                        o[j] += w * wr[j]
 
     @njit(parallel=True, cache=True, fastmath=False)
     def _clip_kernel(V, nv, s, L, labels, Ko, pV, pn, pL, nV, nn, nL):  # pragma: no cover - compiled
@@ -150,7 +147,7 @@ if numba is not None:
 
     @njit(parallel=True, cache=True, fastmath=False)
     def _narrow_maps_kernel(Mp, a, e, Wd, bd, out):  # pragma: no cover - compiled
-        # out[r, j, c] = sum_n a[r, n] Wd[n, j] Mp[r, n, c]  (+ sum_n e[r, n] Wd[n, j] + bd[j] for c = 2)
+        # out[r, c, j] = sum_n a[r, n] Wd[n, j] Mp[r, c, n]  (+ sum_n e[r, n] Wd[n, j] + bd[j] for c = 2)
         R, N = a.shape
         N2 = Wd.shape[1]
         for r in prange(R):
@@ -159,13 +156,13 @@ if numba is not None:
                 for n in range(N):
                     w = Wd[n, j]
                     aw = a[r, n] * w
-                    s0 += aw * Mp[r, n, 0]
-                    s1 += aw * Mp[r, n, 1]
-                    s2 += aw * Mp[r, n, 2]
+                    s0 += aw * Mp[r, 0, n]
+                    s1 += aw * Mp[r, 1, n]
+                    s2 += aw * Mp[r, 2, n]
                     s3 += e[r, n] * w
-                out[r, j, 0] = s0
-                out[r, j, 1] = s1
-                out[r, j, 2] = s2 + s3 + bd[j]
+                out[r, 0, j] = s0
+                out[r, 1, j] = s1
+                out[r, 2, j] = s2 + s3 + bd[j]
 
 
 def available(device: torch.device) -> bool:
@@ -177,7 +174,7 @@ def screen_cpu(V: torch.Tensor, Mp: torch.Tensor, bps):
     """Compiled twin of ``partition_engine._screen``: ``rows, cols, side``."""
     Vn = V.detach().contiguous().numpy()
     Mn = Mp.detach().contiguous().numpy()
-    R, N = Mn.shape[0], Mn.shape[1]
+    R, N = Mn.shape[0], Mn.shape[2]
     nb = len(bps)
     side = np.empty((R, N * nb), dtype=np.bool_)
     cut = np.empty((R, N * nb), dtype=np.bool_)
@@ -197,10 +194,10 @@ def _threads():
 
 def children_maps_cpu(base: torch.Tensor, par: torch.Tensor, qstart: torch.Tensor, coef: torch.Tensor,
                       iq: torch.Tensor, Wd: torch.Tensor) -> torch.Tensor:
-    """Maps ``(R, N2, 3)`` of children: ``base (Rp, 3, N2)`` of the parent ``par[r]`` plus the rank-one
+    """Maps ``(R, 3, N2)`` of children: ``base (Rp, 3, N2)`` of the parent ``par[r]`` plus the rank-one
     corrections ``coef[q] (x) Wd[iq[q]]`` of the child's flips ``q in [qstart[r], qstart[r + 1])``."""
     R, N2 = par.shape[0], base.shape[2]
-    out = torch.empty((R, N2, 3), dtype=base.dtype)
+    out = torch.empty((R, 3, N2), dtype=base.dtype)
     _threads()
     _children_maps_kernel(base.contiguous().numpy(), par.contiguous().numpy(), qstart.contiguous().numpy(),
                           coef.contiguous().numpy(), iq.contiguous().numpy(), Wd.contiguous().numpy(), out.numpy())
@@ -223,9 +220,9 @@ def clip_polygons_cpu(V, nv, s, L, labels):
 
 
 def narrow_maps_cpu(Mp: torch.Tensor, a: torch.Tensor, e: torch.Tensor, Wd: torch.Tensor, bd: torch.Tensor):
-    """Maps ``(R, N2, 3)`` through a narrow dense chain ``Wd (N, N2)`` (the network's output), one pass over ``Mp``."""
+    """Maps ``(R, 3, N2)`` through a narrow dense chain ``Wd (N, N2)`` (the network's output), one pass over ``Mp``."""
     R, N2 = a.shape[0], Wd.shape[1]
-    out = torch.empty((R, N2, 3), dtype=Mp.dtype)
+    out = torch.empty((R, 3, N2), dtype=Mp.dtype)
     _threads()
     _narrow_maps_kernel(Mp.contiguous().numpy(), a.contiguous().numpy(), e.contiguous().numpy(),
                         Wd.contiguous().numpy(), bd.contiguous().numpy(), out.numpy())
