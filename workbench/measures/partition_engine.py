@@ -315,7 +315,7 @@ def _n_active(piece, slopes):
     """Active neurons (nonzero slope) per row of ``piece (R, N)``."""
     if piece.dtype == torch.bool:
         nz = (slopes != 0).tolist()
-        up = piece.sum(1)
+        up = piece.view(torch.uint8).sum(1, dtype=torch.int64)
         return up * int(nz[1]) + (piece.shape[1] - up) * int(nz[0])
     return (_lookup(slopes, piece) != 0).sum(1)
 
@@ -411,14 +411,17 @@ class _Engine:
             self.lowrank_cache[key] = (Wd, c.reshape(-1), tuple(c.shape[1:])) if Wd.numel() <= 64_000_000 else None
         return self.lowrank_cache[key]
 
-    def _maps_through(self, Mp, a, e, dense, e_zero=False):
-        """Maps ``(R, 3, N2)`` after activation slopes/offsets ``a, e (R, N)`` and the dense chain.
-
-        ``Mp (R or 1, 3, N)``; ``e_zero``: the offsets are all zero (ReLU), their product is skipped.
-        """
+    def _maps_through(self, Mp, piece, slopes, offs, dense):
+        """Maps ``(R, 3, N2)`` after the activation (pieces ``piece (R, N)``, tables ``slopes``, ``offs``)
+        and the dense chain, from the pre-activation maps ``Mp (R or 1, 3, N)``."""
         Wd, bd, _ = dense
-        R, N = a.shape
+        R, N = piece.shape
         N2 = Wd.shape[1]
+        e_zero = not bool(offs.any())  # ReLU: the offsets' product is skipped
+        if N2 <= 2 and self.compiled and Mp.shape[0] == R:
+            return partition_kernels.narrow_maps_cpu(Mp, piece, slopes, offs, Wd, bd)
+        a = _lookup(slopes, piece)
+        e = None if e_zero else _lookup(offs, piece)
         if Mp.shape[0] == 1 and R > 1 and N * N2 * 3 <= 1 << 24:
             # one parent map M (3, N) for all rows: Y[r, c, j] = sum_n a[r, n] M[c, n] Wd[n, j], one GEMM
             # (R, N) @ (N, 3 * N2), no (R, 3, N) temporary
@@ -426,8 +429,6 @@ class _Engine:
             Y = (a @ T).view(R, 3, N2)
             Y[:, 2] += bd if e_zero else e @ Wd + bd
             return Y
-        if N2 <= 2 and self.compiled:
-            return partition_kernels.narrow_maps_cpu(Mp, a, e, Wd, bd)
         if N2 <= 2:
             # a narrow chain (the network's output): one (3, N) @ (N, N2) product per region straight from Mp,
             # without the (R, 3, N) temporary
@@ -489,7 +490,6 @@ class _Engine:
             Mp = torch.cat([G.transpose(1, 2), z0.unsqueeze(1)], 1)  # (R, 3, N)
         slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
         offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
-        e_zero = not any(op.offsets)
         if nb:
             with _Timer((k + 1, "screen")):
                 if self.compiled:
@@ -582,8 +582,7 @@ class _Engine:
             # corrections for the (child, neuron) pairs that differ from it
             with _Timer((k + 1, "maps: parents")):
                 if direct:
-                    base = self._maps_through(Mp, _lookup(slopes, piece_ref), _lookup(offs, piece_ref), dense,
-                                              e_zero)  # (R, 3, N2)
+                    base = self._maps_through(Mp, piece_ref, slopes, offs, dense)  # (R, 3, N2)
                     shape2 = dense[2]
                     N2 = math.prod(shape2)
                 else:
@@ -641,7 +640,7 @@ class _Engine:
                 if direct:
                     # one parent (the first layer's box): no copy of its map per child
                     Mpc = Mp if Mp.shape[0] == 1 else Mp.index_select(0, pc)
-                    Mc = self._maps_through(Mpc, _lookup(slopes, piece), _lookup(offs, piece), dense, e_zero)
+                    Mc = self._maps_through(Mpc, piece, slopes, offs, dense)
                     A2 = Mc[:, :2].transpose(1, 2).reshape(b - a, *dense[2], 2)
                     c2 = Mc[:, 2].reshape(b - a, *dense[2])
                 else:

@@ -146,20 +146,22 @@ if numba is not None:
 
 
     @njit(parallel=True, cache=True, fastmath=False)
-    def _narrow_maps_kernel(Mp, a, e, Wd, bd, out):  # pragma: no cover - compiled
-        # out[r, c, j] = sum_n a[r, n] Wd[n, j] Mp[r, c, n]  (+ sum_n e[r, n] Wd[n, j] + bd[j] for c = 2)
-        R, N = a.shape
+    def _narrow_maps_kernel(Mp, piece, slopes, offs, Wd, bd, out):  # pragma: no cover - compiled
+        # out[r, c, j] = sum_n a[r, n] Wd[n, j] Mp[r, c, n]  (+ sum_n e[r, n] Wd[n, j] + bd[j] for c = 2),
+        # a = slopes[piece], e = offs[piece]
+        R, N = piece.shape
         N2 = Wd.shape[1]
         for r in prange(R):
             for j in range(N2):
                 s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
                 for n in range(N):
                     w = Wd[n, j]
-                    aw = a[r, n] * w
+                    pc = piece[r, n]
+                    aw = slopes[pc] * w
                     s0 += aw * Mp[r, 0, n]
                     s1 += aw * Mp[r, 1, n]
                     s2 += aw * Mp[r, 2, n]
-                    s3 += e[r, n] * w
+                    s3 += offs[pc] * w
                 out[r, 0, j] = s0
                 out[r, 1, j] = s1
                 out[r, 2, j] = s2 + s3 + bd[j]
@@ -219,11 +221,14 @@ def clip_polygons_cpu(V, nv, s, L, labels):
     return [(pV, pn, pL), (nV, nn, nL)]
 
 
-def narrow_maps_cpu(Mp: torch.Tensor, a: torch.Tensor, e: torch.Tensor, Wd: torch.Tensor, bd: torch.Tensor):
-    """Maps ``(R, 3, N2)`` through a narrow dense chain ``Wd (N, N2)`` (the network's output), one pass over ``Mp``."""
-    R, N2 = a.shape[0], Wd.shape[1]
+def narrow_maps_cpu(Mp: torch.Tensor, piece: torch.Tensor, slopes: torch.Tensor, offs: torch.Tensor,
+                    Wd: torch.Tensor, bd: torch.Tensor):
+    """Maps ``(R, 3, N2)`` through a narrow dense chain ``Wd (N, N2)`` (the network's output), one pass over
+    ``Mp``; the activation's slopes and offsets looked up from ``piece (R, N)`` inside the kernel."""
+    R, N2 = piece.shape[0], Wd.shape[1]
     out = torch.empty((R, 3, N2), dtype=Mp.dtype)
+    pc = piece.view(torch.uint8) if piece.dtype == torch.bool else piece.to(torch.uint8)
     _threads()
-    _narrow_maps_kernel(Mp.contiguous().numpy(), a.contiguous().numpy(), e.contiguous().numpy(),
-                        Wd.contiguous().numpy(), bd.contiguous().numpy(), out.numpy())
+    _narrow_maps_kernel(Mp.contiguous().numpy(), pc.contiguous().numpy(), slopes.contiguous().numpy(),
+                        offs.contiguous().numpy(), Wd.contiguous().numpy(), bd.contiguous().numpy(), out.numpy())
     return out
