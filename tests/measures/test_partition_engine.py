@@ -139,3 +139,60 @@ def test_engine_takes_a_compiled_net():
     # the engine called directly on a compiled net: the same partition as partition_2d
     _same(pe.partition(compile_network(net, device="cpu"), A0, c0, (-1.0, 1.0, -1.0, 1.0), dev, None, None),
           partition_2d(net, device="cpu", engine="reference"))
+
+
+def _random_convex(M, K, seed):
+    g = torch.Generator().manual_seed(seed)
+    ang = torch.sort(torch.rand(M, K, generator=g, dtype=torch.float64) * 2 * torch.pi, 1).values
+    V = torch.stack([ang.cos(), ang.sin()], -1) * (0.5 + torch.rand(M, 1, 1, generator=g, dtype=torch.float64))
+    return V, g
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_clip_is_the_torch_clip_bit_for_bit(seed):
+    from workbench.measures import partition_kernels as pk
+    from workbench.measures.partition import clip_polygons, vertex_side
+
+    pytest.importorskip("numba")
+    M, K = 500, 7
+    V, g = _random_convex(M, K, seed)
+    nv = torch.randint(3, K + 1, (M,), generator=g)
+    V = torch.where(torch.arange(K)[None, :, None] < nv[:, None, None], V, V[:, :1])  # padding repeats vertex 0
+    L = torch.randint(0, 50, (M, K), generator=g, dtype=torch.int32)
+    s, tol, pos, neg = vertex_side(V, torch.randn(M, 2, generator=g, dtype=torch.float64),
+                                   0.2 * torch.randn(M, generator=g, dtype=torch.float64))
+    s = torch.where(s.abs() <= tol.unsqueeze(1), torch.zeros_like(s), s)
+    s[:, 0] = torch.where(torch.arange(M) % 5 == 0, 0.0, s[:, 0])  # some vertices exactly on the line
+    keep = (s.amax(1) > 0) & (s.amin(1) < 0)
+    args = (V[keep], nv[keep], s[keep], L[keep], torch.arange(int(keep.sum()), dtype=torch.int32) + 100)
+    assert int(keep.sum()) > 100
+    for (a, b, c), (x, y, z) in zip(clip_polygons(*args), pk.clip_polygons_cpu(*args)):
+        assert torch.equal(a, x) and torch.equal(b, y) and torch.equal(c, z)
+
+
+def test_compiled_map_kernels_match_torch():
+    from workbench.measures import partition_kernels as pk
+
+    pytest.importorskip("numba")
+    g = torch.Generator().manual_seed(3)
+    Rp, R, N, N2 = 40, 120, 17, 9
+    base = torch.randn(Rp, 3, N2, generator=g, dtype=torch.float64)
+    Wd = torch.randn(N, N2, generator=g, dtype=torch.float64)
+    par = torch.sort(torch.randint(0, Rp, (R,), generator=g)).values
+    m = torch.sort(torch.randint(0, R, (300,), generator=g)).values  # flips of child m[q]: neuron iq[q]
+    iq = torch.randint(0, N, (300,), generator=g)
+    coef = torch.randn(300, 3, generator=g, dtype=torch.float64)
+    qs = torch.searchsorted(m, torch.arange(R + 1))
+    want = base[par].clone()
+    want.index_add_(0, m, coef.unsqueeze(-1) * Wd[iq].unsqueeze(1))
+    assert torch.allclose(pk.children_maps_cpu(base, par, qs, coef, iq, Wd), want, rtol=1e-12, atol=1e-12)
+    # narrow maps: the pieces looked up inside the kernel
+    Mp = torch.randn(R, 3, N, generator=g, dtype=torch.float64)
+    piece = torch.randint(0, 3, (R, N), generator=g)
+    slopes = torch.tensor([0.0, 1.0, 0.5], dtype=torch.float64)
+    offs = torch.tensor([-1.0, 0.0, 0.25], dtype=torch.float64)
+    W1, b1 = Wd[:, :2].contiguous(), torch.tensor([0.3, -0.1], dtype=torch.float64)
+    a, e = slopes[piece], offs[piece]
+    ref = torch.einsum("rcn,rn,nj->rcj", Mp, a, W1)
+    ref[:, 2] += e @ W1 + b1
+    assert torch.allclose(pk.narrow_maps_cpu(Mp, piece, slopes, offs, W1, b1), ref, rtol=1e-12, atol=1e-12)

@@ -110,7 +110,7 @@ if numba is not None:
     @njit(parallel=True, cache=True, fastmath=False)
     def _clip_kernel(V, nv, s, L, labels, Ko, pV, pn, pL, nV, nn, nL):  # pragma: no cover - compiled
         # the twin of partition.clip_polygons, row by row (the same arithmetic, so the same bits)
-        M, K = V.shape[0], V.shape[1]
+        M = V.shape[0]
         for m in prange(M):
             n = nv[m]
             lab = labels[m]
