@@ -196,3 +196,28 @@ def test_compiled_map_kernels_match_torch():
     ref = torch.einsum("rcn,rn,nj->rcj", Mp, a, W1)
     ref[:, 2] += e @ W1 + b1
     assert torch.allclose(pk.narrow_maps_cpu(Mp, piece, slopes, offs, W1, b1), ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("ws,act,layers", [([2, 40, 40, 3], "relu", None), ([2, 30, 30, 30, 1], "hardtanh", None),
+                                           ([2, 40, 40, 1], "relu", 1), ([2, 40, 40, 1], "leaky_relu", 2)])
+def test_anchor_groups_give_the_same_partition(monkeypatch, ws, act, layers, compiled):
+    """The first layer's children through anchor groups (forced on small nets) are the reference's regions."""
+    import workbench.measures.partition_engine as pe
+
+    calls = []
+    real = pe._anchor_groups
+    def spy(*a, **k):
+        res = real(*a, **k)
+        calls.append(res is not None)
+        return res
+
+    monkeypatch.setattr(pe, "_anchor_groups", spy)
+    monkeypatch.setattr(pe, "ANCHOR_MIN", 16)
+    monkeypatch.setattr(pe, "ANCHOR_GROUP", 2)
+    monkeypatch.setattr(pe, "COMPILED", compiled)
+    net = wb.mlp(ws, act, init="gaussian", sigma_w2=2.0, sigma_b2=0.3, seed=7)
+    bounds = (-2.0, 1.5, -1.0, 2.0)
+    P = partition_2d(net, bounds, device="cpu", layers=layers)
+    assert any(calls), "the anchor route was not taken"
+    _same(P, partition_2d(net, bounds, device="cpu", engine="reference", layers=layers))

@@ -56,6 +56,10 @@ __all__ = ["MemoryBudgetError", "default_max_bytes", "partition_bytes_per_region
 _DTYPE = torch.float64
 _MARGIN = partition_kernels.MARGIN  # relative safety margin of the bounding-box screen (rounding is ~1e-15)
 _CHUNK_BYTES = 1 << 29  # working memory for the maps of one chunk of regions
+ANCHOR_MIN = 2048
+"""The first layer's children take anchor groups (:func:`_anchor_groups`) from this many children on."""
+ANCHOR_GROUP = 32
+"""About this many children per anchor group (cells of a square grid over their centroids)."""
 COMPILED = True
 """Use the compiled (numba) screen on the CPU when numba is installed; ``False``: torch only."""
 
@@ -304,6 +308,32 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
     return cat(Vs), cat(nvs), cat(Ls), cat(pars), bits
 
 
+def _anchor_groups(V, piece, N, per_group: int | None = None):
+    """Anchors for the children of one region (the first layer's box), whose pieces differ from the box's
+    reference in about half the neurons: children in one cell of a grid over their centroids share an
+    anchor (the cell's first child), whose map is computed in full; the others add rank-one corrections for
+    the few neurons that differ from it.  Returns ``(group of every child, anchors' pieces, (m, i, pcm, prm))``
+    (the flips: child, neuron, child's piece, anchor's piece) or ``None`` when the flips are not few."""
+    R2 = V.shape[0]
+    per_group = ANCHOR_GROUP if per_group is None else per_group
+    c = V.mean(1)  # padding repeats vertex 0: a point inside, enough to group near children
+    lo, hi = c.amin(0), c.amax(0)
+    G = max(1, int(math.sqrt(R2 / per_group)))
+    cell = ((c - lo) / torch.clamp(hi - lo, min=1e-300) * G).long().clamp_(0, G - 1)
+    key = cell[:, 1] * G + cell[:, 0]
+    _, grp = torch.unique(key, return_inverse=True)
+    n_g = int(grp.max()) + 1
+    first = torch.full((n_g,), R2, dtype=torch.long, device=V.device)
+    first.scatter_reduce_(0, grp, torch.arange(R2, device=V.device), reduce="amin")
+    base_piece = piece[first]
+    diff = piece != base_piece[grp]
+    if int(diff.sum()) > R2 * N / 8:
+        return None
+    m, i = diff.nonzero(as_tuple=True)
+    pcm, prm = piece[m, i].long(), base_piece[grp[m], i].long()
+    return grp, base_piece.long(), (m, i, pcm, prm)
+
+
 def _lookup(t, piece):
     """``t[piece]``: a piece index per (region, neuron); bool pieces (one breakpoint) through ``where``."""
     if piece.dtype == torch.bool:
@@ -432,7 +462,7 @@ class _Engine:
         if N2 <= 2:
             # a narrow chain (the network's output): one (3, N) @ (N, N2) product per region straight from Mp,
             # without the (R, 3, N) temporary
-            Y = torch.bmm(Mp, a.unsqueeze(-1) * Wd.unsqueeze(0))  # (R, 3, N2)
+            Y = torch.bmm(Mp.expand(R, -1, -1), a.unsqueeze(-1) * Wd.unsqueeze(0))  # (R, 3, N2)
             Y[:, 2] += bd if e_zero else e @ Wd + bd
             return Y
         X = torch.empty((R, 3, N), dtype=Mp.dtype, device=Mp.device)
@@ -526,7 +556,7 @@ class _Engine:
                 # the reference piece of every (region, neuron): bool for one breakpoint (no int64 copy)
                 piece_ref = side if nb == 1 else side.view(R, N, nb).sum(-1)
                 act_ref = _n_active(piece_ref, slopes)
-                piece_child = act_c = None
+                piece_child = act_c = bpar = None
                 if dense_bits:
                     # one parent: every child's pieces straight from its pattern (int8: pieces <= nb), no
                     # flip lists; the maps below take the dense route with these pieces
@@ -542,6 +572,11 @@ class _Engine:
                         piece_child = None
                     else:
                         m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+                        if op.shortcut is None and V2.shape[0] >= ANCHOR_MIN:
+                            anchors = _anchor_groups(V2, piece_child, N)
+                            if anchors is not None:  # near children share an anchor: few flips from it
+                                bpar, base_piece, (m, i, pcm, prm) = anchors
+                                full_pieces, piece_child = piece_child, None
                 # (child, neuron) pairs whose piece differs from the parent's reference (side) pattern
                 elif bits is not None:
                     ni = torch.div(bits[1], nb, rounding_mode="floor") if nb > 1 else bits[1]
@@ -562,7 +597,7 @@ class _Engine:
         else:
             V2, nv2, L2 = V, nv, L
             par = torch.arange(R, device=dev)
-            piece_child = None
+            piece_child = bpar = None
             pat2 = pat
             piece_ref = torch.zeros((R, N), dtype=torch.long, device=dev)
             act2 = torch.cat([act, _n_active(piece_ref, slopes).unsqueeze(1)], 1)
@@ -576,13 +611,18 @@ class _Engine:
         chain = self._lowrank_chain(pos) if k + 1 < self.stop else None
         dense = self._dense(chain, shape) if chain is not None else None
         direct = dense is not None and op.shortcut is None  # maps = (a * M) @ Wd + bd, no shortcut term
+        if bpar is not None and not direct:  # no dense chain (the last layer asked for): the children's own pieces
+            piece_child, bpar = full_pieces, None
+            m = i = pcm = prm = torch.zeros(0, dtype=torch.long, device=dev)
+        if bpar is None:
+            bpar, base_piece = par, piece_ref
         if dense is not None and piece_child is None and m.numel() <= R2 * N / 8:
             Wd = dense[0]
             # maps after the chain for every parent's reference pattern (side row), then rank-one
             # corrections for the (child, neuron) pairs that differ from it
             with _Timer((k + 1, "maps: parents")):
                 if direct:
-                    base = self._maps_through(Mp, piece_ref, slopes, offs, dense)  # (R, 3, N2)
+                    base = self._maps_through(Mp, base_piece, slopes, offs, dense)  # (R or anchors, 3, N2)
                     shape2 = dense[2]
                     N2 = math.prod(shape2)
                 else:
@@ -604,10 +644,10 @@ class _Engine:
                 with _Timer((k + 1, "maps: children")):
                     if self.compiled:  # one pass: the parent's map plus the child's flips, written once
                         qs = torch.searchsorted(m, torch.arange(a, b + 1, device=dev))
-                        Mc = partition_kernels.children_maps_cpu(base, par[a:b], qs, coef, i, Wd)
+                        Mc = partition_kernels.children_maps_cpu(base, bpar[a:b], qs, coef, i, Wd)
                         qa = qb = 0
                     else:
-                        Mc = base.index_select(0, par[a:b])
+                        Mc = base.index_select(0, bpar[a:b])
                         qa, qb = (int(t) for t in torch.searchsorted(m, torch.tensor([a, b], device=dev)))
                     if qb > qa:
                         # sum_q coef_q (x) Wd[i_q] per child, as a sparse (children*3, N) @ Wd product
