@@ -26,6 +26,17 @@ regions for every neuron column), so its rate fell as networks grew.  Here:
   is the parent's map for a reference pattern (one matrix product per *parent*)
   plus rank-one corrections for the flipped neurons (``O(flips x width)`` per
   child) instead of a full matrix product per child.
+* **Anchor groups** for the first layer: its children all come from one region (the box), and differ from
+  the box's reference pattern in about half the neurons, so the rank-one route above does not pay.  Children
+  in one cell of a grid over their centroids (about :data:`ANCHOR_GROUP` per cell) share an *anchor*, the
+  cell's first child, whose map is one row of a GEMM; the others differ from it in a few neurons (6 on
+  average at 2-256x3) and take rank-one corrections from it.  Every child's map is its anchor's full map
+  plus at most a few terms, so the rounding stays that of the parent route, not a chain.
+* **Layout and kernels**: maps are ``(R, 3, N)`` (``g_x``, ``g_y``, ``z`` rows), so the products of the next
+  layer need no transposes.  On the CPU with numba, the memory-bound steps are one compiled pass each
+  (:mod:`~workbench.measures.partition_kernels`): screen, clip (bit for bit the torch clip), children's maps
+  (anchor or parent map plus flips, written once) and the maps to a narrow output (pieces looked up inside).
+  The torch versions stay the reference and the GPU path.
 * **Depth first in chunks**: the children of a layer are processed through the
   remaining layers a chunk at a time, so the working memory (maps of width
   ``N``) is bounded by the chunk, not by the final region count; only the
