@@ -320,8 +320,8 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
 
 
 def _anchor_groups(V, piece, N, per_group: int | None = None):
-    """Anchors for the children of one region (the first layer's box), whose pieces differ from the box's
-    reference in about half the neurons: children in one cell of a grid over their centroids share an
+    """Anchors for the children of one region (the first layer's box; any single-region chunk with at least
+    :data:`ANCHOR_MIN` children), whose pieces differ from its reference in about half the neurons: children in one cell of a grid over their centroids share an
     anchor (the cell's first child), whose map is computed in full; the others add rank-one corrections for
     the few neurons that differ from it.  Returns ``(group of every child, anchors' pieces, (m, i, pcm, prm))``
     (the flips: child, neuron, child's piece, anchor's piece) or ``None`` when the flips are not few."""
