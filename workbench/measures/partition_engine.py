@@ -320,11 +320,14 @@ def _split(V, nv, L, rows, cols, Mp, bps, label0: int, limit: int, n_before: int
 
 
 def _anchor_groups(V, piece, N, per_group: int | None = None):
-    """Anchors for the children of one region (the first layer's box; any single-region chunk with at least
-    :data:`ANCHOR_MIN` children), whose pieces differ from its reference in about half the neurons: children in one cell of a grid over their centroids share an
-    anchor (the cell's first child), whose map is computed in full; the others add rank-one corrections for
-    the few neurons that differ from it.  Returns ``(group of every child, anchors' pieces, (m, i, pcm, prm))``
-    (the flips: child, neuron, child's piece, anchor's piece) or ``None`` when the flips are not few."""
+    """Anchors for the children of one region (the first layer's box; any single-region chunk with at
+    least :data:`ANCHOR_MIN` children), whose pieces differ from its reference in about half the neurons.
+
+    Children in one cell of a grid over their centroids share an anchor (the cell's first child), whose map
+    is computed in full; the others add rank-one corrections for the few neurons that differ from it.
+    Returns ``(group of every child, anchors' pieces, (m, i, pcm, prm))`` (the flips: child, neuron,
+    child's piece, anchor's piece), or ``None`` when the flips are not few.
+    """
     R2 = V.shape[0]
     per_group = ANCHOR_GROUP if per_group is None else per_group
     c = V.mean(1)  # padding repeats vertex 0: a point inside, enough to group near children
