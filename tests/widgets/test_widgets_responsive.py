@@ -1,6 +1,7 @@
 """Responsive panels: progressive results, latest-wins cancellation, budgets, log sliders, saved-notebook hint."""
 from __future__ import annotations
 
+import math
 import time
 
 import ipywidgets as W
@@ -211,6 +212,7 @@ def test_regions_panel_refines_layer_by_layer():
 
     p = RegionsPanel(width=6, depth=3, layers=3, auto=False)
     p.refine_interval = 0.0
+    p.direct_s = 0.0  # always refine (below: skipping the coarse steps when the last final answer was fast)
     layers = []
     orig = p.draw
     p.draw = lambda r, **kw: (layers.append(r.layers), orig(r, **kw))[1]
@@ -223,6 +225,19 @@ def test_regions_panel_refines_layer_by_layer():
     layers.clear()
     p.refresh()
     assert layers == [1, 3] and len(p.result) == len(partition_2d(net))
+    # the last final partition of this size took less than direct_s: straight to the final, same answer
+    assert p.final_s[(6, 3)] > 0
+    p.direct_s = math.inf
+    layers.clear()
+    p.refresh()
+    assert layers == [3] and len(p.result) == len(partition_2d(net))
+    p.direct_s = p.final_s[(6, 3)] * 0.5  # slower than that: refine again
+    layers.clear()
+    p.refresh()
+    assert layers == [1, 3]
+    p.direct_s = math.inf  # a size never computed refines, whatever direct_s
+    p.controls["layers"].value = 2
+    assert layers[-2:] == [1, 2] and (6, 2) in p.final_s
     p.controls["width"].value = 64
     p.controls["depth"].value = 8
     p.controls["layers"].value = 8

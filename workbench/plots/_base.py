@@ -1,14 +1,14 @@
 """Shared plotting helpers: figures without global pyplot state, deterministic colours."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .._runtime import SeedLike, int_seed
 from .style import OKABE_ITO, LegibleFigure
-
-__all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 
 __all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 
@@ -73,6 +73,11 @@ def distinct_colors(n: int, *, seed: SeedLike = 0) -> np.ndarray:
     lightness and saturation, so neighbouring indices differ visibly.
     """
     seed = int_seed(seed)  # an int or a torch.Generator
+    return _distinct_colors(int(n), seed).copy()
+
+
+@functools.lru_cache(maxsize=32)
+def _distinct_colors(n: int, seed: int) -> np.ndarray:
     import colorsys
 
     if n <= 0:

@@ -13,6 +13,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from .._runtime import SeedLike, int_seed
 from ._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
@@ -65,6 +66,129 @@ def _padded_polygons(V: np.ndarray, nv: np.ndarray) -> np.ndarray:
     return np.take_along_axis(V, idx[..., None], axis=1)
 
 
+try:  # numba is optional: the numpy route below gives the same image
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised where numba is missing
+    njit = None
+
+COMPILED_RASTER = True
+"""Use the compiled raster kernel when numba is installed (tests set it False to check the numpy route)."""
+
+if njit is not None:
+    @njit(cache=True)
+    def _raster_kernel(P, nv, u0, u1, v0, v1, ids):  # pragma: no cover - compiled
+        R = P.shape[0]
+        H, Wd = ids.shape
+        dx, dy = (u1 - u0) / Wd, (v1 - v0) / H
+        tol = 1e-9 * max(u1 - u0, v1 - v0)
+        for r in range(R):  # in order: a later polygon paints the pixel centres on a shared edge
+            K = nv[r]
+            if K < 1:
+                continue
+            lx, hx, ly, hy = P[r, 0, 0], P[r, 0, 0], P[r, 0, 1], P[r, 0, 1]
+            for k in range(1, K):
+                lx, hx = min(lx, P[r, k, 0]), max(hx, P[r, k, 0])
+                ly, hy = min(ly, P[r, k, 1]), max(hy, P[r, k, 1])
+            j0 = max(int(np.ceil((lx - u0) / dx - 0.5)), 0)
+            j1 = min(int(np.floor((hx - u0) / dx - 0.5)), Wd - 1)
+            i0 = max(int(np.ceil((ly - v0) / dy - 0.5)), 0)
+            i1 = min(int(np.floor((hy - v0) / dy - 0.5)), H - 1)
+            for i in range(i0, i1 + 1):
+                py = v0 + (i + 0.5) * dy
+                for j in range(j0, j1 + 1):
+                    px = u0 + (j + 0.5) * dx
+                    ok = True
+                    for k in range(K):
+                        k2 = k + 1 if k + 1 < K else 0
+                        ex, ey = P[r, k2, 0] - P[r, k, 0], P[r, k2, 1] - P[r, k, 1]
+                        cr = ex * (py - P[r, k, 1]) - ey * (px - P[r, k, 0])
+                        if cr < -tol * np.sqrt(ex * ex + ey * ey):
+                            ok = False
+                            break
+                    if ok:
+                        ids[i, j] = r
+else:  # pragma: no cover
+    _raster_kernel = None
+
+RASTER_REGIONS = 20_000
+"""``plot_partition(raster="auto")`` paints the regions as an image above this many regions."""
+
+
+def raster_region_ids(V: np.ndarray, nv: np.ndarray, bounds, shape: tuple[int, int], *,
+                      chunk: int = 1 << 20) -> np.ndarray:
+    """The region under every pixel centre of an ``(H, W)`` grid over ``bounds`` (``-1``: none), row 0 at the bottom.
+
+    ``V (R, K, 2)``: convex counter-clockwise polygons padded after ``nv[r]``
+    vertices.  A pixel centre belongs to a polygon when it lies on the inner side
+    of every edge (with a tolerance of ``1e-9`` of the domain's size, so pixel
+    centres on a shared edge are never left out; the later polygon paints them).
+    Candidates are the pixel centres inside each polygon's bounding box, tested
+    in chunks of at most ``chunk`` (pixel, polygon) pairs.
+    """
+    H, Wd = int(shape[0]), int(shape[1])
+    u0, u1, v0, v1 = (float(b) for b in bounds)
+    ids = np.full((H, Wd), -1, dtype=np.int64)
+    R = len(nv)
+    if R == 0 or H <= 0 or Wd <= 0:
+        return ids
+    if _raster_kernel is not None and COMPILED_RASTER:
+        _raster_kernel(np.ascontiguousarray(V, dtype=np.float64), np.ascontiguousarray(nv, dtype=np.int64),
+                       u0, u1, v0, v1, ids)
+        return ids
+    P = _padded_polygons(V, nv)  # (R, K, 2): the closing edge is P[K-1] -> P[0]
+    dx, dy = (u1 - u0) / Wd, (v1 - v0) / H
+    lo, hi = np.nanmin(P, axis=1), np.nanmax(P, axis=1)
+    j0 = np.clip(np.ceil((lo[:, 0] - u0) / dx - 0.5), 0, Wd).astype(np.int64)
+    j1 = np.clip(np.floor((hi[:, 0] - u0) / dx - 0.5), -1, Wd - 1).astype(np.int64)
+    i0 = np.clip(np.ceil((lo[:, 1] - v0) / dy - 0.5), 0, H).astype(np.int64)
+    i1 = np.clip(np.floor((hi[:, 1] - v0) / dy - 0.5), -1, H - 1).astype(np.int64)
+    nw, nh = np.maximum(j1 - j0 + 1, 0), np.maximum(i1 - i0 + 1, 0)
+    cnt = nw * nh
+    tol = 1e-9 * max(u1 - u0, v1 - v0)
+    E = np.roll(P, -1, axis=1) - P  # (R, K, 2) edge vectors (zero for the padding)
+    ends = np.cumsum(cnt)
+    start = 0
+    while start < R:  # chunks of polygons with at most `chunk` candidate pixels (at least one polygon)
+        stop = max(int(np.searchsorted(ends, (ends[start - 1] if start else 0) + chunk, side="right")), start + 1)
+        r = np.repeat(np.arange(start, stop), cnt[start:stop])
+        if len(r):
+            k = np.arange(len(r)) - np.repeat(ends[start:stop] - cnt[start:stop] - (ends[start - 1] if start else 0),
+                                              cnt[start:stop])
+            jj, ii = j0[r] + k % nw[r], i0[r] + k // nw[r]
+            px, py = u0 + (jj + 0.5) * dx, v0 + (ii + 0.5) * dy
+            cross = E[r, :, 0] * (py[:, None] - P[r, :, 1]) - E[r, :, 1] * (px[:, None] - P[r, :, 0])
+            inside = (cross >= -tol * np.hypot(E[r, :, 0], E[r, :, 1])).all(1)
+            ids[ii[inside], jj[inside]] = r[inside]
+        start = stop
+    return ids
+
+
+def _draw_raster(ax, V, nv, bounds, face, vals, cmap, alpha, raster_px):
+    """The regions as one image (``face``: RGB(A) per region, or ``vals`` through ``cmap``); returns the image."""
+    u0, u1, v0, v1 = (float(b) for b in bounds)
+    if raster_px is None:
+        fig = ax.figure
+        box = ax.get_position()
+        raster_px = max(box.width * fig.get_figwidth(), box.height * fig.get_figheight()) * fig.dpi
+    raster_px = max(int(raster_px), 8)
+    side = max(u1 - u0, v1 - v0)
+    shape = (max(round(raster_px * (v1 - v0) / side), 1), max(round(raster_px * (u1 - u0) / side), 1))
+    ids = raster_region_ids(V, nv, bounds, shape)
+    empty = ids < 0
+    idx = np.where(empty, 0, ids)
+    kw = dict(extent=(u0, u1, v0, v1), origin="lower", interpolation="nearest", aspect="equal", alpha=alpha)
+    if face is not None:
+        f = np.asarray(face, dtype=float)
+        rgba = np.concatenate([f[:, :3], f[:, 3:4] if f.shape[1] == 4 else np.ones((len(f), 1))], 1)
+        img = (rgba[idx] * 255).round().astype(np.uint8)
+        img[empty] = 0
+        return ax.imshow(img, **kw)
+    from matplotlib.colors import Normalize
+
+    img = np.where(empty, np.nan, np.asarray(vals, dtype=float)[idx])
+    return ax.imshow(img, cmap=cmap, norm=Normalize(float(np.min(vals)), float(np.max(vals))), **kw)
+
+
 def boundary_polylines(part) -> dict[int, np.ndarray]:
     """The region boundaries as one NaN-separated polyline ``(3E, 2)`` per layer (0: the domain's border).
 
@@ -104,6 +228,8 @@ def plot_partition(
     anchor_labels: Sequence[str] | None = None,
     title: str | None = None,
     alpha: float = 1.0,
+    raster="auto",
+    raster_px: int | None = None,
     **style,
 ) -> Axes:
     """Draw a :class:`workbench.Partition`.
@@ -122,18 +248,31 @@ def plot_partition(
         them (``LAYER_COLORS``; the domain border in grey).
     anchor_labels
         For plane slices, labels of the three anchor points (drawn as markers).
+    raster
+        ``True``: paint the regions as one image, each pixel the colour of the
+        region under its centre (:func:`raster_region_ids`); ``False``: one
+        polygon per region (vector output); ``"auto"`` (default): the image above
+        :data:`RASTER_REGIONS` regions, where polygons are a few pixels wide and
+        drawing them as paths costs more than computing the partition (46k regions:
+        0.3 s against 0.03 s).  The boundaries stay vector lines either way.
+    raster_px
+        Pixels of the image along the longer side of the domain (default: the
+        axes' size at the figure's dpi, one image pixel per screen pixel; pass
+        more for a print at a higher dpi).
     """
     seed = int_seed(seed)  # an int or a torch.Generator
     ax = new_axes(ax, figsize=(5.2, 5.0))
     V = part.vertices.detach().cpu().numpy()
     nv = part.n_vertices.cpu().numpy()
     n_regions = len(nv)
-    # One (R, K, 2) array: the NaN padding repeats each polygon's last vertex (zero-length edges), so that
-    # matplotlib takes its array fast path instead of one Python list item per region.
-    pc = PolyCollection(_padded_polygons(V, nv), linewidths=0, antialiaseds=False, alpha=alpha)
+    if raster not in (True, False, "auto"):
+        raise ValueError(f"raster must be True, False or 'auto', got {raster!r}")
+    as_image = raster is True or (raster == "auto" and n_regions > RASTER_REGIONS)
+    face = vals = None  # one RGBA row per region, or one value per region for the colour map
+    handles = []
     if isinstance(color_by, str) and color_by == "pattern":
         cols = distinct_colors(min(n_regions, 4096), seed=seed)
-        pc.set_facecolor(cols[np.arange(n_regions) % len(cols)])
+        face = cols[np.arange(n_regions) % len(cols)]
     else:
         vals, label = _region_values(part, color_by, output)
         if isinstance(color_by, str) and color_by == "argmax":
@@ -142,16 +281,23 @@ def plot_partition(
 
             classes = vals.astype(int)
             pal = colormaps["tab10" if classes.max() < 10 else "tab20"]
-            pc.set_facecolor(pal(classes % pal.N))
-            class_handles = [Patch(color=pal(c % pal.N), label=f"class {c}") for c in sorted(set(classes.tolist()))]
+            face, vals = pal(classes % pal.N), None
+            handles = [Patch(color=pal(c % pal.N), label=f"class {c}") for c in sorted(set(classes.tolist()))]
+    if as_image:
+        mappable = _draw_raster(ax, V, nv, part.bounds, face, vals, cmap, alpha, raster_px)
+    else:
+        # One (R, K, 2) array: the NaN padding repeats each polygon's last vertex (zero-length edges), so that
+        # matplotlib takes its array fast path instead of one Python list item per region.
+        mappable = PolyCollection(_padded_polygons(V, nv), linewidths=0, antialiaseds=False, alpha=alpha)
+        if face is not None:
+            mappable.set_facecolor(face)
         else:
-            pc.set_array(vals)
-            pc.set_cmap(cmap)
-            if colorbar:  # an inset beside the (equal-aspect) axes box: never taller than it, never over the title
-                cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
-                ax.figure.colorbar(pc, cax=cax, label=label)
-    ax.add_collection(pc, autolim=False)  # the limits are the domain's bounds, set below
-    handles = list(locals().get("class_handles", []))
+            mappable.set_array(vals)
+            mappable.set_cmap(cmap)
+        ax.add_collection(mappable, autolim=False)  # the limits are the domain's bounds, set below
+    if vals is not None and colorbar:  # an inset beside the (equal-aspect) axes box: never over the title
+        cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
+        ax.figure.colorbar(mappable, cax=cax, label=label)
     if edges:
         for lay, line in boundary_polylines(part).items():
             color = "0.35" if lay == 0 else layer_color(lay)
@@ -170,6 +316,8 @@ def plot_partition(
     ax.set_xlim(u0, u1)
     ax.set_ylim(v0, v1)
     ax.set_aspect("equal")
+    for axis in (ax.xaxis, ax.yaxis):  # five ticks (-1, -0.5, 0, 0.5, 1): legible, and each label costs ~10 ms
+        axis.set_major_locator(MaxNLocator(nbins=4))
     ax.set_xlabel("u" if part.anchors is not None else "x₁")
     ax.set_ylabel("v" if part.anchors is not None else "x₂")
     if legend and handles:

@@ -165,9 +165,40 @@ def ensure_legible(fig: Figure, *, dpi: float | None = None, min_px: float | Non
     return floor
 
 
+def _painting_disabled(renderer) -> bool:
+    """Whether ``renderer`` is inside matplotlib's ``_draw_disabled`` (its layout pass: nothing is painted).
+
+    That context replaces the renderer's ``draw_*`` methods by no-ops wrapping
+    ``RendererBase``'s; anything else (an unknown renderer, a future matplotlib)
+    counts as a real pass, which hides nothing.
+    """
+    from matplotlib.backend_bases import RendererBase
+
+    fn = getattr(renderer, "__dict__", {}).get("draw_path_collection")
+    return fn is not None and getattr(fn, "__wrapped__", None) is RendererBase.draw_path_collection
+
+
 class LegibleFigure(Figure):
-    """A ``Figure`` that applies :func:`ensure_legible` (for the renderer's dpi) each time it is drawn."""
+    """A ``Figure`` that applies :func:`ensure_legible` (for the renderer's dpi) each time it is drawn.
+
+    matplotlib draws a laid-out figure twice when saving it: a layout pass with
+    the painting switched off, then the real one.  In the layout pass the
+    collections and images clipped to their axes are hidden: they cannot move
+    the layout (their extent is inside the axes box), and walking them costs as
+    much as painting them (46k region polygons: the PNG took 0.72 s before, 0.27 s
+    after).
+    """
 
     def draw(self, renderer):
         ensure_legible(self, dpi=renderer.dpi)
-        return super().draw(renderer)
+        if not _painting_disabled(renderer):
+            return super().draw(renderer)
+        hidden = [c for ax in self.axes for c in (*ax.collections, *ax.images)
+                  if c.get_visible() and c.get_clip_on() and c.get_clip_path() is None]
+        for c in hidden:
+            c.set_visible(False)
+        try:
+            return super().draw(renderer)
+        finally:
+            for c in hidden:
+                c.set_visible(True)

@@ -1,6 +1,9 @@
 """Panels: live exact partitions of random networks, and a slice through a trained classifier."""
 from __future__ import annotations
 
+import math
+import time
+
 import ipywidgets as W
 
 from ..experiments.regions import digit_slice
@@ -24,11 +27,17 @@ class RegionsPanel(Panel):
     step an exact partition) while those have at most ``refine_regions``
     regions; beyond, the next answer is the final partition (every coarse
     step recomputes from layer 1, so on 2-128-128-128-1 the steps of layers
-    1-2 would cost more than half the final one).  Budget: hidden neurons (in
-    2-D random networks regions grow about as the square of the neuron count).
+    1-2 would cost more than half the final one).  Each picture costs about
+    0.25 s of matplotlib whatever its size, so the coarse answers are skipped
+    when the last final partition of the same size (width and layers shown) took
+    less than ``direct_s`` seconds: dragging the seed or σ_w² of a 2-128-128-128-1
+    network then shows the final picture about 0.3 s sooner.  Budget: hidden
+    neurons (in 2-D random networks regions grow about as the square of the
+    neuron count).
     """
 
     refine_regions: int = 2_000
+    direct_s: float = 0.6
 
     title = "Exact linear regions of a random network on [-1, 1]²"
     budget = {"neurons": 256}
@@ -39,6 +48,7 @@ class RegionsPanel(Panel):
                  budget: dict | None = None):
         self.sigma_b2 = sigma_b2
         self.max_regions = max_regions
+        self.final_s: dict[tuple[int, int], float] = {}  # (width, layers shown) -> seconds of the last final partition
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         controls = {
             "width": log_slider(width, 1, max(128, width), "width"),
@@ -60,12 +70,17 @@ class RegionsPanel(Panel):
                   sigma_b2=self.sigma_b2, seed=seed)
         upto = None if layers >= depth else layers  # None: maps of the network's output
         last = depth if upto is None else upto
-        for k in range(1, last):  # coarse first answers: the partition of layers 1..k
-            coarse = partition_2d(net, layers=k, max_regions=self.max_regions)
-            yield coarse
-            if len(coarse) > self.refine_regions:  # each coarse step recomputes from layer 1: go to the final
-                break
-        yield partition_2d(net, layers=upto, max_regions=self.max_regions)
+        key = (width, last)
+        if self.final_s.get(key, math.inf) >= self.direct_s:
+            for k in range(1, last):  # coarse first answers: the partition of layers 1..k
+                coarse = partition_2d(net, layers=k, max_regions=self.max_regions)
+                yield coarse
+                if len(coarse) > self.refine_regions:  # each coarse step recomputes from layer 1: go to the final
+                    break
+        t0 = time.perf_counter()
+        final = partition_2d(net, layers=upto, max_regions=self.max_regions)
+        self.final_s[key] = time.perf_counter() - t0
+        yield final
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         ax = plot_partition(result, color_by=color_by,
