@@ -48,6 +48,7 @@ member in one batch.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -133,10 +134,25 @@ def pattern_keys(states: torch.Tensor, seed: int = 12345) -> torch.Tensor:
     Equal patterns give equal keys whatever the batch they are computed in;
     distinct patterns collide with probability about ``2^-80``.
     """
-    g = torch.Generator().manual_seed(seed)
-    r = torch.randint(0, 2**40, (2, states.shape[-1]), generator=g, dtype=torch.int64).to(states.device)
+    n = states.shape[-1]
+    r = _key_weights(seed, n).to(states.device)
+    bound = 128 if states.dtype in (torch.int8, torch.uint8, torch.bool) else None
+    if bound is None and states.numel() and not states.is_floating_point():
+        bound = int(states.abs().max())
+    if bound is not None and bound * max(n, 1) < 2**33:
+        # the same integers in one float64 GEMM: each weight as 20-bit halves, so that every partial sum is an
+        # integer below 2^53 (exact in any order); then recombined in int64
+        half = torch.cat([r & (2**20 - 1), r >> 20]).to(torch.float64)  # (4, n): lo0, lo1, hi0, hi1
+        k = (states.to(torch.float64) @ half.T).to(torch.int64)
+        return (k[..., 2:] << 20) + k[..., :2]
     s = states.to(torch.int64)
     return torch.stack([(s * r[0]).sum(-1), (s * r[1]).sum(-1)], -1)
+
+
+@functools.lru_cache(maxsize=64)
+def _key_weights(seed: int, n: int) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(0, 2**40, (2, n), generator=g, dtype=torch.int64)
 
 
 def count_unique_rows(keys: torch.Tensor) -> int:
@@ -146,7 +162,7 @@ def count_unique_rows(keys: torch.Tensor) -> int:
 
 def layer_sums(delta: torch.Tensor, widths) -> torch.Tensor:
     """Per-layer sums of ``delta (R, sum(widths))``: ``(R, len(widths))``."""
-    return torch.stack([d.sum(-1) for d in delta.split(list(widths), dim=1)], -1)
+    return torch.stack([d.sum(-1, dtype=torch.int64) for d in delta.split(list(widths), dim=1)], -1)
 
 
 class single_thread_on_cpu:
@@ -233,12 +249,6 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
          "states": torch.zeros(nW, 0, dtype=torch.int8, device=dev)}
     widths: list[int] = []
 
-    def basis(t):
-        one = torch.ones_like(t)
-        if kind == "circle":
-            return torch.stack([one, torch.cos(t), torch.sin(t)], -1)
-        return torch.stack([one, t], -1)
-
     def on_activation(l, act, G, z0, grp):
         n = z0.shape[1]
         widths.append(n)
@@ -296,7 +306,11 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
             r["states"] = r["states"][parent]
             Gt = Gt[parent]
         # pattern of layer l on each piece: the sign at its midpoint
-        gv = torch.einsum("pjo,pj->po", Gt, basis((r["ta"] + r["tb"]) / 2))
+        tm = ((r["ta"] + r["tb"]) / 2)[:, None]
+        if kind == "circle":
+            gv = Gt[:, 0] + Gt[:, 1] * torch.cos(tm) + Gt[:, 2] * torch.sin(tm)
+        else:
+            gv = Gt[:, 0] + Gt[:, 1] * tm
         piece = _pieces_from_signs(gv > 0, nb, n)
         r["states"] = torch.cat([r["states"], _states(act, piece)], 1)
         return piece, parent
@@ -307,9 +321,10 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
     # ---- assemble: transitions between consecutive pieces of the same path
     per_layer = torch.zeros(nW, len(widths), dtype=torch.int64, device=dev)
     same = walk[1:] == walk[:-1]
-    dlt = (states[1:].to(torch.int16) - states[:-1].to(torch.int16)).abs().to(torch.int64) * same[:, None]
+    dlt = (states[1:].to(torch.int16) - states[:-1].to(torch.int16)).abs_()  # |state change| of every neuron
+    dlt *= same[:, None]
     per_layer.index_add_(0, walk[1:], layer_sums(dlt, widths))
-    change = torch.cat([torch.ones(1, dtype=torch.bool, device=dev), dlt.sum(1) > 0])  # piece starts a new pattern
+    change = torch.cat([torch.ones(1, dtype=torch.bool, device=dev), dlt.any(1)])  # piece starts a new pattern
     counts = torch.bincount(walk, minlength=nW)
     first = torch.cumsum(counts, 0) - counts
     last = first + counts - 1
