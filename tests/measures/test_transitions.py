@@ -242,3 +242,22 @@ def test_max_pieces_stops_with_a_clear_error():
     x0, x1 = _vecs(4, 0, scale=3.0)
     with pytest.raises(RuntimeError, match="max_pieces"):
         circle_transitions(net, x0, x1, device="cpu", max_pieces=5)
+
+
+def test_pattern_keys_gemm_route_is_the_integer_projection():
+    """The float64 GEMM route of ``pattern_keys`` gives exactly the int64 sums (20-bit halves: no rounding)."""
+    from workbench.measures.exact_transitions import _key_weights, pattern_keys
+
+    g = torch.Generator().manual_seed(7)
+    for dtype, lo, hi, n in [(torch.int8, -1, 2, 1537), (torch.int8, -128, 128, 3001), (torch.int64, -9, 10, 700),
+                             (torch.bool, 0, 2, 64), (torch.int64, -2**45, 2**45, 50)]:
+        s = torch.randint(lo, hi, (257, n), generator=g).to(dtype)
+        r = _key_weights(12345, n)
+        ref = torch.stack([(s.long() * r[0]).sum(-1), (s.long() * r[1]).sum(-1)], -1)
+        assert torch.equal(pattern_keys(s), ref), dtype
+    # equal rows, equal keys, whatever the batch; one flipped entry changes them
+    s = torch.randint(0, 2, (5, 40), generator=g).to(torch.int8)
+    assert torch.equal(pattern_keys(s)[2], pattern_keys(s[2:3])[0])
+    t = s.clone()
+    t[2, 17] ^= 1
+    assert not torch.equal(pattern_keys(t)[2], pattern_keys(s)[2])
