@@ -123,3 +123,39 @@ def test_painting_disabled_detects_matplotlib_layout_pass():
     with r._draw_disabled():
         assert style._painting_disabled(r)
     assert not style._painting_disabled(object())
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_raster_boundaries_mark_region_changes_with_their_layer(compiled, monkeypatch):
+    monkeypatch.setattr(rg, "COMPILED_RASTER", compiled)
+    P = _part((2, 10, 10, 10, 1), seed=2)
+    ids = rg.raster_region_ids(P.vertices.numpy(), P.n_vertices.numpy(), P.bounds, (60, 70))
+    pat, col = P.patterns.numpy(), P.boundaries["layer"].to_numpy()
+    lay = rg.raster_boundary_layers(ids, pat, col)
+    # brute force: for every pixel, the deepest differing column against its right and upper neighbours
+    want = np.zeros_like(lay)
+    for i in range(ids.shape[0]):
+        for j in range(ids.shape[1]):
+            for ni, nj in ((i, j + 1), (i + 1, j)):
+                if ni < ids.shape[0] and nj < ids.shape[1] and ids[ni, nj] != ids[i, j]:
+                    d = np.nonzero(pat[ids[i, j]] != pat[ids[ni, nj]])[0]
+                    want[i, j] = max(want[i, j], col[d[-1]])
+    assert np.array_equal(lay, want)
+    assert set(np.unique(lay)) == {0, 1, 2, 3}  # every layer's boundaries show
+    assert rg.raster_boundary_layers(ids, pat[:, :0], col[:0]).max() == 0
+
+
+def test_region_image_repaints_at_the_axes_size_in_pixels():
+    """One image pixel per output pixel, whatever the layout and the dpi (no resampling of 1-pixel boundaries)."""
+    P = _part()
+    ax = rg.plot_partition(P, raster=True, color_by="output")  # a colour bar: the layout shrinks the axes
+    (im,) = ax.images
+    for dpi in (50, 120):
+        _pixels(ax.figure, dpi=dpi)
+        bb = ax.get_window_extent()  # pixels at the figure's own dpi now; scale to the print's
+        scale = dpi / ax.figure.dpi
+        assert abs(im.ids.shape[1] - bb.width * scale) <= 1 and abs(im.ids.shape[0] - bb.height * scale) <= 1
+        assert im.boundary is not None and im.boundary.shape == im.ids.shape and im.boundary.max() >= 1
+    ax = rg.plot_partition(P, raster=True, raster_px=64)
+    _pixels(ax.figure, dpi=120)
+    assert max(ax.images[0].ids.shape) == 64  # a fixed size stays fixed

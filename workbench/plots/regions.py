@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
@@ -107,8 +108,30 @@ if njit is not None:
                             break
                     if ok:
                         ids[i, j] = r
+    @njit(cache=True)
+    def _boundary_kernel(ids, pat, col_layer, out):  # pragma: no cover - compiled
+        H, Wd = ids.shape
+        C = pat.shape[1]
+        for i in range(H):
+            for j in range(Wd):
+                a = ids[i, j]
+                if a < 0:
+                    continue
+                best = 0
+                for side in range(2):  # the right and the upper neighbour
+                    ni, nj = (i, j + 1) if side == 0 else (i + 1, j)
+                    if ni >= H or nj >= Wd:
+                        continue
+                    b = ids[ni, nj]
+                    if b < 0 or b == a:
+                        continue
+                    for c in range(C - 1, -1, -1):  # the last (deepest) column that differs
+                        if pat[a, c] != pat[b, c]:
+                            best = max(best, col_layer[c])
+                            break
+                out[i, j] = best
 else:  # pragma: no cover
-    _raster_kernel = None
+    _raster_kernel = _boundary_kernel = None
 
 RASTER_REGIONS = 20_000
 """``plot_partition(raster="auto")`` paints the regions as an image above this many regions."""
@@ -163,30 +186,86 @@ def raster_region_ids(V: np.ndarray, nv: np.ndarray, bounds, shape: tuple[int, i
     return ids
 
 
-def _draw_raster(ax, V, nv, bounds, face, vals, cmap, alpha, raster_px):
-    """The regions as one image (``face``: RGB(A) per region, or ``vals`` through ``cmap``); returns the image."""
-    u0, u1, v0, v1 = (float(b) for b in bounds)
-    if raster_px is None:
-        fig = ax.figure
-        box = ax.get_position()
-        raster_px = max(box.width * fig.get_figwidth(), box.height * fig.get_figheight()) * fig.dpi
-    raster_px = max(int(raster_px), 8)
-    side = max(u1 - u0, v1 - v0)
-    shape = (max(round(raster_px * (v1 - v0) / side), 1), max(round(raster_px * (u1 - u0) / side), 1))
-    ids = raster_region_ids(V, nv, bounds, shape)
-    empty = ids < 0
-    idx = np.where(empty, 0, ids)
-    kw = dict(extent=(u0, u1, v0, v1), origin="lower", interpolation="nearest", aspect="equal", alpha=alpha)
-    if face is not None:
-        f = np.asarray(face, dtype=float)
-        rgba = np.concatenate([f[:, :3], f[:, 3:4] if f.shape[1] == 4 else np.ones((len(f), 1))], 1)
-        img = (rgba[idx] * 255).round().astype(np.uint8)
-        img[empty] = 0
-        return ax.imshow(img, **kw)
-    from matplotlib.colors import Normalize
+def raster_boundary_layers(ids: np.ndarray, patterns: np.ndarray, column_layer: np.ndarray) -> np.ndarray:
+    """Per pixel of :func:`raster_region_ids`' image, the layer of the boundary it lies on (0: none).
 
-    img = np.where(empty, np.nan, np.asarray(vals, dtype=float)[idx])
-    return ax.imshow(img, cmap=cmap, norm=Normalize(float(np.min(vals)), float(np.max(vals))), **kw)
+    A pixel is on a boundary when its right or upper neighbour shows another
+    region; the boundary's layer is that of the deepest pattern column in which
+    the two regions differ (neighbouring regions differ in the one neuron whose
+    line separates them; where a pixel skips a region too small to show, the
+    deepest layer wins, as the vector drawing paints deeper layers on top).
+    """
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    pat = np.ascontiguousarray(patterns, dtype=np.uint8)
+    col = np.ascontiguousarray(column_layer, dtype=np.int64)
+    out = np.zeros(ids.shape, dtype=np.int64)
+    if pat.shape[1] == 0 or ids.size == 0:
+        return out
+    if _boundary_kernel is not None and COMPILED_RASTER:
+        _boundary_kernel(ids, pat, col, out)
+        return out
+    for a, b, o in ((ids[:, :-1], ids[:, 1:], out[:, :-1]), (ids[:-1], ids[1:], out[:-1])):
+        m = (a >= 0) & (b >= 0) & (a != b)
+        diff = pat[a[m]] != pat[b[m]]
+        last = pat.shape[1] - 1 - np.argmax(diff[:, ::-1], axis=1)
+        o[m] = np.maximum(o[m], np.where(diff.any(1), col[last], 0))
+    return out
+
+
+class RegionImage(AxesImage):
+    """The regions and their boundaries as one image, painted at draw time with one pixel per screen pixel.
+
+    Each pixel has the colour of the region under its centre
+    (:func:`raster_region_ids`); with ``edges``, boundary pixels
+    (:func:`raster_boundary_layers`) have their layer's colour.  The image is
+    repainted whenever the axes' size in pixels changes (constrained layout, a
+    print at another dpi), so it is never resampled; ``raster_px`` fixes the size
+    instead.  ``ids`` and ``boundary``: the region and boundary layer per pixel
+    of the last painting (row 0 at the bottom; ``None`` until first drawn).
+    """
+
+    def __init__(self, ax, V, nv, bounds, colors, *, patterns=None, column_layer=None, raster_px=None, **kw):
+        u0, u1, v0, v1 = (float(b) for b in bounds)
+        super().__init__(ax, extent=(u0, u1, v0, v1), origin="lower", interpolation="nearest", **kw)
+        self._src = (V, nv, (u0, u1, v0, v1), np.asarray(colors, dtype=float), patterns, column_layer)
+        self._fixed = raster_px is not None
+        self.ids = self.boundary = self._shape = None
+        if raster_px is None:  # painted when first drawn, at the size the layout gives the axes
+            self.set_data(np.zeros((1, 1, 4), dtype=np.uint8))
+            return
+        side = max(u1 - u0, v1 - v0)
+        px = max(int(raster_px), 8)
+        self._paint((max(round(px * (v1 - v0) / side), 1), max(round(px * (u1 - u0) / side), 1)))
+
+    def _paint(self, shape):
+        V, nv, bounds, colors, patterns, column_layer = self._src
+        self.ids = raster_region_ids(V, nv, bounds, shape)
+        rgba = np.zeros((*shape, 4), dtype=np.uint8)
+        inside = self.ids >= 0
+        table = np.round(np.clip(colors, 0, 1) * 255).astype(np.uint8)
+        rgba[inside] = table[self.ids[inside]]
+        self.boundary = None
+        if patterns is not None:
+            self.boundary = raster_boundary_layers(self.ids, patterns, column_layer)
+            on = self.boundary > 0
+            if on.any():
+                from matplotlib.colors import to_rgba
+
+                lay = np.unique(self.boundary[on])
+                tab = np.zeros((int(lay.max()) + 1, 4), dtype=np.uint8)
+                for v in lay:
+                    tab[v] = np.round(np.asarray(to_rgba(layer_color(int(v)))) * 255)
+                rgba[on] = tab[self.boundary[on]]
+        self._shape = tuple(shape)
+        self.set_data(rgba)
+
+    def draw(self, renderer):
+        if not self._fixed and self.axes is not None:
+            bb = self.axes.bbox  # display pixels at the renderer's dpi
+            shape = (max(round(bb.height), 1), max(round(bb.width), 1))
+            if shape != self._shape:
+                self._paint(shape)
+        return super().draw(renderer)
 
 
 def boundary_polylines(part) -> dict[int, np.ndarray]:
@@ -254,11 +333,14 @@ def plot_partition(
         polygon per region (vector output); ``"auto"`` (default): the image above
         :data:`RASTER_REGIONS` regions, where polygons are a few pixels wide and
         drawing them as paths costs more than computing the partition (46k regions:
-        0.3 s against 0.03 s).  The boundaries stay vector lines either way.
+        0.3 s against 0.03 s).  In the image the boundaries are pixels too: those
+        whose right or upper neighbour lies in another region, coloured by the
+        layer that separates them (:func:`raster_boundary_layers`); the axes frame
+        is the domain's border.
     raster_px
         Pixels of the image along the longer side of the domain (default: the
-        axes' size at the figure's dpi, one image pixel per screen pixel; pass
-        more for a print at a higher dpi).
+        axes' size in pixels whenever it is drawn, one image pixel per output
+        pixel at any dpi; :class:`RegionImage`).
     """
     seed = int_seed(seed)  # an int or a torch.Generator
     ax = new_axes(ax, figsize=(5.2, 5.0))
@@ -284,7 +366,26 @@ def plot_partition(
             face, vals = pal(classes % pal.N), None
             handles = [Patch(color=pal(c % pal.N), label=f"class {c}") for c in sorted(set(classes.tolist()))]
     if as_image:
-        mappable = _draw_raster(ax, V, nv, part.bounds, face, vals, cmap, alpha, raster_px)
+        if face is not None:
+            f = np.asarray(face, dtype=float)
+            colors = np.concatenate([f[:, :3], f[:, 3:4] if f.shape[1] == 4 else np.ones((len(f), 1))], 1)
+            norm = None
+        else:
+            from matplotlib import colormaps
+            from matplotlib.colors import Normalize
+
+            norm = Normalize(float(np.min(vals)), float(np.max(vals)))
+            colors = colormaps[cmap](norm(np.asarray(vals, dtype=float)))
+        pat = col = None
+        if edges and part.patterns.shape[1]:
+            pat, col = part.patterns.cpu().numpy(), part.boundaries["layer"].to_numpy()
+        mappable = RegionImage(ax, V, nv, part.bounds, colors, patterns=pat, column_layer=col,
+                               raster_px=raster_px, alpha=alpha, cmap=cmap, norm=norm)
+        ax.add_image(mappable)
+        if pat is not None:
+            eb = part.edge_boundary.cpu()
+            for v in sorted(set(np.unique(col[eb[eb >= 0].numpy()]).tolist())):
+                handles.append(Line2D([], [], color=layer_color(int(v)), lw=1.5, label=f"layer {int(v)} boundary"))
     else:
         # One (R, K, 2) array: the NaN padding repeats each polygon's last vertex (zero-length edges), so that
         # matplotlib takes its array fast path instead of one Python list item per region.
@@ -298,7 +399,7 @@ def plot_partition(
     if vals is not None and colorbar:  # an inset beside the (equal-aspect) axes box: never over the title
         cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
         ax.figure.colorbar(mappable, cax=cax, label=label)
-    if edges:
+    if edges and not as_image:  # (in the image the boundaries are its pixels)
         for lay, line in boundary_polylines(part).items():
             color = "0.35" if lay == 0 else layer_color(lay)
             lw = edge_width * (1.5 if lay == 0 else 1.0)
