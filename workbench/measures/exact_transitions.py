@@ -202,8 +202,8 @@ def _thresholded(act, G: torch.Tensor, z0: torch.Tensor) -> torch.Tensor:
 
 def _pieces_from_signs(positive: torch.Tensor, nb: int, n: int) -> torch.Tensor:
     """Piece of every neuron from the signs of ``z - breakpoint`` (breakpoint-major columns)."""
-    if nb == 1:
-        return positive.long()
+    if nb == 1:  # int8: 8x less to write than int64 (the pieces are 0 and 1; the slopes are a select on them)
+        return positive.to(torch.int8)
     return positive.view(positive.shape[0], nb, n).long().sum(1)
 
 
