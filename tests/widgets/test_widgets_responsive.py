@@ -235,9 +235,19 @@ def test_regions_panel_refines_layer_by_layer():
     layers.clear()
     p.refresh()
     assert layers == [1, 3]
-    p.direct_s = math.inf  # a size never computed refines, whatever direct_s
+    # another size: predicted from the nearest one by the square of the neuron ratio
+    t = p.final_s[(6, 3)]
+    assert p.predicted_s(6, 3) == t and p.predicted_s(3, 3) == pytest.approx(t / 4)
+    assert p.predicted_s(12, 3) == pytest.approx(4 * t) and p.predicted_s(6, 1) == pytest.approx(t / 9)
+    p.direct_s = 2 * t  # layers 1-2 (2/3 of the neurons) should take t * 4/9 < direct_s: straight to the final
+    layers.clear()
     p.controls["layers"].value = 2
-    assert layers[-2:] == [1, 2] and (6, 2) in p.final_s
+    assert layers == [2] and (6, 2) in p.final_s
+    p.final_s.clear()  # nothing to go by: refine, whatever direct_s
+    p.direct_s = math.inf
+    layers.clear()
+    p.controls["layers"].value = 3
+    assert layers == [1, 3]
     p.controls["width"].value = 64
     p.controls["depth"].value = 8
     p.controls["layers"].value = 8

@@ -29,9 +29,10 @@ class RegionsPanel(Panel):
     step recomputes from layer 1, so on 2-128-128-128-1 the steps of layers
     1-2 would cost more than half the final one).  Each picture costs about
     0.25 s of matplotlib whatever its size, so the coarse answers are skipped
-    when the last final partition of the same size (width and layers shown) took
-    less than ``direct_s`` seconds: dragging the seed or σ_w² of a 2-128-128-128-1
-    network then shows the final picture about 0.3 s sooner.  Budget: hidden
+    when the final partition should take less than ``direct_s`` seconds
+    (:meth:`predicted_s`, from the last final partition of the nearest size):
+    dragging the seed or σ_w² of a 2-128-128-128-1 network, or its width down,
+    then shows the final picture about 0.3 s sooner.  Budget: hidden
     neurons (in 2-D random networks regions grow about as the square of the
     neuron count).
     """
@@ -71,7 +72,7 @@ class RegionsPanel(Panel):
         upto = None if layers >= depth else layers  # None: maps of the network's output
         last = depth if upto is None else upto
         key = (width, last)
-        if self.final_s.get(key, math.inf) >= self.direct_s:
+        if self.predicted_s(width, last) >= self.direct_s:
             for k in range(1, last):  # coarse first answers: the partition of layers 1..k
                 coarse = partition_2d(net, layers=k, max_regions=self.max_regions)
                 yield coarse
@@ -81,6 +82,20 @@ class RegionsPanel(Panel):
         final = partition_2d(net, layers=upto, max_regions=self.max_regions)
         self.final_s[key] = time.perf_counter() - t0
         yield final
+
+    def predicted_s(self, width: int, layers: int) -> float:
+        """Seconds the final partition of ``layers`` layers of ``width`` should take (``inf``: nothing to go by).
+
+        From the last final partition of the nearest size in hidden neurons
+        (``width * layers``), scaled by the square of the neuron ratio: in 2-D
+        random networks the regions grow about as the square of the neurons, and
+        the partition's time with the regions.
+        """
+        if not self.final_s:
+            return math.inf
+        n = width * layers
+        (w0, l0), t0 = min(self.final_s.items(), key=lambda kv: (abs(kv[0][0] * kv[0][1] - n), -kv[0][0] * kv[0][1]))
+        return t0 * (n / (w0 * l0)) ** 2
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         ax = plot_partition(result, color_by=color_by,
