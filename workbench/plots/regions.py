@@ -108,6 +108,7 @@ if njit is not None:
                             break
                     if ok:
                         ids[i, j] = r
+
     @njit(cache=True)
     def _boundary_kernel(ids, pat, col_layer, out):  # pragma: no cover - compiled
         H, Wd = ids.shape
@@ -171,12 +172,12 @@ def raster_region_ids(V: np.ndarray, nv: np.ndarray, bounds, shape: tuple[int, i
     E = np.roll(P, -1, axis=1) - P  # (R, K, 2) edge vectors (zero for the padding)
     ends = np.cumsum(cnt)
     start = 0
+    first = ends - cnt  # each polygon's first candidate, counted over all polygons
     while start < R:  # chunks of polygons with at most `chunk` candidate pixels (at least one polygon)
-        stop = max(int(np.searchsorted(ends, (ends[start - 1] if start else 0) + chunk, side="right")), start + 1)
+        stop = max(int(np.searchsorted(ends, first[start] + chunk, side="right")), start + 1)
         r = np.repeat(np.arange(start, stop), cnt[start:stop])
         if len(r):
-            k = np.arange(len(r)) - np.repeat(ends[start:stop] - cnt[start:stop] - (ends[start - 1] if start else 0),
-                                              cnt[start:stop])
+            k = np.arange(len(r)) - np.repeat(first[start:stop] - first[start], cnt[start:stop])  # within polygon
             jj, ii = j0[r] + k % nw[r], i0[r] + k // nw[r]
             px, py = u0 + (jj + 0.5) * dx, v0 + (ii + 0.5) * dy
             cross = E[r, :, 0] * (py[:, None] - P[r, :, 1]) - E[r, :, 1] * (px[:, None] - P[r, :, 0])
@@ -249,13 +250,10 @@ class RegionImage(AxesImage):
             self.boundary = raster_boundary_layers(self.ids, patterns, column_layer)
             on = self.boundary > 0
             if on.any():
-                from matplotlib.colors import to_rgba
+                from matplotlib.colors import to_rgba_array
 
-                lay = np.unique(self.boundary[on])
-                tab = np.zeros((int(lay.max()) + 1, 4), dtype=np.uint8)
-                for v in lay:
-                    tab[v] = np.round(np.asarray(to_rgba(layer_color(int(v)))) * 255)
-                rgba[on] = tab[self.boundary[on]]
+                tab = to_rgba_array([layer_color(v) for v in range(1, int(self.boundary.max()) + 1)])
+                rgba[on] = np.round(tab[self.boundary[on] - 1] * 255).astype(np.uint8)
         self._shape = tuple(shape)
         self.set_data(rgba)
 
@@ -367,9 +365,9 @@ def plot_partition(
             handles = [Patch(color=pal(c % pal.N), label=f"class {c}") for c in sorted(set(classes.tolist()))]
     if as_image:
         if face is not None:
-            f = np.asarray(face, dtype=float)
-            colors = np.concatenate([f[:, :3], f[:, 3:4] if f.shape[1] == 4 else np.ones((len(f), 1))], 1)
-            norm = None
+            from matplotlib.colors import to_rgba_array
+
+            colors, norm = to_rgba_array(face), None
         else:
             from matplotlib import colormaps
             from matplotlib.colors import Normalize
