@@ -39,7 +39,7 @@ def main(argv=None) -> None:
 
     from distributed import Client, LocalCluster
 
-    from workbench import esd_grid
+    from workbench.papers.esd import esd_grid
 
     widths = range(1, 41, args.stride)
     kw = dict(n1=widths, n2=widths, samples=args.samples, progress=False)
@@ -60,7 +60,7 @@ def main(argv=None) -> None:
     t0 = time.perf_counter()
     cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)
-    client.run(lambda: __import__("workbench.experiments.esd"))
+    client.run(lambda: __import__("workbench.papers.esd.sampling"))
     startup = time.perf_counter() - t0
     print(f"cluster start-up ({args.workers} worker processes x 1 thread, workbench imported): {startup:.1f} s")
     times, works, max_tasks = [], [], []

@@ -8,10 +8,10 @@ memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``; on CUDA also
 ``torch.cuda.max_memory_allocated``), so one configuration's allocations never
 hide another's.  Configurations:
 
-* ``ours``: :func:`workbench.sampled_gradient_rows` with ``chunk_size=1`` (one
+* ``ours``: :func:`workbench.measures.sampled_gradient_rows` with ``chunk_size=1`` (one
   backward per input, only the K sampled entries kept) writing into the *full*
   ``n_total x K`` float32 matrix J of the paper run (allocated and touched, so
-  its 2 GB are in the peak), then :func:`workbench.gram_singular_values` of
+  its 2 GB are in the peak), then :func:`workbench.measures.gram_singular_values` of
   that full J.  Only ``--inputs`` rows are computed (the CPU cannot do 500 x 10
   ResNet-152 backward passes in minutes); time is extrapolated linearly to
   ``n_total`` inputs x ``repeats_total`` repeats x 2 reduces.
@@ -47,7 +47,7 @@ def _rss_gb() -> float:
 
 def worker(args) -> dict:
     import workbench as wb
-    from workbench.experiments.esd_real import real_inputs
+    from workbench.papers.esd.real_networks import real_inputs
 
     torch.set_num_threads(args.threads)
     dev = wb.resolve_device(args.device)
@@ -58,7 +58,7 @@ def worker(args) -> dict:
         sync(dev)
         t0 = time.perf_counter()
         if args.worker == "gram":
-            sv = wb.gram_singular_values(J)
+            sv = wb.measures.gram_singular_values(J)
         else:
             sv = torch.linalg.svdvals(J)
         sync(dev)
@@ -67,7 +67,7 @@ def worker(args) -> dict:
     else:
         model = wb.zoo_model(args.model, seed=0)
         P = wb.count_parameters(model)
-        coords = wb.sample_coordinates(P, args.coords, seed=0)
+        coords = wb.measures.sample_coordinates(P, args.coords, seed=0)
         warm = 2 if args.worker == "ours_vmap2" else 1
         X = real_inputs(args.inputs + warm, (3, args.size, args.size), "sign", seed=0)
         out["params"] = P
@@ -93,15 +93,15 @@ def worker(args) -> dict:
             chunk = 1 if args.worker == "ours" else 2
             Jfull = torch.zeros(args.n_total, args.coords, device=dev)  # the paper-sized J, touched
             # warm-up with the timed chunking (allocator, kernels, vmap tracing), not timed
-            wb.sampled_gradient_rows(model, X[:warm], coords, reduce="sum_squares", chunk_size=chunk, device=dev)
+            wb.measures.sampled_gradient_rows(model, X[:warm], coords, reduce="sum_squares", chunk_size=chunk, device=dev)
             out["rss_before_gb"] = _rss_gb()
             sync(dev)
             t0 = time.perf_counter()
-            Jfull[: args.inputs] = wb.sampled_gradient_rows(model, X[warm:], coords, reduce="sum_squares",
+            Jfull[: args.inputs] = wb.measures.sampled_gradient_rows(model, X[warm:], coords, reduce="sum_squares",
                                                              chunk_size=chunk, device=dev)
             sync(dev)
             t1 = time.perf_counter()
-            sv = wb.gram_singular_values(Jfull)
+            sv = wb.measures.gram_singular_values(Jfull)
             sync(dev)
             out["seconds_per_input"] = (t1 - t0) / args.inputs
             out["gram_seconds"] = time.perf_counter() - t1

@@ -48,7 +48,7 @@ def main() -> None:
             t0 = time.perf_counter()
             m = wb.zoo_meta_model(n)
             t1 = time.perf_counter()
-            wb.layer_algebra(m, wb.zoo_input_shape(n))
+            wb.layer_algebra(m, wb.nets.zoo_input_shape(n))
             t2 = time.perf_counter()
             build[n].append(t1 - t0)
             measure[n].append(t2 - t1)

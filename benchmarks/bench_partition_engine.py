@@ -50,7 +50,7 @@ def _digest(P) -> dict:
 def _one(spec: str) -> None:
     """Child process: one partition; prints JSON."""
     import workbench as wb
-    import workbench.measures.partition_engine as pe
+    import workbench.measures.partition.engine as pe
 
     cfg = json.loads(spec)
     torch.set_num_threads(cfg.get("threads", 2))

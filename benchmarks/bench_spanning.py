@@ -32,9 +32,9 @@ import numpy as np
 import torch
 
 import workbench as wb
-from workbench.experiments.esd import INPUT_SEED_OFFSET, draw_inputs, esd
-from workbench.measures.rank import effective_rank
-from workbench.measures.spanning import parameter_jacobian, per_point_gradient_loop
+from workbench.measures.spanning.dimension import parameter_jacobian, per_point_gradient_loop
+from workbench.measures.spanning.rank import effective_rank
+from workbench.papers.esd.sampling import INPUT_SEED_OFFSET, draw_inputs, esd
 
 
 def median_time(fn, repeats):
@@ -144,7 +144,7 @@ def bench_sweep(n_networks, samples, repeats):
 def full_sweep(samples):
     """The whole Fig. 4 grid (4,800 networks) once, with esd_grid's defaults (lowrank, float64)."""
     t = time.perf_counter()
-    grid = wb.esd_grid(samples=samples, device="cpu", progress=True)
+    grid = wb.papers.esd.esd_grid(samples=samples, device="cpu", progress=True)
     return time.perf_counter() - t, grid
 
 

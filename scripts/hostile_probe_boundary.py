@@ -41,9 +41,9 @@ def case(name, code, expect="error", keywords=(), timeout=None):
 case("poly: deep square net [1]+[8]*12+[1]", "net = wb.mlp([1] + [8] * 12 + [1], 'square'); "
      "r = wb.polynomial_spanning_dimension(net)", "guard", ("term", "monomial", "max_terms"))
 case("poly: wide square net [1,400,400,400,1]", "net = wb.mlp([1, 400, 400, 400, 1], 'square'); "
-     "r = wb.coefficient_jacobian(net)", "guard", ("term", "monomial", "max_terms"))
+     "r = wb.measures.coefficient_jacobian(net)", "guard", ("term", "monomial", "max_terms"))
 case("poly: sympy on [1,4,4,4,4,1]", "net = wb.mlp([1, 4, 4, 4, 4, 1], 'square'); "
-     "r = wb.coefficient_jacobian(net, method='sympy')", "guard", ("term", "sympy", "max_terms"))
+     "r = wb.measures.coefficient_jacobian(net, method='sympy')", "guard", ("term", "sympy", "max_terms"))
 case("poly: points route deep [1]+[6]*14+[1]", "net = wb.mlp([1] + [6] * 14 + [1], 'square'); "
      "r = wb.polynomial_spanning_dimension_points(net)", "guard", ("term", "max_terms", "points"))
 case("poly: small net still works", "net = wb.mlp([1, 1, 1, 1], 'square'); r = wb.polynomial_spanning_dimension(net)",
@@ -84,7 +84,7 @@ case("esd 1-1024x3-1 (n_points=params: 2M x 2M)", "r = wb.esd([1, 1024, 1024, 10
      "guard", ("Jacobian", "points", "n_points"))
 case("sampled_gradient_rows 20000 x all 66k coords", "net = wb.mlp([2, 256, 256, 1], seed=0); "
      "c = wb.torch.arange(wb.count_parameters(net)); "
-     "r = wb.sampled_gradient_rows(net.eval(), wb.torch.randn(20_000, 2), c)",
+     "r = wb.measures.sampled_gradient_rows(net.eval(), wb.torch.randn(20_000, 2), c)",
      "guard", ("coords", "points", "sampled"))
 case("sampled_spanning_dimension k=66k of 66k, 20000 points", "net = wb.mlp([2, 256, 256, 1], seed=0).eval(); "
      "r = wb.sampled_spanning_dimension(net, wb.torch.randn(20_000, 2), k=66_000)",
@@ -130,8 +130,8 @@ case("mixed_mlp widths [2,0,1]", "r = wb.mixed_mlp([2, 0, 1], ['relu'])", "error
 case("svd_net hidden [-1]", "r = wb.svd_net(2, [-1], 1)", "error", ("hidden",))
 case("mlp_ensemble members 0", "r = wb.mlp_ensemble([2, 4, 1], 0)", "error", ("member",))
 case("linear_autoencoder widths (4,)", "r = wb.linear_autoencoder((4,))", "error", ("widths",))
-case("svd_log_penalty lam NaN", "r = wb.svd_log_penalty(float('nan'))", "error", ("lam",))
-case("reorthonormalize_every period 0", "r = wb.reorthonormalize_every(0)", "error", ("period",))
+case("svd_log_penalty lam NaN", "r = wb.nets.svd_log_penalty(float('nan'))", "error", ("lam",))
+case("reorthonormalize_every period 0", "r = wb.nets.reorthonormalize_every(0)", "error", ("period",))
 
 # ---------------------------------------------------------------- data generators
 case("noise_images n=0", "r = wb.data.noise_images(0)", "error", ("n must", "n="))
@@ -154,12 +154,12 @@ case("Dataset.split n_train=1.5", "r = wb.data.digits(50).split(1.5)", "error", 
 case("Dataset.split n_train=nan", "r = wb.data.digits(50).split(float('nan'))", "error", ("n_train",))
 case("breast_cancer n=0", "r = wb.data.breast_cancer(0)", "error", ("n must", "n="))
 case("load unknown name", "r = wb.data.load('mnistt')", "error", ("mnistt",))
-case("toy_2d n=0", "r = wb.toy_2d(0)", "error", ("n must", "n="))
-case("toy_2d noise=-1", "r = wb.toy_2d(10, noise=-1)", "error", ("noise",))
-case("toy_data noise nan", "r = wb.toy_data(10, noise=float('nan'))", "error", ("noise",))
-case("draw_inputs n_points=0", "r = wb.draw_inputs(0, 2)", "error", ("n_points",))
-case("draw_inputs unknown dist", "r = wb.draw_inputs(4, 2, 'uniformm')", "error", ("uniformm", "inputs"))
-case("draw_inputs n_points=10**11", "r = wb.draw_inputs(10**11, 10)", "guard", ("n_points", "points"))
+case("toy_2d n=0", "r = wb.papers.edjm.toy_2d(0)", "error", ("n must", "n="))
+case("toy_2d noise=-1", "r = wb.papers.edjm.toy_2d(10, noise=-1)", "error", ("noise",))
+case("toy_data noise nan", "r = wb.papers.pl_geometry.toy_data(10, noise=float('nan'))", "error", ("noise",))
+case("draw_inputs n_points=0", "r = wb.papers.esd.draw_inputs(0, 2)", "error", ("n_points",))
+case("draw_inputs unknown dist", "r = wb.papers.esd.draw_inputs(4, 2, 'uniformm')", "error", ("uniformm", "inputs"))
+case("draw_inputs n_points=10**11", "r = wb.papers.esd.draw_inputs(10**11, 10)", "guard", ("n_points", "points"))
 
 # ---------------------------------------------------------------- local data files (corrupt / truncated)
 for ds, folder, fname, data in (
@@ -228,13 +228,13 @@ for cfg, field, val in (("GrowthConfig", "n_points", "0"), ("GrowthConfig", "sig
                         ("TrainConfig", "lr", "float('inf')"), ("RegionCountConfig", "widths", "(0,)"),
                         ("ToyConfig", "epochs", "-1"), ("EDJMConfig", "epochs", "-3"),
                         ("DichotomyConfig", "all_layers", "'yes'")):
-    case(f"{cfg}({field}={val})", f"from workbench.experiments import trajectories as T\n"
+    case(f"{cfg}({field}={val})", f"from workbench.papers.raghu import trajectories as T\n"
          f"C = getattr(wb, {cfg!r}, None) or getattr(T, {cfg!r})\n"
          f"assert {field!r} in C.__dataclass_fields__, 'probe: no field'\n"
          f"r = C({field}={val})", "error", (field,))
-case("GrowthConfig.smoke() valid", "r = wb.GrowthConfig.smoke()", "ok")
-case("DichotomyConfig n_steps=10**9 sweep", "c = wb.DichotomyConfig.smoke(n_steps=10**9); "
-     "r = wb.dichotomy_sweep(c, progress=False)", "guard", ("n_steps",))
+case("GrowthConfig.smoke() valid", "r = wb.papers.raghu.GrowthConfig.smoke()", "ok")
+case("DichotomyConfig n_steps=10**9 sweep", "c = wb.papers.raghu.DichotomyConfig.smoke(n_steps=10**9); "
+     "r = wb.papers.raghu.dichotomy_sweep(c, progress=False)", "guard", ("n_steps",))
 
 # ---------------------------------------------------------------- widgets
 case("ESDPanel.update(activation='relux')", "from workbench.widgets.esd_panel import ESDPanel; "

@@ -6,7 +6,8 @@
 * every result object has ``.to_frame()`` returning a DataFrame;
 * single-panel plots take ``ax=None`` and return ``Axes``; multi-panel plots take ``axes=None`` or ``fig=None``;
 * configurations with sizes use one preset mechanism (:class:`workbench.experiments.presets.Presets`);
-* moved names answer with a DeprecationWarning.
+* the top level holds at most 120 names; no package attribute hides a submodule of the same name;
+* names that left the top level in 0.2 raise an AttributeError naming their new home.
 
 There is no list of exceptions: every public name complies (issue 9a's measures-side gaps are closed).
 """
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib
 import inspect
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -35,13 +36,20 @@ NOT_RESULTS = {"Trace", "Dataset", "ExactTransitionsError", "RegionLimitError", 
                "LayerAlgebraOptions", "LocalMetric", "OpInfo", "ModelSpec", "EDJMData", "TracedGraph"}
 
 
+PAPERS = [importlib.import_module(f"workbench.papers.{p}") for p in wb.papers.__all__]
+MEASURE_PACKAGES = [wb.measures.partition, wb.measures.paths, wb.measures.spanning, wb.measures.layer_algebra]
+
+
 def _public():
-    for owner, mod in (("workbench", wb), ("plots", P), ("widgets", W)):
+    owners = [("workbench", wb), ("plots", P), ("widgets", W)] + [(m.__name__, m) for m in PAPERS + MEASURE_PACKAGES]
+    for owner, mod in owners:
         for name in mod.__all__:
             yield owner, name, getattr(mod, name)
 
 
-@pytest.mark.parametrize("pkg", ["", "nets", "experiments", "plots", "widgets", "measures"])
+@pytest.mark.parametrize("pkg", ["", "nets", "experiments", "plots", "widgets", "measures", "papers", "papers/esd",
+                                 "papers/raghu", "papers/edjm", "papers/layer_algebra", "papers/pl_geometry",
+                                 "measures/partition", "measures/paths", "measures/spanning", "measures/layer_algebra"])
 def test_all_is_a_literal_list(pkg):
     path = ROOT / pkg / "__init__.py"
     tree = ast.parse(path.read_text())
@@ -53,16 +61,26 @@ def test_all_is_a_literal_list(pkg):
     assert "reexport" not in path.read_text(), f"{path}: no dynamic re-export"
 
 
-@pytest.mark.parametrize("mod", [wb, E, N, P, W, wb.measures], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("mod", [wb, E, N, P, W, wb.measures, wb.papers] + PAPERS + MEASURE_PACKAGES,
+                         ids=lambda m: m.__name__)
 def test_all_names_resolve_once(mod):
     assert len(mod.__all__) == len(set(mod.__all__)), [n for n in mod.__all__ if mod.__all__.count(n) > 1]
     missing = [n for n in mod.__all__ if not hasattr(mod, n)]
     assert not missing
 
 
-def test_top_level_lists_every_subpackage_name():
-    for sub in (E, N, wb.measures):
-        assert not set(sub.__all__) - set(wb.__all__), f"{sub.__name__} names missing from workbench.__all__"
+def test_top_level_is_small_and_hides_no_module():
+    assert len(wb.__all__) <= 120, f"workbench.__all__ has {len(wb.__all__)} names (at most 120)"
+    import pkgutil
+    import types
+
+    hidden = []
+    for info in pkgutil.walk_packages(wb.__path__, "workbench."):
+        parent, _, child = info.name.rpartition(".")
+        importlib.import_module(info.name)
+        if not isinstance(getattr(importlib.import_module(parent), child, None), types.ModuleType):
+            hidden.append(info.name)
+    assert not hidden, f"package attributes that hide the submodule of the same name: {hidden}"
 
 
 def _violations():
@@ -118,8 +136,7 @@ def test_style_keywords_reach_the_axes():
 
 
 def test_configs_share_one_preset_mechanism():
-    for name in wb.__all__:
-        obj = getattr(wb, name)
+    for _, name, obj in _public():
         if not (inspect.isclass(obj) and name.endswith("Config")):
             continue
         assert dataclasses.is_dataclass(obj) and obj.__dataclass_params__.frozen, f"{name} is a frozen dataclass"
@@ -138,7 +155,7 @@ def test_configs_share_one_preset_mechanism():
 def test_result_frames_are_dataframes():
     r = wb.esd([1, 2, 1], "relu", samples=3, seed=0, device="cpu")
     assert isinstance(r.to_frame(), pd.DataFrame) and len(r.to_frame()) == 3
-    tr = wb.circle_through_layers((3, 4, 2), "tanh", n_points=10, seed=0, device="cpu")
+    tr = wb.papers.raghu.circle_through_layers((3, 4, 2), "tanh", n_points=10, seed=0, device="cpu")
     f = tr.to_frame()
     assert len(f) == 3 * 10 and {"layer", "t", "x", "y", "length"} <= set(f.columns)
 
@@ -158,12 +175,18 @@ def test_sub_seed_is_the_seedsequence_derivation():
         wb.sub_seed("0")
 
 
-def test_deprecated_names_warn_and_work():
-    with pytest.warns(DeprecationWarning, match="mixed_mlp"):
-        f = wb.random_mlp
-    assert isinstance(f([1, 2, 1], ["relu"], 0), wb.MixedMLP)
+def test_moved_names_say_where_they_went():
+    """Names that left the top level in 0.2 raise an AttributeError naming their new home (no alias)."""
+    from workbench._moved import MOVED
+
+    with pytest.raises(AttributeError, match=r"length_growth moved to workbench\.papers\.raghu\.length_growth"):
+        wb.length_growth  # noqa: B018
+    with pytest.raises(AttributeError, match="workbench.mixed_mlp"):
+        wb.random_mlp  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         wb.nope  # noqa: B018
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        from workbench.experiments.trajectories import TrajectoryRegularization, small_convnet  # noqa: F401
+    for name, where in MOVED.items():  # every listed home really holds the name, and the top level does not
+        assert name not in wb.__all__
+        if name != "random_mlp":
+            assert hasattr(importlib.import_module(where), name), (name, where)
+

@@ -206,7 +206,8 @@ def test_rank_claims_verdicts_follow_the_history():
                 for e, r in enumerate(rank_small)]
         rows += [dict(lr=0.1, epoch=e, rank_mean=r, rank_max=10, agree=agree, diverged=False)
                  for e, r in enumerate(rank_large)]
-        return wb.rank_claims(wb.RankTraining(history=pd.DataFrame(rows), dataset="toy", config=None))
+        pl = wb.papers.pl_geometry
+        return pl.rank_claims(pl.RankTraining(history=pd.DataFrame(rows), dataset="toy", config=None))
 
     t = run([10, 10, 10], [10, 8.5, 6])
     assert t.verdict.tolist() == ["holds", "holds", "holds"]

@@ -20,8 +20,8 @@ from torch import nn
 
 import workbench as wb
 from workbench import cli, data
-from workbench.experiments import trajectories as T
 from workbench.experiments.presets import validate_fields
+from workbench.papers.raghu import trajectories as T
 
 CPU = "cpu"
 REPO = Path(__file__).resolve().parents[1]
@@ -85,9 +85,9 @@ def test_generator_seeds_are_accepted_by_constructors_and_data():
     (lambda: data.digits(50).split(float("nan")), ValueError, "n_train is NaN"),
     (lambda: data.digits(50).split(1.5), ValueError, "n_train must be < 1.0, got 1.5"),
     (lambda: data.digits(50).split(0.5, seed=-1), ValueError, "seed must be non-negative"),
-    (lambda: wb.toy_2d(10, noise=-1), ValueError, "noise must be >= 0.0, got -1.0"),
-    (lambda: wb.toy_data(10, noise=float("nan")), ValueError, "noise is NaN"),
-    (lambda: wb.draw_inputs(2.5, 2), ValueError, "n_points and dim must be positive ints, got 2.5, 2"),
+    (lambda: wb.papers.edjm.toy_2d(10, noise=-1), ValueError, "noise must be >= 0.0, got -1.0"),
+    (lambda: wb.papers.pl_geometry.toy_data(10, noise=float("nan")), ValueError, "noise is NaN"),
+    (lambda: wb.papers.esd.draw_inputs(2.5, 2), ValueError, "n_points and dim must be positive ints, got 2.5, 2"),
 ])
 def test_data_generator_arguments(call, exc, msg):
     with pytest.raises(exc, match=msg):
@@ -242,8 +242,8 @@ def test_fit_checks_labels_seed_and_device():
     (T.DichotomyConfig, "activation", 3, TypeError, r"DichotomyConfig.activation must be a string"),
     (T.TrainConfig, "lr", float("inf"), ValueError, r"TrainConfig.lr must be finite, got inf"),
     (T.TrainConfig, "lr", 0.0, ValueError, r"TrainConfig.lr must be > 0"),
-    (wb.EDJMConfig, "epochs", -3, ValueError, r"EDJMConfig.epochs must be a positive int, got -3"),
-    (wb.ToyConfig, "epochs", -1, ValueError, r"ToyConfig.epochs must be"),
+    (wb.papers.edjm.EDJMConfig, "epochs", -3, ValueError, r"EDJMConfig.epochs must be a positive int, got -3"),
+    (wb.papers.pl_geometry.ToyConfig, "epochs", -1, ValueError, r"ToyConfig.epochs must be"),
 ])
 def test_config_fields_are_checked_when_built(cls, field, value, exc, msg):
     assert field in cls.__dataclass_fields__

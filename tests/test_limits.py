@@ -17,7 +17,7 @@ from torch import nn
 import workbench as wb
 from workbench import limits
 from workbench.limits import ResourceLimitError, max_bytes_budget
-from workbench.measures.polynomial import DEFAULT_MAX_TERMS, expansion_work
+from workbench.measures.spanning.polynomial import DEFAULT_MAX_TERMS, expansion_work
 
 CPU = "cpu"
 KNOB = "raise the budget"
@@ -105,7 +105,7 @@ def test_sampled_jacobian_and_gram_refuse_over_budget():
     coords = torch.arange(wb.count_parameters(net))
     with max_bytes_budget(5_000):
         with pytest.raises(ResourceLimitError, match=r"sampled Jacobian of 50 inputs x 129 coordinates"):
-            wb.sampled_gradient_rows(net, X, coords, device=CPU)
+            wb.measures.sampled_gradient_rows(net, X, coords, device=CPU)
         with pytest.raises(ResourceLimitError, match=r"50 x 50 Gram matrix"):
             wb.sampled_spanning_dimension(net, X, k=129, seed=0, device=CPU)
 
@@ -153,7 +153,7 @@ def test_max_regions_stops_inside_a_layer_quickly(engine):
 def test_fast_engine_counts_queued_regions(monkeypatch):
     """Regions queued in unfinished chunks count: the breach comes in the first chunk of layer 2,
     before the engine has finished even half of the regions of layer 1."""
-    from workbench.measures import partition_engine as pe
+    from workbench.measures.partition import engine as pe
 
     net = wb.mlp([2, 128, 32, 1], seed=0)
     r1 = len(wb.partition_2d(net, layers=1, device=CPU))
@@ -186,7 +186,7 @@ def test_polynomial_expansion_refuses_deep_and_wide_networks_before_starting():
     with pytest.raises(ResourceLimitError, match=r"points route"):
         wb.polynomial_spanning_dimension_points(deep)
     with pytest.raises(ResourceLimitError, match=r"sympy route"):
-        wb.coefficient_jacobian(wb.mlp([1, 2, 2, 2, 1], "square"), method="sympy")
+        wb.measures.coefficient_jacobian(wb.mlp([1, 2, 2, 2, 1], "square"), method="sympy")
     assert time.perf_counter() - t < 2
     assert expansion_work(deep) > DEFAULT_MAX_TERMS
 
@@ -231,7 +231,7 @@ def test_synthetic_data_refuse_over_budget():
         with pytest.raises(ResourceLimitError, match=r"10,000 random points in 1 dimensions"):
             wb.data.random_points(10_000)
         with pytest.raises(ResourceLimitError, match=r"10,000 random inputs of dimension 2"):
-            wb.draw_inputs(10_000, 2)
+            wb.papers.esd.draw_inputs(10_000, 2)
 
 
 def test_messages_name_the_knobs_and_the_budget():

@@ -17,8 +17,8 @@ class UsageError(Exception):
 
 def check_environment() -> None:
     """The environment variables the workbench reads (``WORKBENCH_DEVICE``, ``WORKBENCH_MAX_BYTES``) are valid."""
-    from ._runtime import ENV_DEVICE, device
-    from .limits import ENV_MAX_BYTES, parse_bytes
+    from workbench._runtime import ENV_DEVICE, device
+    from workbench.limits import ENV_MAX_BYTES, parse_bytes
 
     try:
         device()
@@ -49,7 +49,7 @@ def check_out_folder(out: Path, flag: str = "--out") -> Path:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .reproduce import reproduce
+    from workbench.reproduce import reproduce
 
     out = check_out_folder(Path(args.out).resolve())
     if args.scheduler and args.workers:
@@ -94,7 +94,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import runs_from_folder, write_reports
+    from workbench.report import runs_from_folder, write_reports
 
     folder = Path(args.folder).resolve()
     try:

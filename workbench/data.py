@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._runtime import SeedLike, check_seed, generator
-from .limits import check_bytes
-from .validation import check_int, check_real
+from workbench._runtime import SeedLike, check_seed, generator
+from workbench.limits import check_bytes
+from workbench.validation import check_int, check_real
 
 __all__ = [
     "Dataset", "DataNotFoundError", "DataFormatError", "data_dir", "digits", "noise_images", "random_points",

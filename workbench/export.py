@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import torch
 
-from ._runtime import DeviceLike
+from workbench._runtime import DeviceLike
 
 __all__ = [
     "save", "load_table", "partition_geometries", "partition_geojson", "save_partition",
@@ -154,7 +154,7 @@ def save_checkpoint(net, path, **metadata) -> Path:
 
     ``metadata`` (JSON-able: epochs, accuracy, data set ...) is stored with it.
     """
-    from .nets.mlp import MLP
+    from workbench.nets.multilayer import MLP
 
     if not isinstance(net, MLP):
         raise TypeError(f"save_checkpoint takes a workbench MLP (workbench.mlp), got {type(net).__name__}; "
@@ -173,7 +173,7 @@ def load_checkpoint(path, *, device: DeviceLike = None, with_metadata: bool = Fa
 
     Returns the ``MLP`` (or ``(MLP, metadata)`` with ``with_metadata=True``).
     """
-    from .nets.mlp import mlp
+    from workbench.nets.multilayer import mlp
 
     path = Path(path)
     if not path.is_file():

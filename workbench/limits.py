@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 import torch
 
-from ._runtime import DeviceLike, resolve_device
+from workbench._runtime import DeviceLike, resolve_device
 
 __all__ = [
     "ENV_MAX_BYTES",

@@ -61,7 +61,7 @@ def _verdict_counts(claims) -> str:
 
 
 def _fmt(v, c) -> str:
-    from .claims import format_value
+    from workbench.claims import format_value
 
     return format_value(v, c.fmt)
 
@@ -243,8 +243,8 @@ def runs_from_folder(folder) -> list:
     """
     import nbformat
 
-    from . import claims as claims_mod
-    from .reproduce import NotebookRun, extract_figures, machine
+    from workbench import claims as claims_mod
+    from workbench.reproduce import NotebookRun, extract_figures, machine
 
     folder = Path(folder)
     paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))

@@ -99,7 +99,7 @@ def machine() -> dict:
 
     import torch
 
-    from ._runtime import device
+    from workbench._runtime import device
 
     dev = device()
     info = dict(host=socket.gethostname(), os=platform.platform(), python=platform.python_version(),
@@ -138,7 +138,7 @@ def run_notebook(
     # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
     # headless kernel (the outer progress bar is ours): progress widgets streaming
     # comm messages were seen to stall nbclient intermittently on a loaded machine.
-    from . import claims as _claims_mod
+    from workbench import claims as _claims_mod
 
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "TQDM_DISABLE": "1",
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
@@ -146,7 +146,7 @@ def run_notebook(
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    from .report import git_commit
+    from workbench.report import git_commit
 
     commit_before = git_commit(path.parent)  # what runs is what was checked out at the start
     t0 = time.perf_counter()
@@ -186,7 +186,7 @@ def run_notebook(
         nbformat.write(nb, str(out_nb))
         figures = extract_figures(nb, out_dir / "figures", path.stem)
         if error is None:
-            from .report import unrun_cells_error
+            from workbench.report import unrun_cells_error
 
             error = unrun_cells_error(nb)
     found = _claims_mod.load(claims_file) if claims_file.exists() else []
@@ -214,7 +214,7 @@ def reproduce(
     """
     from tqdm.auto import tqdm
 
-    from .experiments.distributed import ENV_SCHEDULER, connect
+    from workbench.experiments.distributed import ENV_SCHEDULER, connect
 
     paths = notebook_paths(list(names) if names else None, folder)
     saved = os.environ.get(ENV_SCHEDULER)
@@ -235,7 +235,7 @@ def reproduce(
             else:
                 os.environ[ENV_SCHEDULER] = saved
     if report:
-        from .report import write_reports
+        from workbench.report import write_reports
 
         write_reports(runs, out_dir, profile=profile, scheduler=scheduler)
     return runs

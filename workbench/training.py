@@ -32,8 +32,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from ._runtime import DeviceLike, SeedLike, check_seed, generator, resolve_device
-from .validation import check_device
+from workbench._runtime import DeviceLike, SeedLike, check_seed, generator, resolve_device
+from workbench.validation import check_device
 
 __all__ = ["FitConfig", "fit", "accuracy", "as_tensors", "fit_restarts"]
 

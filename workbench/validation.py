@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ._runtime import DeviceLike, SeedLike, check_seed
+from workbench._runtime import DeviceLike, SeedLike, check_seed
 
 __all__ = [
     "NumericalWarning",
@@ -316,7 +316,7 @@ def _check_module_constants(net: nn.Module, name: str) -> None:
 
 def check_device(device: DeviceLike, name: str = "device") -> torch.device:
     """``device`` as a ``torch.device`` that exists here (``None``: the workbench default)."""
-    from ._runtime import resolve_device
+    from workbench._runtime import resolve_device
 
     if device is not None and not isinstance(device, (str, torch.device)):
         raise TypeError(f"{name} must be a string like 'cpu' or 'cuda', a torch.device or None, got "

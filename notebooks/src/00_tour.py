@@ -9,10 +9,12 @@
 # %%
 # %matplotlib inline
 import torch
+
 import workbench as wb
 from workbench.experiments import FunctionConfig, function_1d
 from workbench.plots import new_figure, plot_function_1d, show
 from workbench.widgets import FunctionPanel
+
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]

@@ -26,11 +26,11 @@ import pandas as pd
 import torch
 import workbench as wb
 from workbench import claims
-from workbench.experiments import esd
-from workbench.experiments.esd_figures import (RandomFitConfig, NoiseFitConfig, Table1Config, esd_grid,
+from workbench.papers.esd import esd
+from workbench.papers.esd.figures import (RandomFitConfig, NoiseFitConfig, Table1Config, esd_grid,
                                                random_mlp_fit, fit_correlations, noise_fit, table1,
                                                psd_over_depths)
-from workbench.measures.polynomial import coefficient_jacobian, network_jacobian_at_points
+from workbench.measures.spanning.polynomial import coefficient_jacobian, network_jacobian_at_points
 from workbench.plots import (new_figure, show, plot_sd_distribution, plot_esd_heatmaps, plot_fit_scatter,
                              plot_training_curves, plot_esd_comparison, plot_psd_depths)
 from workbench.widgets import ESDPanel

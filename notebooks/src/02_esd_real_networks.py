@@ -27,7 +27,7 @@ import pandas as pd
 import torch
 import workbench as wb
 from workbench import claims
-from workbench.experiments import ESDRealConfig, esd_real_networks, esd_real_summary, esd_real_fits, real_inputs
+from workbench.papers.esd import ESDRealConfig, esd_real_networks, esd_real_summary, esd_real_fits, real_inputs
 from workbench.plots import new_figure, plot_esd_real, plot_esd_real_grid, plot_sampled_spectra, show
 pd.set_option("display.precision", 3)
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
@@ -50,18 +50,18 @@ elif PROFILE == "cpu":
 # %% [markdown]
 # ## Step 1 · one network, one sampled Jacobian
 #
-# `wb.sample_coordinates` draws `K` distinct flat indices into the parameter vector (seeded);
-# `wb.sampled_gradient_rows` runs one backward pass per input (or a `torch.func.vmap` over a
+# `wb.measures.sample_coordinates` draws `K` distinct flat indices into the parameter vector (seeded);
+# `wb.measures.sampled_gradient_rows` runs one backward pass per input (or a `torch.func.vmap` over a
 # small chunk of inputs) and keeps only those `K` entries of each gradient, so nothing of size
 # `n × P` is ever held. The Gram route gives the same singular values as an SVD of `J`:
 
 # %%
 net = wb.zoo_model("resnet18", seed=0)
 P = wb.count_parameters(net)
-coords = wb.sample_coordinates(P, CFG.n_coords, seed=1)
+coords = wb.measures.sample_coordinates(P, CFG.n_coords, seed=1)
 X = real_inputs(min(CFG.n_inputs, 16), CFG.input_shape, "sign", seed=2)
-J = wb.sampled_gradient_rows(net, X, coords, reduce="sum_squares")
-gram = wb.gram_singular_values(J)
+J = wb.measures.sampled_gradient_rows(net, X, coords, reduce="sum_squares")
+gram = wb.measures.gram_singular_values(J)
 svd = torch.linalg.svdvals(J.double())
 print(f"ResNet-18: P = {P:,} parameters, J is {tuple(J.shape)}; "
       f"max |Gram - SVD| / s_max = {float((gram.cpu() - svd.cpu()).abs().max() / svd[0]):.1e}")
@@ -157,9 +157,9 @@ claims.markdown(*(f"esd.s6.{r}_top1" for r in CFG.reduces))
 # %%
 from scipy.stats import pearsonr
 import numpy as np
-from workbench.experiments import accuracy_metadata
+from workbench.papers.esd import accuracy_metadata
 for w in ("IMAGENET1K_V1", "DEFAULT"):
-    meta = accuracy_metadata(wb.ESD_PAPER_MODELS, w)
+    meta = accuracy_metadata(wb.nets.ESD_PAPER_MODELS, w)
     for t in ("top1_error", "top5_error"):
         r, p = pearsonr(meta["params"], meta[t])
         rl, pl = pearsonr(np.log10(meta["params"]), meta[t])

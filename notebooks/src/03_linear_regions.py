@@ -22,15 +22,19 @@
 # %%
 # %matplotlib inline
 import torch
+
 torch.set_num_threads(1)  # the engine runs many small tensor ops: one CPU thread is fastest on a small shared machine
 import time
+
 import numpy as np
+
 import workbench as wb
 from workbench import claims
-from workbench.experiments import regions as rx
+from workbench.papers import pl_geometry, raghu
 from workbench.plots import new_figure, show
 from workbench.plots import regions as rp
-from workbench.widgets import RegionsPanel, PlaneSlicePanel
+from workbench.widgets import PlaneSlicePanel, RegionsPanel
+
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
@@ -78,7 +82,7 @@ P1.patterns.shape, P1.W.shape, P1.table().head()
 
 # %%
 net3 = wb.mlp([2, 4, 4, 4, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=3)
-parts = rx.layerwise_partitions(net3)
+parts = raghu.layerwise_partitions(net3)
 axes = rp.plot_partition_layers(parts)
 show(axes)
 
@@ -89,7 +93,7 @@ show(axes)
 
 # %%
 net8 = wb.mlp([2, 12, 12, 12, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=0)
-axes = rp.plot_partition_layers(rx.layerwise_partitions(net8), edge_width=0.5)
+axes = rp.plot_partition_layers(raghu.layerwise_partitions(net8), edge_width=0.5)
 show(axes)
 
 # %% [markdown]
@@ -117,9 +121,9 @@ show(fig)
 # regions per unit length as neurons.
 
 # %%
-cfg = rx.RegionCountConfig.preset(SIZES["counts"])
+cfg = raghu.RegionCountConfig.preset(SIZES["counts"])
 t = time.perf_counter()
-counts = rx.region_count_sweep(cfg, seed=0, progress=False)
+counts = raghu.region_count_sweep(cfg, seed=0, progress=False)
 print(f"{len(counts)} networks partitioned exactly in {time.perf_counter() - t:.1f} s; "
       f"largest: {counts.regions.max():,} regions")
 fig, axes = new_figure(1, 3, figsize=(16, 4.2))
@@ -210,7 +214,7 @@ show(fig)
 # each point's *nearest* edge, exactly (the thesis samples growing circles).
 
 # %%
-svd = rx.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10, n_points=SIZES["sv_points"],
+svd = pl_geometry.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10, n_points=SIZES["sv_points"],
                              n_nets=SIZES["sv_nets"], seed=0, progress=False)
 ax = rp.plot_sv_differences(svd, title="adjacent regions, one hidden layer, n_c = 10")
 show(ax)
@@ -232,7 +236,7 @@ svd.round(5)
 # 8×8 digits (1,797 images) with 100 flipped labels and 500 correct points.
 
 # %%
-table, info = rx.mislabel_edge_distances(rx.MislabelConfig.preset(SIZES["mislabel"]), seed=0, progress=False)
+table, info = pl_geometry.mislabel_edge_distances(pl_geometry.MislabelConfig.preset(SIZES["mislabel"]), seed=0, progress=False)
 print(f"train accuracy on the given labels {info['train_accuracy']:.1%}; "
       f"flipped labels fitted: {info['memorised']:.0%}")
 print(table.groupby("mislabeled")["distance"].median().rename("median distance"))
@@ -267,13 +271,13 @@ claims.markdown("regions.fig21.mislabeled_closer")
 # predicted class of every region.
 
 # %%
-clf, data, cinfo = rx.train_digits_mlp(rx.DigitsTrainConfig(hidden=(32, 32), epochs=SIZES["slice_epochs"],
+clf, data, cinfo = pl_geometry.train_digits_mlp(pl_geometry.DigitsTrainConfig(hidden=(32, 32), epochs=SIZES["slice_epochs"],
                                                             lr=3e-3, batch_size=64, optimizer="adam"), seed=0,
                                         progress=False)
 print(f"digits classifier: train accuracy {cinfo['train_accuracy']:.1%}")
 idx = (int((data.y == 0).nonzero()[0]), int((data.y == 3).nonzero()[0]), int((data.y == 8).nonzero()[0]))
 t = time.perf_counter()
-sl = rx.digit_slice(clf, data, idx)
+sl = pl_geometry.digit_slice(clf, data, idx)
 print(f"{len(sl.partition):,} regions on the slice in {time.perf_counter() - t:.2f} s; "
       f"labels {sl.labels}, predicted {sl.anchor_predictions}")
 fig, axes = new_figure(1, 2, figsize=(12, 5))

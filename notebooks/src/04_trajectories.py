@@ -27,11 +27,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
-from workbench.experiments import (
-    DichotomyConfig, GrowthConfig, TrainConfig, TransitionsConfig, circle_through_layers, dichotomy_sweep,
-    growth_rates, layer_noise, length_during_training, length_growth, train_one_layer, trajreg_vs_batchnorm,
-    transitions_vs_length,
-)
+from workbench.papers.raghu import DichotomyConfig, GrowthConfig, TrainConfig, TransitionsConfig, circle_through_layers, dichotomy_sweep, growth_rates, layer_noise, length_during_training, length_growth, train_one_layer, trajreg_vs_batchnorm, transitions_vs_length
 from workbench.plots import animation_frames, new_figure, show
 from workbench.plots import trajectories as tp
 from workbench.widgets import FramePlayer, TrajectoryPanel
@@ -313,7 +309,7 @@ show(ax)
 # regularisation* layer (`wb.TrajectoryRegularization`). As in the paper it adds
 # λ · (current length / original length) to the loss and scales its outgoing activations
 # by the same learnt λ; the additional loss is multiplied by the paper's constant 0.01
-# (`wb.trajectory_penalty`). Lengths are those of the piecewise-linear trajectory through
+# (`wb.nets.trajectory_penalty`). Lengths are those of the piecewise-linear trajectory through
 # the minibatch's consecutive points: "current" at the layer's input, "original" (our
 # reading) at the network's input. It computes the same thing in training and evaluation.
 

@@ -30,9 +30,9 @@
 import torch
 
 import workbench as wb
-from workbench.experiments import edjm as ex
+from workbench.papers.edjm import recipes as ex
 from workbench.plots import edjm as ep
-from workbench.plots import new_figure, show
+from workbench.plots import show
 from workbench.widgets import EDJMPanel, EDJMRegionsPanel
 
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
@@ -104,8 +104,8 @@ for hidden in [(4,), (8,), (2, 2), (32,), (16, 16)]:
 # linear interpolation), so 19 and 20 count: $(19 + 20)/20 = 1.95$.
 
 # %%
-print(wb.edjm_score(torch.arange(1.0, 21.0)), "| maximum score for 64 values:", wb.max_score(64),
-      "| for 784:", wb.max_score(784), "| for 3072:", wb.max_score(3072))
+print(wb.edjm_score(torch.arange(1.0, 21.0)), "| maximum score for 64 values:", wb.measures.max_score(64),
+      "| for 784:", wb.measures.max_score(784), "| for 3072:", wb.measures.max_score(3072))
 
 # %% [markdown]
 # ## 2 · Fig. 1: depth at a fixed number of hidden units, and of parameters

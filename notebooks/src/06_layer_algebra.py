@@ -38,18 +38,33 @@
 import time
 
 import pandas as pd
-import torch
-from torch import nn
 
 import workbench as wb
-from workbench.experiments import (
-    PAPER_FIT_R2, PAPER_TABLE1_MODELS, ActivationStudyConfig, LayerAlgebraZooConfig, accuracy_metadata,
-    activation_study, layer_algebra_zoo, power_fit, resnet_vs_plainnet, vc_comparison,
+from workbench.measures.layer_algebra.rules import PAPER_ACTIVATION_CONSTANTS
+from workbench.papers.esd import accuracy_metadata
+from workbench.papers.layer_algebra import (
+    PAPER_FIT_R2,
+    PAPER_TABLE1_MODELS,
+    ActivationStudyConfig,
+    LayerAlgebraZooConfig,
+    activation_study,
+    layer_algebra_zoo,
+    power_fit,
+    resnet_vs_plainnet,
+    vc_comparison,
 )
-from workbench.measures.layer_algebra_rules import PAPER_ACTIVATION_CONSTANTS
 from workbench.plots import (
-    new_figure, plot_accuracy_fits, plot_activation_variances, plot_cumulative_curves, plot_filter_variance,
-    plot_layer_graph, plot_local_cumulative, plot_resnet_plainnet, plot_vc_comparison, plot_zoo_metrics, show,
+    new_figure,
+    plot_accuracy_fits,
+    plot_activation_variances,
+    plot_cumulative_curves,
+    plot_filter_variance,
+    plot_layer_graph,
+    plot_local_cumulative,
+    plot_resnet_plainnet,
+    plot_vc_comparison,
+    plot_zoo_metrics,
+    show,
 )
 from workbench.widgets import LayerAlgebraPanel
 
@@ -89,7 +104,7 @@ res.to_frame()[["name", "type", "kind", "n_inputs", "output_shape", "local_power
 
 # %% [markdown]
 # **Choices where the paper is silent or ambiguous** (all are options of `wb.layer_algebra`;
-# the module docstring of `workbench.measures.layer_algebra_rules` has the details):
+# the module docstring of `workbench.measures.layer_algebra.rules` has the details):
 #
 # * `conv_kernel="filter"` (default): `K` in a convolution's complexity `n_k log2 K` is the
 #   filter volume `K_H K_W C_in / groups`. The paper writes `K = K_H x K_W`; taken literally
@@ -319,7 +334,7 @@ show(plot_filter_variance(study["filters"]))
 # every ReLU network's GCIP and GCC change, and so does the ranking across families:
 
 # %%
-data_driven = wb.estimate_activation_constants(statistic="variance", seed=0)
+data_driven = wb.measures.estimate_activation_constants(statistic="variance", seed=0)
 for name in ("resnet18", "vgg11", "mobilenet_v2"):
     m = wb.zoo_meta_model(name)
     a, b = wb.layer_algebra(m, (3, 224, 224)), wb.layer_algebra(m, (3, 224, 224), constants=data_driven)

@@ -40,9 +40,9 @@ import time
 import torch
 
 import workbench as wb
-from workbench.experiments import pl_training as pt
-from workbench.plots import pl_training as pp
+from workbench.papers.pl_geometry import training as pt
 from workbench.plots import new_figure, show
+from workbench.plots import pl_training as pp
 from workbench.widgets import PLTrainingPanel
 
 torch.set_num_threads(1)  # small networks: one thread is fastest on a shared CPU

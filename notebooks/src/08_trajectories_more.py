@@ -26,9 +26,10 @@ import pandas as pd
 from IPython.display import display
 
 import workbench as wb
-from workbench.experiments import raghu_figures as rf
+from workbench.papers import raghu
+from workbench.papers.raghu import figures as rf
+from workbench.papers.raghu import plots as pe
 from workbench.plots import new_figure, show
-from workbench.plots import paper_extras as pe
 from workbench.plots import trajectories as tp
 
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
@@ -39,10 +40,10 @@ PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 # %%
 SMOKE = PROFILE == "smoke"
 GRID = rf.TransitionGridConfig.smoke() if SMOKE else rf.TransitionGridConfig.full()
-DICH = wb.DichotomyConfig.smoke(all_layers=False) if SMOKE else wb.DichotomyConfig.full(all_layers=False)
+DICH = raghu.DichotomyConfig.smoke(all_layers=False) if SMOKE else raghu.DichotomyConfig.full(all_layers=False)
 CONV = rf.ConvGrowthConfig.smoke() if SMOKE else rf.ConvGrowthConfig.full()
 BN = rf.BatchNormLengthConfig.smoke() if SMOKE else rf.BatchNormLengthConfig.full()
-ONE = wb.TrainConfig.smoke(depth=3, width=32, epochs=4) if SMOKE else wb.TrainConfig.full()
+ONE = raghu.TrainConfig.smoke(depth=3, width=32, epochs=4) if SMOKE else raghu.TrainConfig.full()
 print(PROFILE, GRID, DICH, CONV, BN, ONE, sep="\n")
 
 # %% [markdown]
@@ -117,7 +118,7 @@ wb.claims.register("raghu.thm4.below_bound", paper="Trajectories", where="Theore
 # which every transition flips one label chosen uniformly at random.
 
 # %%
-dich = wb.dichotomy_sweep(DICH, seed=0)
+dich = raghu.dichotomy_sweep(DICH, seed=0)
 walk = rf.random_walk_dichotomies(DICH.n_inputs, int(dich.n_label_flips.max()) + 1, n_walks=300, seed=0)
 ax = pe.plot_dichotomies_vs_flips(dich, walk)
 show(ax)
@@ -241,7 +242,7 @@ try:
 except wb.data.DataNotFoundError:
     second = wb.data.breast_cancer()
     print("CIFAR-10 is not in the local data folder: using the bundled breast-cancer table instead")
-one = wb.train_one_layer(ONE, data=second, seed=0)
+one = raghu.train_one_layer(ONE, data=second, seed=0)
 ax = tp.plot_layer_training(one, title=f"train one layer: {one.dataset.iloc[0]}")
 show(ax)
 acc = one.groupby("layer")[["train_acc", "test_acc"]].mean()

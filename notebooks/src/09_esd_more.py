@@ -23,15 +23,15 @@
 from dataclasses import replace
 
 import pandas as pd
-
 from IPython.display import display
 
 import workbench as wb
-from workbench.experiments import esd_more as em
-from workbench.plots import new_figure, show
+from workbench.papers import esd
+from workbench.papers.esd import image_inputs as em
+from workbench.papers.esd import plots as pe
 from workbench.plots import esd as pesd
 from workbench.plots import esd_real as preal
-from workbench.plots import paper_extras as pe
+from workbench.plots import new_figure, show
 
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
@@ -41,14 +41,14 @@ PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
 # %%
 SMOKE = PROFILE == "smoke"
 if SMOKE:
-    FIG7 = replace(wb.Table1Config.smoke(), dataset="mnist", epochs=(1, 2, 3), n_train=400, n_test=200)
+    FIG7 = replace(esd.Table1Config.smoke(), dataset="mnist", epochs=(1, 2, 3), n_train=400, n_test=200)
     RESNET = em.ResNetInputsConfig.smoke()
-    REAL = wb.ESDRealConfig.smoke(models=("squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "resnet18"),
+    REAL = esd.ESDRealConfig.smoke(models=("squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "resnet18"),
                                   repeats=1, n_inputs=8, n_coords=2_000)
 else:
-    FIG7 = replace(wb.Table1Config.full(), dataset="mnist", n_train=10_000, n_test=2_000, epochs=tuple(range(1, 11)))
+    FIG7 = replace(esd.Table1Config.full(), dataset="mnist", n_train=10_000, n_test=2_000, epochs=tuple(range(1, 11)))
     RESNET = em.ResNetInputsConfig.full()
-    REAL = wb.ESDRealConfig.cpu()  # all 18 models at 3x64x64 (about 25 min per input kind on 2 CPU cores)
+    REAL = esd.ESDRealConfig.cpu()  # all 18 models at 3x64x64 (about 25 min per input kind on 2 CPU cores)
 print(PROFILE, FIG7, RESNET, REAL, sep="\n")
 
 # %% [markdown]
@@ -56,11 +56,11 @@ print(PROFILE, FIG7, RESNET, REAL, sep="\n")
 #
 # The paper fits the three networks of Fig. 5 (sigmoid, hidden width = number of
 # pixels) to 10,000 MNIST images and finds that "the flexibility of the add-inputs
-# network leads to better performance". `wb.table1` trains all three with the one
+# network leads to better performance". `esd.table1` trains all three with the one
 # trainer and reports accuracy after every epoch.
 
 # %%
-fig7 = wb.table1(FIG7)
+fig7 = esd.table1(FIG7)
 curves = fig7.rename(columns={"epochs": "epoch"})
 fig, axes = new_figure(1, 2, figsize=(11, 4.2), sharey=True)
 pesd.plot_training_curves(curves, "train_acc", ax=axes[0], title="training accuracy")
@@ -127,10 +127,10 @@ wb.claims.register("esd.table2.add_inputs_resnet", paper="ESD", where="§5.3, Ta
 # bundled digits, resized and repeated to three channels (`inputs="digits"`).
 
 # %%
-sign = wb.esd_real_networks(REAL)
-digits_ = wb.esd_real_networks(replace(REAL, inputs="digits"))
-summaries = {"sign": wb.esd_real_summary(sign), "digits": wb.esd_real_summary(digits_)}
-fits = {k: wb.esd_real_fits(t, n_boot=200) for k, t in (("sign", sign), ("digits", digits_))}
+sign = esd.esd_real_networks(REAL)
+digits_ = esd.esd_real_networks(replace(REAL, inputs="digits"))
+summaries = {"sign": esd.esd_real_summary(sign), "digits": esd.esd_real_summary(digits_)}
+fits = {k: esd.esd_real_fits(t, n_boot=200) for k, t in (("sign", sign), ("digits", digits_))}
 corr = {k: f.stats[(f.stats.predictor == "esd")].set_index(["reduce", "target"])[["pearson_r", "pearson_p"]]
         for k, f in fits.items()}
 display(pd.concat(corr, axis=1).round(3))

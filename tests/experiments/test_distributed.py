@@ -114,7 +114,8 @@ def client():
 def test_cluster_runs_cells_on_both_workers_with_identical_numbers(client, tmp_path):
     import os
 
-    from workbench import RegionCountConfig, TransitionsConfig, esd_grid, region_count_sweep, transitions_vs_length
+    from workbench.papers.esd import esd_grid
+    from workbench.papers.raghu import RegionCountConfig, TransitionsConfig, region_count_sweep, transitions_vs_length
 
     workers = set(client.scheduler_info()["workers"])
     assert len(workers) == 2

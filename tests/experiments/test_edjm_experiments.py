@@ -10,7 +10,7 @@ import torch
 from matplotlib.axes import Axes
 
 import workbench as wb
-from workbench.experiments import edjm as ex
+from workbench.papers.edjm import recipes as ex
 from workbench.plots import edjm as ep
 
 TINY = replace(ex.EDJMConfig.smoke(), epochs=1, depths=(1, 2), hidden_total=16, param_budget=2000,
@@ -44,8 +44,8 @@ def test_width_for_params_hits_the_budget():
 def test_max_score_counts_distinct_values_above_the_90th_percentile():
     for k in (1, 2, 3, 10, 11, 64, 784, 3072):
         s = np.linspace(1.0, 2.0, k)
-        assert wb.max_score(k) == int((s > np.quantile(s, 0.9)).sum())
-    assert (wb.max_score(64), wb.max_score(784), wb.max_score(3072)) == (7, 79, 308)
+        assert wb.measures.max_score(k) == int((s > np.quantile(s, 0.9)).sum())
+    assert (wb.measures.max_score(64), wb.measures.max_score(784), wb.measures.max_score(3072)) == (7, 79, 308)
 
 
 def test_train_model_uses_cache_and_fit(data):

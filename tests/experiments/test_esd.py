@@ -9,8 +9,8 @@ from matplotlib.axes import Axes
 
 import workbench as wb
 import workbench.plots  # noqa: F401  (wb.plots)
-from workbench.experiments.esd import INPUT_SEED_OFFSET, ESDResult, draw_inputs, esd, esd_of
-from workbench.experiments.esd_figures import (
+from workbench.measures.spanning.dimension import spanning_dimension
+from workbench.papers.esd.figures import (
     NoiseFitConfig,
     RandomFitConfig,
     Table1Config,
@@ -20,7 +20,7 @@ from workbench.experiments.esd_figures import (
     random_mlp_fit,
     table1,
 )
-from workbench.measures.spanning import spanning_dimension
+from workbench.papers.esd.sampling import INPUT_SEED_OFFSET, ESDResult, draw_inputs, esd, esd_of
 
 
 @pytest.mark.parametrize("reduce", ["pick_first", "sum_squares", "mean"])
@@ -152,7 +152,7 @@ def test_plots_draw_results():
         wb.plots.plot_esd_comparison({"a": r}, kind="pie")
     with pytest.raises(ValueError, match="no spanning"):
         wb.plots.plot_sd_distribution(np.array([]))
-    from workbench.experiments.esd_figures import psd_over_depths
+    from workbench.papers.esd.figures import psd_over_depths
 
     assert isinstance(wb.plots.plot_psd_depths(psd_over_depths(range(1, 3))), Axes)
 

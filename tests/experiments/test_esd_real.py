@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.experiments.esd_real import (
+from workbench.measures.spanning.sampled import (
+    count_parameters,
+    gram_singular_values,
+    sample_coordinates,
+    sampled_gradient_rows,
+    sampled_spanning_dimension,
+    sampled_spectrum,
+)
+from workbench.papers.esd.real_networks import (
     ESDRealConfig,
     accuracy_metadata,
     esd_real_fits,
@@ -18,14 +26,6 @@ from workbench.experiments.esd_real import (
     esd_real_summary,
     fit_line_bootstrap,
     real_inputs,
-)
-from workbench.measures.sampled import (
-    count_parameters,
-    gram_singular_values,
-    sample_coordinates,
-    sampled_gradient_rows,
-    sampled_spanning_dimension,
-    sampled_spectrum,
 )
 
 
@@ -280,11 +280,11 @@ def test_v1_metadata_is_the_paper_era_accuracy():
 
 def test_presets():
     full = ESDRealConfig.full()
-    assert full.models == wb.ESD_PAPER_MODELS and full.n_inputs == 500 and full.n_coords == 10**6
+    assert full.models == wb.nets.ESD_PAPER_MODELS and full.n_inputs == 500 and full.n_coords == 10**6
     assert full.repeats == 10 and full.input_shape == (3, 224, 224) and full.inputs == "sign"
     assert ESDRealConfig.smoke().validate().n_coords < 10**5
     cpu = ESDRealConfig.preset("cpu").validate()
-    assert cpu.models == wb.ESD_PAPER_MODELS and cpu.input_shape == (3, 64, 64) and cpu.n_inputs == 64
+    assert cpu.models == wb.nets.ESD_PAPER_MODELS and cpu.input_shape == (3, 64, 64) and cpu.n_inputs == 64
     x = real_inputs(3, (3, 4, 4), "sign", seed=0)
     assert set(x.unique().tolist()) == {-1.0, 1.0}
 

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 import workbench as wb
-from workbench.experiments import (
+from workbench.papers.layer_algebra import (
     LayerAlgebraZooConfig,
     PowerFit,
     layer_algebra_zoo,

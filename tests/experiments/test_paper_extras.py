@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.experiments import esd_more as em
-from workbench.experiments import raghu_figures as rf
 from workbench.nets.input_shortcut_resnet import input_shortcut_resnet
+from workbench.papers.esd import image_inputs as em
+from workbench.papers.raghu import figures as rf
 
 
 def test_transition_grid_sampled_never_exceeds_exact():
@@ -170,8 +170,9 @@ def test_breast_cancer_loader_and_train_one_layer_on_it():
     assert d.X.shape == (569, 30) and d.n_classes == 2 and set(d.y.tolist()) == {0, 1}
     assert torch.allclose(d.X.mean(0), torch.zeros(30), atol=1e-5)
     assert wb.data.load("breast_cancer", n=100).X.shape == (100, 30)
-    df = wb.train_one_layer(wb.TrainConfig.smoke(depth=2, width=8, epochs=1), data=d, seed=0, progress=False,
-                            device="cpu")
+    raghu = wb.papers.raghu
+    df = raghu.train_one_layer(raghu.TrainConfig.smoke(depth=2, width=8, epochs=1), data=d, seed=0, progress=False,
+                               device="cpu")
     assert list(df.layer) == [0, 1, 2] and set(df.dataset) == {"breast cancer"}
     assert df.n_trained.tolist() == [30 * 8 + 8, 8 * 8 + 8, 8 * 2 + 2]
     assert df.test_acc.between(0, 1).all()

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 import workbench as wb
-from workbench.experiments import pl_toy as toy
-from workbench.experiments import pl_training as pt
+from workbench.papers.pl_geometry import toy
+from workbench.papers.pl_geometry import training as pt
 from workbench.plots import pl_training as pp
 
 

@@ -9,11 +9,11 @@ import torch
 from matplotlib.axes import Axes
 
 import workbench as wb
-from workbench.experiments.trajectories import (
+from workbench.nets import TrajectoryRegularization, small_convnet
+from workbench.papers.raghu.trajectories import (
     DichotomyConfig,
     GrowthConfig,
     TrainConfig,
-    TrajectoryRegularization,
     TransitionsConfig,
     circle_through_layers,
     dichotomy_sweep,
@@ -21,7 +21,6 @@ from workbench.experiments.trajectories import (
     layer_noise,
     length_during_training,
     length_growth,
-    small_convnet,
     train_one_layer,
     trajreg_vs_batchnorm,
     transitions_vs_length,
@@ -62,7 +61,7 @@ def test_transitions_vs_length_uses_exact_counts():
     df = transitions_vs_length(cfg, progress=False, device="cpu")
     assert len(df) == 2 * 2 and (df["transitions"] >= 0).all()
     net = wb.mlp([4, 6, 6, 1], "hardtanh", init="gaussian", sigma_w2=4.0, sigma_b2=0.0, seed=7)
-    from workbench.experiments.trajectories import _plane
+    from workbench.papers.raghu.trajectories import _plane
 
     x0, x1 = _plane(4, 0)
     exact = wb.circle_transitions(net, x0, x1, device="cpu")

@@ -22,7 +22,7 @@ from workbench.measures.affine import (
     local_singular_values,
     sv_difference_bound,
 )
-from workbench.measures.regions import partition_2d
+from workbench.measures.partition import partition_2d
 
 CASES = [(a, s) for a in ("relu", "leaky_relu", "hardtanh", "identity") for s in (None, "add-shortcuts", "add-inputs")]
 
@@ -154,7 +154,7 @@ def test_errors():
 
 
 def test_sv_difference_sweep_follows_the_bound():
-    from workbench.experiments.regions import sv_difference_sweep
+    from workbench.papers.pl_geometry.regions import sv_difference_sweep
 
     df = sv_difference_sweep((10, 100), n_in=5, n_out=10, n_points=100, n_nets=2, progress=False)
     assert list(df["width"]) == [10, 100]
@@ -165,7 +165,7 @@ def test_sv_difference_sweep_follows_the_bound():
 
 def test_mislabel_experiment_and_digit_slice():
     from workbench.data import digits
-    from workbench.experiments.regions import (
+    from workbench.papers.pl_geometry.regions import (
         DigitsTrainConfig,
         MislabelConfig,
         digit_slice,

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.measures.clipping import arrangement_regions
+from workbench.measures.partition.clipping import arrangement_regions
 
 
 @settings(max_examples=15, deadline=None)
@@ -40,7 +40,7 @@ def test_reference_engine_refuses_a_first_layer_beyond_max_regions_at_once():
 
 
 def test_reference_engine_refuses_minutes_of_work(monkeypatch):
-    import workbench.measures.clipping as clipping
+    import workbench.measures.partition.clipping as clipping
 
     net = wb.mlp([2, 200, 1], "relu", seed=0)
     monkeypatch.setattr(clipping, "REFERENCE_MAX_WORK", 1_000)

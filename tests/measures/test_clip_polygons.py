@@ -1,4 +1,4 @@
-"""The one polygon clipping step of both partition engines (``workbench.clip_polygons``), against shapely."""
+"""The one polygon clipping step of both partition engines (``workbench.measures.clip_polygons``), against shapely."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.measures.partition import SNAP, vertex_side
+from workbench.measures.partition.result import SNAP, vertex_side
 
 
 def _regular(n, K, r=1.0, phase=0.0):
@@ -40,7 +40,7 @@ def test_pieces_are_the_two_halves_of_every_polygon(rows):
         return
     s = torch.where(s.abs() <= tol.unsqueeze(1), torch.zeros_like(s), s)[keep]
     L = torch.arange(K).repeat(len(rows), 1)[keep]
-    (pV, pn, pL), (nV, nn_, nL) = wb.clip_polygons(V[keep], nv[keep], s, L, labels=77)
+    (pV, pn, pL), (nV, nn_, nL) = wb.measures.clip_polygons(V[keep], nv[keep], s, L, labels=77)
     for r, (Vr, n, gr, zr) in enumerate(zip(V[keep], nv[keep], g[keep], z[keep])):
         whole = _poly(Vr, int(n))
         a, b = _poly(pV[r], int(pn[r])), _poly(nV[r], int(nn_[r]))
@@ -65,7 +65,7 @@ def test_labels_per_row_and_a_vertex_on_the_line(device):
     assert (pos & neg).all() and (tol == SNAP * s.abs().amax(1)).all()
     s = torch.where(s.abs() <= tol.unsqueeze(1), torch.zeros_like(s), s)
     L = torch.zeros((2, 5), dtype=torch.long, device=device)
-    out = wb.clip_polygons(V, nv, s, L, labels=torch.tensor([5, 6], device=device))
+    out = wb.measures.clip_polygons(V, nv, s, L, labels=torch.tensor([5, 6], device=device))
     assert out[0][0].device.type == device.type
     (pV, pn, pL), (nV, nn_, nL) = [tuple(t.cpu() for t in piece) for piece in out]
     # the square is cut through two edges (4 vertices a side); the diamond through two vertices (3 a side)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.measures.dichotomies import count_dichotomies, weight_sweep_labels
+from workbench.measures.paths.dichotomies import count_dichotomies, weight_sweep_labels
 
 
 def _X(n, d, seed=0):

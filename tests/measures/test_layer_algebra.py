@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.measures.layer_algebra_rules import LayerAlgebraError
+from workbench.measures.layer_algebra.rules import LayerAlgebraError
 
 RELU_P, RELU_C = 0.584, 1.713
 SM_P, SM_C = 1.342e-05, 7.454e04
@@ -180,19 +180,19 @@ def test_constants_switch_and_data_driven_estimates():
     net = nn.Sequential(nn.Linear(3, 3), nn.Tanh())
     r = wb.layer_algebra(net, (3,), constants={"tanh": (0.5, 2.0)})
     assert r.gcip == approx(0.5) and r.gcc == approx(math.log2(9) * 2.0)
-    est = wb.estimate_activation_constants(seed=0, n_vectors=200, length=1000)
+    est = wb.measures.estimate_activation_constants(seed=0, n_vectors=200, length=1000)
     assert est["relu"][0] == pytest.approx(math.sqrt(0.5 - 0.5 / math.pi), abs=0.005)  # the paper's 0.584
     assert est["tanh"][0] == pytest.approx(0.628, abs=0.005) and est["sigmoid"][0] == pytest.approx(0.208, abs=0.003)
-    var = wb.estimate_activation_constants(seed=0, statistic="variance", n_vectors=200, length=1000)
+    var = wb.measures.estimate_activation_constants(seed=0, statistic="variance", n_vectors=200, length=1000)
     assert var["relu"][0] == pytest.approx(0.5 - 0.5 / math.pi, abs=0.005)
     assert all(c == approx(1 / p) for p, c in var.values())
     wb.layer_algebra(net, (3,), constants=var)
 
 
 def test_moving_average_variance_follows_eq8(device):
-    t = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device=device)
+    t = wb.measures.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device=device)
     if device.type != "cpu":  # drawn on the CPU from the seed: the same table on every device
-        ref = wb.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device="cpu")
+        ref = wb.measures.moving_average_variance([1, 5, 50], n_vectors=20, length=3000, seed=0, device="cpu")
         pd.testing.assert_frame_equal(t, ref, rtol=1e-9)
     assert t["variance"].iloc[0] == pytest.approx(1.0, rel=0.05)
     assert t["variance"].tolist() == pytest.approx((1 / t["K"]).tolist(), rel=0.1)
@@ -215,7 +215,7 @@ def test_zoo_meta_models_allocate_no_weights():
     for name in ("resnet18", "regnet_x_400mf"):  # regnet computes with tensors while it is built
         m = wb.zoo_meta_model(name)
         assert all(t.is_meta for t in list(m.parameters()) + list(m.buffers()))
-    assert wb.zoo_input_shape("inception_v3") == (3, 299, 299)
+    assert wb.nets.zoo_input_shape("inception_v3") == (3, 299, 299)
     r18 = wb.layer_algebra(wb.zoo_meta_model("resnet18"), (3, 224, 224))
     assert r18.frame["output_shape"].iloc[-1] == (1000,)
     assert 0 < r18.gcip < 1 and math.isfinite(r18.log10_gcc)
@@ -350,12 +350,12 @@ def test_rule_returning_wrong_type_and_input_free_output():
 
 def test_activation_experiment_inputs():
     with pytest.raises(ValueError, match="activations: unknown 'swish'"):
-        wb.activation_variances(["swish"])
+        wb.measures.activation_variances(["swish"])
     with pytest.raises(ValueError, match="distributions: unknown 'laplace'"):
-        wb.activation_variances(distributions=["laplace"])
+        wb.measures.activation_variances(distributions=["laplace"])
     with pytest.raises(ValueError, match="input_variances must be finite and > 0"):
-        wb.activation_variances(input_variances=[0.0])
+        wb.measures.activation_variances(input_variances=[0.0])
     with pytest.raises(ValueError, match="statistic must be 'std' or 'variance'"):
-        wb.estimate_activation_constants(statistic="mad")
+        wb.measures.estimate_activation_constants(statistic="mad")
     with pytest.raises(ValueError, match="kernel_sizes must lie in 1..length=10"):
-        wb.moving_average_variance([11], length=10)
+        wb.measures.moving_average_variance([11], length=10)

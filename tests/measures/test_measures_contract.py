@@ -14,15 +14,15 @@ import torch
 
 import workbench as wb
 import workbench.measures as M
-from workbench.measures.polynomial import (
+from workbench.measures.spanning.dimension import lowrank_singular_values, parameter_jacobian, spanning_dimension
+from workbench.measures.spanning.polynomial import (
     coefficient_jacobian,
     network_jacobian_at_points,
     polynomial_spanning_dimension,
     polynomial_spanning_dimension_points,
     random_integer_parameters,
 )
-from workbench.measures.reductions import DEPRECATED_REDUCTIONS, REDUCTIONS, SAMPLED_REDUCES, check_reduction
-from workbench.measures.spanning import lowrank_singular_values, parameter_jacobian, spanning_dimension
+from workbench.measures.spanning.reductions import DEPRECATED_REDUCTIONS, REDUCTIONS, SAMPLED_REDUCES, check_reduction
 
 ROOT = Path(wb.__file__).parent
 

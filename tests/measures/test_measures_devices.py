@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 import workbench as wb
-from workbench.measures.dichotomies import count_dichotomies
+from workbench.measures.paths.dichotomies import count_dichotomies
 
 
 def _close(a, b, tol=1e-9):
@@ -151,14 +151,15 @@ def test_spanning_on_device(device):
     Jr = wb.parameter_jacobian(net, X, device="cpu")
     assert J.device.type == device.type and J.dtype == torch.float32 and _close(J, Jr, 1e-4)
     for method in ("svd", "gram", "lowrank"):
-        s = wb.jacobian_singular_values(J, method)
+        s = wb.measures.jacobian_singular_values(J, method)
         assert s.device.type == device.type and s.dtype == torch.float32
     sd = wb.spanning_dimension(net, X, device=device)
     assert abs(sd - wb.spanning_dimension(net, X, device="cpu")) < 1e-3
     assert abs(wb.spanning_dimension(net, X, reduce="mean", device=device) -
                wb.spanning_dimension(net, X, reduce="mean", device="cpu")) < 1e-3
     ens = wb.mlp_ensemble([3, 5, 1], 2, "tanh", seed=0, device=device)
-    Je = wb.ensemble_parameter_jacobian(ens.base, ens.params, ens.buffers, X[None].expand(2, -1, -1).to(device))
+    Je = wb.measures.ensemble_parameter_jacobian(ens.base, ens.params, ens.buffers,
+                                                 X[None].expand(2, -1, -1).to(device))
     assert Je.shape == (2, 30, 26) and Je.device.type == device.type
     er = wb.effective_rank(J)
     assert math.isfinite(er)
@@ -170,11 +171,11 @@ def test_sampled_spectrum_on_device(device, chunk_size):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 6 * 6, 4)).eval()
     X = torch.rand(6, 1, 8, 8, generator=torch.Generator().manual_seed(1))
-    coords = wb.sample_coordinates(model, 50, seed=0)
-    ref = wb.sampled_gradient_rows(copy.deepcopy(model), X, coords, chunk_size=chunk_size, device="cpu")
-    J = wb.sampled_gradient_rows(copy.deepcopy(model), X, coords, chunk_size=chunk_size, device=device)
+    coords = wb.measures.sample_coordinates(model, 50, seed=0)
+    ref = wb.measures.sampled_gradient_rows(copy.deepcopy(model), X, coords, chunk_size=chunk_size, device="cpu")
+    J = wb.measures.sampled_gradient_rows(copy.deepcopy(model), X, coords, chunk_size=chunk_size, device=device)
     assert J.device.type == device.type and J.dtype == torch.float32 and _close(J, ref, 1e-5)
-    sv = wb.gram_singular_values(J)
+    sv = wb.measures.gram_singular_values(J)
     assert sv.dtype == torch.float64 and sv.device.type == device.type
     spec = wb.sampled_spectrum(copy.deepcopy(model), X, 50, seed=0, chunk_size=chunk_size, device=device)
     assert spec.singular_values.device.type == "cpu" and math.isfinite(spec.effective_rank)

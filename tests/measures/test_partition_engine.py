@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.measures.partition_engine import MemoryBudgetError, partition_bytes_per_region
-from workbench.measures.regions import RegionLimitError, partition_2d, partition_plane
+from workbench.measures.partition import RegionLimitError, partition_2d, partition_plane
+from workbench.measures.partition.engine import MemoryBudgetError, partition_bytes_per_region
 
 
 def _same(P, Q):
@@ -66,7 +66,7 @@ def _to_cpu(P):
 
 def test_small_chunks_give_the_same_partition(monkeypatch):
     """Depth-first chunking (tiny working memory): the same regions as one chunk."""
-    import workbench.measures.partition_engine as pe
+    import workbench.measures.partition.engine as pe
 
     net = wb.mlp([2, 32, 32, 32, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=2)
     P = partition_2d(net, device="cpu")
@@ -115,7 +115,7 @@ def test_engine_name_is_checked():
 @pytest.mark.parametrize("act", ["relu", "hardtanh", "leaky_relu"])
 def test_torch_screen_equals_compiled_screen(monkeypatch, act):
     """The torch screen (GPU path, or no numba) and the numba screen give the same partition."""
-    import workbench.measures.partition_engine as pe
+    import workbench.measures.partition.engine as pe
 
     net = wb.mlp([2, 24, 24, 24, 2], act, init="gaussian", sigma_w2=2.0, sigma_b2=0.2, seed=4)
     P = partition_2d(net, (-2.0, 1.0, -1.0, 2.0), device="cpu")
@@ -124,7 +124,7 @@ def test_torch_screen_equals_compiled_screen(monkeypatch, act):
 
 
 def test_engine_takes_a_compiled_net():
-    import workbench.measures.partition_engine as pe
+    import workbench.measures.partition.engine as pe
     from workbench.nets.piecewise import compile_network
 
     A0 = torch.eye(2, dtype=torch.float64).unsqueeze(0)
@@ -150,8 +150,8 @@ def _random_convex(M, K, seed):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_compiled_clip_is_the_torch_clip_bit_for_bit(seed):
-    from workbench.measures import partition_kernels as pk
-    from workbench.measures.partition import clip_polygons, vertex_side
+    from workbench.measures.partition import kernels as pk
+    from workbench.measures.partition.result import clip_polygons, vertex_side
 
     pytest.importorskip("numba")
     M, K = 500, 7
@@ -171,7 +171,7 @@ def test_compiled_clip_is_the_torch_clip_bit_for_bit(seed):
 
 
 def test_compiled_map_kernels_match_torch():
-    from workbench.measures import partition_kernels as pk
+    from workbench.measures.partition import kernels as pk
 
     pytest.importorskip("numba")
     g = torch.Generator().manual_seed(3)
@@ -203,7 +203,7 @@ def test_compiled_map_kernels_match_torch():
                                            ([2, 40, 40, 1], "relu", 1), ([2, 40, 40, 1], "leaky_relu", 2)])
 def test_anchor_groups_give_the_same_partition(monkeypatch, ws, act, layers, compiled):
     """The first layer's children through anchor groups (forced on small nets) are the reference's regions."""
-    import workbench.measures.partition_engine as pe
+    import workbench.measures.partition.engine as pe
 
     calls = []
     real = pe._anchor_groups

@@ -8,13 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.measures.polynomial import (
+from workbench.measures.spanning.polynomial import (
     coefficient_jacobian,
     network_jacobian_at_points,
     polynomial_spanning_dimension,
     polynomial_spanning_dimension_points,
 )
-from workbench.measures.rank import exact_rank
+from workbench.measures.spanning.rank import exact_rank
 
 TOY = [1, 1, 1, 1]  # one input, two hidden layers of one node, one output (§2.1)
 # the paper's parameter values w1=3, w2=9, w3=7, b1=2, b2=4, b3=6 in named_parameters order (w1, b1, w2, b2, w3, b3)
@@ -89,7 +89,7 @@ def test_random_integer_points_give_the_same_rank(seed):
 
 
 def test_psd_over_depths_table():
-    from workbench.experiments.esd_figures import psd_over_depths
+    from workbench.papers.esd.figures import psd_over_depths
 
     df = psd_over_depths(range(1, 4))
     assert list(df.psd) == [3, 4, 5] and list(df.psd_points) == [3, 4, 5] and list(df.bound) == [3, 4, 5]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import workbench as wb
-from workbench.measures.rank import effective_rank, exact_rank, numerical_rank, singular_values
+from workbench.measures.spanning.rank import effective_rank, exact_rank, numerical_rank, singular_values
 
 finite = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)
 matrices = st.tuples(st.integers(1, 6), st.integers(1, 6)).flatmap(

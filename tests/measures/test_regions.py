@@ -13,7 +13,7 @@ from shapely.geometry import Polygon, box
 from torch import nn
 
 import workbench as wb
-from workbench.measures.regions import RegionLimitError, partition_2d, partition_plane
+from workbench.measures.partition import RegionLimitError, partition_2d, partition_plane
 
 BREAKPOINTS = {"relu": (0.0,), "leaky_relu": (0.0,), "hardtanh": (-1.0, 1.0), "identity": ()}
 
@@ -375,7 +375,8 @@ def test_unsupported_layers():
 # Bounds, counting helpers, experiments, plots and panels
 # ---------------------------------------------------------------------------
 def test_region_upper_bound_and_line_count():
-    from workbench.measures.regions import region_upper_bound, regions_on_line
+    from workbench.measures.bounds import region_upper_bound
+    from workbench.measures.partition import regions_on_line
 
     assert region_upper_bound([4]) == 1 + 4 + 6
     assert region_upper_bound([4, 4, 4]) == 11 ** 3
@@ -397,7 +398,7 @@ def test_region_upper_bound_and_line_count():
 
 
 def test_region_count_sweep_small():
-    from workbench.experiments.regions import RegionCountConfig, region_count_sweep
+    from workbench.papers.raghu.regions import RegionCountConfig, region_count_sweep
 
     df = region_count_sweep(RegionCountConfig(widths=(3, 5), depths=(1, 2), n_seeds=1), progress=False)
     assert len(df) == 4
@@ -485,7 +486,7 @@ def test_plane_slice_panel():
 
 
 def test_line_count_agrees_with_the_segment_walk():
-    from workbench.measures.regions import regions_on_line
+    from workbench.measures.partition import regions_on_line
 
     for seed in range(3):
         net = _net([2, 7, 7, 7, 1], "leaky_relu", None, seed=seed)

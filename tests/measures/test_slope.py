@@ -85,7 +85,7 @@ def test_slope_properties(seed, scale):
     X = _pts(8, 3, seed=seed)
     s2, s1, si = (wb.slope(net, X, p=p) for p in (2, 1, math.inf))
     assert (s2 <= torch.sqrt(s1 * si) * (1 + 1e-9) + 1e-12).all()  # ||A||_2 <= sqrt(||A||_1 ||A||_inf)
-    assert (s2 <= wb.spectral_norm_bound(net, iters=300) * (1 + 1e-4) + 1e-9).all()
+    assert (s2 <= wb.measures.spectral_norm_bound(net, iters=300) * (1 + 1e-4) + 1e-9).all()
     with torch.no_grad():
         net.layers[-1].weight.mul_(scale)
     torch.testing.assert_close(wb.slope(net, X, p=2), scale * s2, rtol=1e-5, atol=1e-9)
@@ -126,7 +126,7 @@ def test_jacobian_slope_smooth_network_is_documented_escape_hatch():
     net = wb.mlp([3, 6, 2], "tanh", seed=0).double()
     X = _pts(4, 3)
     ref = torch.stack([torch.linalg.matrix_norm(torch.autograd.functional.jacobian(net, x), ord=2) for x in X])
-    torch.testing.assert_close(wb.jacobian_slope(net, X), ref)
+    torch.testing.assert_close(wb.measures.jacobian_slope(net, X), ref)
 
 
 # -- power iteration -----------------------------------------------------------
@@ -177,8 +177,8 @@ def test_power_iteration_gradient_matches_exact_slope_gradient():
 # -- per-layer spectral norms ---------------------------------------------------
 def test_layer_spectral_norms_linear_and_conv_as_operators():
     net = _conv_net(1)
-    s = wb.layer_spectral_norms(net, input_shape=(1, 6, 6), iters=1000, seed=0)
-    layers = wb.spectral_layers(net, (1, 6, 6))
+    s = wb.measures.layer_spectral_norms(net, input_shape=(1, 6, 6), iters=1000, seed=0)
+    layers = wb.measures.spectral_layers(net, (1, 6, 6))
     assert [n for n, _, _ in layers] == ["0", "2", "5"]
     for (_name, m, shp), val in zip(layers, s):
         if isinstance(m, nn.Linear):
@@ -199,14 +199,14 @@ def test_layer_spectral_norms_linear_and_conv_as_operators():
 
 def test_spectral_errors():
     with pytest.raises(ValueError, match="input_shape is needed"):
-        wb.layer_spectral_norms(_conv_net())
+        wb.measures.layer_spectral_norms(_conv_net())
     bn = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 1))
     with pytest.raises(TypeError, match="batch norm"):
-        wb.layer_spectral_norms(bn)
+        wb.measures.layer_spectral_norms(bn)
     with pytest.raises(ValueError, match="no Linear or Conv2d"):
-        wb.layer_spectral_norms(nn.Sequential(nn.ReLU()), input_shape=(2,))
+        wb.measures.layer_spectral_norms(nn.Sequential(nn.ReLU()), input_shape=(2,))
     with pytest.raises(ValueError, match="iters"):
-        wb.layer_spectral_norms(wb.mlp([2, 3, 1]), iters=0)
+        wb.measures.layer_spectral_norms(wb.mlp([2, 3, 1]), iters=0)
 
 
 # -- penalties -----------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_spectral_penalty_keeps_state_and_lowers_the_bound():
         net = wb.mlp([2, 32, 32, 2], seed=0)
         pen = wb.SpectralNormPenalty(lam, form="product") if lam else None
         wb.fit(net, (X, y), cfg, penalty=pen, seed=0)
-        bounds[lam] = wb.spectral_norm_bound(net)
+        bounds[lam] = wb.measures.spectral_norm_bound(net)
         if lam:
             assert set(pen.state) == {"layers.0", "layers.1", "layers.2"}
     assert bounds[0.5] < bounds[0.0]

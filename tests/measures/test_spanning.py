@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.measures.rank import effective_rank, numerical_rank
-from workbench.measures.spanning import (
+from workbench.measures.spanning.dimension import (
     jacobian_singular_values,
     jacobian_spanning_dimension,
     parameter_jacobian,
     per_point_gradient_loop,
     spanning_dimension,
 )
+from workbench.measures.spanning.rank import effective_rank, numerical_rank
 
 
 def brute_force(net, X, reduce):
@@ -181,8 +181,8 @@ def test_bad_options():
 
 # --- certified low-rank singular values (method="lowrank") -----------------------------------------------
 
-from workbench.measures.rank import default_tolerance  # noqa: E402
-from workbench.measures.spanning import lowrank_singular_values  # noqa: E402
+from workbench.measures.spanning.dimension import lowrank_singular_values  # noqa: E402
+from workbench.measures.spanning.rank import default_tolerance  # noqa: E402
 
 
 @given(st.integers(0, 10_000), st.integers(1, 40), st.integers(130, 260), st.integers(130, 260),

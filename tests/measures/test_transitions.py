@@ -246,7 +246,7 @@ def test_max_pieces_stops_with_a_clear_error():
 
 def test_pattern_keys_gemm_route_is_the_integer_projection():
     """The float64 GEMM route of ``pattern_keys`` gives exactly the int64 sums (20-bit halves: no rounding)."""
-    from workbench.measures.exact_transitions import _key_weights, pattern_keys
+    from workbench.measures.paths.exact import _key_weights, pattern_keys
 
     g = torch.Generator().manual_seed(7)
     for dtype, lo, hi, n in [(torch.int8, -1, 2, 1537), (torch.int8, -128, 128, 3001), (torch.int64, -9, 10, 700),

@@ -44,10 +44,10 @@ def test_random_mlp_is_a_deprecated_alias():
     net = old([1, 3, 1], ["relu"], 4)
     assert torch.equal(net.layers[0].weight, mixed_mlp([1, 3, 1], ["relu"], seed=4).layers[0].weight)
     with pytest.warns(DeprecationWarning, match="moved to"):
-        from workbench.experiments.esd import random_mlp  # noqa: F401
+        from workbench.papers.esd.sampling import random_mlp  # noqa: F401
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        from workbench.experiments.esd_figures import table1  # noqa: F401  (new home: no warning)
+        from workbench.papers.esd.figures import table1  # noqa: F401  (new home: no warning)
     with pytest.warns(DeprecationWarning, match="esd_figures.table1"):
-        from workbench.experiments.esd import table1 as old_table1
+        from workbench.papers.esd.sampling import table1 as old_table1
     assert old_table1 is table1

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.nets.mlp import ACTIVATIONS, INITS, SHORTCUTS
+from workbench.nets.multilayer import ACTIVATIONS, INITS, SHORTCUTS
 
 
 def manual_forward(net, x):

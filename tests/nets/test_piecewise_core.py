@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from torch import nn
 
 import workbench as wb
-from workbench.measures.dichotomies import count_dichotomies, weight_sweep_labels
-from workbench.nets.mlp import PIECEWISE_LINEAR, match_width
+from workbench.measures.paths.dichotomies import count_dichotomies, weight_sweep_labels
+from workbench.nets.multilayer import PIECEWISE_LINEAR, match_width
 from workbench.nets.piecewise import (
     PIECES,
     Activation,

@@ -20,7 +20,7 @@ def test_zoo_table_from_metadata():
 
 def test_paper_models_all_present():
     z = wb.zoo(paper_only=True)
-    assert sorted(z.name) == sorted(wb.ESD_PAPER_MODELS)
+    assert sorted(z.name) == sorted(wb.nets.ESD_PAPER_MODELS)
     assert len(z) == 18
 
 

@@ -58,7 +58,7 @@ def test_partition_explorer_interactive_canvas(net):
 
 
 def test_trajectory_explorer_marks_the_point_in_every_layer():
-    from workbench.experiments.trajectories import circle_through_layers
+    from workbench.papers.raghu.trajectories import circle_through_layers
 
     traj = circle_through_layers((6, 12, 12, 2), "tanh", n_points=50, seed=1)
     t = TrajectoryExplorer(traj, point=5, interactive=False)

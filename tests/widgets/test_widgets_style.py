@@ -91,7 +91,7 @@ def test_colour_bar_stays_beside_its_axes_not_over_the_title():
 
 
 def test_offline_animation_player():
-    from workbench.experiments.trajectories import circle_through_layers
+    from workbench.papers.raghu.trajectories import circle_through_layers
     from workbench.plots.trajectories import animate_layers
 
     traj = circle_through_layers((4, 8, 8, 2), "tanh", n_points=40, seed=0)

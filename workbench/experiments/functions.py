@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from .._runtime import DeviceLike, SeedLike, int_seed
-from ..nets import mlp_ensemble
+from workbench._runtime import DeviceLike, SeedLike, int_seed
+from workbench.nets import mlp_ensemble
 
 __all__ = ["FunctionConfig", "function_1d"]
 

@@ -12,7 +12,7 @@ import dataclasses
 import numbers
 from typing import Any, ClassVar
 
-from ..validation import check_int, check_real, describe
+from workbench.validation import check_int, check_real, describe
 
 __all__ = ["Presets", "validate_fields"]
 

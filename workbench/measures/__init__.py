@@ -1,32 +1,20 @@
-"""Pure tensor math, one module per concept. No plotting, no widgets, no progress bars.
+"""Pure tensor math, one subpackage or module per concept. No plotting, no widgets, no progress bars.
 
-Every public name of the measures is imported here explicitly and listed in the
-literal ``__all__`` below (editors and type checkers see them); ``workbench``
-lists them again.  To add a name: put it in its module's ``__all__``, import it
-here and add it to ``__all__`` (``tests/test_api.py`` checks that both agree).
+* ``partition/``: exact 2-D linear regions (``partition_2d``, ``partition_plane``, :class:`Partition`);
+* ``paths/``: circles and segments through the layers, lengths, sampled and exact transitions, dichotomies;
+* ``spanning/``: ranks, parameter Jacobians, spanning dimensions (sampled, polynomial), ``reduce=``;
+* ``layer_algebra/``: intrinsic power and complexity from the architecture (graph, rules, constants);
+* ``affine``: local affine maps, edges, ranks; ``edjm``: the extended data Jacobian matrix;
+  ``slope``: p-slopes and their penalties; ``attacks``: FGSM and PGD; ``bounds``: the papers' closed forms.
 
-* exact piecewise-linear measures, all on the core :mod:`workbench.nets.piecewise`:
-  ``clipping`` (the partition engine: ``partition_2d``, ``partition_plane``),
-  ``partition`` (the :class:`Partition` result and its geometry), ``affine``
-  (local affine maps, edges, ranks), ``transitions`` (sampled and exact
-  transitions; the exact engines are in ``exact_transitions``), ``dichotomies``;
-* ``trajectories`` (circles, segments, layer images, lengths);
-* ``bounds`` (the papers' closed-form bounds);
-* ``rank``, ``spanning``, ``sampled``, ``polynomial`` (ranks and spanning dimensions),
-  ``reductions`` (the one vocabulary of ``reduce=``);
-* ``edjm``, ``slope``, ``attacks``, ``layer_algebra`` (+ ``layer_algebra_rules``,
-  ``activation_constants``).
-
-``paths`` and ``regions`` are the former module names, kept as thin re-exports.
+Every exact piecewise-linear measure runs on the one core, :mod:`workbench.nets.piecewise`.
+The modules ``edjm``, ``slope`` and ``layer_algebra`` share their name with their main function:
+here the name is the module (``workbench.measures.edjm.edjm``); ``workbench.edjm`` is the function.
+To add a name: put it in its module's ``__all__``, import it here and in ``__all__`` (``tests/test_api.py``
+checks that both agree).
 """
-from . import paths, regions  # noqa: F401  (the former module paths, kept as thin re-exports)
-from .activation_constants import (
-    ACTIVATION_FUNCTIONS,
-    activation_variances,
-    estimate_activation_constants,
-    moving_average_variance,
-)
-from .affine import (
+from workbench.measures import attacks, bounds, edjm, layer_algebra, partition, paths, slope, spanning
+from workbench.measures.affine import (
     AdjacentSVDifference,
     EdgeDistance,
     LocalRank,
@@ -37,42 +25,37 @@ from .affine import (
     local_rank,
     local_singular_values,
 )
-from .attacks import (
+from workbench.measures.attacks import (
     fgsm,
     pgd,
 )
-from .bounds import (
+from workbench.measures.bounds import (
     growth_rate_bounds,
     identity_rank,
     region_upper_bound,
     sv_difference_bound,
 )
-from .clipping import (
-    partition_2d,
-    partition_plane,
-)
-from .dichotomies import (
-    Dichotomies,
-    count_dichotomies,
-    weight_sweep_labels,
-)
-from .edjm import (
+from workbench.measures.edjm import (
     EDJM,
     OUTPUTS,
     DJMCount,
     distinct_djms,
-    edjm,
     edjm_score,
     exact_route_problem,
     max_score,
 )
-from .layer_algebra import (
+from workbench.measures.layer_algebra.constants import (
+    ACTIVATION_FUNCTIONS,
+    activation_variances,
+    estimate_activation_constants,
+    moving_average_variance,
+)
+from workbench.measures.layer_algebra.graph import (
     LayerAlgebraResult,
     TracedGraph,
-    layer_algebra,
     trace_graph,
 )
-from .layer_algebra_rules import (
+from workbench.measures.layer_algebra.rules import (
     ACTIVATION_FAMILIES,
     PAPER_ACTIVATION_CONSTANTS,
     LayerAlgebraError,
@@ -82,58 +65,56 @@ from .layer_algebra_rules import (
     RuleTable,
     layer_algebra_rules,
 )
-from .partition import (
+from workbench.measures.partition.clipping import (
+    partition_2d,
+    partition_plane,
+)
+from workbench.measures.partition.engine import (
+    MemoryBudgetError,
+    default_max_bytes,
+    partition_bytes_per_region,
+)
+from workbench.measures.partition.result import (
     DEFAULT_MAX_REGIONS,
     Partition,
     RegionLimitError,
     clip_polygons,
     regions_on_line,
 )
-from .partition_engine import (
-    MemoryBudgetError,
-    default_max_bytes,
-    partition_bytes_per_region,
+from workbench.measures.paths.dichotomies import (
+    Dichotomies,
+    count_dichotomies,
+    weight_sweep_labels,
 )
-from .polynomial import (
-    coefficient_jacobian,
-    network_jacobian_at_points,
-    polynomial_spanning_dimension,
-    polynomial_spanning_dimension_points,
-    random_integer_parameters,
+from workbench.measures.paths.trajectories import (
+    circle,
+    layer_images,
+    layer_lengths,
+    segment,
+    trajectory_length,
 )
-from .rank import (
-    effective_rank,
-    exact_rank,
-    numerical_rank,
-    singular_values,
+from workbench.measures.paths.transitions import (
+    ExactTransitionsError,
+    PathTransitions,
+    SampledTransitions,
+    activation_states,
+    circle_transitions,
+    count_regions_on_segment,
+    sampled_transitions,
+    segment_transitions,
 )
-from .reductions import (
-    REDUCTIONS,
-    SAMPLED_REDUCES,
-    check_reduction,
-)
-from .sampled import (
-    SampledSpectrum,
-    count_parameters,
-    gram_singular_values,
-    sample_coordinates,
-    sampled_gradient_rows,
-    sampled_spanning_dimension,
-    sampled_spectrum,
-)
-from .slope import (
+from workbench.measures.slope import (
     SLOPE_NORMS,
     PowerIteration,
     SlopePenalty,
     SpectralNormPenalty,
     jacobian_slope,
     layer_spectral_norms,
-    slope,
     slope_power_iteration,
     spectral_layers,
     spectral_norm_bound,
 )
-from .spanning import (
+from workbench.measures.spanning.dimension import (
     RANKS,
     SV_METHODS,
     ensemble_parameter_jacobian,
@@ -144,25 +125,37 @@ from .spanning import (
     per_point_gradient_loop,
     spanning_dimension,
 )
-from .trajectories import (
-    circle,
-    layer_images,
-    layer_lengths,
-    segment,
-    trajectory_length,
+from workbench.measures.spanning.polynomial import (
+    coefficient_jacobian,
+    network_jacobian_at_points,
+    polynomial_spanning_dimension,
+    polynomial_spanning_dimension_points,
+    random_integer_parameters,
 )
-from .transitions import (
-    ExactTransitionsError,
-    PathTransitions,
-    SampledTransitions,
-    activation_states,
-    circle_transitions,
-    count_regions_on_segment,
-    sampled_transitions,
-    segment_transitions,
+from workbench.measures.spanning.rank import (
+    effective_rank,
+    exact_rank,
+    numerical_rank,
+    singular_values,
+)
+from workbench.measures.spanning.reductions import (
+    REDUCTIONS,
+    SAMPLED_REDUCES,
+    check_reduction,
+)
+from workbench.measures.spanning.sampled import (
+    SampledSpectrum,
+    count_parameters,
+    gram_singular_values,
+    sample_coordinates,
+    sampled_gradient_rows,
+    sampled_spanning_dimension,
+    sampled_spectrum,
 )
 
 __all__ = [
+    # subpackages and modules
+    "partition", "paths", "spanning", "layer_algebra", "affine", "edjm", "slope", "attacks", "bounds",
     # affine
     "local_affine", "activation_pattern", "distance_to_edge", "EdgeDistance", "local_rank", "LocalRank",
     "local_singular_values", "adjacent_sv_difference", "AdjacentSVDifference",
@@ -198,14 +191,14 @@ __all__ = [
     "LocalMetric", "OpInfo", "LayerAlgebraOptions", "RuleTable", "layer_algebra_rules",
     "PAPER_ACTIVATION_CONSTANTS", "ACTIVATION_FAMILIES", "LayerAlgebraError",
     # layer_algebra
-    "layer_algebra", "LayerAlgebraResult", "trace_graph", "TracedGraph",
+    "LayerAlgebraResult", "trace_graph", "TracedGraph",
     # activation_constants
     "ACTIVATION_FUNCTIONS", "activation_variances", "estimate_activation_constants", "moving_average_variance",
     # edjm
-    "EDJM", "edjm", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
+    "EDJM", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
     # attacks
     "fgsm", "pgd",
     # slope
-    "SLOPE_NORMS", "slope", "jacobian_slope", "slope_power_iteration", "PowerIteration", "layer_spectral_norms",
+    "SLOPE_NORMS", "jacobian_slope", "slope_power_iteration", "PowerIteration", "layer_spectral_norms",
     "spectral_norm_bound", "spectral_layers", "SlopePenalty", "SpectralNormPenalty",
 ]

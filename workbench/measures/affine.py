@@ -18,10 +18,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .._runtime import DeviceLike, resolve_device
-from ..nets.piecewise import DTYPE, compile_network, piece_index, propagate
-from ..validation import as_tensor, check_net, check_real
-from .bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
+from workbench._runtime import DeviceLike, resolve_device
+from workbench.measures.bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
+from workbench.nets.piecewise import DTYPE, compile_network, piece_index, propagate
+from workbench.validation import as_tensor, check_net, check_real
 
 __all__ = [
     "local_affine",

@@ -14,8 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._runtime import SeedLike, generator
-from ..validation import as_tensor, check_net, check_real, check_seed, describe
+from workbench._runtime import SeedLike, generator
+from workbench.validation import as_tensor, check_net, check_real, check_seed, describe
 
 __all__ = ["fgsm", "pgd"]
 

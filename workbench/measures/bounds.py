@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import torch
 
-from ..nets.mlp import ACTIVATIONS
-from ..validation import as_tensor, check_choice, check_int, check_real, describe
+from workbench.nets.multilayer import ACTIVATIONS
+from workbench.validation import as_tensor, check_choice, check_int, check_real, describe
 
 __all__ = ["region_upper_bound", "growth_rate_bounds", "identity_rank", "sv_difference_bound"]
 

@@ -33,10 +33,10 @@ import torch
 from torch import nn
 from torch.func import functional_call, jacfwd, jacrev, vmap
 
-from .._runtime import DeviceLike, resolve_device
-from ..limits import check_bytes
-from ..nets.svd_layers import SVDLinear
-from ..validation import as_tensor, check_net, check_real, describe
+from workbench._runtime import DeviceLike, resolve_device
+from workbench.limits import check_bytes
+from workbench.nets.svd_layers import SVDLinear
+from workbench.validation import as_tensor, check_net, check_real, describe
 
 __all__ = [
     "EDJM", "edjm", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
@@ -63,7 +63,7 @@ def exact_route_problem(net: nn.Module) -> str | None:
     leaky_relu or identity activations.  The answer names the first module that
     does not qualify and why.
     """
-    from ..nets.mlp import MLP
+    from workbench.nets.multilayer import MLP
 
     _check_net(net)
     for name, m in net.named_modules():
@@ -260,7 +260,7 @@ def _check_X(net: nn.Module, X, dtype, dev) -> torch.Tensor:
     if not torch.isfinite(X).all():
         bad = int((~torch.isfinite(X)).reshape(len(X), -1).any(1).sum())
         raise ValueError(f"X contains NaN or inf ({bad} of {len(X)} inputs)")
-    from ..nets.mlp import MLP
+    from workbench.nets.multilayer import MLP
 
     if isinstance(net, MLP) and (X.dim() != 2 or X.shape[1] != net.widths[0]):
         raise ValueError(f"X has shape {tuple(X.shape)} but the network takes inputs of width {net.widths[0]} "

@@ -34,10 +34,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._runtime import DeviceLike, SeedLike, generator, resolve_device
-from ..validation import as_tensor, check_choice, check_net, check_seed
-from .affine import local_affine
-from .sampled import input_width
+from workbench._runtime import DeviceLike, SeedLike, generator, resolve_device
+from workbench.measures.affine import local_affine
+from workbench.measures.spanning.sampled import input_width
+from workbench.validation import as_tensor, check_choice, check_net, check_seed
 
 __all__ = [
     "SLOPE_NORMS",

@@ -1,8 +1,8 @@
 """Building networks: MLPs, mixed-activation MLPs, small conv nets, batched ensembles, the torchvision zoo."""
-from .conv import CONV_NORMS, small_convnet
-from .ensemble import Ensemble, mlp_ensemble
-from .mixed import MixedMLP, mixed_mlp
-from .mlp import (
+from workbench.nets.conv import CONV_NORMS, small_convnet
+from workbench.nets.ensemble import Ensemble, mlp_ensemble
+from workbench.nets.mixed import MixedMLP, mixed_mlp
+from workbench.nets.multilayer import (
     ACTIVATIONS,
     INITS,
     MLP,
@@ -14,8 +14,8 @@ from .mlp import (
     mlp,
     validate_widths,
 )
-from .trajreg import TrajectoryRegularization, minibatch_trajectory_length, trajectory_penalty
-from .zoo import ESD_PAPER_MODELS, zoo, zoo_model
+from workbench.nets.torchvision_zoo import ESD_PAPER_MODELS, zoo, zoo_model
+from workbench.nets.trajreg import TrajectoryRegularization, minibatch_trajectory_length, trajectory_penalty
 
 __all__ = [
     # mlp
@@ -33,7 +33,7 @@ __all__ = [
     "ESD_PAPER_MODELS", "zoo", "zoo_model",
 ]
 
-from .zoo_meta import (  # noqa: E402
+from workbench.nets.zoo_meta import (  # noqa: E402
     meta_device,
     zoo_input_shape,
     zoo_meta_model,
@@ -41,7 +41,7 @@ from .zoo_meta import (  # noqa: E402
 
 __all__ += ['zoo_meta_model', 'zoo_input_shape', 'meta_device']
 
-from .layer_nets import (  # noqa: E402
+from workbench.nets.layer_nets import (  # noqa: E402
     RESNET_DEPTHS,
     ResidualUnit,
     linear_autoencoder,
@@ -51,7 +51,7 @@ from .layer_nets import (  # noqa: E402
 
 __all__ += ['linear_autoencoder', 'small_cnn', 'resnet_family', 'RESNET_DEPTHS', 'ResidualUnit']
 
-from .feedforward import (  # noqa: E402
+from workbench.nets.feedforward import (  # noqa: E402
     Averaged,
     conv_net,
     dense_net,
@@ -62,7 +62,7 @@ from .feedforward import (  # noqa: E402
 
 __all__ += ['dense_net', 'conv_net', 'Averaged', 'hidden_units', 'n_parameters', 'seeded_init']
 
-from .svd_layers import (  # noqa: E402
+from workbench.nets.svd_layers import (  # noqa: E402
     SVDLinear,
     orthonormality_error,
     reorthonormalize,

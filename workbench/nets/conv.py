@@ -9,8 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._runtime import SeedLike, int_seed
-from .trajreg import TrajectoryRegularization
+from workbench._runtime import SeedLike, int_seed
+from workbench.nets.trajreg import TrajectoryRegularization
 
 __all__ = ["CONV_NORMS", "small_convnet"]
 

@@ -13,8 +13,8 @@ import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
-from .._runtime import DeviceLike, SeedLike, int_seed, resolve_device
-from .mlp import mlp
+from workbench._runtime import DeviceLike, SeedLike, int_seed, resolve_device
+from workbench.nets.multilayer import mlp
 
 __all__ = ["Ensemble", "mlp_ensemble"]
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._runtime import SeedLike, generator
-from .mlp import check_parameter_bytes
+from workbench._runtime import SeedLike, generator
+from workbench.nets.multilayer import check_parameter_bytes
 
 __all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "n_parameters", "seeded_init"]
 

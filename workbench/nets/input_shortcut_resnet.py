@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._runtime import SeedLike, int_seed
+from workbench._runtime import SeedLike, int_seed
 
 __all__ = ["InputShortcutResNet", "input_shortcut_resnet"]
 

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._runtime import DeviceLike, resolve_device
-from ..validation import check_int
+from workbench._runtime import DeviceLike, resolve_device
+from workbench.validation import check_int
 
 __all__ = ["linear_autoencoder", "small_cnn", "resnet_family", "RESNET_DEPTHS", "ResidualUnit"]
 
@@ -90,7 +90,7 @@ RESNET_DEPTHS = {18: ("basic", (2, 2, 2, 2)), 34: ("basic", (3, 4, 6, 3)), 50: (
 def _device_context(device):
     dev = resolve_device(device)
     if dev.type == "meta":
-        from .zoo_meta import meta_device
+        from workbench.nets.zoo_meta import meta_device
 
         return meta_device()
     return torch.device(dev)

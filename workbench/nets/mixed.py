@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._runtime import SeedLike
-from .mlp import ACTIVATIONS, check_parameter_bytes, mlp, validate_widths
+from workbench._runtime import SeedLike
+from workbench.nets.multilayer import ACTIVATIONS, check_parameter_bytes, mlp, validate_widths
 
 __all__ = ["MixedMLP", "mixed_mlp"]
 

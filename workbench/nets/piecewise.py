@@ -36,9 +36,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._runtime import DeviceLike, resolve_device
-from ..validation import check_net
-from .mlp import MLP, Square, match_width
+from workbench._runtime import DeviceLike, resolve_device
+from workbench.nets.multilayer import MLP, Square, match_width
+from workbench.validation import check_net
 
 __all__ = [
     "Pieces", "PIECES", "pieces_of", "Affine", "Activation", "SaveShortcut", "CompiledNet",
@@ -199,7 +199,7 @@ class Activation:
     plain forward pass can use it).  For a piecewise-linear one, ``fn`` (the
     module, when compiled from one) computes forward passes on values.  ``shortcut``: ``None``, ``"prev"`` (the
     maps saved by the last :class:`SaveShortcut`, add-shortcuts) or ``"input"``
-    (the network input, add-inputs), aligned by row (:func:`workbench.nets.mlp.match_width`).
+    (the network input, add-inputs), aligned by row (:func:`workbench.nets.multilayer.match_width`).
     """
 
     pieces: Pieces | None
@@ -420,7 +420,7 @@ def compile_network(net, *, device: DeviceLike = None, dtype: torch.dtype = DTYP
     raise ``TypeError`` unless ``allow_smooth`` (forward passes only); max
     pooling raises ``NotImplementedError``; NaN/inf weights ``ValueError``.
     """
-    from .ensemble import is_ensemble
+    from workbench.nets.ensemble import is_ensemble
 
     dev = resolve_device(device)
     if is_ensemble(net):

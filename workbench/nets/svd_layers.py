@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from .._runtime import SeedLike, generator
-from ..validation import check_int
+from workbench._runtime import SeedLike, generator
+from workbench.validation import check_int
 
 __all__ = ["SVDLinear", "svd_net", "reorthonormalize", "reorthonormalize_every", "svd_log_penalty",
            "orthonormality_error"]

@@ -1,6 +1,6 @@
 """Plotting: ``plot_x(result, ax=None, **style) -> Axes``; never computes a measure."""
-from ._base import LAYER_COLORS, distinct_colors, new_axes, new_figure, show
-from .esd import (
+from workbench.plots._base import LAYER_COLORS, distinct_colors, new_axes, new_figure, show
+from workbench.plots.esd import (
     plot_esd_comparison,
     plot_esd_heatmap,
     plot_esd_heatmaps,
@@ -9,16 +9,16 @@ from .esd import (
     plot_sd_distribution,
     plot_training_curves,
 )
-from .esd_real import (
+from workbench.plots.esd_real import (
     plot_esd_real,
     plot_esd_real_grid,
     plot_sampled_spectra,
 )
-from .functions import (
+from workbench.plots.functions import (
     plot_function_1d,
 )
-from .player import animation_frames, offline_html
-from .regions import (
+from workbench.plots.player import animation_frames, offline_html
+from workbench.plots.regions import (
     layer_color,
     plot_edge_distances,
     plot_line_density,
@@ -28,8 +28,8 @@ from .regions import (
     plot_region_counts,
     plot_sv_differences,
 )
-from .style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
-from .trajectories import (
+from workbench.plots.style import LEGIBILITY, OKABE_ITO, LegibleFigure, ensure_legible, lecture_style, text_px
+from workbench.plots.trajectories import (
     animate_layers,
     plot_dichotomies,
     plot_growth_rates,
@@ -66,7 +66,7 @@ __all__ = [
     "lecture_style", "OKABE_ITO", "LEGIBILITY", "text_px", "ensure_legible", "LegibleFigure",
 ]
 
-from .layer_algebra import (  # noqa: E402
+from workbench.plots.layer_algebra import (  # noqa: E402
     LAYER_VALUES,
     plot_accuracy_fits,
     plot_activation_variances,
@@ -85,7 +85,7 @@ __all__ += [
     'plot_filter_variance', 'LAYER_VALUES',
 ]
 
-from .edjm import (  # noqa: E402
+from workbench.plots.edjm import (  # noqa: E402
     plot_edjm_per_output,
     plot_edjm_scores,
     plot_edjm_spectra,
@@ -98,7 +98,7 @@ __all__ += [
     'plot_edjm_per_output',
 ]
 
-from .pl_training import (  # noqa: E402
+from workbench.plots.pl_training import (  # noqa: E402
     plot_power_iteration,
     plot_rank_training,
     plot_robustness,

@@ -7,8 +7,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .._runtime import SeedLike, int_seed
-from .style import OKABE_ITO, LegibleFigure
+from workbench._runtime import SeedLike, int_seed
+from workbench.plots.style import OKABE_ITO, LegibleFigure
 
 __all__ = ["new_axes", "new_figure", "show", "distinct_colors", "LAYER_COLORS"]
 

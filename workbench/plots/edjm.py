@@ -1,6 +1,6 @@
 """Plots of the extended data Jacobian matrix (Wang et al. 2016, Figs. 1-6).
 
-They draw results of :mod:`workbench.experiments.edjm` (an ``EDJMStudy``, its
+They draw results of :mod:`workbench.papers.edjm.recipes` (an ``EDJMStudy``, its
 ``spectra`` / ``models`` tables) or :class:`workbench.EDJM` results; they
 compute no measure.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
+from workbench.plots._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
 __all__ = ["plot_edjm_spectra", "plot_edjm_scores", "plot_score_vs_accuracy", "plot_edjm_study",
            "plot_edjm_per_output"]

@@ -1,6 +1,6 @@
 """Plots of the expected spanning dimension (ESD paper §3-5, Figs. 1-6).
 
-They draw results of :mod:`workbench.experiments.esd`; they compute no measure.
+They draw results of :mod:`workbench.papers.esd.sampling`; they compute no measure.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, apply_style, new_axes
+from workbench.plots._base import LAYER_COLORS, apply_style, new_axes
 
 __all__ = [
     "plot_sd_distribution",
@@ -47,7 +47,7 @@ def plot_sd_distribution(
     Parameters
     ----------
     result
-        An :class:`workbench.experiments.esd.ESDResult`, its ``.table`` or an
+        An :class:`workbench.papers.esd.sampling.ESDResult`, its ``.table`` or an
         array of spanning dimensions.
     paper
         The paper's ESD, drawn as a dashed grey line for comparison.
@@ -86,7 +86,7 @@ def plot_esd_heatmap(
 ) -> Axes:
     """ESD of two-hidden-layer MLPs as a heat map: ``n1`` (first hidden layer) down, ``n2`` across (Fig. 4).
 
-    ``table`` is the output of :func:`workbench.experiments.esd_figures.esd_grid`;
+    ``table`` is the output of :func:`workbench.papers.esd.figures.esd_grid`;
     ``activation`` selects one activation when the table holds several.
     """
     ax = new_axes(ax, figsize=(4.6, 4.0))
@@ -108,7 +108,7 @@ def plot_esd_heatmap(
 def plot_esd_heatmaps(table: pd.DataFrame, axes: Sequence[Axes] | None = None, *, shared_scale: bool = True,
                       **kw) -> np.ndarray:
     """One :func:`plot_esd_heatmap` per activation in ``table`` (Fig. 4), on a shared colour scale."""
-    from ._base import new_figure
+    from workbench.plots._base import new_figure
 
     acts = list(dict.fromkeys(table["activation"]))
     if axes is None:
@@ -138,7 +138,7 @@ def plot_fit_scatter(
     """Scatter of ``y`` against ``x`` with the least-squares line and Pearson r / p (Fig. 3).
 
     ``correlations`` is the output of
-    :func:`workbench.experiments.esd_figures.fit_correlations` computed with the same
+    :func:`workbench.papers.esd.figures.fit_correlations` computed with the same
     ``log_y``; its row for ``x`` gives the line and the annotation.
     """
     ax = new_axes(ax, figsize=(5.0, 3.8))
@@ -220,7 +220,7 @@ def plot_psd_depths(table: pd.DataFrame, *, ax: Axes | None = None, title: str |
     """Polynomial spanning dimension against the number of hidden layers with Theorem 2.1's bound ``l + 2``.
 
     ``table`` has columns ``hidden_layers``, ``psd`` and optionally ``n_params``
-    and ``degree`` (:func:`workbench.experiments.esd_figures.psd_over_depths`).
+    and ``degree`` (:func:`workbench.papers.esd.figures.psd_over_depths`).
     """
     ax = new_axes(ax, figsize=(5.0, 3.6))
     l = table["hidden_layers"].to_numpy()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._base import apply_style, new_axes
+from workbench.plots._base import apply_style, new_axes
 
 __all__ = ["plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra"]
 
@@ -51,7 +51,7 @@ def plot_esd_real(
     reduce
         ``"pick_first"`` or ``"sum_squares"`` (ignored for ``x="params"``).
     """
-    from ..experiments.esd_real import esd_real_summary
+    from workbench.papers.esd.real_networks import esd_real_summary
 
     if x not in ("esd", "params"):
         raise ValueError(f"x must be 'esd' or 'params', got {x!r}")
@@ -119,7 +119,7 @@ def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), ax
 
     Returns the array of Axes (``len(targets) x (len(reduces) + 1)``).
     """
-    from ._base import new_figure
+    from workbench.plots._base import new_figure
 
     ncols = len(reduces) + 1
     if axes is None:
@@ -145,7 +145,7 @@ def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = T
     normalize
         Divide by the largest singular value so networks of different scale compare.
     """
-    from ._base import LAYER_COLORS
+    from workbench.plots._base import LAYER_COLORS
 
     if not spectra:
         raise ValueError("no spectra to plot; pass {label: sampled_spectrum(...)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._base import new_axes
+from workbench.plots._base import new_axes
 
 __all__ = ["plot_function_1d"]
 

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib import cm, colors
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
+from workbench.plots._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
 
 __all__ = ["plot_layer_graph", "plot_local_cumulative", "plot_cumulative_curves", "plot_resnet_plainnet",
            "plot_zoo_metrics", "plot_accuracy_fits", "plot_vc_comparison", "plot_activation_variances",

@@ -1,6 +1,6 @@
 """Plots of piecewise-linear geometry during training (Johansson 2022 §2.2, Papers II and IV).
 
-Each function takes a result of :mod:`workbench.experiments.pl_training` (or its table)
+Each function takes a result of :mod:`workbench.papers.pl_geometry.training` (or its table)
 and draws it; none computes a measure.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
-from .regions import plot_partition
+from workbench.plots._base import LAYER_COLORS, apply_style, new_axes, new_figure
+from workbench.plots.regions import plot_partition
 
 __all__ = [
     "plot_rank_training",
@@ -41,7 +41,7 @@ def _mark_diverged(ax, h):
 def plot_rank_training(result, axes=None, *, lrs=None, title: str | None = None):
     """Fig. 2.2: per learning rate (rows) loss, accuracy, and the rank of ``W_R`` (exact and eq. 2.3).
 
-    ``result`` is a :class:`~workbench.experiments.pl_training.RankTraining` or its history;
+    ``result`` is a :class:`~workbench.papers.pl_geometry.training.RankTraining` or its history;
     ``lrs``: the rates to draw, one row each (default: every rate of the run).
     Returns the axes array ``(n_lr, 3)``.
     """

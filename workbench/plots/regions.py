@@ -16,8 +16,8 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .._runtime import SeedLike, int_seed
-from ._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
+from workbench._runtime import SeedLike, int_seed
+from workbench.plots._base import LAYER_COLORS, apply_style, distinct_colors, new_axes, new_figure
 
 __all__ = [
     "plot_partition",

@@ -1,6 +1,6 @@
 """Plots for Raghu et al. (2017): length growth with bounds, transitions vs length, dichotomies, animations.
 
-Every function takes a tidy result from :mod:`workbench.experiments.trajectories`
+Every function takes a tidy result from :mod:`workbench.papers.raghu.trajectories`
 and ``ax=None``; none computes a measure (projections and lengths come with the
 result).  Figures are made without pyplot's global state.
 """
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._base import LAYER_COLORS, apply_style, new_axes, new_figure
+from workbench.plots._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
 __all__ = [
     "plot_length_growth", "plot_growth_rates", "plot_transitions_vs_length", "plot_dichotomies",

@@ -1,30 +1,30 @@
 """ipywidgets panels that wire experiments to plots."""
-from ._base import Panel, in_kernel, log_slider
-from .dashboard import (
+from workbench.widgets._base import Panel, in_kernel, log_slider
+from workbench.widgets.dashboard_app import (
     DASHBOARDS,
     dashboard,
     dashboard_name,
 )
-from .esd_panel import (
+from workbench.widgets.esd_panel import (
     ESDPanel,
 )
-from .explore import (
+from workbench.widgets.explore import (
     PartitionExplorer,
     TrajectoryExplorer,
     has_ipympl,
     inspect_point,
 )
-from .function_panel import (
+from workbench.widgets.function_panel import (
     FunctionPanel,
 )
-from .player import (
+from workbench.widgets.player import (
     FramePlayer,
 )
-from .regions_panel import (
+from workbench.widgets.regions_panel import (
     PlaneSlicePanel,
     RegionsPanel,
 )
-from .trajectory_panel import (
+from workbench.widgets.trajectory_panel import (
     TrajectoryPanel,
 )
 
@@ -46,20 +46,20 @@ __all__ = [
     "TrajectoryPanel",
 ]
 
-from .layer_algebra_panel import (  # noqa: E402
+from workbench.widgets.layer_algebra_panel import (  # noqa: E402
     LayerAlgebraPanel,
 )
 
 __all__ += ['LayerAlgebraPanel']
 
-from .edjm_panel import (  # noqa: E402
+from workbench.widgets.edjm_panel import (  # noqa: E402
     EDJMPanel,
     EDJMRegionsPanel,
 )
 
 __all__ += ['EDJMPanel', 'EDJMRegionsPanel']
 
-from .pl_training_panel import (  # noqa: E402
+from workbench.widgets.pl_training_panel import (  # noqa: E402
     PLTrainingPanel,
 )
 

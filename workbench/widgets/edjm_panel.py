@@ -6,13 +6,13 @@ from collections import OrderedDict
 import ipywidgets as W
 import numpy as np
 
-from .._runtime import DeviceLike
-from ..experiments.edjm import EDJMConfig, ModelSpec, edjm_data, toy_regions, train_model
-from ..measures.edjm import edjm
-from ..plots import new_figure
-from ..plots.edjm import plot_edjm_per_output, plot_edjm_spectra
-from ..plots.regions import plot_partition
-from ._base import Panel, dropdown
+from workbench._runtime import DeviceLike
+from workbench.measures.edjm import edjm
+from workbench.papers.edjm.recipes import EDJMConfig, ModelSpec, edjm_data, toy_regions, train_model
+from workbench.plots import new_figure
+from workbench.plots.edjm import plot_edjm_per_output, plot_edjm_spectra
+from workbench.plots.regions import plot_partition
+from workbench.widgets._base import Panel, dropdown
 
 __all__ = ["EDJMPanel", "EDJMRegionsPanel"]
 

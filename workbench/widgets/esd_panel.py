@@ -6,11 +6,11 @@ import time
 import ipywidgets as W
 import numpy as np
 
-from .._runtime import DeviceLike
-from ..experiments.esd import INPUTS, ESDResult, esd
-from ..nets.mlp import ACTIVATIONS, mlp
-from ..plots.esd import plot_sd_distribution
-from ._base import Panel, dropdown, log_slider
+from workbench._runtime import DeviceLike
+from workbench.nets.multilayer import ACTIVATIONS, mlp
+from workbench.papers.esd.sampling import INPUTS, ESDResult, esd
+from workbench.plots.esd import plot_sd_distribution
+from workbench.widgets._base import Panel, dropdown, log_slider
 
 __all__ = ["ESDPanel"]
 

@@ -15,11 +15,11 @@ import numpy as np
 import torch
 from matplotlib.patches import Circle
 
-from ..measures import activation_pattern, distance_to_edge, local_affine, partition_2d
-from ..plots._base import new_figure
-from ..plots.regions import plot_partition
-from ..plots.trajectories import plot_layer_image
-from ._base import Panel, in_kernel
+from workbench.measures import activation_pattern, distance_to_edge, local_affine, partition_2d
+from workbench.plots._base import new_figure
+from workbench.plots.regions import plot_partition
+from workbench.plots.trajectories import plot_layer_image
+from workbench.widgets._base import Panel, in_kernel
 
 __all__ = ["PartitionExplorer", "TrajectoryExplorer", "has_ipympl", "inspect_point"]
 
@@ -189,7 +189,7 @@ class PartitionExplorer(_Interactive):
 class TrajectoryExplorer(_Interactive):
     """Hover the input circle to follow one point ``t`` of the trajectory through every layer's image.
 
-    ``traj`` is a :class:`workbench.experiments.trajectories.LayerTrajectory`
+    ``traj`` is a :class:`workbench.papers.raghu.trajectories.LayerTrajectory`
     (``circle_through_layers``).  The slider ``point`` picks the point (hovering
     the input panel of the interactive figure sets it).
     """

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..experiments.functions import FunctionConfig, function_1d
-from ..nets.mlp import ACTIVATIONS
-from ..plots import plot_function_1d
-from ._base import Panel, dropdown, log_slider
+from workbench.experiments.functions import FunctionConfig, function_1d
+from workbench.nets.multilayer import ACTIVATIONS
+from workbench.plots import plot_function_1d
+from workbench.widgets._base import Panel, dropdown, log_slider
 
 __all__ = ["FunctionPanel"]
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..measures.layer_algebra import layer_algebra
-from ..nets.layer_nets import small_cnn
-from ..nets.zoo_meta import zoo_input_shape, zoo_meta_model
-from ..plots._base import new_figure
-from ..plots.layer_algebra import LAYER_VALUES, plot_cumulative_curves, plot_layer_graph
-from ._base import Panel, dropdown
+from workbench.measures.layer_algebra.graph import layer_algebra
+from workbench.nets.layer_nets import small_cnn
+from workbench.nets.zoo_meta import zoo_input_shape, zoo_meta_model
+from workbench.plots._base import new_figure
+from workbench.plots.layer_algebra import LAYER_VALUES, plot_cumulative_curves, plot_layer_graph
+from workbench.widgets._base import Panel, dropdown
 
 __all__ = ["LayerAlgebraPanel"]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..experiments.pl_toy import ToyConfig, ToyRun, toy_run
-from ..plots.pl_training import plot_toy_run
-from ._base import Panel
+from workbench.papers.pl_geometry.toy import ToyConfig, ToyRun, toy_run
+from workbench.plots.pl_training import plot_toy_run
+from workbench.widgets._base import Panel
 
 __all__ = ["PLTrainingPanel"]
 
@@ -14,7 +14,7 @@ class PLTrainingPanel(Panel):
     """Learning rate, width, depth and slope-penalty strength retrain the toy network (two moons)
     through :func:`workbench.training.fit`; the epoch scrubber redraws the curves and the exact
     partition at that epoch without retraining.  Runs are cached in memory by their
-    :class:`~workbench.experiments.pl_toy.ToyConfig` (``self.cache``), so moving back to a setting
+    :class:`~workbench.papers.pl_geometry.toy.ToyConfig` (``self.cache``), so moving back to a setting
     is instant.  A diverged run is drawn up to its last finite epoch and the status says so.
     """
 

@@ -6,11 +6,11 @@ import time
 
 import ipywidgets as W
 
-from ..experiments.regions import digit_slice
-from ..measures.regions import partition_2d
-from ..nets.mlp import mlp
-from ..plots.regions import plot_partition
-from ._base import Panel, dropdown, log_slider
+from workbench.measures.partition import partition_2d
+from workbench.nets.multilayer import mlp
+from workbench.papers.pl_geometry.regions import digit_slice
+from workbench.plots.regions import plot_partition
+from workbench.widgets._base import Panel, dropdown, log_slider
 
 __all__ = ["RegionsPanel", "PlaneSlicePanel"]
 
@@ -108,7 +108,7 @@ class RegionsPanel(Panel):
 
     def explorer(self, **kw):
         """A :class:`workbench.widgets.PartitionExplorer` of the network now shown (click a region)."""
-        from .explore import PartitionExplorer
+        from workbench.widgets.explore import PartitionExplorer
 
         p = self.params
         net = mlp([2] + [p["width"]] * p["depth"] + [1], p["activation"], init="gaussian", sigma_w2=p["sigma_w2"],

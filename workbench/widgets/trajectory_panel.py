@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..experiments.trajectories import GrowthConfig, circle_through_layers, length_growth
-from ..plots._base import new_figure
-from ..plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
-from ._base import Panel, dropdown, log_slider
+from workbench.papers.raghu.trajectories import GrowthConfig, circle_through_layers, length_growth
+from workbench.plots._base import new_figure
+from workbench.plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
+from workbench.widgets._base import Panel, dropdown, log_slider
 
 __all__ = ["TrajectoryPanel"]
 
@@ -111,14 +111,14 @@ class TrajectoryPanel(Panel):
 
     def explorer(self, **kw):
         """A :class:`workbench.widgets.TrajectoryExplorer` of the network now shown (hover the circle)."""
-        from .explore import TrajectoryExplorer
+        from workbench.widgets.explore import TrajectoryExplorer
 
         return TrajectoryExplorer(self._traj(), **kw)
 
     def animation_html(self) -> str:
         """The current network's layer animation as self-contained HTML (offline assets, first frame shown)."""
-        from ..plots.player import animation_frames, offline_html
-        from ..plots.trajectories import animate_layers
+        from workbench.plots.player import animation_frames, offline_html
+        from workbench.plots.trajectories import animate_layers
 
         traj = self._traj()
         return offline_html(animation_frames(animate_layers(traj)), labels=[traj.layer_name(i)
@@ -126,9 +126,9 @@ class TrajectoryPanel(Panel):
 
     def player(self):
         """A :class:`workbench.widgets.FramePlayer` of the current network's layer animation."""
-        from ..plots.player import animation_frames
-        from ..plots.trajectories import animate_layers
-        from .player import FramePlayer
+        from workbench.plots.player import animation_frames
+        from workbench.plots.trajectories import animate_layers
+        from workbench.widgets.player import FramePlayer
 
         traj = self._traj()
         return FramePlayer(animation_frames(animate_layers(traj)), interval=700,
