@@ -259,11 +259,14 @@ def test_every_preset_of_every_config_is_valid():
     import pkgutil
 
     import workbench.experiments as E
+    import workbench.papers as PP
     from workbench.experiments.presets import Presets
 
     n = 0
-    for m in pkgutil.iter_modules(E.__path__):
-        mod = importlib.import_module(f"workbench.experiments.{m.name}")
+    found = [f"workbench.experiments.{m.name}" for m in pkgutil.iter_modules(E.__path__)]
+    found += [f"{m.name}" for m in pkgutil.walk_packages(PP.__path__, "workbench.papers.")]
+    for name in found:
+        mod = importlib.import_module(name)
         for obj in vars(mod).values():
             if isinstance(obj, type) and issubclass(obj, Presets) and dataclasses.is_dataclass(obj) \
                     and obj.__module__ == mod.__name__:

@@ -30,7 +30,7 @@ def write(path: str, cells) -> None:
 
 from workbench import claims, cli  # noqa: E402
 from workbench.report import SMOKE_NOTICE, report_html, runs_from_folder  # noqa: E402
-from workbench.reproduce import NotebookRun  # noqa: E402
+from workbench.runs import NotebookRun  # noqa: E402
 
 CLAIM = """
 from workbench import claims

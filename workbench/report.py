@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import html
 import re
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+
+from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
 __all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE"]
 
@@ -23,18 +24,6 @@ SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PR
                 "finishes in about a minute on a laptop CPU. Its numbers are not the papers' sizes; verdicts "
                 "below say what this run measured, not whether the full-size reproduction holds. "
                 "Run `bash scripts/reproduce.sh --profile full` for that.")
-
-
-def git_commit(folder: Path) -> str:
-    """Short commit of the checkout holding ``folder`` ("… (with uncommitted changes)" when dirty), or ""."""
-    try:
-        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else ""
-    except (OSError, subprocess.SubprocessError):
-        return ""
 
 
 def _plain(text: str) -> str:
@@ -215,20 +204,6 @@ def write_reports(runs: Sequence, out_dir, *, profile: str, scheduler: str | Non
     return h, m
 
 
-def unrun_cells_error(nb) -> str | None:
-    """A message when code cells of an executed notebook never ran (a cell hit papermill's timeout).
-
-    Papermill can end a run whose cell exceeded ``execution_timeout`` without an exception in the
-    notebook's metadata; the cells after it keep ``execution_count = None``.  Such a run is not "ok".
-    """
-    unrun = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and c.source.strip() and c.get("execution_count") is None]
-    if not unrun:
-        return None
-    return (f"{len(unrun)} code cell(s) never ran (the first is cell {unrun[0]}): the run stopped early, e.g. "
-            "a cell exceeded the execution timeout")
-
-
 def runs_from_folder(folder) -> list:
     """Rebuild the runs of ``workbench reproduce --out FOLDER`` from what it left there.
 
@@ -244,7 +219,6 @@ def runs_from_folder(folder) -> list:
     import nbformat
 
     from workbench import claims as claims_mod
-    from workbench.reproduce import NotebookRun, extract_figures, machine
 
     folder = Path(folder)
     paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))

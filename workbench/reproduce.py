@@ -6,12 +6,13 @@ papermill injects ``PROFILE = "smoke"`` (or another profile) after it.
 """
 from __future__ import annotations
 
-import base64
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from workbench.report import write_reports
+from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
 __all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "machine", "PROFILES"]
 
@@ -21,26 +22,6 @@ PROFILES = ("smoke", "full")
 def repo_notebooks_dir() -> Path:
     """``notebooks/`` of the source checkout (next to the ``workbench`` package)."""
     return Path(__file__).resolve().parent.parent / "notebooks"
-
-
-@dataclass
-class NotebookRun:
-    """What executing one notebook produced."""
-
-    notebook: Path
-    output: Path | None
-    figures: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    error: str | None = None
-    profile: str = "smoke"
-    claims: list = field(default_factory=list)
-    claims_file: Path | None = None
-    started: str = ""
-    machine: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def notebook_paths(names: Sequence[str] | None = None, folder: Path | None = None) -> list[Path]:
@@ -69,44 +50,6 @@ def notebook_paths(names: Sequence[str] | None = None, folder: Path | None = Non
             raise FileNotFoundError(f"notebook {name!r} not found; available: {available}")
         out.append(hit.resolve())
     return out
-
-
-def extract_figures(nb, out_dir: Path, stem: str) -> list[Path]:
-    """Write every ``image/png`` output of an executed notebook to ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    k = 0
-    for ci, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" in data:
-                k += 1
-                p = out_dir / f"{stem}_fig{k:02d}_cell{ci:02d}.png"
-                p.write_bytes(base64.b64decode(data["image/png"]))
-                paths.append(p)
-    return paths
-
-
-def machine() -> dict:
-    """Where notebooks run: host, OS, Python, torch, CPU count and the default device (with the GPU's name).
-
-    :func:`run_notebook` adds the git ``commit`` of the notebook's checkout and stores the whole record in the
-    executed notebook's metadata (``metadata.workbench.machine``)."""
-    import platform
-    import socket
-
-    import torch
-
-    from workbench._runtime import device
-
-    dev = device()
-    info = dict(host=socket.gethostname(), os=platform.platform(), python=platform.python_version(),
-                torch=torch.__version__, cpus=os.cpu_count(), device=str(dev))
-    if dev.type == "cuda":
-        info["gpu"] = torch.cuda.get_device_name(dev)
-    return info
 
 
 def run_notebook(
@@ -146,7 +89,6 @@ def run_notebook(
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    from workbench.report import git_commit
 
     commit_before = git_commit(path.parent)  # what runs is what was checked out at the start
     t0 = time.perf_counter()
@@ -186,8 +128,6 @@ def run_notebook(
         nbformat.write(nb, str(out_nb))
         figures = extract_figures(nb, out_dir / "figures", path.stem)
         if error is None:
-            from workbench.report import unrun_cells_error
-
             error = unrun_cells_error(nb)
     found = _claims_mod.load(claims_file) if claims_file.exists() else []
     return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
@@ -235,7 +175,6 @@ def reproduce(
             else:
                 os.environ[ENV_SCHEDULER] = saved
     if report:
-        from workbench.report import write_reports
 
         write_reports(runs, out_dir, profile=profile, scheduler=scheduler)
     return runs

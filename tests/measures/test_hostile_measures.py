@@ -113,9 +113,9 @@ POINT_FUNCTIONS = {
     "per_point_gradient_loop": (lambda Z: M.per_point_gradient_loop(RELU, Z), "X"),
     "sampled_spectrum": (lambda Z: M.sampled_spectrum(RELU3, Z, 40, seed=0), "X"),
     "sampled_gradient_rows": (lambda Z: M.sampled_gradient_rows(RELU3, Z, torch.arange(5)), "X"),
-    "edjm": (lambda Z: M.edjm(RELU3, Z, device="cpu"), "X"),
+    "edjm": (lambda Z: wb.edjm(RELU3, Z, device="cpu"), "X"),
     "distinct_djms": (lambda Z: M.distinct_djms(RELU3, Z, device="cpu"), "X"),
-    "slope": (lambda Z: M.slope(RELU3, Z, device="cpu"), "X"),
+    "slope": (lambda Z: wb.slope(RELU3, Z, device="cpu"), "X"),
     "jacobian_slope": (lambda Z: M.jacobian_slope(RELU3, Z, device="cpu"), "X"),
     "slope_power_iteration": (lambda Z: M.slope_power_iteration(RELU3, Z, seed=0, differentiable=False), "X"),
     "fgsm": (lambda Z: M.fgsm(CLS, Z, Y, 0.1), "X"),
@@ -138,8 +138,8 @@ NET_FUNCTIONS = {
     "local_rank": (lambda n: M.local_rank(n, X), "net"),
     "spanning_dimension": (lambda n: M.spanning_dimension(n, X), "net"),
     "sampled_spectrum": (lambda n: M.sampled_spectrum(n, X, 6, seed=0), "model"),
-    "edjm": (lambda n: M.edjm(n, X, device="cpu"), "net"),
-    "slope": (lambda n: M.slope(n, X, device="cpu"), "net"),
+    "edjm": (lambda n: wb.edjm(n, X, device="cpu"), "net"),
+    "slope": (lambda n: wb.slope(n, X, device="cpu"), "net"),
     "layer_spectral_norms": (lambda n: M.layer_spectral_norms(n), "net"),
     "fgsm": (lambda n: M.fgsm(n, X, torch.zeros(8, dtype=torch.long), 0.1), "model"),
 }
@@ -226,7 +226,7 @@ TOL_FUNCTIONS = {
     "numerical_rank": lambda t: M.numerical_rank(torch.eye(3), tol=t),
     "local_rank": lambda t: M.local_rank(RELU, X, tol=t),
     "lowrank_singular_values": lambda t: M.lowrank_singular_values(torch.eye(3), k=1, tol=t),
-    "edjm": lambda t: M.edjm(RELU3, X, tol=t, device="cpu"),
+    "edjm": lambda t: wb.edjm(RELU3, X, tol=t, device="cpu"),
 }
 
 
@@ -329,7 +329,7 @@ def test_scalar_arguments_are_checked_by_name():
     _raises_naming(lambda: M.sampled_spectrum(RELU3, X, 2, coords=torch.tensor([0.0, NAN])), "coords")
     _raises_naming(lambda: M.sample_coordinates("ten", 3), "model_or_n")
     _raises_naming(lambda: M.spanning_dimension(RELU, X, dtype=torch.float16), "dtype")
-    _raises_naming(lambda: M.slope(RELU3, X, dtype=torch.bfloat16, device="cpu"), "dtype")
+    _raises_naming(lambda: wb.slope(RELU3, X, dtype=torch.bfloat16, device="cpu"), "dtype")
     _raises_naming(lambda: M.slope_power_iteration(RELU3, X, v0=torch.full_like(X, NAN)), "v0")
     _raises_naming(lambda: M.fgsm(CLS, X, torch.full((8,), 3), 0.1), "y")
     _raises_naming(lambda: M.fgsm(CLS, X, Y.double() + 0.5, 0.1), "y")
@@ -363,7 +363,7 @@ def test_integer_arrays_for_rank_functions_and_numpy_input_shape():
     torch.testing.assert_close(M.singular_values(torch.tensor(A)),
                                M.singular_values(torch.tensor(A, dtype=torch.float64)))
     cnn = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(72, 3))
-    assert M.layer_algebra(cnn, np.array([1, 8, 8])).log10_gcip == M.layer_algebra(cnn, (1, 8, 8)).log10_gcip
+    assert wb.layer_algebra(cnn, np.array([1, 8, 8])).log10_gcip == wb.layer_algebra(cnn, (1, 8, 8)).log10_gcip
     assert M.region_upper_bound(np.array([4, 4])) == M.region_upper_bound([4, 4])
 
 

@@ -1,5 +1,4 @@
 """nets.mixed: MLPs with one activation per hidden layer (ESD Fig. 3's random networks)."""
-import warnings
 
 import pytest
 import torch
@@ -38,16 +37,11 @@ def test_mixed_mlp_errors():
         mixed_mlp([1, 3, 1], ["relu"], 0)  # seed is keyword-only
 
 
-def test_random_mlp_is_a_deprecated_alias():
-    with pytest.warns(DeprecationWarning, match="mixed_mlp"):
-        old = wb.random_mlp
-    net = old([1, 3, 1], ["relu"], 4)
-    assert torch.equal(net.layers[0].weight, mixed_mlp([1, 3, 1], ["relu"], seed=4).layers[0].weight)
-    with pytest.warns(DeprecationWarning, match="moved to"):
+def test_random_mlp_is_gone_and_says_where_to_go():
+    with pytest.raises(AttributeError, match="workbench.mixed_mlp"):
+        wb.random_mlp  # noqa: B018
+    with pytest.raises(ImportError):
         from workbench.papers.esd.sampling import random_mlp  # noqa: F401
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        from workbench.papers.esd.figures import table1  # noqa: F401  (new home: no warning)
-    with pytest.warns(DeprecationWarning, match="esd_figures.table1"):
-        from workbench.papers.esd.sampling import table1 as old_table1
-    assert old_table1 is table1
+    with pytest.raises(ImportError):
+        from workbench.papers.esd.sampling import table1  # noqa: F401  (lives in workbench.papers.esd.figures)
+

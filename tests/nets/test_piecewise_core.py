@@ -167,7 +167,7 @@ def test_conv_circle_transitions_match_dense_sampling(make, method):
     g = torch.Generator().manual_seed(3)
     x0, x1 = (2 * torch.randn(1, 4, 4, generator=g, dtype=torch.float64) for _ in range(2))
     res = wb.circle_transitions(net, x0, x1, method=method, device="cpu")
-    assert int(res.total) > 4 and res.per_layer.shape == (wb.measures.transitions.compile_network(
+    assert int(res.total) > 4 and res.per_layer.shape == (wb.measures.paths.transitions.compile_network(
         net, device="cpu").n_activation_layers,)
 
     def path(t):

@@ -13,7 +13,7 @@ here the name is the module (``workbench.measures.edjm.edjm``); ``workbench.edjm
 To add a name: put it in its module's ``__all__``, import it here and in ``__all__`` (``tests/test_api.py``
 checks that both agree).
 """
-from workbench.measures import attacks, bounds, edjm, layer_algebra, partition, paths, slope, spanning
+from workbench.measures import affine, attacks, bounds, edjm, layer_algebra, partition, paths, slope, spanning
 from workbench.measures.affine import (
     AdjacentSVDifference,
     EdgeDistance,
