@@ -204,6 +204,7 @@ def test_compiled_map_kernels_match_torch():
 def test_anchor_groups_give_the_same_partition(monkeypatch, ws, act, layers, compiled):
     """The first layer's children through anchor groups (forced on small nets) are the reference's regions."""
     import workbench.measures.partition.engine as pe
+    import workbench.measures.partition.split_stage as split_stage
 
     calls = []
     real = pe._anchor_groups
@@ -212,7 +213,7 @@ def test_anchor_groups_give_the_same_partition(monkeypatch, ws, act, layers, com
         calls.append(res is not None)
         return res
 
-    monkeypatch.setattr(pe, "_anchor_groups", spy)
+    monkeypatch.setattr(split_stage, "_anchor_groups", spy)  # where the split stage looks it up
     monkeypatch.setattr(pe, "ANCHOR_MIN", 16)
     monkeypatch.setattr(pe, "ANCHOR_GROUP", 2)
     monkeypatch.setattr(pe, "COMPILED", compiled)
