@@ -213,3 +213,41 @@ def test_rank_claims_verdicts_follow_the_history():
     assert t.verdict.tolist() == ["holds", "holds", "holds"]
     t = run([10, 9.5, 10], [10, 10, 9], agree=0.9)
     assert t.verdict.tolist() == ["does not hold", "does not hold", "does not hold"]
+
+
+def test_judge_registers_a_catalogued_statement_with_rule_seeds_and_interval(tmp_path, monkeypatch):
+    from workbench.report import catalogue_counts, catalogue_rows, report_html
+
+    claims.clear()
+    path = tmp_path / "c.json"
+    monkeypatch.setenv(claims.ENV_FILE, str(path))
+    c = claims.judge("esd.fig1.relu", [2.79, 2.83, 2.80], profile="quick")
+    assert c.catalogue == "esd.fig1.relu" and c.seeds == 3 and c.rule == "within ±0.1 of 2.81"
+    assert c.verdict == "reproduced" and c.interval[0] < 2.81 < c.interval[1]
+    row = json.loads(path.read_text())["claims"][0]
+    assert {"catalogue", "rule", "seeds", "interval"} <= set(row) and row["seeds"] == 3
+    assert claims.load(path)[0].interval == c.interval
+    tie = claims.judge("esd.fig5.shortcuts_gt_mlp", [0.0, 0.0, 0.0], profile="quick")
+    assert tie.verdict == "inconclusive"  # a tie is never a win
+    assert claims.judge("esd.fig1.sigmoid", None).verdict == "not run"
+    with pytest.raises(KeyError, match="no catalogued statement"):
+        claims.judge("esd.nope", [1.0, 2.0, 3.0])
+    rows = catalogue_rows(claims.claims())
+    assert len(rows) == len(claims.catalogue()) >= 100
+    by = {r["id"]: r for r in rows}
+    assert by["esd.fig1.relu"]["verdict"] == "reproduced"
+    assert by["raghu.thm1.tight"]["verdict"] == "not run" and by["raghu.thm1.tight"]["reason"]
+    counts = {c["paper"]: c for c in catalogue_counts(rows)}
+    assert counts["ESD"]["reproduced"] == 1 and counts["ESD"]["inconclusive"] == 1
+    assert sum(c["statements"] for c in counts.values()) == len(rows)
+    html = report_html([], profile="quick")
+    assert "The papers' statements (catalogue)" in html and "&lt;" not in html.split("catalogue")[0][:10]
+    claims.clear()
+
+
+def test_catalogue_floors_per_paper():
+    n = {p: len(claims.catalogue(p)) for p in claims.PAPERS}
+    assert n["ESD"] >= 25 and n["Trajectories"] >= 20 and n["EDJM"] >= 20 and n["Layer algebra"] >= 15
+    assert n["PL geometry"] >= 22
+    with pytest.raises(ValueError, match="unknown paper"):
+        claims.catalogue("Nope")

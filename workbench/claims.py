@@ -34,7 +34,8 @@ from typing import Any
 
 __all__ = [
     "PAPERS", "VERDICTS", "Claim", "format_value", "register", "get", "claims", "table", "quote", "markdown", "clear",
-    "save", "load", "ENV_FILE", "ENV_PROFILE", "ENV_NOTEBOOK", "register_table", "VERDICT_WORDS",
+    "save", "load", "ENV_FILE", "ENV_PROFILE", "ENV_NOTEBOOK", "register_table", "VERDICT_WORDS", "judge",
+    "statement", "catalogue",
 ]
 
 PAPERS = {
@@ -46,7 +47,9 @@ PAPERS = {
 }
 """Short names of the five papers (the ``paper`` of a claim) and their citations."""
 
-VERDICTS = ("reproduced", "differs", "not comparable")
+VERDICTS = ("reproduced", "differs", "inconclusive", "not comparable", "not run")
+"""``inconclusive`` and ``not run`` come from catalogued statements (:func:`judge`): an interval across the rule's
+bound or a tie, and a statement nothing computed in this run (with the reason)."""
 
 ENV_FILE = "WORKBENCH_CLAIMS_FILE"
 ENV_PROFILE = "WORKBENCH_PROFILE"
@@ -81,12 +84,18 @@ class Claim:
     notebook: str = ""
     fmt: str = ".3g"
     extra: dict = field(default_factory=dict)
+    catalogue: str = ""
+    rule: str = ""
+    seeds: int = 0
+    interval: list | None = None
 
     @property
     def numeric(self) -> bool:
         return not isinstance(self.tolerance, str) or self.tolerance.endswith("%")
 
     def tolerance_text(self) -> str:
+        if self.rule:
+            return self.rule
         if self.tolerance is None:
             return ""
         if isinstance(self.tolerance, str):
@@ -97,7 +106,11 @@ class Claim:
         """One line for prose: quantity, ours, the paper's, verdict and reason, profile."""
         tol = self.tolerance_text()
         tol = f", tolerance {tol}" if tol and tol != "qualitative" else ""
-        return (f"{self.quantity} ({self.paper}, {self.where}): ours {format_value(self.ours, self.fmt)}, "
+        if self.rule:
+            tol = f", rule {self.rule}"
+        spread = (f" (95% interval [{format_value(self.interval[0], self.fmt)}, "
+                  f"{format_value(self.interval[1], self.fmt)}] over {self.seeds} seeds)") if self.interval else ""
+        return (f"{self.quantity} ({self.paper}, {self.where}): ours {format_value(self.ours, self.fmt)}{spread}, "
                 f"paper {format_value(self.paper_value, self.fmt)} — {self.verdict}{tol}; {self.reason} "
                 f"[{self.profile} profile]")
 
@@ -327,6 +340,62 @@ def register_table(
     return out
 
 
+def catalogue(paper: str | None = None) -> list:
+    """Every catalogued statement (:class:`workbench.catalogue.Statement`), or those of one ``paper``."""
+    from workbench.papers import catalogue_statements
+
+    items = catalogue_statements()
+    if paper is not None:
+        if paper not in PAPERS:
+            raise ValueError(f"unknown paper {paper!r}; choose from {sorted(PAPERS)}")
+        items = [x for x in items if x.paper == paper]
+    return items
+
+
+def statement(ident: str):
+    """The catalogued statement ``ident`` (e.g. ``"esd.fig1.relu"``)."""
+    for x in catalogue():
+        if x.id == ident:
+            return x
+    raise KeyError(f"no catalogued statement {ident!r}; see workbench.claims.catalogue() for the ids")
+
+
+def judge(ident: str, values: Any, *, profile: str | None = None, fmt: str = ".3g", note: str = "",
+          **extra: Any) -> Claim:
+    """Judge the catalogued statement ``ident`` on this run's ``values`` and register the verdict.
+
+    ``values``: one number for an exact statement, one number per seed for a random one (NaN values are
+    dropped and counted), or ``None`` when this run did not compute it. The rule is the catalogue's,
+    fixed before the run (:mod:`workbench.catalogue`): nothing here can change it. ``note`` adds a line
+    to the reason (e.g. "on the bundled digits instead of MNIST").
+    """
+    from workbench.catalogue import judge as _judge
+
+    st = statement(ident)
+    if values is not None and not isinstance(values, numbers.Real):
+        values = [_number("values", v) for v in (values.tolist() if hasattr(values, "tolist") else values)]
+        values = [float("nan") if v is None else v for v in values]
+    elif values is not None:
+        values = _number("values", values)
+    j = _judge(st, values)
+    reason = j.reason + (f"; {note}" if note else "") + ("; exploratory rule" if st.exploratory else "")
+    if st.history:
+        reason += "; rule history: " + " | ".join(st.history)
+    prof = profile if profile is not None else os.environ.get(ENV_PROFILE, "interactive")
+    claim = Claim(key=st.id, paper=st.paper, where=st.where, quantity=st.quantity,
+                  paper_value=st.paper_value if st.paper_value is not None else "(stated, no number)",
+                  ours=j.estimate, tolerance="rule", verdict=j.verdict, reason=" ".join(reason.split()),
+                  profile=str(prof), notebook=os.environ.get(ENV_NOTEBOOK, ""), fmt=fmt, extra=dict(extra),
+                  catalogue=st.id, rule=j.rule, seeds=j.seeds,
+                  interval=list(j.interval) if j.interval is not None else None)
+    json.dumps(claim.to_dict())
+    _registry[st.id] = claim
+    path = os.environ.get(ENV_FILE, "").strip()
+    if path:
+        save(path)
+    return claim
+
+
 def get(key: str) -> Claim:
     try:
         return _registry[key]
@@ -357,7 +426,7 @@ def table(items: Iterable[Claim] | None = None):
     import pandas as pd
 
     cols = ["key", "paper", "where", "quantity", "paper_value", "ours", "tolerance", "verdict", "reason",
-            "profile", "notebook"]
+            "profile", "notebook", "catalogue", "rule", "seeds", "interval"]
     rows = [{c: getattr(x, c) for c in cols} for x in (claims() if items is None else items)]
     return pd.DataFrame(rows, columns=cols)
 

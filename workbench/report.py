@@ -18,7 +18,8 @@ from pathlib import Path
 
 from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
-__all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE"]
+__all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE", "catalogue_rows",
+           "catalogue_counts"]
 
 SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PROFILE = \"smoke\") so that it "
                 "finishes in about a minute on a laptop CPU. Its numbers are not the papers' sizes; verdicts "
@@ -45,8 +46,59 @@ def _all_claims(runs) -> list:
 
 
 def _verdict_counts(claims) -> str:
+    from workbench.claims import VERDICTS
+
     n = Counter(c.verdict for c in claims)
-    return ", ".join(f"{n[v]} {v}" for v in ("reproduced", "differs", "not comparable") if n[v]) or "none"
+    return ", ".join(f"{n[v]} {v}" for v in VERDICTS if n[v]) or "none"
+
+
+NOT_JUDGED = ("not judged in this run: no notebook computed it against the catalogue's rule yet "
+              "(its recipe exists; see the legacy comparisons below)")
+
+
+def catalogue_rows(claims) -> list[dict]:
+    """One row per catalogued statement: its verdict in ``claims`` (judged against the catalogue), or not run.
+
+    A statement the run did not judge reads ``not run`` with the catalogue's reason (a data set, weights or a
+    GPU we do not have) or, when a recipe exists, that no notebook judged it in this run. Legacy comparisons
+    (registered without the catalogue) never stand in for a catalogue verdict.
+    """
+    from workbench.claims import catalogue
+
+    judged = {c.catalogue: c for c in claims if getattr(c, "catalogue", "")}
+    rows = []
+    for st in catalogue():
+        c = judged.get(st.id)
+        if c is not None:
+            rows.append(dict(id=st.id, paper=st.paper, where=st.where, quote=st.quote, quantity=st.quantity,
+                             paper_value=st.paper_value, rule=c.rule, verdict=c.verdict, ours=c.ours,
+                             interval=c.interval, seeds=c.seeds, reason=c.reason, notebook=c.notebook,
+                             exploratory=st.exploratory, history=list(st.history)))
+        else:
+            rows.append(dict(id=st.id, paper=st.paper, where=st.where, quote=st.quote, quantity=st.quantity,
+                             paper_value=st.paper_value, rule=st.rule.text() if st.rule else "", verdict="not run",
+                             ours=None, interval=None, seeds=0, reason=st.not_run or NOT_JUDGED,
+                             notebook=st.notebook or "", exploratory=st.exploratory, history=list(st.history)))
+    return rows
+
+
+def catalogue_counts(rows: list[dict]) -> list[dict]:
+    """Per paper: how many statements are reproduced, differ, inconclusive, not comparable, not run."""
+    from workbench.claims import PAPERS, VERDICTS
+
+    out = []
+    for paper in PAPERS:
+        mine = [r for r in rows if r["paper"] == paper]
+        n = Counter(r["verdict"] for r in mine)
+        out.append(dict(paper=paper, statements=len(mine), **{v: n[v] for v in VERDICTS}))
+    return out
+
+
+def _interval_text(r: dict) -> str:
+    if not r["interval"]:
+        return "exact" if r["verdict"] not in ("not run",) and r["seeds"] == 0 else ""
+    lo, hi = r["interval"]
+    return f"[{lo:.3g}, {hi:.3g}] ({r['seeds']} seeds)"
 
 
 def _fmt(v, c) -> str:
@@ -61,6 +113,7 @@ h1{margin-bottom:.2em} .meta{color:#555} table{border-collapse:collapse;margin:1
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;font-size:14px}
 th{background:#f3f3f3} .smoke{background:#fff3cd;border:2px solid #e0a800;padding:1em;font-size:16px;margin:1em 0}
 .v-reproduced{background:#e6f4ea} .v-differs{background:#fde8e8} .v-not-comparable{background:#eef}
+.v-inconclusive{background:#fff8e1} .v-not-run{color:#666}
 .failed{color:#b00;font-weight:bold} img{max-width:100%;border:1px solid #ddd;margin:.5em 0}
 pre{background:#f6f6f6;padding:.5em;overflow:auto;max-height:20em} .filters select{margin-right:1em}
 figure{margin:1em 0} figcaption{color:#555;font-size:13px}
@@ -109,7 +162,31 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
                    f"<td>{r.seconds:.1f}</td><td>{len(r.figures)}</td><td>{_verdict_counts(r.claims)}</td>"
                    f"<td>{e(r.started)}</td><td>{e(_machine_text(r.machine))}</td></tr>")
     out.append(f"</tbody></table><p>Total {total:.0f} s. Claims: {_verdict_counts(claims)}.</p>")
-    out.append("<h2>Paper vs ours</h2>")
+    rows = catalogue_rows(claims)
+    out.append("<h2>The papers' statements (catalogue)</h2><p>Every testable statement of each paper, catalogued "
+               "from the paper before any run with the rule that judges it (<code>workbench/papers/*/catalogue.py"
+               "</code>). Random quantities are judged on a 95% interval over at least three seeds; a tie or an "
+               "interval across the bound is inconclusive.</p><table><thead><tr><th>paper</th><th>statements</th>"
+               + "".join(f"<th>{v}</th>" for v in ("reproduced", "differs", "inconclusive", "not comparable",
+                                                    "not run")) + "</tr></thead><tbody>")
+    for c in catalogue_counts(rows):
+        out.append(f"<tr><td>{e(c['paper'])}</td><td>{c['statements']}</td><td>{c['reproduced']}</td>"
+                   f"<td>{c['differs']}</td><td>{c['inconclusive']}</td><td>{c['not comparable']}</td>"
+                   f"<td>{c['not run']}</td></tr>")
+    out.append("</tbody></table><table id='catalogue'><thead><tr><th>id</th><th>paper</th><th>where</th>"
+               "<th>the paper says</th><th>quantity</th><th>rule</th><th>ours</th><th>interval</th><th>verdict</th>"
+               "<th>reason</th></tr></thead><tbody>")
+    for r in rows:
+        cls = "v-" + r["verdict"].replace(" ", "-")
+        flag = " (exploratory)" if r["exploratory"] else ""
+        hist = f"<br><i>rule history: {e(' | '.join(r['history']))}</i>" if r["history"] else ""
+        ours = "" if r["ours"] is None else f"{r['ours']:.4g}" if isinstance(r["ours"], float) else str(r["ours"])
+        out.append(f"<tr class='{cls}'><td>{e(r['id'])}</td><td>{e(r['paper'])}</td><td>{e(r['where'])}</td>"
+                   f"<td>“{e(r['quote'])}”</td><td>{e(r['quantity'])}</td><td>{e(r['rule'])}{flag}</td>"
+                   f"<td>{e(ours)}</td><td>{e(_interval_text(r))}</td><td>{e(r['verdict'])}</td>"
+                   f"<td>{e(r['reason'])}{hist}</td></tr>")
+    out.append("</tbody></table>")
+    out.append("<h2>Paper vs ours (every comparison registered in this run)</h2>")
     if not claims:
         out.append("<p>No notebook registered a claim in this run.</p>")
     else:
@@ -164,12 +241,31 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     for r in runs:
         lines.append(f"| {r.notebook.stem} | {'ok' if r.ok else '**FAILED**'} | {r.seconds:.1f} | {len(r.figures)} "
                      f"| {_verdict_counts(r.claims)} | {r.started} | {_md_cell(_machine_text(r.machine))} |")
-    lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", "",
-              "## Paper vs ours", ""]
+    lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", ""]
+    rows = catalogue_rows(claims)
+    lines += ["## The papers' statements (catalogue)", "",
+              "Every testable statement of each paper, catalogued from the paper before any run with the rule that "
+              "judges it (`workbench/papers/*/catalogue.py`). Random quantities are judged on a 95% interval over "
+              "at least three seeds; a tie or an interval across the bound is inconclusive.", "",
+              "| paper | statements | reproduced | differs | inconclusive | not comparable | not run |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c in catalogue_counts(rows):
+        lines.append(f"| {c['paper']} | {c['statements']} | {c['reproduced']} | {c['differs']} | "
+                     f"{c['inconclusive']} | {c['not comparable']} | {c['not run']} |")
+    lines += ["", "| id | where | rule | ours | interval | verdict | reason |",
+              "| --- | --- | --- | ---: | --- | --- | --- |"]
+    for r in rows:
+        ours = "" if r["ours"] is None else f"{r['ours']:.4g}" if isinstance(r["ours"], float) else str(r["ours"])
+        rule = r["rule"] + (" (exploratory)" if r["exploratory"] else "")
+        reason = r["reason"] + (f"; rule history: {' | '.join(r['history'])}" if r["history"] else "")
+        lines.append("| " + " | ".join(_md_cell(x) for x in (r["id"], f"{r['paper']}, {r['where']}", rule, ours,
+                                                            _interval_text(r), f"**{r['verdict']}**", reason)) + " |")
+    lines += ["", "## Paper vs ours (every comparison registered in this run)", ""]
     if not claims:
         lines += ["No notebook registered a claim in this run.", ""]
     else:
-        lines += ["| paper | where | quantity | paper | ours | tolerance | verdict | reason | profile | notebook |",
+        lines += ["| paper | where | quantity | paper | ours | tolerance / rule | verdict | reason | profile "
+                  "| notebook |",
                   "| --- | --- | --- | ---: | ---: | --- | --- | --- | --- | --- |"]
         for c in claims:
             lines.append("| " + " | ".join(_md_cell(x) for x in (

@@ -13,4 +13,17 @@ Use ``from workbench.papers import edjm`` and then ``edjm.fig1_depth(...)``.
 """
 from workbench.papers import edjm, esd, layer_algebra, pl_geometry, raghu
 
-__all__ = ["esd", "raghu", "edjm", "layer_algebra", "pl_geometry"]
+__all__ = ["esd", "raghu", "edjm", "layer_algebra", "pl_geometry", "catalogue_statements"]
+
+
+def catalogue_statements() -> list:
+    """Every paper's catalogued statements (``workbench/papers/<paper>/catalogue.py``), checked, in paper order."""
+    import importlib
+
+    from workbench.catalogue import check_catalogue
+    from workbench.claims import PAPERS
+
+    out = []
+    for name in ("esd", "raghu", "edjm", "layer_algebra", "pl_geometry"):
+        out += importlib.import_module(f"workbench.papers.{name}.catalogue").CATALOGUE
+    return check_catalogue(out, papers=PAPERS)
