@@ -34,7 +34,7 @@ def test_source_is_percent_format_with_one_parameters_cell(source: Path):
     assert "nbbuild" not in text, f"{source.name} still builds the notebook from strings"
     tagged = [chunk for chunk in text.split("\n# %%")[1:] if chunk.startswith(' tags=["parameters"]')]
     assert len(tagged) == 1, f"{source.name}: needs exactly one '# %% tags=[\"parameters\"]' cell"
-    assert 'PROFILE = "full"' in tagged[0]
+    assert 'PROFILE = "quick"' in tagged[0]
 
 
 def test_build_is_stable_and_check_reports_stale(tmp_path, monkeypatch):

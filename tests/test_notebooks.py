@@ -21,8 +21,8 @@ def test_committed_notebook_is_clean(path: Path):
     assert "widgets" not in nb.get("metadata", {}), f"{path.name}: widget state is committed"
     tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
-    assert 'PROFILE = "full"' in "".join(tagged[0]["source"]), \
-        f"{path.name}: parameters cell must set PROFILE = \"full\""
+    assert 'PROFILE = "quick"' in "".join(tagged[0]["source"]), \
+        f"{path.name}: parameters cell must set PROFILE = \"quick\" (Run All in minutes)"
 
 
 @pytest.mark.notebook

@@ -1,7 +1,7 @@
 """Command line.
 
-``workbench reproduce [--profile smoke|full] [--out DIR] [--cell-timeout S]
-[--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``.
+``workbench reproduce [--profile quick|paper|smoke|cpu] [--allow-long] [--out DIR] [--cell-timeout S]
+[--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``; ``workbench report DIR``; ``workbench info``.
 """
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             scheduler = cluster.scheduler_address
             print(f"started a local Dask cluster: {args.workers} worker processes at {scheduler}")
         runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out, scheduler=scheduler,
-                         timeout=args.cell_timeout)
+                         timeout=args.cell_timeout, allow_long=args.allow_long)
     except (FileNotFoundError, ConnectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -123,15 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reproduce", help="execute notebooks headless and save them and their figures")
     r.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all in notebooks/)")
-    r.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="problem sizes (default: smoke)")
+    from workbench.experiments.profiles import PROFILES
+
+    r.add_argument("--profile", choices=PROFILES, default="quick",
+                   help="problem sizes: quick (about 2 min per notebook, the default), paper (the papers' sizes), "
+                        "smoke (tests), cpu (the largest a CPU finishes; paper where a notebook has no cpu sizes)")
+    r.add_argument("--allow-long", action="store_true",
+                   help="start paper runs estimated over an hour on this machine (refused otherwise)")
     r.add_argument("--out", default="results", help="output folder (default: ./results)")
     r.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the notebooks' sweeps on this running Dask scheduler (e.g. tcp://10.0.0.5:8786)")
     r.add_argument("--workers", type=int, default=None, metavar="N",
                    help="start a local Dask cluster of N worker processes for the notebooks' sweeps")
     r.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
-                   help="stop a notebook whose single cell runs longer than this (default: 1800; the full "
-                        "profiles' longest cells need more on 2 CPU cores, see PROFILE_COSTS)")
+                   help="stop a notebook whose single cell runs longer than this (default: twice the notebook's "
+                        "measured run time in the profile, at least 600; see workbench.experiments.PROFILE_COSTS)")
     r.set_defaults(func=_cmd_reproduce)
     rep = sub.add_parser("report", help="write report.html and report.md from a reproduce output folder")
     rep.add_argument("folder", help="the --out folder of an earlier `workbench reproduce` (or of run_notebook calls)")

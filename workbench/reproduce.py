@@ -1,8 +1,9 @@
 """Execute notebooks headless, save them and every figure they draw (PNG).
 
 Used by ``workbench reproduce`` and by the test suite.  Notebooks follow the
-papermill convention: a cell tagged ``parameters`` holds ``PROFILE = "full"``;
-papermill injects ``PROFILE = "smoke"`` (or another profile) after it.
+papermill convention: a cell tagged ``parameters`` holds ``PROFILE = "quick"``;
+papermill injects ``PROFILE = "smoke"`` (or another profile of
+:data:`workbench.experiments.profiles.PROFILES`) after it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from workbench.runs import NotebookRun, extract_figures, git_commit, machine, un
 
 __all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "machine", "PROFILES"]
 
-PROFILES = ("smoke", "full")
+from workbench.experiments.profiles import ENV_ALLOW_LONG, PROFILES, cell_timeout, notebook_profile
 
 
 def repo_notebooks_dir() -> Path:
@@ -57,11 +58,16 @@ def run_notebook(
     *,
     profile: str = "smoke",
     out_dir: Path | str | None = None,
-    timeout: int = 1800,
+    timeout: int | None = None,
+    allow_long: bool = False,
     kernel_name: str | None = None,
     progress: bool = False,
 ) -> NotebookRun:
-    """Execute one notebook with ``PROFILE = profile`` injected.
+    """Execute one notebook with ``PROFILE = profile`` injected (``cpu`` runs ``paper`` where a notebook has no
+    ``cpu`` sizes).
+
+    ``timeout``: seconds one cell may run (default :func:`~workbench.experiments.profiles.cell_timeout`, from the
+    notebook's measured cost in that profile); ``allow_long``: let a ``paper`` run estimated over an hour start.
 
     The executed notebook goes to ``out_dir/<name>.ipynb`` and its figures to
     ``out_dir/figures/``.  Errors are captured in the returned
@@ -73,6 +79,11 @@ def run_notebook(
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; allowed values: {PROFILES}")
     path = Path(path).resolve()
+    try:
+        profile = notebook_profile(path.stem, profile)
+        timeout = timeout if timeout is not None else cell_timeout(path.stem, profile)
+    except ValueError:  # a notebook outside the project's table (tests, users' own): the generic limit
+        timeout = timeout if timeout is not None else 1800
     out_dir = Path(out_dir) if out_dir is not None else Path.cwd() / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
@@ -85,7 +96,7 @@ def run_notebook(
 
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "TQDM_DISABLE": "1",
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
-           _claims_mod.ENV_NOTEBOOK: path.stem}
+           _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else ""}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -144,13 +155,16 @@ def reproduce(
     scheduler: str | None = None,
     report: bool = True,
     timeout: int | None = None,
+    allow_long: bool = False,
 ) -> list[NotebookRun]:
     """Execute notebooks one after another with a progress bar; returns their runs.
 
     ``scheduler``: a Dask scheduler address the notebooks' sweeps run on
     (through ``$WORKBENCH_DASK_SCHEDULER``); checked before any notebook runs.
     ``report``: write ``report.html`` and ``report.md`` into ``out_dir``.
-    ``timeout``: seconds one cell may run (None: :func:`run_notebook`'s 1800).
+    ``timeout``: seconds one cell may run (None: each notebook's limit from its measured cost, see
+    :func:`~workbench.experiments.profiles.cell_timeout`); ``allow_long``: start ``paper`` runs estimated over an
+    hour on this machine.
     """
     from tqdm.auto import tqdm
 
@@ -166,8 +180,7 @@ def reproduce(
         bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
         for p in bar:
             bar.set_postfix_str(p.stem)
-            runs.append(run_notebook(p, profile=profile, out_dir=out_dir,
-                                     **({} if timeout is None else {"timeout": timeout})))
+            runs.append(run_notebook(p, profile=profile, out_dir=out_dir, timeout=timeout, allow_long=allow_long))
     finally:
         if scheduler is not None:
             if saved is None:
@@ -175,6 +188,5 @@ def reproduce(
             else:
                 os.environ[ENV_SCHEDULER] = saved
     if report:
-
         write_reports(runs, out_dir, profile=profile, scheduler=scheduler)
     return runs

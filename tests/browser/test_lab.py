@@ -51,7 +51,7 @@ def smoke_copy(name: str, dst: Path) -> Path:
     nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert tagged, f"{name}: no parameters cell"
-    tagged[0].source = tagged[0].source.replace('PROFILE = "full"', 'PROFILE = "smoke"')
+    tagged[0].source = tagged[0].source.replace('PROFILE = "quick"', 'PROFILE = "smoke"')
     out = dst / f"{name}.ipynb"
     nbformat.write(nb, out)
     return out

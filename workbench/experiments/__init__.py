@@ -14,11 +14,11 @@ from workbench.experiments.distributed import (
 )
 from workbench.experiments.functions import FunctionConfig, function_1d
 from workbench.experiments.presets import Presets, validate_fields
-from workbench.experiments.profiles import PROFILE_COSTS, profile_banner
+from workbench.experiments.profiles import PROFILE_COSTS, PROFILES, ProfileTooLongError, profile_banner
 
 __all__ = [
     "ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "read_store",
     "FunctionConfig", "function_1d",
     "Presets", "validate_fields",
-    "PROFILE_COSTS", "profile_banner",
+    "PROFILE_COSTS", "PROFILES", "ProfileTooLongError", "profile_banner",
 ]

@@ -1,19 +1,45 @@
-"""What a notebook's profile costs before it starts: measured run times and whether it needs a GPU."""
+"""Profiles for people: what a notebook's profile costs before it starts, from one table of measured costs.
+
+Every notebook runs in one of these profiles (its ``parameters`` cell holds ``PROFILE = "quick"``):
+
+* ``quick`` (the default): Run All finishes in about two minutes on a 2-core laptop and shows the paper's
+  shape at reduced size (numbers are not the paper's sizes; the notebook says so in its first output);
+* ``paper``: the papers' sizes, on the GPU when there is one; its estimate is printed first, and a run
+  estimated over an hour on a CPU is refused unless asked for (``allow_long=True``, the environment
+  variable ``WORKBENCH_ALLOW_LONG=1`` or ``workbench reproduce --allow-long``);
+* ``smoke``: the smallest sizes that exercise every cell (the test suite runs it; numbers mean nothing);
+* ``cpu``: where a notebook has one (02), the largest sizes a CPU finishes; other notebooks run ``paper``.
+
+:data:`PROFILE_COSTS` is the one table of measured costs ``(notebook, profile, device) -> ProfileCost``; the
+banner, :func:`cell_timeout` (what ``workbench reproduce`` allows one cell), the README and BENCHMARKS.md
+read it.
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
-__all__ = ["PROFILE_COSTS", "profile_banner"]  # ProfileCost: the entries' type, importable from here
+__all__ = ["PROFILES", "PROFILE_COSTS", "ProfileCost", "ProfileTooLongError", "profile_banner", "profile_cost",
+           "cell_timeout", "notebook_profile", "ENV_ALLOW_LONG", "LONG_MINUTES"]
+
+PROFILES = ("quick", "paper", "smoke", "cpu")
+"""Every profile a notebook or ``workbench reproduce`` accepts."""
+
+ENV_ALLOW_LONG = "WORKBENCH_ALLOW_LONG"
+LONG_MINUTES = 60.0
+"""A ``paper`` run estimated above this many minutes on a CPU is refused unless asked for."""
+
+
+class ProfileTooLongError(RuntimeError):
+    """A profile estimated to take longer than :data:`LONG_MINUTES` here, started without ``allow_long``."""
 
 
 @dataclass(frozen=True)
 class ProfileCost:
-    """The measured cost of running one notebook in one profile.
+    """The measured cost of running one notebook in one profile on one kind of device.
 
-    ``minutes`` is the wall time measured on ``measured_on`` (``None``: not
-    measured yet); ``gpu`` is ``"no"``, ``"helps"`` or ``"needed"``; ``note``
-    says where the time goes or where the number comes from.
+    ``minutes`` is the wall time measured on ``measured_on`` (``None``: not measured yet); ``gpu`` is ``"no"``,
+    ``"helps"`` or ``"needed"``; ``note`` says where the time goes or where the number comes from.
     """
 
     minutes: float | None
@@ -25,42 +51,61 @@ class ProfileCost:
 _CPU2 = "the project's 2-core x86_64 CPU, no GPU"
 _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within about a minute, "
           "and the test suite runs each one")
-PROFILE_COSTS: dict[tuple[str, str], ProfileCost] = {
-    ("00_tour", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("00_tour", "full"): ProfileCost(0.2, "no", _CPU2, "measured 2026-12-02: 9 s (17 s with the kernel start)"),
-    ("01_spanning_dimension", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("01_spanning_dimension", "full"): ProfileCost(
-        33, "helps", _CPU2, "measured 2026-12-02 08:07 UTC: 1,933 s with one torch thread beside other full runs"),
-    ("02_esd_real_networks", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("02_esd_real_networks", "cpu"): ProfileCost(25, "no", _CPU2, "all 18 models at 3x64x64 inputs"),
-    ("02_esd_real_networks", "full"): ProfileCost(
-        33 * 60, "needed", _CPU2, "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world "
-                                  "networks'): a GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
-    ("03_linear_regions", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("03_linear_regions", "full"): ProfileCost(0.75, "no", _CPU2, "measured 2026-12-02 06:49 UTC: 40 s in the "
-                                                                 "kernel, 48 s in all"),
-    ("04_trajectories", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("04_trajectories", "full"): ProfileCost(9.0, "no", _CPU2, "measured 2026-12-02 06:55 UTC: 545 s in the "
-                                                               "kernel (length growth 234 s, dichotomies 148 s)"),
-    ("05_edjm", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("05_edjm", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02 06:50 UTC: 56 s in the kernel, 64 s "
-                                                        "in all (14 min on 2026-12-01 at load 17)"),
-    ("06_layer_algebra", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("06_layer_algebra", "full"): ProfileCost(1.0, "no", _CPU2, "measured 2026-12-02 06:51 UTC: 52 s in the "
-                                                                "kernel, 60 s in all; no weights are allocated"),
-    ("07_pl_training", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("07_pl_training", "full"): ProfileCost(5.0, "helps", _CPU2, "measured 2026-12-02 07:40 UTC beside another full-"
-                                                             "profile notebook: 293 s (Fig. 2.2 with the probe rates "
-                                                             "212 s)"),
-    ("08_trajectories_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("08_trajectories_more", "full"): ProfileCost(2.5, "no", _CPU2, "measured 2026-12-02 06:52 UTC: 137 s in the "
-                                                                    "kernel, 145 s in all"),
-    ("09_esd_more", "smoke"): ProfileCost(1.0, "no", _CPU2, _SMOKE),
-    ("09_esd_more", "full"): ProfileCost(
-        103, "helps", _CPU2, "measured 2026-12-02 07:07 UTC: 6,140 s beside other full runs (the ESD of the 18 real "
-                             "models for two input kinds is most of it)"),
+_QUICK = "a bound: quick profiles are sized for Run All in about 2 minutes; tests/test_notebooks.py times them"
+
+
+def _c(minutes, gpu, note="", on=_CPU2) -> ProfileCost:
+    return ProfileCost(minutes, gpu, on, note)
+
+
+PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
+    ("00_tour", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("00_tour", "quick", "cpu"): _c(0.3, "no", "the paper profile's sizes (measured 2026-12-02: 17 s with the "
+                                               "kernel start)"),
+    ("00_tour", "paper", "cpu"): _c(0.3, "no", "measured 2026-12-02: 9 s (17 s with the kernel start)"),
+    ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("01_spanning_dimension", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("01_spanning_dimension", "paper", "cpu"): _c(33, "helps", "measured 2026-12-02 08:07 UTC: 1,933 s with one "
+                                                               "torch thread beside other full runs"),
+    ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("02_esd_real_networks", "quick", "cpu"): _c(2.0, "no", _QUICK + "; four small models, small inputs"),
+    ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
+    ("02_esd_real_networks", "paper", "cpu"): _c(
+        33 * 60, "needed", "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world networks'): a "
+                           "GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
+    ("03_linear_regions", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("03_linear_regions", "quick", "cpu"): _c(0.8, "no", "the paper profile's sizes (48 s)"),
+    ("03_linear_regions", "paper", "cpu"): _c(0.8, "no", "measured 2026-12-02 06:49 UTC: 40 s in the kernel, 48 s "
+                                                         "in all"),
+    ("04_trajectories", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("04_trajectories", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
+                                                       "(length growth 234 s, dichotomies 148 s)"),
+    ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("05_edjm", "quick", "cpu"): _c(1.1, "no", "the digits-sized study (measured 2026-12-02 06:50 UTC: 56 s in the "
+                                               "kernel, 64 s in all)"),
+    ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (6k hidden units, 10 M parameters): "
+                                                    "needs MNIST on disk and a GPU; not measured"),
+    ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("06_layer_algebra", "quick", "cpu"): _c(1.0, "no", "the paper profile's sizes (60 s; no weights allocated)"),
+    ("06_layer_algebra", "paper", "cpu"): _c(1.0, "no", "measured 2026-12-02 06:51 UTC: 52 s in the kernel, 60 s in "
+                                                        "all; no weights are allocated"),
+    ("07_pl_training", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("07_pl_training", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("07_pl_training", "paper", "cpu"): _c(5.0, "helps", "measured 2026-12-02 07:40 UTC beside another full-profile "
+                                                         "notebook: 293 s (Fig. 2.2 with the probe rates 212 s)"),
+    ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("08_trajectories_more", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
+                                                            "145 s in all"),
+    ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
+    ("09_esd_more", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
+                                                      "runs (the ESD of the 18 real models for two input kinds is "
+                                                      "most of it)"),
 }
-"""Measured costs: ``(notebook stem, profile) -> ProfileCost``; README and BENCHMARKS.md give the sources."""
+"""Measured costs: ``(notebook stem, profile, device kind) -> ProfileCost``. Device kinds: ``"cpu"`` (the
+project's 2-core machine) and ``"cuda"`` (none measured yet: no GPU was lent to the sessions that measured)."""
 
 
 def _fmt(minutes: float) -> str:
@@ -78,35 +123,93 @@ def _hardware() -> str:
     return f"{os.cpu_count()} CPU cores, {gpu}"
 
 
-def profile_banner(notebook: str, profile: str, *, show: bool = True) -> str:
-    """One paragraph, printed before a notebook starts: what ``profile`` will cost here.
+def _device_kind() -> str:
+    from workbench._runtime import device
 
-    States the measured run time (and on what machine), whether a GPU is
-    needed, and this machine's cores and GPU; for a long profile it names the
-    quick one.  Returns the text (``show=False``: only returns it).
-    """
-    import torch
+    return "cuda" if device().type == "cuda" else "cpu"
 
+
+def notebook_profile(notebook: str, profile: str) -> str:
+    """The profile ``notebook`` runs for ``profile``: ``cpu`` means ``paper`` where a notebook has no ``cpu`` sizes."""
+    _check_names(notebook, profile)
+    if profile == "cpu" and (notebook, "cpu", "cpu") not in PROFILE_COSTS:
+        return "paper"
+    return profile
+
+
+def _check_names(notebook, profile) -> None:
     if not isinstance(notebook, str) or not isinstance(profile, str):
         raise TypeError(f"notebook and profile must be strings, got {notebook!r}, {profile!r}")
-    known = sorted({p for (n, p) in PROFILE_COSTS if n == notebook})
-    if not known:
-        names = sorted({n for n, _ in PROFILE_COSTS})
+    names = sorted({n for n, _, _ in PROFILE_COSTS})
+    if notebook not in names:
         raise ValueError(f"unknown notebook {notebook!r}; known: {names}")
-    if (notebook, profile) not in PROFILE_COSTS:
-        raise ValueError(f"notebook {notebook!r} has no profile {profile!r}; it has {known}")
-    c = PROFILE_COSTS[(notebook, profile)]
-    when = (f"about {_fmt(c.minutes)} on {c.measured_on}" if c.minutes is not None
-            else f"run time not measured yet (on {c.measured_on})")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; use one of {list(PROFILES)}")
+
+
+def profile_cost(notebook: str, profile: str, device: str | None = None) -> ProfileCost | None:
+    """The measured cost of ``notebook`` in ``profile`` on ``device`` (``"cpu"``/``"cuda"``; default: here).
+
+    On CUDA, where nothing was measured, the CPU figure stands as an upper bound (the banner says so).
+    """
+    profile = notebook_profile(notebook, profile)
+    kind = device or _device_kind()
+    if kind not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    return PROFILE_COSTS.get((notebook, profile, kind)) or PROFILE_COSTS.get((notebook, profile, "cpu"))
+
+
+def cell_timeout(notebook: str, profile: str) -> int:
+    """Seconds ``workbench reproduce`` lets one cell of ``notebook`` run: the whole run's estimate doubled
+    (a single cell can be all of it), at least 10 minutes; 4 hours when nothing was measured."""
+    c = profile_cost(notebook, profile, "cpu")
+    if c is None or c.minutes is None:
+        return 4 * 3600
+    return int(max(600.0, 2 * 60 * c.minutes))
+
+
+def profile_banner(notebook: str, profile: str, *, show: bool = True, allow_long: bool | None = None) -> str:
+    """One paragraph, printed first by every notebook: what ``profile`` will cost here and what it shows.
+
+    States the measured run time (and on what machine), whether a GPU is needed, and this machine's cores
+    and GPU; ``quick`` says that it shows the paper's shape at reduced size. A ``paper`` (or ``cpu``) run
+    estimated over :data:`LONG_MINUTES` on this machine raises :class:`ProfileTooLongError` unless
+    ``allow_long`` (default: the environment variable ``WORKBENCH_ALLOW_LONG=1``). Returns the text.
+    """
+    _check_names(notebook, profile)
+    run_as = notebook_profile(notebook, profile)
+    if not any(k[:2] == (notebook, run_as) for k in PROFILE_COSTS):
+        have = sorted({p for n, p, _ in PROFILE_COSTS if n == notebook})
+        raise ValueError(f"notebook {notebook!r} has no profile {profile!r}; it has {have}")
+    kind = _device_kind()
+    c = profile_cost(notebook, run_as, kind)
+    measured_here = (notebook, run_as, kind) in PROFILE_COSTS
+    if c.minutes is None:
+        when = f"run time not measured yet (on {c.measured_on})"
+    elif measured_here:
+        when = f"about {_fmt(c.minutes)} on {c.measured_on}"
+    else:
+        when = f"at most about {_fmt(c.minutes)} (measured on {c.measured_on}; not yet measured on a GPU)"
     gpu = {"no": "no GPU needed", "helps": "a GPU makes it faster",
            "needed": "needs a GPU (on a CPU it takes far too long)"}[c.gpu]
-    lines = [f"Profile {profile!r} of {notebook}: {when}; {gpu}." + (f" {c.note}." if c.note else ""),
+    head = {"quick": "Quick profile: the paper's shape at reduced size (numbers are not at the papers' sizes; "
+                     "set PROFILE = \"paper\" for those).",
+            "paper": "Paper profile: the papers' sizes.",
+            "smoke": "Smoke profile: the smallest sizes that run every cell (for tests; the numbers mean nothing).",
+            "cpu": "CPU profile: the largest sizes a CPU finishes."}[profile]
+    lines = [head, f"Profile {run_as!r} of {notebook}: {when}; {gpu}." + (f" {c.note}." if c.note else ""),
              f"This machine: {_hardware()}."]
-    if c.gpu == "needed" and not torch.cuda.is_available():
-        lines.append("WARNING: no GPU here. Interrupt the kernel now and choose a smaller profile.")
-    if (c.minutes is None or c.minutes >= 5) and profile != "smoke":
-        lines.append('For a quick run set PROFILE = "smoke" in the parameters cell (seconds to a minute).')
     text = "\n".join(lines)
+    long = c.minutes is None or c.minutes > LONG_MINUTES
+    if run_as in ("paper", "cpu") and kind == "cpu" and long:
+        allow = allow_long if allow_long is not None else os.environ.get(ENV_ALLOW_LONG, "") == "1"
+        if not allow:
+            est = "an unmeasured time" if c.minutes is None else f"about {_fmt(c.minutes)}"
+            raise ProfileTooLongError(
+                f"{text}\nRefusing to start: profile {profile!r} of {notebook} is estimated at {est} on this "
+                f"machine (over {LONG_MINUTES:.0f} min). Set PROFILE = \"quick\", run it on a GPU, or allow it: "
+                f"{ENV_ALLOW_LONG}=1 in the environment (workbench reproduce --allow-long).")
+        text += f"\nLong run allowed ({ENV_ALLOW_LONG}=1 or allow_long=True)."
     if show:
         print(text)
     return text
