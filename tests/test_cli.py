@@ -52,9 +52,10 @@ def test_cli_reproduce_exit_codes_and_summary(nb_folder, tmp_path, monkeypatch, 
     text = capsys.readouterr().out
     assert "good" in text and "ok" in text and str(out / "figures") in text
     assert len(list((out / "figures").glob("*.png"))) == 1
+    # the default profile is quick (about 2 minutes per notebook)
     assert cli.main(["reproduce", "--out", str(out), "bad"]) == 1
     captured = capsys.readouterr()
-    assert "FAILED" in captured.out and "boom smoke" in captured.err
+    assert "FAILED" in captured.out and "boom quick" in captured.err
 
 
 @pytest.mark.slow
