@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,3 +19,26 @@ def test_readme_paper_table_is_generated_from_the_catalogue():
 def test_readme_links_nothing_outside_the_repository():
     text = (ROOT / "README.md").read_text()
     assert "../shared" not in text, "README.md links ../shared, which a user's clone does not have"
+
+
+def _python_blocks() -> list[str]:
+    import re
+
+    return re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.S)
+
+
+def test_readme_has_python_blocks():
+    assert len(_python_blocks()) >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(_python_blocks())))
+def test_readme_python_block_runs_verbatim(index, tmp_path):
+    """Every ```python block of the README runs as printed, in a fresh interpreter (a newcomer's first contact)."""
+    import os
+
+    code = _python_blocks()[index]
+    env = dict(os.environ, WORKBENCH_DEVICE="cpu", MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                       env=env)
+    assert r.returncode == 0, f"README block {index + 1} failed:\n{code}\n--- stderr ---\n{r.stderr[-3000:]}"

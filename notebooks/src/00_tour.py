@@ -18,11 +18,12 @@ from workbench.widgets import FunctionPanel
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
 wb.profile_banner("00_tour", PROFILE)
-SIZES = {"smoke": dict(n_points=201, n_seeds=3), "full": dict(n_points=2001, n_seeds=6)}[PROFILE]
+SIZES = {"smoke": dict(n_points=201, n_seeds=3), "quick": dict(n_points=2001, n_seeds=6),
+         "paper": dict(n_points=2001, n_seeds=6), "cpu": dict(n_points=2001, n_seeds=6)}[PROFILE]
 SIZES
 
 # %% [markdown]
@@ -45,7 +46,7 @@ print("parameters:", sum(p.numel() for p in net.parameters()))
 # %%
 x = torch.linspace(-1, 1, 5).unsqueeze(1)
 tr = net.trace(x)
-for l, (z, h) in enumerate(zip(tr.preacts, tr.acts), 1):
+for l, z in enumerate(tr.preacts, 1):
     print(f"hidden layer {l}: z {tuple(z.shape)}, active neurons per point {(z > 0).sum(1).tolist()}")
 print("output", tr.output.squeeze(1).tolist())
 
@@ -113,7 +114,18 @@ FunctionPanel(width=16, depth=8, activation="hardtanh", n_points=SIZES["n_points
 # %% [markdown]
 # ## Where to go next
 #
-# * `01_spanning_dimension`: expected spanning dimension (Berthiaume et al. 2020)
-# * `02_esd_real_networks`: ESD of torchvision's ImageNet classifiers
-# * `03_linear_regions`: exact 2-D linear regions (Raghu et al. 2017; Johansson 2022)
-# * `04_trajectories`: circular trajectories through layers (Raghu et al. 2017)
+# Every notebook opens in the `quick` profile (Run All in about two minutes); set
+# `PROFILE = "paper"` in its parameters cell for the papers' sizes.
+#
+# * [`01_spanning_dimension`](01_spanning_dimension.ipynb): expected spanning dimension (Berthiaume et al. 2020), Figs. 1-6, Table 1
+# * [`02_esd_real_networks`](02_esd_real_networks.ipynb): ESD of torchvision's ImageNet classifiers against their error (§6)
+# * [`03_linear_regions`](03_linear_regions.ipynb): exact 2-D linear regions and their geometry (Raghu et al. 2017; Johansson 2022)
+# * [`04_trajectories`](04_trajectories.ipynb): circular trajectories through the layers, transitions, dichotomies (Raghu et al. 2017)
+# * [`05_edjm`](05_edjm.ipynb): the extended data Jacobian matrix (Wang et al. 2016)
+# * [`06_layer_algebra`](06_layer_algebra.ipynb): intrinsic power and complexity from the architecture alone (Badias & Banerjee)
+# * [`07_pl_training`](07_pl_training.ipynb): slope, rank of the local maps during training, regularisation and attacks (Johansson 2022)
+# * [`08_trajectories_more`](08_trajectories_more.ipynb): the remaining figures of Raghu et al. (2017)
+# * [`09_esd_more`](09_esd_more.ipynb): the remaining experiments of the ESD paper
+#
+# The map of the library is `ARCHITECTURE.md` in the repository; each paper's
+# statements, with the rule that judges them, are in `workbench/papers/<paper>/catalogue.py`.

@@ -359,3 +359,23 @@ def test_activation_experiment_inputs():
         wb.measures.estimate_activation_constants(statistic="mad")
     with pytest.raises(ValueError, match="kernel_sizes must lie in 1..length=10"):
         wb.measures.moving_average_variance([11], length=10)
+
+
+def test_traces_the_workbench_mlp_and_a_registered_class_is_a_leaf():
+    import workbench as wb
+
+    r = wb.layer_algebra(wb.mlp([2, 8, 8, 1], seed=0), (2,))   # forward(x, *, trace=False): traced at the default
+    assert list(r.to_frame().type)[1:] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+
+    class Doubler(torch.nn.Module):
+        def forward(self, x):
+            return 2 * x
+
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), Doubler(), torch.nn.Flatten(),
+                                torch.nn.Linear(4 * 6 * 6, 10))
+    assert "Doubler" not in set(wb.layer_algebra(model, (1, 8, 8)).to_frame().type)  # traced into: a mul
+    rules = wb.layer_algebra_rules()
+    rules.register(Doubler, lambda op: wb.LocalMetric(2.0, 1.0, "kernel"))
+    frame = wb.layer_algebra(model, (1, 8, 8), rules=rules).to_frame()
+    row = frame[frame.type == "Doubler"]
+    assert len(row) == 1 and row.kind.item() == "kernel"   # kept whole, judged by the user's rule

@@ -91,10 +91,28 @@ class _PathTracer(fx.Tracer):
             self.stack.pop()
 
 
+def _constant_defaults(model: nn.Module) -> dict | None:
+    """Arguments of ``forward`` with a bool or None default are traced as those constants (e.g. ``MLP``'s
+    ``trace=False``): fx would otherwise turn them into proxies that Python control flow cannot branch on."""
+    import inspect
+
+    try:
+        params = inspect.signature(model.forward).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    fixed = {p.name: p.default for p in params
+             if p.default is not inspect.Parameter.empty and (p.default is None or isinstance(p.default, bool))}
+    return fixed or None
+
+
+def _default_rule_keys() -> frozenset:
+    return frozenset(layer_algebra_rules().keys())
+
+
 def _trace(model: nn.Module, leaf_modules: tuple) -> fx.GraphModule:
     tracer = _PathTracer(leaf_modules)
     try:
-        graph = tracer.trace(model)
+        graph = tracer.trace(model, concrete_args=_constant_defaults(model))
     except Exception as exc:
         where = tracer.failed_in or f"<root> ({type(model).__name__})"
         nodes = list(tracer.graph.nodes) if getattr(tracer, "graph", None) is not None else []
@@ -105,6 +123,12 @@ def _trace(model: nn.Module, leaf_modules: tuple) -> fx.GraphModule:
             "rewrite that forward without it, or keep that module opaque with "
             "leaf_modules=(ItsClass,) and give it a rule (layer_algebra_rules().register(ItsClass, rule))."
         ) from exc
+    for ph in [n for n in graph.nodes if n.op == "placeholder" and n.args]:  # a constant default and its guard
+        for user in list(ph.users):
+            for guard in list(user.users):
+                graph.erase_node(guard)
+            graph.erase_node(user)
+        graph.erase_node(ph)
     return fx.GraphModule(tracer.root, graph, type(model).__name__)
 
 
@@ -323,7 +347,8 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
         (``conv_kernel=``, ``groups=``, ``pooling_filters=``, ``attention=``,
         ``constants=``) change single fields.
     leaf_modules : tuple of classes
-        Module classes to keep opaque during tracing (each needs a rule).
+        Module classes to keep opaque during tracing (each needs a rule). Classes with a rule of your own
+        (``rules.register(MyOp, ...)``) are kept opaque without being listed here.
 
     Returns
     -------
@@ -343,7 +368,9 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
         rules = layer_algebra_rules()
     elif not isinstance(rules, RuleTable):
         raise TypeError(f"rules must be a RuleTable (see workbench.layer_algebra_rules()), got {type(rules).__name__}")
-    traced = trace_graph(model, input_shape, leaf_modules=leaf_modules)
+    # a module class with a rule of the user's own is kept whole (a leaf), so that its rule applies
+    own = tuple(k for k in rules.keys() if isinstance(k, type) and k not in _default_rule_keys())
+    traced = trace_graph(model, input_shape, leaf_modules=tuple(leaf_modules) + own)
     gm = traced.gm
     state: dict[fx.Node, tuple[float, float]] = {}  # node -> (log10 P, log10 C)
     rows: list[dict] = []
