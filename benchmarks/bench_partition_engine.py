@@ -157,7 +157,7 @@ def widget(args) -> None:
         p = dict(panel.params, seed=seed)
         t0 = time.perf_counter()
         res = None
-        for res in panel.compute(**p):  # a generator: the final answer (after the warm-up: no coarse ones)
+        for res in panel.compute(**p):  # noqa: B007  # a generator: the final answer (after the warm-up: no coarse ones)
             pass
         t1 = time.perf_counter()
         fig = panel.draw(res, **p)

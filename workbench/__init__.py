@@ -151,7 +151,7 @@ from workbench.validation import (
     NumericalWarning,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     # subpackages
