@@ -3,24 +3,17 @@
 #   bash scripts/setup.sh          # core + notebooks + Dask sweeps + compiled kernels
 #   bash scripts/setup.sh --test   # ... and the test tools (scripts/test.sh calls this)
 # Needs only python3 (>= 3.10) and access to the package registry.
-# PyTorch: on a machine without an NVIDIA GPU the CPU-only build (about 1 GB in the venv instead of about 6.7 GB);
-# with one, the CUDA build. Override with TORCH_SPEC, e.g. TORCH_SPEC="torch torchvision" for the newest; pip finds
-# CPU-only wheels where its index has them (set PIP_EXTRA_INDEX_URL to PyTorch's CPU wheel index otherwise).
+# PyTorch: the default build (CUDA-capable; about 6.7 GB in the venv, 3.2 GB of it NVIDIA libraries). For a lean
+# CPU-only venv, give both CPU builds from an index that has them, e.g. with PyTorch's CPU wheel index in
+# PIP_EXTRA_INDEX_URL: TORCH_SPEC="torch==2.14.1+cpu torchvision==0.29.1+cpu" bash scripts/setup.sh
+# (torch and torchvision must be the same kind of build: a CPU torch beside a CUDA torchvision fails to import).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=${WORKBENCH_VENV:-.venv}
 EXTRAS="notebooks,dask,fast"
 [ "${1:-}" = "--test" ] && EXTRAS="$EXTRAS,test"
-GPU_SPEC="torch==2.14.1 torchvision==0.29.1"
-CPU_SPEC="torch==2.13.0+cpu torchvision==0.28.0"
-if [ -z "${TORCH_SPEC:-}" ]; then
-  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-    TORCH_SPEC=$GPU_SPEC
-  else
-    TORCH_SPEC=$CPU_SPEC
-  fi
-fi
+TORCH_SPEC=${TORCH_SPEC:-"torch==2.14.1 torchvision==0.29.1"}
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[setup] creating virtual environment $VENV"
   "$PY" -m venv "$VENV"
@@ -34,16 +27,9 @@ fi
 echo "[setup] installing torch ($TORCH_SPEC) and the workbench [$EXTRAS] into $VENV (first time: several minutes)"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # shellcheck disable=SC2086
-if ! "$VENV/bin/python" -m pip install --quiet $TORCH_SPEC; then
-  if [ "$TORCH_SPEC" = "$CPU_SPEC" ]; then
-    echo "[setup] the CPU-only build is not on this package index; installing the default build ($GPU_SPEC)"
-    TORCH_SPEC=$GPU_SPEC
-    # shellcheck disable=SC2086
-    "$VENV/bin/python" -m pip install --quiet $TORCH_SPEC
-  else
-    exit 1
-  fi
-fi
+"$VENV/bin/python" -m pip install --quiet $TORCH_SPEC
+"$VENV/bin/python" -c "import torch, torchvision" || {
+  echo "[setup] torch and torchvision do not import together ($TORCH_SPEC): use builds of the same kind" >&2; exit 1; }
 "$VENV/bin/python" -m pip install --quiet -e ".[$EXTRAS]"
 "$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (workbench)" >/dev/null
 echo "$want" > "$stamp"
