@@ -36,7 +36,8 @@ NOT_RESULTS = {"Trace", "Dataset", "ExactTransitionsError", "RegionLimitError", 
                "LayerAlgebraOptions", "LocalMetric", "OpInfo", "ModelSpec", "EDJMData", "TracedGraph"}
 
 
-PAPERS = [importlib.import_module(f"workbench.papers.{p}") for p in wb.papers.__all__]
+PAPER_PACKAGES = ("esd", "raghu", "edjm", "layer_algebra", "pl_geometry")
+PAPERS = [importlib.import_module(f"workbench.papers.{p}") for p in PAPER_PACKAGES]
 MEASURE_PACKAGES = [wb.measures.partition, wb.measures.paths, wb.measures.spanning, wb.measures.layer_algebra]
 
 
