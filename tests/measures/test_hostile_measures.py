@@ -11,7 +11,7 @@
   origin, lengths whose squares overflow or underflow, the Gram route of
   huge Jacobians, and the underflow warning of deep square networks.
 
-``scripts/hostile_probe.py`` is the broader survey these tests pin down.
+``benchmarks/hostile/hostile_probe.py`` is the broader survey these tests pin down.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ is replaced and the probe goes on.  Each case is classified:
 * ``hang``            still running at the alarm
 * ``unguarded allocation``  an allocation failed against the cap (nothing refused it first)
 
-Run: ``PYTHONPATH=$PWD python scripts/hostile_probe_boundary.py [--verbose] [--timeout S] [--cap GiB]``.
+Run: ``PYTHONPATH=$PWD python benchmarks/hostile/hostile_probe_boundary.py [--verbose] [--timeout S] [--cap GiB]``.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Comparison of results for ``scripts/hostile_probe.py``: tensors, numbers, dataclasses, frames, nested."""
+"""Comparison of results for ``benchmarks/hostile/hostile_probe.py``: tensors, numbers, dataclasses, frames, nested."""
 from __future__ import annotations
 
 import math

@@ -12,7 +12,7 @@ classified as
 * ``refused``   an error for an input that should be accepted;
 * ``hang``      no answer within the per-call timeout (``signal.alarm``).
 
-Run: ``PYTHONPATH=$PWD python scripts/hostile_probe.py [--timeout S] [--verbose] [--json FILE]``.
+Run: ``PYTHONPATH=$PWD python benchmarks/hostile/hostile_probe.py [--timeout S] [--verbose] [--json FILE]``.
 """
 from __future__ import annotations
 
