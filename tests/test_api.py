@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import torch
 
 import workbench as wb
 import workbench.experiments as E
@@ -191,3 +192,13 @@ def test_moved_names_say_where_they_went():
         if name != "random_mlp":
             assert hasattr(importlib.import_module(where), name), (name, where)
 
+
+
+def test_reprs_are_one_short_line():
+    from workbench.papers import raghu
+
+    objs = [wb.data.digits(), wb.mlp([2, 4, 3, 1], seed=0).trace(torch.randn(5, 2)),
+            raghu.circle_through_layers([2, 8, 8, 1], n_points=50, seed=0)]
+    for o in objs:
+        text = repr(o)
+        assert "\n" not in text and len(text) < 200 and "tensor(" not in text, text

@@ -57,6 +57,11 @@ class Dataset:
     def __len__(self) -> int:
         return int(self.X.shape[0])
 
+    def __repr__(self) -> str:
+        classes = f", {self.n_classes} classes" if self.n_classes is not None else ""
+        return (f"Dataset({self.name!r}: {len(self):,} samples of shape {tuple(self.X.shape[1:])}{classes}, "
+                f"from {self.source})")
+
     def flat(self) -> torch.Tensor:
         """``X`` with every sample flattened to a vector."""
         return self.X.reshape(len(self), -1)

@@ -64,6 +64,11 @@ class Trace(NamedTuple):
     acts: tuple[torch.Tensor, ...]
     output: torch.Tensor
 
+    def __repr__(self) -> str:
+        widths = [int(z.shape[-1]) for z in self.preacts]
+        return (f"Trace({len(self.preacts)} hidden layers of widths {widths}, batch {tuple(self.output.shape[:-1])}, "
+                f"output {tuple(self.output.shape)})")
+
 
 def match_width(s: torch.Tensor, width: int, dim: int = -1) -> torch.Tensor:
     """Align a shortcut source with a layer of ``width`` nodes by row index (along ``dim``).

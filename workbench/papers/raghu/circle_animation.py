@@ -73,6 +73,10 @@ class LayerTrajectory:
             return "output"
         return f"hidden layer {i}"
 
+    def __repr__(self) -> str:
+        return (f"LayerTrajectory({self.activation} network {list(self.widths)}, σ_w² = {self.sigma_w2:g}, "
+                f"{len(self.images)} layers x {len(self.t)} points, seed {self.seed})")
+
 
 def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
     """Top-2 PCA coordinates with a deterministic sign (point 0 on the positive side).
