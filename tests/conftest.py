@@ -24,6 +24,23 @@ except ImportError:  # pragma: no cover
     pass
 
 
+# -- time limits (issue 28) --------------------------------------------------------------
+# pyproject sets pytest-timeout's default (600 s a test, stacks of every thread on a hang).  Tests that execute
+# whole notebooks (smoke profile, about 3 minutes for all ten) or drive JupyterLab in Chromium (about 4 minutes
+# for all of them, a session's server start included in the first) get this longer limit, unless they carry
+# their own @pytest.mark.timeout.
+LONG_TIMEOUT_S = 1800
+LONG_MARKERS = ("notebook", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("timeout"):  # pytest-timeout not installed: no limits at all
+        return
+    for item in items:
+        if item.get_closest_marker("timeout") is None and any(item.get_closest_marker(m) for m in LONG_MARKERS):
+            item.add_marker(pytest.mark.timeout(LONG_TIMEOUT_S))
+
+
 @pytest.fixture
 def data_root(tmp_path, monkeypatch):
     """An empty WORKBENCH_DATA folder for loader tests."""

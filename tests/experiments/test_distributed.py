@@ -100,6 +100,38 @@ def test_bad_scheduler_address(monkeypatch):
     assert len(run_cells(square, CELLS, client=False, progress=False)) == 9  # ... client=False never does
 
 
+def _io_loops() -> int:
+    import threading
+
+    return sum(t.name == "IO loop" and t.is_alive() for t in threading.enumerate())
+
+
+def test_failed_connect_leaves_no_client_behind(monkeypatch):
+    """Issue 28: a client whose start failed is closed inside connect(), its IO loop stopped, the dask default
+    restored.  Left to the garbage collector, its __del__ could run inside the next client's start and wait on the
+    loop runners' lock that start holds (a deadlock); here nothing is left for the collector."""
+    import gc
+
+    import dask
+
+    pytest.importorskip("distributed")
+    from distributed.client import _get_global_client
+
+    loops, scheduler = _io_loops(), dask.config.get("scheduler", None)
+    for _ in range(3):
+        for address in ("not-an-address", "tcp://127.0.0.1:1"):  # refused at parsing / no answer
+            with pytest.raises(ConnectionError, match=address):
+                connect(address, timeout=0.5)
+            assert _io_loops() == loops  # each failed client's IO loop thread is gone
+            assert _get_global_client() is None and dask.config.get("scheduler", None) == scheduler
+    gc.collect()  # nothing left whose __del__ would close anything
+    monkeypatch.setenv(ENV_SCHEDULER, "not-an-address")
+    for _ in range(3):
+        with pytest.raises(ConnectionError):
+            default_client()
+    assert not dist._clients and _io_loops() == loops
+
+
 @pytest.fixture(scope="module")
 def client():
     distributed = pytest.importorskip("distributed")
@@ -160,6 +192,10 @@ def test_cluster_through_address_and_environment(client, monkeypatch):
         dist.close_default_clients()
     assert set(df.attrs["sweep"]["workers"]) <= set(client.scheduler_info()["workers"])
     assert "local" not in df.attrs["sweep"]["workers"]
+    loops = _io_loops()
+    by_address = run_cells(square, CELLS, client=client.scheduler.address, progress=False)
+    assert set(by_address.attrs["sweep"]["workers"]) <= set(client.scheduler_info()["workers"])
+    assert _io_loops() == loops  # the client run_cells opened from the address string, it closed
     pd.testing.assert_frame_equal(df, run_cells(square, CELLS, client=False, progress=False))
 
     def boom(c):

@@ -24,6 +24,7 @@ floating-point reductions may differ in the last bits.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -51,18 +52,47 @@ def connect(address: str, *, timeout: float = 10.0):
     Raises ``ConnectionError`` naming the address and what to check when no
     scheduler answers within ``timeout`` seconds, ``ValueError`` for an address
     that is not a string.
+
+    This is the one place that creates clients.  A client whose start fails is
+    closed here, before the error is raised: left to the garbage collector, its
+    ``__del__`` would close it whenever a collection happens to run, which may
+    be inside the next client's start while that one holds the loop runners'
+    lock that the close waits for (a deadlock, issue 28).
     """
     if not isinstance(address, str) or not address.strip():
         raise ValueError(f"scheduler address must be a non-empty string like 'tcp://127.0.0.1:8786', got {address!r}")
     from distributed import Client
 
+    # Client(...) starts itself in __init__ and, when that fails, the half-started object never reaches the
+    # caller; building it in two steps keeps a reference to it so that it can be closed.
+    client = Client.__new__(Client)
     try:
-        return Client(address.strip(), timeout=timeout)
-    except (OSError, TimeoutError, ValueError, AssertionError) as exc:  # AssertionError: its IO loop failed to start
-        raise ConnectionError(
-            f"no Dask scheduler answered at {address!r} within {timeout:g} s ({type(exc).__name__}: {exc}); "
-            "start one (`dask scheduler` plus `dask worker ADDRESS`), check the address, "
-            "or run locally (drop --scheduler / unset " + ENV_SCHEDULER + ")") from exc
+        client.__init__(address.strip(), timeout=timeout)
+    except BaseException as exc:
+        _discard(client, timeout)
+        if isinstance(exc, (OSError, TimeoutError, ValueError, AssertionError)):  # Assertion: its IO loop failed
+            raise ConnectionError(
+                f"no Dask scheduler answered at {address!r} within {timeout:g} s ({type(exc).__name__}: {exc}); "
+                "start one (`dask scheduler` plus `dask worker ADDRESS`), check the address, "
+                "or run locally (drop --scheduler / unset " + ENV_SCHEDULER + ")") from exc
+        raise
+    return client
+
+
+def _discard(client, timeout: float = 10.0) -> None:
+    """Close ``client`` now, whatever state a failed start or a lost scheduler left it in, and stop its IO loop.
+
+    ``Client.close`` returns at once for a client that already counts as closed (a failed connection closes
+    itself inside the start) but then leaves its IO loop thread running; the loop runner is stopped here in
+    every case.  Errors while closing are dropped: the client is being thrown away.
+    """
+    with contextlib.suppress(Exception):
+        if getattr(client, "status", "closed") not in ("closed", "newly-created"):
+            client.close(timeout=max(1.0, 2 * timeout))
+    runner = getattr(client, "_loop_runner", None)
+    if runner is not None:
+        with contextlib.suppress(Exception):
+            runner.stop()
 
 
 def default_client():
@@ -72,6 +102,9 @@ def default_client():
         return None
     c = _clients.get(address)
     if c is None or c.status not in ("running", "connecting"):
+        if c is not None:  # lost its scheduler: close it here rather than leave it to the garbage collector
+            del _clients[address]
+            _discard(c)
         c = _clients[address] = connect(address)
     return c
 
@@ -80,20 +113,21 @@ def close_default_clients() -> None:
     """Close the clients :func:`default_client` opened in this process."""
     while _clients:
         _, c = _clients.popitem()
-        c.close()
+        _discard(c)
 
 
 def _resolve(client):
+    """``(client or None, whether run_cells opened it and must close it)``."""
     if client is None:
-        return default_client()
+        return default_client(), False
     if client is False:
-        return None
+        return None, False
     if isinstance(client, str):
-        return connect(client)
+        return connect(client), True
     if not hasattr(client, "submit") or not hasattr(client, "nthreads"):
         raise TypeError(f"client must be a dask.distributed.Client, an address string, None or False, "
                         f"not {type(client).__name__}")
-    return client
+    return client, False
 
 
 def _key(cell: Mapping) -> str:
@@ -221,7 +255,8 @@ def run_cells(
     client
         ``None``: :func:`default_client` (the ``WORKBENCH_DASK_SCHEDULER``
         cluster, else local); a ``dask.distributed.Client`` or an address
-        string: run there; ``False``: run here.
+        string: run there (a client opened from an address is closed before
+        returning); ``False``: run here.
     store
         A folder: each finished batch is written there (Parquet) at once, and
         cells already there are not computed again (resume).
@@ -252,7 +287,6 @@ def run_cells(
     if len(set(keys)) != len(keys):
         dup = next(k for k in keys if keys.count(k) > 1)
         raise ValueError(f"cells must be distinct (each is its own key); {dup} appears twice")
-    client = _resolve(client)
     t0 = time.perf_counter()
     path = _open_store(store, sweep) if store is not None else None
     done = {k: v for k, v in read_store(path).items() if k in set(keys)} if path is not None else {}
@@ -269,6 +303,7 @@ def run_cells(
         if path is not None:
             _write_part(path, res["results"])
 
+    client, owned = _resolve(client)  # owned: opened here from an address string, so closed here too
     bar = tqdm(total=len(cells), initial=n_resumed, desc=desc, disable=not progress, leave=False)
     try:
         if todo and client is None:
@@ -301,6 +336,8 @@ def run_cells(
                 raise
     finally:
         bar.close()
+        if owned:
+            _discard(client)
     df = pd.DataFrame([r for k in keys for r in done[k]])
     df.attrs["sweep"] = dict(n_cells=len(cells), n_resumed=n_resumed, workers=workers, task_seconds=task_seconds,
                              seconds=time.perf_counter() - t0, store=str(path) if path is not None else None)
