@@ -17,6 +17,7 @@ from workbench.plots.esd_real import (
 from workbench.plots.functions import (
     plot_function_1d,
 )
+from workbench.plots.lint import Finding, lint_figure
 from workbench.plots.player import animation_frames, offline_html
 from workbench.plots.regions import (
     layer_color,
@@ -64,6 +65,8 @@ __all__ = [
     "animation_frames", "offline_html",
     # style
     "lecture_style", "OKABE_ITO", "LEGIBILITY", "text_px", "ensure_legible", "LegibleFigure",
+    # lint
+    "lint_figure", "Finding",
 ]
 
 from workbench.plots.layer_algebra import (  # noqa: E402
