@@ -105,11 +105,14 @@ def test_missing_files_say_where_to_put_them(data_root, fn, where):
     with pytest.raises(data.DataNotFoundError) as err:
         fn()
     msg = str(err.value)
-    assert str(data_root / where) in msg and "WORKBENCH_DATA" in msg and "never downloads" in msg
+    assert str(data_root / where) in msg and "WORKBENCH_DATA" in msg and "Nothing downloads unless asked" in msg
+    assert "workbench data fetch " in msg and err.value.folder == (data_root / where).parent
 
 
-def test_load_falls_back_to_digits_and_says_so(data_root):
-    d = data.load("fashion_mnist", n=50)
+def test_load_falls_back_to_digits_and_says_so(data_root, monkeypatch):
+    monkeypatch.setattr(data, "_WARNED", set())
+    with pytest.warns(UserWarning, match="workbench data fetch fashion-mnist"):
+        d = data.load("fashion_mnist", n=50)
     assert d.name == "digits" and len(d) == 50
     with pytest.raises(data.DataNotFoundError):
         data.load("mnist", fallback=None)

@@ -1,7 +1,8 @@
 """Command line.
 
 ``workbench reproduce [--profile quick|paper|smoke|cpu] [--allow-long] [--out DIR] [--cell-timeout S]
-[--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``; ``workbench report DIR``; ``workbench info``.
+[--scheduler ADDRESS | --workers N] [NOTEBOOK ...]``; ``workbench report DIR``; ``workbench info``;
+``workbench data fetch mnist|fashion-mnist|cifar10 [--root DIR] [--mirror URL]``; ``workbench data list [--root DIR]``.
 """
 from __future__ import annotations
 
@@ -118,6 +119,39 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_fetch(args: argparse.Namespace) -> int:
+    from workbench import data
+
+    root = Path(args.root).expanduser().absolute() if args.root is not None else None
+    if root is not None:
+        check_out_folder(root, "--root")
+    try:
+        result = data.fetch(args.name, root=root, base_url=args.mirror, progress=True)
+    except (data.DataDownloadError, data.DataFormatError, ValueError) as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    print(result)
+    if root is not None and root != data.data_dir().absolute():
+        print(f"the loaders read {data.data_dir()}; set {data.ENV_DATA}={root} to read this folder")
+    return 0
+
+
+def _cmd_data_list(args: argparse.Namespace) -> int:
+    from workbench import data
+    from workbench.limits import format_bytes
+
+    rows = data._inventory(args.root)
+    root = Path(args.root).expanduser().absolute() if args.root is not None else data.data_dir()
+    where = ("--root" if args.root is not None else f"${data.ENV_DATA}" if os.environ.get(data.ENV_DATA)
+             else f"the default; set ${data.ENV_DATA} to change it")
+    print(f"data folder: {root} ({where})")
+    for name, folder, state, n in rows:
+        size = format_bytes(n) if n else "-"
+        hint = f"  (workbench data fetch {name})" if state != "present" else ""
+        print(f"{name:<14} {state:<14} {size:>10}  {folder}{hint}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workbench", description="Expressivity Workbench command line.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -145,6 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_cmd_report)
     i = sub.add_parser("info", help="print versions and the default device")
     i.set_defaults(func=_cmd_info)
+    d = sub.add_parser("data", help="fetch MNIST, Fashion-MNIST, CIFAR-10 into the data folder, or list what is there")
+    dsub = d.add_subparsers(dest="data_command", required=True)
+    f = dsub.add_parser("fetch", help="download a data set (torchvision's md5 checksums are checked)")
+    f.add_argument("name", choices=["mnist", "fashion-mnist", "cifar10"], help="the data set")
+    f.add_argument("--root", default=None, metavar="DIR",
+                   help="the data folder (default: $WORKBENCH_DATA, else ~/.cache/workbench/data)")
+    f.add_argument("--mirror", default=None, metavar="URL",
+                   help="a mirror holding URL/<name>/<file> under the official file names (default: "
+                        "$WORKBENCH_DATA_MIRROR, else torchvision's hosts)")
+    f.set_defaults(func=_cmd_data_fetch)
+    ls = dsub.add_parser("list", help="which data sets are in the data folder, where, and how big")
+    ls.add_argument("--root", default=None, metavar="DIR", help="the data folder (default: as for fetch)")
+    ls.set_defaults(func=_cmd_data_list)
     return p
 
 
