@@ -70,7 +70,7 @@ def test_layer_images_refuse_over_budget():
 def test_parameter_jacobian_refuses_and_chunks():
     net = wb.mlp([2, 16, 1], seed=0)  # 65 parameters
     X = torch.rand(100, 2)
-    need = wb.measures.spanning.jacobian_bytes(100, 65, 1, torch.float32)
+    need = wb.measures.spanning.dimension.jacobian_bytes(100, 65, 1, torch.float32)
     with max_bytes_budget(need // 2):
         with pytest.raises(ResourceLimitError, match=r"parameter Jacobian of 100 points x 65 parameters.*fewer points"):
             wb.parameter_jacobian(net, X, device=CPU)
@@ -86,7 +86,7 @@ def test_parameter_jacobian_refuses_and_chunks():
 def test_spanning_dimension_refuses_the_svd_copy():
     net = wb.mlp([2, 16, 1], seed=0)
     X = torch.rand(100, 2)
-    need = wb.measures.spanning.jacobian_bytes(100, 65, 1, torch.float32)
+    need = wb.measures.spanning.dimension.jacobian_bytes(100, 65, 1, torch.float32)
     with max_bytes_budget(need + 1000):  # the Jacobian fits (chunked), its copy and the SVD workspace do not
         with pytest.raises(ResourceLimitError, match=r"singular values of the 100 x 65 Jacobian"):
             wb.spanning_dimension(net, X, device=CPU)
