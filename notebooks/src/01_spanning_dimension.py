@@ -21,27 +21,45 @@
 
 # %%
 # %matplotlib inline
-import numpy as np
 import pandas as pd
-import torch
+from IPython.display import display
+
 import workbench as wb
 from workbench import claims
-from workbench.papers.esd import esd
-from workbench.papers.esd.figures import (RandomFitConfig, NoiseFitConfig, Table1Config, esd_grid,
-                                               random_mlp_fit, fit_correlations, noise_fit, table1,
-                                               psd_over_depths)
 from workbench.measures.spanning.polynomial import coefficient_jacobian, network_jacobian_at_points
-from workbench.plots import (new_figure, show, plot_sd_distribution, plot_esd_heatmaps, plot_fit_scatter,
-                             plot_training_curves, plot_esd_comparison, plot_psd_depths)
+from workbench.papers.esd import esd
+from workbench.papers.esd.figures import (
+    NoiseFitConfig,
+    RandomFitConfig,
+    Table1Config,
+    esd_grid,
+    fit_correlations,
+    noise_fit,
+    psd_over_depths,
+    random_mlp_fit,
+    table1,
+)
+from workbench.plots import (
+    new_figure,
+    plot_esd_comparison,
+    plot_esd_heatmaps,
+    plot_fit_scatter,
+    plot_psd_depths,
+    plot_sd_distribution,
+    plot_training_curves,
+    show,
+)
 from workbench.widgets import ESDPanel
+
 pd.set_option("display.precision", 3)
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
 wb.profile_banner("01_spanning_dimension", PROFILE)
+PROFILE = {'quick': 'smoke', 'paper': 'full', 'cpu': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the smoke sizes until it has its own
 SIZES = {
     "smoke": dict(fig1=60, fig2=300, fig5=100, choices=20, depths=range(1, 6), grid=range(1, 7), grid_samples=3,
                   fig3=RandomFitConfig.smoke(), fig6=NoiseFitConfig.smoke(), table1=Table1Config.smoke()),
@@ -290,7 +308,8 @@ for ax in axes[1]:
 fig.suptitle(f"Fig. 4: ESD of MLPs [1, i, j, 1], {SIZES['grid_samples']} samples per network")
 show(fig)
 lo, hi = min(SIZES["grid"]), max(SIZES["grid"])
-gain = lambda col: (grid[grid[col] == hi].groupby("activation").esd.mean()
+def gain(col):
+    return (grid[grid[col] == hi].groupby("activation").esd.mean()
                     - grid[grid[col] == lo].groupby("activation").esd.mean())
 table4 = grid.groupby("activation").esd.describe()[["mean", "min", "max"]]
 table4[f"gain, layer 1 {lo}→{hi}"] = gain("n1")  # averaged over the other layer's widths
@@ -307,7 +326,7 @@ claims.register("esd.fig4.second_layer", paper="ESD", where="Fig. 4 (§4.1)",
                 quantity="sigmoid, tanh change mostly with the 2nd layer",
                 paper_value="2nd layer", ours="2nd layer" if second else "not the 2nd layer for both",
                 tolerance="qualitative", verdict="reproduced" if second else "differs", profile=PROFILE,
-                reason="gain of mean ESD from width {} to {}: ".format(lo, hi) + ", ".join(
+                reason=f"gain of mean ESD from width {lo} to {hi}: " + ", ".join(
                     f"{a} {gain('n1')[a]:+.2f} (1st) / {gain('n2')[a]:+.2f} (2nd)" for a in ("sigmoid", "tanh")))
 display(claims.markdown("esd.fig4.order", "esd.fig4.second_layer"))
 table4

@@ -25,17 +25,21 @@
 # %matplotlib inline
 import pandas as pd
 import torch
+
 import workbench as wb
 from workbench import claims
-from workbench.papers.esd import ESDRealConfig, esd_real_networks, esd_real_summary, esd_real_fits, real_inputs
-from workbench.plots import new_figure, plot_esd_real, plot_esd_real_grid, plot_sampled_spectra, show
+from workbench.papers.esd import ESDRealConfig, esd_real_fits, esd_real_networks, esd_real_summary, real_inputs
+from workbench.plots import plot_esd_real_grid, plot_sampled_spectra, show
+
 pd.set_option("display.precision", 3)
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it); "cpu": all 18 models, small inputs
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests), "cpu" (all 18 models, small inputs)
 
 # %%
+wb.profile_banner("02_esd_real_networks", PROFILE)
+PROFILE = {'quick': 'smoke', 'paper': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the smoke sizes until it has its own
 CFG = ESDRealConfig.preset(PROFILE)
 N_BOOT = 1000
 print(f"{PROFILE}: {len(CFG.models)} models, inputs {CFG.input_shape} ({CFG.inputs}), "
@@ -155,9 +159,11 @@ claims.markdown(*(f"esd.s6.{r}_top1" for r in CFG.reduces))
 # checked exactly for all 18 networks, whatever the profile:
 
 # %%
-from scipy.stats import pearsonr
 import numpy as np
+from scipy.stats import pearsonr
+
 from workbench.papers.esd import accuracy_metadata
+
 for w in ("IMAGENET1K_V1", "DEFAULT"):
     meta = accuracy_metadata(wb.nets.ESD_PAPER_MODELS, w)
     for t in ("top1_error", "top5_error"):

@@ -27,7 +27,21 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
-from workbench.papers.raghu import DichotomyConfig, GrowthConfig, TrainConfig, TransitionsConfig, circle_through_layers, dichotomy_sweep, growth_rates, layer_noise, length_during_training, length_growth, train_one_layer, trajreg_vs_batchnorm, transitions_vs_length
+from workbench.papers.raghu import (
+    DichotomyConfig,
+    GrowthConfig,
+    TrainConfig,
+    TransitionsConfig,
+    circle_through_layers,
+    dichotomy_sweep,
+    growth_rates,
+    layer_noise,
+    length_during_training,
+    length_growth,
+    train_one_layer,
+    trajreg_vs_batchnorm,
+    transitions_vs_length,
+)
 from workbench.plots import animation_frames, new_figure, show
 from workbench.plots import trajectories as tp
 from workbench.widgets import FramePlayer, TrajectoryPanel
@@ -36,10 +50,11 @@ torch.set_num_threads(1)  # small tensors: one thread is fastest on a shared CPU
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
 wb.profile_banner("04_trajectories", PROFILE)
+PROFILE = {'quick': 'smoke', 'paper': 'full', 'cpu': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the smoke sizes until it has its own
 SMOKE = PROFILE == "smoke"
 GROWTH = GrowthConfig.smoke() if SMOKE else GrowthConfig.full()
 TRANS = TransitionsConfig.smoke() if SMOKE else TransitionsConfig.full()
@@ -194,6 +209,7 @@ for n in (100, 1_000, 10_000, 100_000, 1_000_000):
                  "sampled patterns": int(s.n_patterns), "exact patterns": int(exact.n_patterns),
                  "sampling s": round(time.perf_counter() - t0, 3)})
 import pandas as pd
+
 display(pd.DataFrame(rows))
 
 # %% [markdown]

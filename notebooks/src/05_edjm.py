@@ -38,9 +38,11 @@ from workbench.widgets import EDJMPanel, EDJMRegionsPanel
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
+wb.profile_banner("05_edjm", PROFILE)
+PROFILE = {'quick': 'full', 'paper': 'full', 'cpu': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the full (CPU) sizes
 SMOKE = PROFILE == "smoke"
 CFG = ex.EDJMConfig.smoke() if SMOKE else ex.EDJMConfig.full()
 torch.set_num_threads(1)  # small networks: one thread is fastest on a shared CPU

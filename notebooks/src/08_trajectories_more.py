@@ -35,9 +35,11 @@ from workbench.plots import trajectories as tp
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
+wb.profile_banner("08_trajectories_more", PROFILE)
+PROFILE = {'quick': 'smoke', 'paper': 'full', 'cpu': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the smoke sizes until it has its own
 SMOKE = PROFILE == "smoke"
 GRID = rf.TransitionGridConfig.smoke() if SMOKE else rf.TransitionGridConfig.full()
 DICH = raghu.DichotomyConfig.smoke(all_layers=False) if SMOKE else raghu.DichotomyConfig.full(all_layers=False)

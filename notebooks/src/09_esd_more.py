@@ -36,9 +36,11 @@ from workbench.plots import new_figure, show
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()}")
 
 # %% tags=["parameters"]
-PROFILE = "full"  # "smoke" for a quick run (the test suite injects it)
+PROFILE = "quick"  # "quick" (about 2 min on a laptop), "paper" (the papers' sizes), "smoke" (tests)
 
 # %%
+wb.profile_banner("09_esd_more", PROFILE)
+PROFILE = {'quick': 'smoke', 'paper': 'full', 'cpu': 'full'}.get(PROFILE, PROFILE)  # the sizes below are named smoke / full; quick runs the smoke sizes until it has its own
 SMOKE = PROFILE == "smoke"
 if SMOKE:
     FIG7 = replace(esd.Table1Config.smoke(), dataset="mnist", epochs=(1, 2, 3), n_train=400, n_test=200)
