@@ -51,7 +51,11 @@ class ProfileCost:
 _CPU2 = "the project's 2-core x86_64 CPU, no GPU"
 _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within about a minute, "
           "and the test suite runs each one")
-_QUICK = "a bound: quick profiles are sized for Run All in about 2 minutes; tests/test_notebooks.py times them"
+_QUICK = "a bound: quick profiles are sized for Run All in about 2 minutes"
+_STOPGAP = ("the smoke sizes for now (a stopgap until this notebook has quick sizes of its own): seconds to a minute; "
+            "the numbers are not at the papers' sizes")
+_LOADED = ("measured {wall} s wall under load average {load} on 2 cores (other jobs), {cpu} s of CPU; the "
+           "estimate for an idle 2-core machine is from the CPU time, not an idle run")
 
 
 def _c(minutes, gpu, note="", on=_CPU2) -> ProfileCost:
@@ -64,42 +68,44 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                                                "kernel start)"),
     ("00_tour", "paper", "cpu"): _c(0.3, "no", "measured 2026-12-02: 9 s (17 s with the kernel start)"),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("01_spanning_dimension", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("01_spanning_dimension", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
     ("01_spanning_dimension", "paper", "cpu"): _c(33, "helps", "measured 2026-12-02 08:07 UTC: 1,933 s with one "
                                                                "torch thread beside other full runs"),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("02_esd_real_networks", "quick", "cpu"): _c(2.0, "no", _QUICK + "; four small models, small inputs"),
+    ("02_esd_real_networks", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
     ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "paper", "cpu"): _c(
         33 * 60, "needed", "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world networks'): a "
                            "GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
     ("03_linear_regions", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("03_linear_regions", "quick", "cpu"): _c(0.8, "no", "the paper profile's sizes (48 s)"),
-    ("03_linear_regions", "paper", "cpu"): _c(0.8, "no", "measured 2026-12-02 06:49 UTC: 40 s in the kernel, 48 s "
-                                                         "in all"),
+    ("03_linear_regions", "quick", "cpu"): _c(1.5, "no", _LOADED.format(wall=223, load="12-14", cpu=85)),
+    ("03_linear_regions", "paper", "cpu"): _c(3.0, "no", "measured 2026-12-02 at 48 s before the paper profile "
+                                                         "judged its statements over 5 seeds; not re-measured"),
     ("04_trajectories", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("04_trajectories", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("04_trajectories", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
     ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
                                                        "(length growth 234 s, dichotomies 148 s)"),
     ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("05_edjm", "quick", "cpu"): _c(1.1, "no", "the digits-sized study (measured 2026-12-02 06:50 UTC: 56 s in the "
                                                "kernel, 64 s in all)"),
-    ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (6k hidden units, 10 M parameters): "
-                                                    "needs MNIST on disk and a GPU; not measured"),
+    ("05_edjm", "paper", "cpu"): _c(1.1, "no", "for now the digits-sized study, as quick (the paper's MNIST "
+                                               "sizes, EDJMConfig.paper(), need MNIST and a GPU and are not wired "
+                                               "to a profile)"),
     ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("06_layer_algebra", "quick", "cpu"): _c(1.0, "no", "the paper profile's sizes (60 s; no weights allocated)"),
+    ("06_layer_algebra", "quick", "cpu"): _c(1.1, "no", _LOADED.format(wall=205, load="15-17", cpu=57)),
     ("06_layer_algebra", "paper", "cpu"): _c(1.0, "no", "measured 2026-12-02 06:51 UTC: 52 s in the kernel, 60 s in "
                                                         "all; no weights are allocated"),
     ("07_pl_training", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("07_pl_training", "quick", "cpu"): _c(2.0, "no", _QUICK),
-    ("07_pl_training", "paper", "cpu"): _c(5.0, "helps", "measured 2026-12-02 07:40 UTC beside another full-profile "
-                                                         "notebook: 293 s (Fig. 2.2 with the probe rates 212 s)"),
+    ("07_pl_training", "quick", "cpu"): _c(1.7, "no", _LOADED.format(wall=286, load="13-14", cpu=98)),
+    ("07_pl_training", "paper", "cpu"): _c(25, "helps", "5 min measured 2026-12-02 with one seed; the paper profile "
+                                                       "now runs 5 seeds and the catalogue's rate grid: about 25 min "
+                                                       "estimated, not re-measured"),
     ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("08_trajectories_more", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("08_trajectories_more", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
     ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
                                                             "145 s in all"),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("09_esd_more", "quick", "cpu"): _c(2.0, "no", _QUICK),
+    ("09_esd_more", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
     ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
                                                       "runs (the ESD of the 18 real models for two input kinds is "
                                                       "most of it)"),
