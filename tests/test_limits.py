@@ -6,6 +6,8 @@ Each test sets a small budget with ``workbench.limits.max_bytes_budget`` (or a s
 from __future__ import annotations
 
 import html
+import os
+import re
 import time
 
 import pytest
@@ -41,8 +43,145 @@ def test_default_budget_is_half_the_physical_memory(monkeypatch):
     import os
 
     monkeypatch.delenv(limits.ENV_MAX_BYTES, raising=False)
+    monkeypatch.setattr(limits, "_cgroup_budgets", lambda: [])  # no container limit, no rlimit: the physical rule
+    monkeypatch.setattr(limits, "_rlimit_budgets", lambda: [])
     phys = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     assert limits.default_max_bytes(device=CPU) == phys // 2
+    assert limits.memory_budget(device=CPU).source.startswith("half the physical memory")
+
+
+# -- where the budget comes from (issue 28) ---------------------------------------------------
+def _cgroup(folder, limit, usage, stat_key, inactive):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "limit").write_text(f"{limit}\n")
+    (folder / "usage").write_text(f"{usage}\n")
+    (folder / "memory.stat").write_text(f"active_file 5\n{stat_key} {inactive}\nanon 7\n")
+    return str(folder), "limit", "usage", stat_key
+
+
+def test_cgroup_limits_minus_their_use(monkeypatch, tmp_path):
+    """v2 ``memory.max`` ('max' is no limit) and v1 ``memory.limit_in_bytes`` (2**63 - 4096 is none), less what
+    the cgroup uses now without its inactive file cache; the smallest headroom of the cgroup and its parents."""
+    G = 2**30
+    dirs = [_cgroup(tmp_path / "v2", 8 * G, 3 * G, "inactive_file", G),  # 8 - (3 - 1) = 6 GiB left
+            _cgroup(tmp_path / "v2none", "max", G, "inactive_file", 0),
+            _cgroup(tmp_path / "v1", 5 * G, 2 * G, "total_inactive_file", 0),  # 3 GiB left
+            _cgroup(tmp_path / "v1none", 2**63 - 4096, G, "total_inactive_file", 0)]
+    monkeypatch.setattr(limits, "_cgroup_dirs", lambda: dirs)
+    monkeypatch.setattr(limits, "_rlimit_budgets", lambda: [])
+    monkeypatch.delenv(limits.ENV_MAX_BYTES, raising=False)
+    got = limits._cgroup_budgets()
+    assert [b.bytes for b in got] == [6 * G, 3 * G]
+    assert got[0].source == f"the cgroup memory limit 8.0 GiB ({tmp_path / 'v2' / 'limit'}) minus 2.0 GiB in use"
+    monkeypatch.setattr(limits, "_physical_bytes", lambda: 64 * G)
+    b = limits.memory_budget(device=CPU)
+    assert b.bytes == 3 * G and "cgroup memory limit 5.0 GiB" in b.source and "memory limit" in b.raise_limit
+    with max_bytes_budget("1GiB"):
+        with pytest.raises(ResourceLimitError) as e:
+            limits.check_bytes(2 * G, "two things", "pass fewer things", device=CPU)
+    assert "memory budget of 1.0 GiB (workbench.limits.max_bytes_budget(...))" in str(e.value)
+    with pytest.raises(ResourceLimitError, match=r"budget of 3.0 GiB \(the cgroup memory limit 5.0 GiB .*minus "
+                                                 r"2.0 GiB in use\).*Pass fewer things.*container's"):
+        limits.check_bytes(4 * G, "four things", "pass fewer things", device=CPU)
+    # the physical rule when it is the smallest; on this machine's real files nothing breaks
+    monkeypatch.setattr(limits, "_physical_bytes", lambda: 4 * G)
+    assert limits.memory_budget(device=CPU).bytes == 2 * G
+    monkeypatch.undo()
+    assert limits.memory_budget(device=CPU).bytes > 0
+
+
+def test_rlimits_minus_what_is_mapped(monkeypatch):
+    """RLIMIT_AS less VmSize, RLIMIT_DATA less VmData; RLIM_INFINITY is no limit; WORKBENCH_MAX_BYTES,
+    max_bytes_budget and max_bytes= still override, and name themselves."""
+    import resource
+
+    G = 2**30
+    status = limits._read_fields("/proc/self/status")
+    assert status["VmSize"] > 0 and status["VmData"] > 0  # bytes (the file says kB)
+    rl = {resource.RLIMIT_AS: (status["VmSize"] + 3 * G, resource.RLIM_INFINITY),
+          resource.RLIMIT_DATA: (resource.RLIM_INFINITY, resource.RLIM_INFINITY)}
+    monkeypatch.setattr(resource, "getrlimit", lambda which: rl.get(which, (resource.RLIM_INFINITY,) * 2))
+    monkeypatch.setattr(limits, "_cgroup_budgets", lambda: [])
+    monkeypatch.delenv(limits.ENV_MAX_BYTES, raising=False)
+    (b,) = limits._rlimit_budgets()
+    assert 2 * G < b.bytes <= 3 * G  # the process may have mapped a little more since
+    assert re.fullmatch(r"RLIMIT_AS [0-9.,]+ GiB minus [0-9.,]+ GiB already mapped", b.source)
+    if limits._physical_bytes() // 2 > 3 * G:
+        assert limits.memory_budget(device=CPU).source.startswith("RLIMIT_AS ")
+        with pytest.raises(ResourceLimitError) as e:
+            wb.circle(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]), 10**8)
+        msg = str(e.value)
+        assert "circle of n=100,000,000 points" in msg and "more than the memory budget of" in msg
+        assert "RLIMIT_AS" in msg and "already mapped" in msg and "Pass a smaller n" in msg and "ulimit -v" in msg
+    rl[resource.RLIMIT_DATA] = (status["VmData"] // 2, resource.RLIM_INFINITY)  # already over: no room at all
+    d = limits.memory_budget(device=CPU)
+    assert d.bytes == 0 and d.source.startswith("RLIMIT_DATA") and "of data already mapped" in d.source
+    monkeypatch.setenv(limits.ENV_MAX_BYTES, "5GiB")
+    assert limits.memory_budget(device=CPU) == limits.Budget(5 * G, "WORKBENCH_MAX_BYTES=5GiB")
+    with max_bytes_budget("2GiB"):
+        assert limits.default_max_bytes(device=CPU) == 2 * G
+    assert limits.memory_budget(max_bytes=1000).source == "max_bytes=1,000 bytes"
+
+
+# -- a real lowered address-space limit (issue 28): refused with the estimate, never in the allocator -------
+_LOWERED = """
+import resource, sys, time
+import torch
+import workbench as wb
+from workbench.limits import _read_fields
+
+x0, x1 = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+far = torch.tensor([-1000.0, -1000.0]), torch.tensor([1000.0, 1000.0])
+calls = {
+    "spanning_dimension": lambda: wb.spanning_dimension(wb.mlp([2, 256, 256, 1], seed=0), torch.rand(20000, 2)),
+    "partition_2d": lambda: wb.partition_2d(wb.mlp([2, 1024, 1024, 1024, 1], seed=0), (-100, 100, -100, 100)),
+    "count_regions_on_segment": lambda: wb.count_regions_on_segment(
+        wb.mlp([2, 5000, 2000, 2000, 2000, 1], seed=0), *far),
+    "circle_transitions": lambda: wb.circle_transitions(
+        wb.mlp([2, 3500] + [1000] * 7 + [1], seed=0), x0, x1, keep_patterns=True),
+}
+vm = _read_fields("/proc/self/status")["VmSize"]
+resource.setrlimit(resource.RLIMIT_AS, (vm + 2 * 2**30, resource.getrlimit(resource.RLIMIT_AS)[1]))
+t = time.perf_counter()
+try:
+    calls[sys.argv[1]]()
+except wb.ResourceLimitError as e:
+    print(f"REFUSED in {time.perf_counter() - t:.1f} s: {e}")
+else:
+    print(f"NOT REFUSED in {time.perf_counter() - t:.1f} s")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc (VmSize)")
+@pytest.mark.parametrize("call, what, knob", [
+    ("spanning_dimension", r"the parameter Jacobian of 20,000 points x 66,817 parameters", r"Pass fewer points"),
+    ("partition_2d", r"splitting the first layer \(layers.0.act: 1,024 lines cutting the domain into [0-9,]+ regions",
+     r"Pass a smaller domain \(bounds\) or a smaller network"),
+    ("count_regions_on_segment", r"the [0-9,]+ pieces of the path\(s\) at hidden layer 1 \(width 5,000\)",
+     r"Walk fewer paths at once or use a smaller network"),
+    ("circle_transitions", r"the [0-9,]+ pieces of the path\(s\) at hidden layer 1 \(width 3,500\)",
+     r"Walk fewer paths at once or use a smaller network"),
+])
+def test_lowered_address_space_limit_is_the_budget(call, what, knob):
+    """Under RLIMIT_AS = VmSize + 2 GiB (set in the child after torch is imported) each request, whose estimate
+    is several GiB (it would fit this machine's default budget), is refused at once with the estimate, the
+    budget, where the budget came from and both knobs, instead of dying in the allocator."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != limits.ENV_MAX_BYTES}
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _LOWERED, call], capture_output=True, text=True, timeout=450,
+                         env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    msg = out.stdout.strip()
+    assert msg.startswith("REFUSED in "), msg + out.stderr[-3000:]
+    print(f"{call}: {time.perf_counter() - t:.1f} s with the import; {msg[:120]}")
+    assert re.search(what + r".* would need about [0-9.,]+ GiB, more than the memory budget of [0-9.,]+ [GM]iB "
+                     r"\(RLIMIT_AS [0-9.,]+ GiB minus [0-9.,]+ GiB already mapped\); refused before allocating. "
+                     + knob + r".*or raise the budget \(max_bytes=.*WORKBENCH_MAX_BYTES.*ulimit -v", msg), msg
+    assert float(msg.split()[2]) < 30  # seconds from the call to the refusal (the import not counted)
 
 
 # -- measures: trajectories -------------------------------------------------------------
@@ -270,5 +409,5 @@ def test_circle_transitions_estimate_is_linear_in_width():
     free = wb.circle_transitions(net, x0, x1, device=CPU)
     per_piece_squared = 3 * 3 * 200 * 200 * 8  # the old, wrong estimate
     n = int(torch.as_tensor(free.n_pieces).sum())
-    with max_bytes_budget(n * per_piece_squared // 50):
+    with max_bytes_budget(n * per_piece_squared // 20):  # ~3x the linear estimate (piece_bytes), 1/20 the square
         assert int(torch.as_tensor(wb.circle_transitions(net, x0, x1, device=CPU).n_pieces).sum()) == n

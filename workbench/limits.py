@@ -9,8 +9,18 @@ what the budget is and which argument to turn.
 
 The budget
 ----------
-* default: half the physical memory of this machine on the CPU, 90% of the
-  free memory of a CUDA device;
+* default on the CPU: the smallest of
+
+  - half the physical memory of this machine,
+  - the cgroup memory limit (v2 ``memory.max``, v1 ``memory.limit_in_bytes``,
+    of this process's cgroup and the cgroups above it) minus what the cgroup
+    already uses (less its inactive file cache, which the kernel reclaims),
+  - ``RLIMIT_AS`` (``ulimit -v``) minus the address space this process has
+    already mapped (``VmSize``: for a torch process several GiB of reserved,
+    untouched space, which counts against this limit all the same),
+  - ``RLIMIT_DATA`` (``ulimit -d``) minus the data already mapped (``VmData``);
+
+  on a CUDA device 90% of its free memory;
 * the environment variable ``WORKBENCH_MAX_BYTES`` (bytes, or with a unit:
   ``"2GiB"``, ``"500MB"``) sets it for the process;
 * :func:`max_bytes_budget` as a context manager sets it for a block::
@@ -19,13 +29,20 @@ The budget
           part = workbench.partition_2d(net, max_regions=10**7)
 
 * functions that take ``max_bytes=`` use it over all of the above.
+
+:func:`memory_budget` says which of these set the budget now; the message of
+:class:`ResourceLimitError` names it ("RLIMIT_AS 6.0 GiB minus 2.1 GiB already
+mapped").  A budget set by hand above what a process limit leaves is obeyed:
+the request then fails in the allocator instead of here.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import torch
 
@@ -33,12 +50,15 @@ from workbench._runtime import DeviceLike, resolve_device
 
 __all__ = [
     "ENV_MAX_BYTES",
+    "Budget",
     "ResourceLimitError",
+    "budget_message",
     "check_bytes",
     "check_count",
     "default_max_bytes",
     "format_bytes",
     "max_bytes_budget",
+    "memory_budget",
     "parse_bytes",
 ]
 
@@ -80,6 +100,7 @@ def format_bytes(n: float) -> str:
     return f"{int(n)} B"
 
 
+@functools.lru_cache(maxsize=1)
 def _physical_bytes() -> int:
     try:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
@@ -87,22 +108,150 @@ def _physical_bytes() -> int:
         return 16 << 30
 
 
-def default_max_bytes(*, device: DeviceLike = None) -> int:
-    """The memory budget now: a :func:`max_bytes_budget` block, else ``WORKBENCH_MAX_BYTES``, else the machine's.
+@dataclass(frozen=True)
+class Budget:
+    """A memory budget in bytes, where it came from and, for a limit of the process, how to raise that limit."""
 
-    The machine's: half the physical memory (CPU) or 90% of the free memory of
-    the CUDA device (``device=None``: :func:`workbench.device`).
+    bytes: int
+    source: str
+    """e.g. ``"half the physical memory (23.4 GiB)"``, ``"RLIMIT_AS 6.0 GiB minus 2.1 GiB already mapped"``."""
+    raise_limit: str = ""
+    """For a budget that a process or container limit sets: how to raise that limit (else empty)."""
+
+
+_UNLIMITED = 1 << 60  # a cgroup or rlimit at or above this is no limit (cgroup v1 writes 2**63 - 4096 for none)
+
+
+def _read_int(path: str) -> int | None:
+    """The integer in a one-line file, ``None`` for a missing or unreadable file or ``max``."""
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _read_fields(path: str) -> dict[str, int]:
+    """``key value`` (cgroup ``memory.stat``) or ``Key:  value kB`` (``/proc/self/status``) lines, in bytes."""
+    out: dict[str, int] = {}
+    try:
+        with open(path) as fh:
+            for line in fh:
+                parts = line.replace(":", " ").split()
+                if len(parts) >= 2 and parts[1].isdigit():
+                    out[parts[0]] = int(parts[1]) * (1024 if parts[2:3] == ["kB"] else 1)
+    except OSError:
+        pass
+    return out
+
+
+def _rlimit_budgets() -> list[Budget]:
+    """``RLIMIT_AS`` minus ``VmSize``, ``RLIMIT_DATA`` minus ``VmData``, for the soft limits that are set."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - non-POSIX
+        return []
+    out = []
+    status = None
+    for name, field, held, what in (("RLIMIT_AS", "VmSize", "already mapped", "address-space limit (`ulimit -v`"),
+                                    ("RLIMIT_DATA", "VmData", "of data already mapped", "data limit (`ulimit -d`")):
+        soft, _ = resource.getrlimit(getattr(resource, name))
+        if soft == resource.RLIM_INFINITY or soft < 0 or soft >= _UNLIMITED:
+            continue
+        if status is None:
+            status = _read_fields("/proc/self/status")
+        used = status.get(field, 0)
+        out.append(Budget(max(0, soft - used), f"{name} {format_bytes(soft)} minus {format_bytes(used)} {held}",
+                          f"the {what}, or resource.setrlimit(resource.{name}, ...) up to its hard limit)"))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _cgroup_dirs() -> list[tuple[str, str, str, str]]:
+    """``(folder, limit file, usage file, inactive-file key)`` for this process's memory cgroups and their parents.
+
+    Found once per process (a process rarely changes cgroup); the limits and the use are read at every check.
     """
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        hid, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if hid == "0" and controllers == "":  # v2 (unified)
+            roots, files = ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"), ("memory.max", "memory.current",
+                                                                          "inactive_file")
+        elif "memory" in controllers.split(","):  # v1
+            roots, files = ("/sys/fs/cgroup/memory",), ("memory.limit_in_bytes", "memory.usage_in_bytes",
+                                                        "total_inactive_file")
+        else:
+            continue
+        parts = [p for p in path.strip().split("/") if p]
+        for root in roots:
+            for i in range(len(parts), -1, -1):  # the own cgroup, then each parent up to the root of the mount
+                d = "/".join([root, *parts[:i]])
+                if os.path.exists(os.path.join(d, files[0])):
+                    out.append((d, *files))
+    return out
+
+
+def _cgroup_budgets() -> list[Budget]:
+    """Each memory cgroup limit that is set, minus what the cgroup uses now (its inactive file cache not counted)."""
+    out = []
+    for d, limit_file, usage_file, inactive in _cgroup_dirs():
+        limit = _read_int(os.path.join(d, limit_file))
+        if limit is None or limit >= _UNLIMITED:
+            continue
+        usage = _read_int(os.path.join(d, usage_file)) or 0
+        usage = max(0, usage - _read_fields(os.path.join(d, "memory.stat")).get(inactive, 0))
+        out.append(Budget(max(0, limit - usage),
+                          f"the cgroup memory limit {format_bytes(limit)} ({os.path.join(d, limit_file)}) "
+                          f"minus {format_bytes(usage)} in use",
+                          "the container's (cgroup's) memory limit"))
+    return out
+
+
+def memory_budget(*, device: DeviceLike = None, max_bytes=None) -> Budget:
+    """The memory budget now and where it comes from.
+
+    In order: ``max_bytes`` (a function's argument), a :func:`max_bytes_budget`
+    block, ``WORKBENCH_MAX_BYTES``, else the machine's: on the CPU the smallest
+    of half the physical memory, the cgroup limit's headroom and the
+    ``RLIMIT_AS`` / ``RLIMIT_DATA`` headroom (see the module docstring); on a
+    CUDA device (``device=None``: :func:`workbench.device`) 90% of its free
+    memory.
+    """
+    if max_bytes is not None:
+        n = parse_bytes(max_bytes)
+        return Budget(n, f"max_bytes={n:,} bytes")
     if _OVERRIDE:
-        return _OVERRIDE[-1]
+        return Budget(_OVERRIDE[-1], "workbench.limits.max_bytes_budget(...)")
     env = os.environ.get(ENV_MAX_BYTES, "").strip()
     if env:
-        return parse_bytes(env, ENV_MAX_BYTES)
+        return Budget(parse_bytes(env, ENV_MAX_BYTES), f"{ENV_MAX_BYTES}={env}")
     dev = resolve_device(device)
     if dev.type == "cuda":
         free, _ = torch.cuda.mem_get_info(dev)
-        return int(0.9 * free)
-    return _physical_bytes() // 2
+        return Budget(int(0.9 * free), f"90% of the free memory of {dev} ({format_bytes(free)})")
+    phys = _physical_bytes()
+    budgets = [Budget(phys // 2, f"half the physical memory ({format_bytes(phys)})"),
+               *_cgroup_budgets(), *_rlimit_budgets()]
+    return min(budgets, key=lambda b: b.bytes)  # the first of equal ones: the physical rule
+
+
+def default_max_bytes(*, device: DeviceLike = None) -> int:
+    """The memory budget now, in bytes: :func:`memory_budget` without its source.
+
+    A :func:`max_bytes_budget` block, else ``WORKBENCH_MAX_BYTES``, else the
+    machine's: on the CPU the smallest of half the physical memory and what
+    the cgroup limit and ``RLIMIT_AS`` / ``RLIMIT_DATA`` leave; on a CUDA
+    device 90% of its free memory (``device=None``: :func:`workbench.device`).
+    """
+    return memory_budget(device=device).bytes
 
 
 @contextlib.contextmanager
@@ -120,15 +269,23 @@ def check_bytes(need: float, what: str, knob: str, *, max_bytes=None, device: De
 
     ``what`` says what would be allocated ("the Jacobian of 20,000 points x
     66,000 parameters"), ``knob`` which argument makes it smaller
-    ("pass fewer points or chunk_size=").
+    ("pass fewer points or chunk_size=").  The message names the estimate,
+    the budget, where the budget came from (:func:`memory_budget`) and both
+    knobs.
     """
-    budget = default_max_bytes(device=device) if max_bytes is None else parse_bytes(max_bytes)
-    if need > budget:
-        raise ResourceLimitError(
-            f"{what} would need about {format_bytes(need)}, more than the memory budget of {format_bytes(budget)}; "
-            f"refused before allocating. {knob[0].upper() + knob[1:]}, or raise the budget "
-            f"(max_bytes=, workbench.limits.max_bytes_budget(...) or {ENV_MAX_BYTES}; see README 'Limits')."
-        )
+    budget = memory_budget(device=device, max_bytes=max_bytes)
+    if need > budget.bytes:
+        raise ResourceLimitError(budget_message(need, what, knob, budget))
+
+
+def budget_message(need: float, what: str, knob: str, budget: Budget) -> str:
+    """The refusal: ``what`` would need ``need`` bytes, more than ``budget`` (and its source); turn ``knob``."""
+    limit = (f" The budget is what a limit leaves, and a budget raised past it only moves the failure into the "
+             f"allocator: raise {budget.raise_limit} first." if budget.raise_limit else "")
+    return (f"{what} would need about {format_bytes(need)}, more than the memory budget of "
+            f"{format_bytes(budget.bytes)} ({budget.source}); refused before allocating. "
+            f"{knob[0].upper() + knob[1:]}, or raise the budget (max_bytes=, workbench.limits.max_bytes_budget(...) "
+            f"or {ENV_MAX_BYTES}; see README 'Limits').{limit}")
 
 
 def check_count(n: float, limit: float, what: str, knob: str) -> None:

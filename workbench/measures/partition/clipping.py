@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from workbench._runtime import DeviceLike, resolve_device
-from workbench.limits import ResourceLimitError, check_bytes
+from workbench.limits import ResourceLimitError, check_bytes, format_bytes
 from workbench.measures.partition.result import (
     DEFAULT_MAX_REGIONS,
     SNAP,
@@ -204,7 +204,8 @@ def arrangement_regions(a: torch.Tensor, c: torch.Tensor, bounds, *, max_lines: 
     pts = torch.stack([x[inside], y[inside]], 1)
     if pts.shape[0] == 0:
         return 1 + n
-    m = torch.unique(torch.round(pts / scale * 1e9), dim=0, return_counts=True)[1].to(torch.float64)
+    q = torch.round(pts / scale * 1e9).to(torch.int64)  # inside the box: |q| <= 1e9 < 2**31
+    m = torch.unique(q[:, 0] * 2**32 + q[:, 1], return_counts=True)[1].to(torch.float64)  # one int64 key per point
     k = (1 + torch.sqrt(1 + 8 * m)) / 2  # m = k (k - 1) / 2 pairs meet at a point of k lines
     return int(1 + n + torch.round(k - 1).sum().item())
 
@@ -369,10 +370,12 @@ def partition_2d(
         ``"reference"`` (the clipping engine of this module, kept for comparison). Same
         regions, patterns and areas.
     max_bytes
-        Memory budget of the fast engine in bytes (``None``: half the physical memory,
-        or 90% of the free GPU memory); a request that would pass it raises
+        Memory budget of the fast engine in bytes (``None``: :func:`workbench.limits.memory_budget`,
+        the smallest of half the physical memory and what the cgroup limit and ``RLIMIT_AS`` /
+        ``RLIMIT_DATA`` leave, or 90% of the free GPU memory); a request that would pass it raises
         :class:`~workbench.measures.partition.engine.MemoryBudgetError` (a
-        :class:`RegionLimitError`) before the allocation, with the estimate.
+        :class:`RegionLimitError`) before the allocation, with the estimate.  A first layer whose
+        regions alone would pass it is refused before it is split (their count is known exactly).
 
     Returns
     -------
@@ -404,8 +407,59 @@ def _engine(engine: str, max_bytes):
     if engine == "fast":
         from workbench.measures.partition import engine as partition_engine
 
-        return lambda *a: partition_engine.partition(*a, max_bytes=max_bytes)
+        def fast(cn, A0, c0, bounds, dev, max_regions, layers):
+            _check_first_layer_bytes(cn, A0, c0, bounds, dev, max_bytes)
+            return partition_engine.partition(cn, A0, c0, bounds, dev, max_regions, layers, max_bytes=max_bytes)
+
+        return fast
     raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
+
+
+FIRST_SPLIT_BYTES = (4096, 12)
+"""Bytes per region of the first activation layer while the fast engine splits it: a constant plus this many
+per pattern column (polygon slots, labels, parents and the rounds' copies; the side tables, patterns and
+pieces of every child).  Measured (issue 28): 6.7 KB per region at 256 lines, 9.5 KB at 512."""
+
+
+def _check_first_layer_bytes(cn, A0, c0, bounds, dev, max_bytes) -> None:
+    """Refuse, before splitting, a first activation layer whose regions alone would pass the memory budget.
+
+    The first layer cuts the domain by straight lines, so its region count is known exactly beforehand
+    (:func:`arrangement_regions`), and the fast engine holds all of those regions at once while it splits them
+    (one region, the box, is cut by every line).  Its own budget counts the regions it has made, which for the
+    first layer comes only after the split has allocated them: a wide first layer on a large domain could
+    spend minutes and fail in the allocator (issue 28).  The count is computed only when the bound
+    ``1 + lines + lines (lines - 1) / 2`` would pass the budget, so ordinary sizes pay nothing.
+    """
+    from workbench.limits import budget_message, memory_budget
+    from workbench.measures.partition.engine import _CHUNK_BYTES, MemoryBudgetError
+
+    st = propagate(cn.ops, A0, c0, stop_at_activation=True)
+    if st.index >= len(cn.ops) or st.A is None:
+        return
+    op = cn.ops[st.index]
+    nb = len(op.breakpoints)
+    G = st.A.reshape(st.A.shape[0], -1, st.A.shape[-1])
+    if nb == 0 or G.shape[0] != 1 or G.shape[-1] != 2:
+        return
+    n_lines = G.shape[1] * nb
+    per_region = FIRST_SPLIT_BYTES[0] + FIRST_SPLIT_BYTES[1] * n_lines
+
+    def need(regions: int) -> int:  # the regions while split, then the first chunk of the maps stage
+        return regions * per_region + min(_CHUNK_BYTES, regions * 3 * 8 * G.shape[1])
+
+    budget = memory_budget(device=dev, max_bytes=max_bytes)
+    if need(1 + n_lines + n_lines * (n_lines - 1) // 2) <= budget.bytes:
+        return
+    z0 = st.c.reshape(1, -1)
+    offs = (z0[0][:, None] - torch.as_tensor(op.breakpoints, dtype=z0.dtype, device=z0.device)).reshape(-1)
+    regions = arrangement_regions(G[0].repeat_interleave(nb, 0), offs, bounds, max_lines=2048)  # pairs: 2M at most
+    if regions is None or need(regions) <= budget.bytes:
+        return
+    raise MemoryBudgetError(budget_message(
+        need(regions), f"splitting the first layer ({op.name}: {n_lines:,} lines cutting the domain into "
+        f"{regions:,} regions, about {format_bytes(per_region)} each while split)",
+        "pass a smaller domain (bounds) or a smaller network", budget))
 
 
 def plane_basis(x0, x1, x2, basis: str = "affine"):

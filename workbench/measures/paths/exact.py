@@ -212,6 +212,22 @@ def _states(act, piece: torch.Tensor) -> torch.Tensor:
     return piece.to(torch.int8) if r == 0 else (piece - r).to(torch.int8)
 
 
+def piece_bytes(n: int, m: int, n_states: int) -> int:
+    """Bytes one piece of the path takes from its split at a layer of width ``n`` until the next layer's split.
+
+    ``m``: basis functions of the path (2: ``cos t, sin t``; 1: ``t``); ``n_states``: pattern columns of the
+    layers before.  Per neuron, in float64: the ``1 + m`` coefficient rows four times (the split copy of the
+    thresholded rows, the post-activation maps, the next layer's pre-activations and its thresholded rows)
+    and ``6 m`` for the crossing search of the next layer (``m`` roots per neuron with their temporaries:
+    ``hypot``, ``atan2``, ``arccos``, the masks and the ``inf`` fill); per pattern column 17 bytes (the int8
+    pattern, and at the end the int16 differences of consecutive pieces and the float64 pattern keys).
+    Measured (issue 28) at about 25 float64 per neuron for a circle (``m = 2``) and 12 for a segment
+    (``m = 1``) on 2-1000x8 and 2-2000x4 ReLU networks; the former estimate, three coefficient rows,
+    undercounted by 2-3x: a request could pass the check and still not fit.
+    """
+    return 8 * n * (4 * (1 + m) + 6 * m) + 17 * (n_states + n) + 4 * 8
+
+
 def _finish(kind, batch_shape, per_layer, widths, n_bp, n_pieces, n_pat, bps, pats) -> PathTransitions:
     shape = tuple(batch_shape)
     return PathTransitions(
@@ -288,10 +304,8 @@ def refine_transitions(cn: CompiledNet, A0: torch.Tensor, c0: torch.Tensor, grou
                     f"the path crosses more than max_pieces={max_pieces} pieces by hidden layer {l + 1}; "
                     "raise max_pieces (memory grows with it) or walk fewer paths at once"
                 )
-            # the pieces' coefficients (now and after the next layer), breakpoints and patterns: bytes, before
-            # allocating them
-            # (Gt is pieces x coefficients x neurons: 3 copies of coefficients x width float64 per piece)
-            check_bytes(total * (3 * Gt.shape[1] * n * 8 + r["states"].shape[1] + n + 4 * 8),
+            # the bytes of the new pieces up to the next check, before allocating them
+            check_bytes(total * piece_bytes(n, Gt.shape[1] - 1, r["states"].shape[1]),
                         f"the {total:,} pieces of the path(s) at hidden layer {l + 1} (width {n:,})",
                         "walk fewer paths at once or use a smaller network (max_pieces bounds their count)",
                         device=dev)
