@@ -86,11 +86,9 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
                                                        "(length growth 234 s, dichotomies 148 s)"),
     ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("05_edjm", "quick", "cpu"): _c(1.1, "no", "the digits-sized study (measured 2026-12-02 06:50 UTC: 56 s in the "
-                                               "kernel, 64 s in all)"),
-    ("05_edjm", "paper", "cpu"): _c(1.1, "no", "for now the digits-sized study, as quick (the paper's MNIST "
-                                               "sizes, EDJMConfig.paper(), need MNIST and a GPU and are not wired "
-                                               "to a profile)"),
+    ("05_edjm", "quick", "cpu"): _c(2.3, "no", _LOADED.format(wall=405, load="12-13", cpu=139)),
+    ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (EDJMConfig.paper(): 6k hidden units, "
+                                                    "10 M parameters): needs MNIST on disk and a GPU; not measured"),
     ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("06_layer_algebra", "quick", "cpu"): _c(1.1, "no", _LOADED.format(wall=205, load="15-17", cpu=57)),
     ("06_layer_algebra", "paper", "cpu"): _c(1.0, "no", "measured 2026-12-02 06:51 UTC: 52 s in the kernel, 60 s in "
