@@ -94,8 +94,9 @@ print(f"ResNet-18: P = {P:,} parameters, J is {tuple(J.shape)}; "
 print(f"spanning dimension (effective rank) = {wb.effective_rank(gram):.2f} of at most {J.shape[0]}")
 
 # %% [markdown]
-# The spectrum decays fast: a few directions carry most of `J`. pick_first and sum_squares
-# see different spectra of the same network at the same inputs and coordinates:
+# The normalised spectrum `s_k / s_1` shows how many directions of `J` matter (its effective rank is in
+# the legend; at the quick profile's 16 inputs one direction dominates and the rest decay slowly).
+# pick_first and sum_squares see different spectra of the same network at the same inputs and coordinates:
 
 # %%
 spectra = {"pick_first": wb.sampled_spectrum(net, X, coords.numel(), coords=coords, reduce="pick_first"),
