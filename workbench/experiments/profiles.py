@@ -72,7 +72,7 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("01_spanning_dimension", "paper", "cpu"): _c(33, "helps", "measured 2026-12-02 08:07 UTC: 1,933 s with one "
                                                                "torch thread beside other full runs"),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("02_esd_real_networks", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
+    ("02_esd_real_networks", "quick", "cpu"): _c(1.0, "no", _LOADED.format(wall=136, load="10-13", cpu=55)),
     ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "paper", "cpu"): _c(
         33 * 60, "needed", "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world networks'): a "
@@ -103,7 +103,7 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
                                                             "145 s in all"),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("09_esd_more", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
+    ("09_esd_more", "quick", "cpu"): _c(1.0, "no", _LOADED.format(wall=157, load="10-13", cpu=55)),
     ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
                                                       "runs (the ESD of the 18 real models for two input kinds is "
                                                       "most of it)"),
