@@ -72,7 +72,7 @@ def nb_folder(tmp_path):
 def test_reproduce_writes_both_reports_with_claims(nb_folder, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
     out = tmp_path / "res"
-    assert cli.main(["reproduce", "--out", str(out), "a_claims", "b_fails"]) == 1
+    assert cli.main(["reproduce", "--profile", "smoke", "--out", str(out), "a_claims", "b_fails"]) == 1
     assert str(out / "report.html") in capsys.readouterr().out
     html = (out / "report.html").read_text()
     md = (out / "report.md").read_text()
@@ -120,7 +120,7 @@ def test_each_notebook_records_its_commit_and_the_report_shows_it(nb_folder, tmp
     head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: nb_folder)
     out = tmp_path / "res"
-    assert cli.main(["reproduce", "--out", str(out), "a_claims"]) == 0
+    assert cli.main(["reproduce", "--profile", "smoke", "--out", str(out), "a_claims"]) == 0
     meta = nbformat.read(str(out / "a_claims.ipynb"), as_version=4).metadata["workbench"]
     assert meta["machine"]["commit"] == head and meta["profile"] == "smoke"
     assert f"commit {head}" in (out / "report.md").read_text()
