@@ -23,6 +23,13 @@ Packages (arrows point one way: widgets -> plots / papers -> measures -> nets):
 ``ARCHITECTURE.md`` in the repository is the map of the code.
 """
 
+import os as _os
+
+# OpenMP threads that wait passively instead of spinning: on a busy shared CPU (a lecture server, CI, a
+# laptop running a browser) torch's spinning threads made small networks 10-30x slower than one thread
+# (measured on the project's 2-core machine). Read when torch is first imported; a user's setting wins.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from workbench import claims, data, experiments, export, limits, measures, nets, papers, training, validation
 from workbench._runtime import (
     device,

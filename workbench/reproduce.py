@@ -96,7 +96,9 @@ def run_notebook(
 
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "TQDM_DISABLE": "1",
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
-           _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else ""}
+           _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else "",
+           # passive OpenMP waits (see workbench/__init__.py); the kernel imports torch before workbench
+           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
