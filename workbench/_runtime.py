@@ -110,10 +110,49 @@ def int_seed(seed: SeedLike = None) -> int:
     return int(torch.randint(0, 2**62, (1,), generator=generator(seed)).item())
 
 
-def progress_bar(iterable, total: int | None = None, desc: str = "", progress: bool = True):
-    """``iterable`` wrapped in a ``tqdm.auto`` bar when ``progress`` (left as it is otherwise)."""
+PROGRESS_DELAY_S = 2.0
+"""A progress bar appears only once its work has run this long (``tqdm``'s ``delay``): quick calls stay silent."""
+
+
+def progress_bar(iterable, total: int | None = None, desc: str = "", progress: bool = True, *, unit: str = "it"):
+    """``iterable`` wrapped in a ``tqdm.auto`` bar counting ``unit`` with an ETA when ``progress`` (left as it
+    is otherwise). The bar shows up only after :data:`PROGRESS_DELAY_S` seconds."""
     if not progress:
         return iterable
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, leave=False)
+    return tqdm(iterable, total=total, desc=desc, unit=unit, leave=False, delay=PROGRESS_DELAY_S)
+
+
+class _NoMeter:
+    """The silent stand-in for a tqdm bar (``progress=False``)."""
+
+    n = 0
+
+    def update(self, n=1):
+        self.n += n
+
+    def set_postfix_str(self, s="", refresh=True):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def progress_meter(total: float | None, desc: str, unit: str, progress: bool = True, *, unit_scale=False,
+                   bar_format: str | None = None):
+    """A manual ``tqdm.auto`` bar (``.update(n)``, ``.set_postfix_str``, ``.close()``; a context manager) of
+    ``total`` ``unit`` with an ETA, shown after :data:`PROGRESS_DELAY_S` seconds; a silent stand-in when
+    ``progress`` is false."""
+    if not progress:
+        return _NoMeter()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, leave=False, delay=PROGRESS_DELAY_S, unit_scale=unit_scale,
+                bar_format=bar_format)

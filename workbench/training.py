@@ -32,7 +32,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, check_seed, generator, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, check_seed, generator, progress_bar, resolve_device
 from workbench.validation import check_device
 
 __all__ = ["FitConfig", "fit", "accuracy", "as_tensors", "fit_restarts"]
@@ -186,7 +186,7 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
         penalty: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
         on_step: Callable[[int, nn.Module, float], Any] | None = None,
         on_epoch: Callable[[int, nn.Module], Mapping[str, Any] | None] | None = None,
-        seed: SeedLike = 0, device: DeviceLike = None, progress: bool = False) -> pd.DataFrame:
+        seed: SeedLike = 0, device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
     """Train ``model`` in place on ``data`` and return its history, one row per recorded epoch.
 
     Parameters
@@ -202,7 +202,7 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
     on_epoch : called at every recorded epoch (0 included) with ``(epoch, model)``;
         the dict it returns becomes extra columns of that row.
     seed : int or ``torch.Generator`` for the batch order.
-    progress : a ``tqdm.auto`` bar over epochs.
+    progress : a ``tqdm.auto`` bar of epochs with an ETA, shown once training has run 2 s; ``False`` silences it.
 
     Returns
     -------
@@ -272,9 +272,7 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
 
     record(0, 0.0, float("nan"))
     epochs = range(1, config.epochs + 1)
-    if progress:
-        from tqdm.auto import tqdm
-        epochs = tqdm(epochs, desc="training", leave=False)
+    epochs = progress_bar(epochs, config.epochs, "training", progress, unit="epoch")
     model.train()
     for ep in epochs:
         perm = torch.randperm(n, generator=g).to(dev)
@@ -306,6 +304,8 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
             if rows[-1]["diverged"]:
                 diverged = True
             break
+    if hasattr(epochs, "close"):
+        epochs.close()  # the bar of a run stopped early
     model.eval()
     hist = pd.DataFrame(rows)
     hist.attrs["diverged"] = diverged

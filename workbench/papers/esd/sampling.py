@@ -25,7 +25,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_meter, resolve_device
 from workbench.limits import check_bytes
 from workbench.measures import count_parameters
 from workbench.measures.spanning.dimension import RANKS, ensemble_parameter_jacobian, jacobian_spanning_dimension
@@ -155,7 +155,7 @@ def esd_of(
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float32,
     chunk_samples: int | None = None,
-    progress: bool = False,
+    progress: bool = True,
     config: dict | None = None,
     method: str = "svd",
     on_progress: Callable[[int, int], None] | None = None,
@@ -197,26 +197,31 @@ def esd_of(
     t0 = time.perf_counter()
     values = []
     starts = range(0, samples, chunk)
-    for start in progress_bar(starts, len(starts), "ESD samples", progress):
-        c = min(chunk, samples - start)
-        models = [probe if start + i == 0 else factory(s0 + start + i) for i in range(c)]
-        ens = Ensemble(models, device=dev)
-        params = {k: v.to(dtype) for k, v in ens.params.items()}
-        buffers = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in ens.buffers.items()}
-        X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
-                         for i in range(c)]).to(dev)
-        J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
-        if not torch.isfinite(J).all():
-            bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
-            x = X[bad[0], bad[-1]].tolist()
-            raise FloatingPointError(
-                f"the parameter gradient of sample {start + bad[0]} (network seed {s0 + start + bad[0]}) at its "
-                f"point {bad[-1]} (x = {x}) contains NaN or inf; the network overflows or divides by zero there. "
-                "Check the initialisation scale and the input distribution, or use dtype=torch.float64")
-        sd = jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method)
-        values.append(sd.detach().cpu().to(torch.float64).numpy())
-        if on_progress is not None:
-            on_progress(start + c, samples)
+    bar = progress_meter(samples, "ESD", "sample", progress)
+    try:
+        for start in starts:
+            c = min(chunk, samples - start)
+            models = [probe if start + i == 0 else factory(s0 + start + i) for i in range(c)]
+            ens = Ensemble(models, device=dev)
+            params = {k: v.to(dtype) for k, v in ens.params.items()}
+            buffers = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in ens.buffers.items()}
+            X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
+                             for i in range(c)]).to(dev)
+            J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
+            if not torch.isfinite(J).all():
+                bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
+                x = X[bad[0], bad[-1]].tolist()
+                raise FloatingPointError(
+                    f"the parameter gradient of sample {start + bad[0]} (network seed {s0 + start + bad[0]}) at its "
+                    f"point {bad[-1]} (x = {x}) contains NaN or inf; the network overflows or divides by zero there. "
+                    "Check the initialisation scale and the input distribution, or use dtype=torch.float64")
+            sd = jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method)
+            values.append(sd.detach().cpu().to(torch.float64).numpy())
+            bar.update(c)
+            if on_progress is not None:
+                on_progress(start + c, samples)
+    finally:
+        bar.close()
     cfg = dict(config or {})
     cfg.update(samples=samples, n_points=n_pts, inputs=inputs, reduce=reduce, rank=rank, seed=s0,
                dtype=str(dtype).replace("torch.", ""), device=str(dev), method=method)
@@ -238,7 +243,7 @@ def esd(
     device: DeviceLike = None,
     dtype: torch.dtype = torch.float32,
     method: str = "svd",
-    progress: bool = False,
+    progress: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ESDResult:
     """Expected spanning dimension of ``mlp(widths, activation, shortcuts=...)`` (Algorithm 1).
@@ -283,7 +288,7 @@ def esd(
         Jacobians of one-input networks); see
         :func:`workbench.measures.jacobian_singular_values`.
     progress
-        Show a ``tqdm`` bar over chunks of samples.
+        A ``tqdm`` bar of samples with an ETA, shown once the call has run 2 s; ``False`` silences it.
     on_progress
         ``on_progress(done, total)`` after each chunk of samples.
     """
