@@ -13,7 +13,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from workbench.report import write_reports
-from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
+from workbench.runs import (
+    ENV_LINT_FILE,
+    KERNEL_LINT_LINE,
+    NotebookRun,
+    extract_figures,
+    git_commit,
+    load_lint,
+    machine,
+    unrun_cells_error,
+)
 
 __all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "machine", "PROFILES"]
 
@@ -72,6 +81,11 @@ def run_notebook(
     The executed notebook goes to ``out_dir/<name>.ipynb`` and its figures to
     ``out_dir/figures/``.  Errors are captured in the returned
     :class:`NotebookRun` (``.error``), never swallowed silently.
+
+    Every figure a cell draws is checked by :func:`workbench.plots.lint_figure` inside the kernel (a hook the
+    kernel installs at start-up, :func:`workbench.runs.install_kernel_lint`); the findings go to
+    ``out_dir/<name>.lint.json`` and to ``NotebookRun.lint`` (notebook, cell, rule, message).  They do not fail
+    the run: the tests decide (``tests/test_notebooks.py``).
     """
     import nbformat
     import papermill as pm
@@ -89,6 +103,8 @@ def run_notebook(
     out_nb = out_dir / path.name
     claims_file = out_dir / f"{path.stem}.claims.json"
     claims_file.unlink(missing_ok=True)  # never report the claims of an earlier run
+    lint_file = out_dir / f"{path.stem}.lint.json"
+    lint_file.unlink(missing_ok=True)
     # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
     # headless kernel (the outer progress bar is ours): progress widgets streaming
     # comm messages were seen to stall nbclient intermittently on a loaded machine.
@@ -97,6 +113,7 @@ def run_notebook(
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "TQDM_DISABLE": "1",
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
            _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else "",
+           ENV_LINT_FILE: str(lint_file.resolve()),
            # passive OpenMP waits (see workbench/__init__.py); the kernel imports torch before workbench
            "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     saved = {k: os.environ.get(k) for k in env}
@@ -116,6 +133,8 @@ def run_notebook(
             progress_bar=progress,
             execution_timeout=timeout,
             log_output=False,
+            # the kernel lints each cell's figures (a start-up line; the notebook's cells are untouched)
+            extra_arguments=[f"--IPKernelApp.exec_lines={[KERNEL_LINT_LINE]!r}"],
         )
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell's traceback
         error = f"{type(exc).__name__}: {exc}"
@@ -133,6 +152,7 @@ def run_notebook(
         f"{commit_before} at the start, {commit_after} at the end (the checkout changed during the run)")
     if commit_before or commit_after:
         here["commit"] = commit
+    nb = None
     if out_nb.exists():
         nb = nbformat.read(str(out_nb), as_version=4)
         # provenance in the executed notebook itself, so `workbench report` of a folder says where and at which
@@ -143,9 +163,11 @@ def run_notebook(
         if error is None:
             error = unrun_cells_error(nb)
     found = _claims_mod.load(claims_file) if claims_file.exists() else []
+    lint, linted = load_lint(lint_file, nb, path.stem) if lint_file.exists() else (None, {})
     return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
                        claims=found, claims_file=claims_file if claims_file.exists() else None, started=started,
-                       machine=here)
+                       machine=here, lint=lint, lint_file=lint_file if lint_file.exists() else None,
+                       linted=linted)
 
 
 def reproduce(

@@ -6,12 +6,41 @@ Imports point one way: ``reproduce -> report -> runs``.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["NotebookRun", "extract_figures", "machine", "git_commit", "unrun_cells_error"]
+__all__ = ["NotebookRun", "LintFinding", "extract_figures", "machine", "git_commit", "unrun_cells_error",
+           "ENV_LINT_FILE", "KERNEL_LINT_LINE", "install_kernel_lint", "load_lint"]
+
+ENV_LINT_FILE = "WORKBENCH_FIGURE_LINT_FILE"
+"""Where the kernel of a run writes the figure linter's findings (JSON); set by the runner."""
+
+KERNEL_LINT_LINE = "__import__('workbench.runs', fromlist=['runs']).install_kernel_lint()"
+"""The line the runner has the kernel execute at start-up (``IPKernelApp.exec_lines``); leaves no name behind."""
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One finding of :func:`workbench.plots.lint_figure` on a figure a notebook cell drew.
+
+    ``cell``: index of the cell in the executed notebook (as in the figure files' ``cellNN``), or ``None`` when
+    it could not be matched; ``execution_count``: the kernel's count for that cell; ``figure``: the hook's name for
+    the figure ("figure 3")."""
+
+    notebook: str
+    cell: int | None
+    execution_count: int | None
+    figure: str
+    rule: str
+    artist: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}" if self.cell is not None else f"execution {self.execution_count}"
+        return f"{self.notebook}, {where}, {self.figure}: [{self.rule}] {self.artist}: {self.message}"
 
 
 @dataclass
@@ -28,6 +57,11 @@ class NotebookRun:
     claims_file: Path | None = None
     started: str = ""
     machine: dict = field(default_factory=dict)
+    lint: list[LintFinding] | None = None
+    """Figure-lint findings of every figure the cells drew ([] clean); None: not linted (no record)."""
+    lint_file: Path | None = None
+    linted: dict = field(default_factory=dict)
+    """``{cell index: number of figures the linter checked}``."""
 
     @property
     def ok(self) -> bool:
@@ -96,3 +130,79 @@ def unrun_cells_error(nb) -> str | None:
         return None
     return (f"{len(unrun)} code cell(s) never ran (the first is cell {unrun[0]}): the run stopped early, e.g. "
             "a cell exceeded the execution timeout")
+
+
+# ------------------------------------------------------------------------------------------ figure lint
+
+
+def install_kernel_lint(path: str | os.PathLike | None = None, *, shell=None):
+    """Inside a notebook's kernel: lint every figure each cell draws and append the findings to ``path``.
+
+    ``path`` defaults to ``$WORKBENCH_FIGURE_LINT_FILE`` (nothing happens when it is unset).  The file is
+    written at once (an empty list: linting is active) and rewritten after every cell with findings, so the
+    findings of cells before a failing one are kept.  Findings are not printed into the notebook (they go to the
+    kernel's stderr), so the executed notebook stays as its author wrote it.
+    """
+    import sys
+
+    from workbench.plots.lint import _open_figures, install_notebook_hook
+
+    path = os.environ.get(ENV_LINT_FILE, "").strip() if path is None else str(path)
+    if not path:
+        return None
+    from workbench.claims import ENV_NOTEBOOK
+
+    notebook = os.environ.get(ENV_NOTEBOOK, "")
+    records: list[dict] = []
+    linted: dict[str, int] = {}  # execution count -> figures linted in that cell
+
+    def write() -> None:
+        tmp = f"{path}.tmp"
+        with open(tmp, "w") as f:
+            json.dump({"notebook": notebook, "linted": linted, "findings": records}, f, indent=1)
+        os.replace(tmp, path)
+
+    hook = install_notebook_hook(strict=False, shell=shell)
+    hook.stream = sys.__stderr__
+    events = hook.shell.events
+    events.unregister("post_run_cell", hook.post_run_cell)
+
+    def post_run_cell(result=None) -> None:
+        n = len({id(f) for f in hook._noted.values()} | {id(f) for num, f in _open_figures().items()
+                                                          if num not in hook._before})
+        report = hook.post_run_cell(result)
+        count = getattr(result, "execution_count", None)
+        if n:
+            linted[str(count)] = linted.get(str(count), 0) + n
+        for figure, findings in report.items():
+            records.extend(dict(execution_count=count, figure=figure, rule=f.rule, artist=f.artist,
+                                message=f.message) for f in findings)
+        if report or n:
+            write()
+
+    events.register("post_run_cell", post_run_cell)
+    write()
+    return hook
+
+
+def _cells_by_count(nb) -> dict:
+    if nb is None:
+        return {}
+    return {c.get("execution_count"): i for i, c in enumerate(nb.cells)
+            if c.get("cell_type") == "code" and c.get("execution_count") is not None}
+
+
+def load_lint(path: Path, nb=None, notebook: str = "") -> tuple[list[LintFinding], dict]:
+    """What a kernel wrote to ``path``: its findings and ``{cell: number of figures linted}``.
+
+    Cells are indices into the executed notebook ``nb`` (matched by execution count; without ``nb``, or for a
+    count no cell carries, the cell is ``None`` in a finding and the execution count is the key)."""
+    data = json.loads(Path(path).read_text())
+    notebook = notebook or data.get("notebook", "") or Path(path).name.split(".")[0]
+    cells = _cells_by_count(nb)
+    findings = [LintFinding(notebook=notebook, cell=cells.get(r.get("execution_count")),
+                            execution_count=r.get("execution_count"), figure=r.get("figure", ""), rule=r["rule"],
+                            artist=r.get("artist", ""), message=r.get("message", ""))
+                for r in data.get("findings", [])]
+    linted = {cells.get(int(k), int(k)): int(v) for k, v in data.get("linted", {}).items() if k != "None"}
+    return findings, linted
