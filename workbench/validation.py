@@ -19,6 +19,7 @@ and the knob) lives in :mod:`workbench.limits`.
 """
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import warnings
@@ -45,6 +46,7 @@ __all__ = [
     "check_real",
     "check_seed",
     "describe",
+    "warn_layer_range",
     "warn_underflow",
 ]
 
@@ -78,19 +80,21 @@ def describe(value: Any, limit: int = 60) -> str:
 # Scalars
 # ---------------------------------------------------------------------------
 def check_int(name: str, value: Any, *, min: int | None = None, max: int | None = None) -> int:
-    """``value`` as an ``int`` in ``[min, max]``; ``bool``, floats with a fraction, NaN and strings refused.
+    """``value`` as an ``int`` in ``[min, max]``; ``bool``, floats, NaN and strings refused.
 
-    Integral floats (``3.0``) and numpy integers are accepted, since a slider or
-    a numpy computation hands them over honestly.
+    Numpy integers and one-element integer tensors are accepted.  Floats are
+    refused even when integral (``100.0``, ``1e6``): a count is an int, and a
+    float there is usually a computation that went wrong (issue 28); the
+    message says which int to pass.
     """
     if isinstance(value, bool) or value is None:
         raise TypeError(f"{name} must be an int, got {describe(value)}")
     if isinstance(value, numbers.Integral):
         v = int(value)
     elif isinstance(value, numbers.Real):
-        if not math.isfinite(float(value)) or float(value) != int(value):
-            raise TypeError(f"{name} must be an int, got {describe(value)}")
-        v = int(value)
+        f = float(value)
+        hint = f"; pass int({name}) = {int(f)}" if math.isfinite(f) and f == int(f) else ""
+        raise TypeError(f"{name} must be an int, got the float {describe(value)}{hint}")
     elif isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point() \
             and value.dtype != torch.bool:
         v = int(value.item())
@@ -351,6 +355,78 @@ def warn_underflow(t: torch.Tensor, name: str, *, stacklevel: int = 3) -> bool:
         )
         return True
     return False
+
+
+def _layer_range_problem(net: nn.Module, X: torch.Tensor, dtype: torch.dtype) -> str | None:
+    """The first layer of ``net`` whose output at ``X`` leaves the normal range of ``dtype`` (see
+    :func:`warn_layer_range`), described for a message; ``None`` when every layer stays inside it."""
+    ref = copy.deepcopy(net).to(torch.float64).eval()
+    calls: list[tuple[str, nn.Module, torch.Tensor]] = []
+
+    def hook(name):
+        def record(mod, args, out):
+            if isinstance(out, torch.Tensor) and out.is_floating_point():
+                calls.append((name, mod, out))
+        return record
+
+    handles = [m.register_forward_hook(hook(name or type(ref).__name__))
+               for name, m in ref.named_modules() if not any(True for _ in m.children()) or m is ref]
+    try:
+        with torch.no_grad():
+            ref(X.detach().to(next(ref.parameters()).device, torch.float64))
+    finally:
+        for h in handles:
+            h.remove()
+    fi = torch.finfo(dtype)
+    seen: dict[str, int] = {}
+    for name, mod, v in calls:
+        seen[name] = seen.get(name, 0) + 1
+        a = v.abs()
+        over = ~torch.isfinite(v) | (a > fi.max)
+        under = (v != 0) & (a < fi.tiny)
+        bad, kind = (over, "overflows") if bool(over.any()) else (under, "underflows")
+        if not bool(bad.any()):
+            continue
+        nth = f", its call {seen[name]}" if seen[name] > 1 or sum(c[0] == name for c in calls) > 1 else ""
+        rng = (f"above {fi.max:.2e}, the largest {dtype}, so they become inf" if kind == "overflows" else
+               f"below {fi.tiny:.2e}, the smallest normal {dtype}, so they round to 0 or lose digits")
+        return (f"layer {name!r} ({type(mod).__name__}{nth}) {kind} in {dtype}: {int(bad.sum()):,} of {v.numel():,} "
+                f"values of its output at the first {X.shape[0]:,} point(s) lie {rng}")
+    return None
+
+
+def warn_layer_range(net: Any, X: torch.Tensor, *, dtype: torch.dtype | None = None, what: str = "the result",
+                     max_points: int = 256, stacklevel: int = 3) -> str | None:
+    """Warn once (``NumericalWarning``) when a layer of ``net`` underflows or overflows in ``dtype``; the
+    warning's text if it warned (for a panel's status line), else ``None``.
+
+    ``net`` is run in float64 on a copy (the network is not touched) at the
+    first ``max_points`` rows of ``X``, with a hook on every leaf module; the
+    first layer with an output value that is nonzero but below the smallest
+    normal number of ``dtype`` (underflow: it rounds to 0 or loses digits), or
+    above its largest (overflow), is named in the warning with the suggestion
+    to use float64.  Exact zeros (a ReLU's) are not underflow.  In float64 the
+    reference is the computation itself: a subnormal or infinite value is
+    flagged.  A network that does not run in float64 (or is not an
+    ``nn.Module``, e.g. an ensemble) is not checked.
+    """
+    if not isinstance(net, nn.Module) or not isinstance(X, torch.Tensor) or X.numel() == 0:
+        return None
+    dtype = dtype or next((p.dtype for p in net.parameters() if p.is_floating_point()), torch.get_default_dtype())
+    if dtype not in SUPPORTED_DTYPES or not any(True for _ in net.parameters()):
+        return None
+    try:
+        problem = _layer_range_problem(net, X[:max_points], dtype)
+    except Exception:  # noqa: BLE001 - a module that cannot run in float64 is not checked, never broken
+        return None
+    if problem is None:
+        return None
+    fix = ("Use float64 (dtype=torch.float64, or net.double() and float64 inputs), a shallower network or another "
+           "initialisation scale." if dtype != torch.float64 else
+           "Even float64 cannot hold it: use a shallower network, another initialisation scale or other inputs.")
+    msg = f"{what} is not meaningful: {problem}. {fix}"
+    warnings.warn(msg, NumericalWarning, stacklevel=stacklevel)
+    return msg
 
 
 SeedLike = SeedLike  # re-exported for annotations

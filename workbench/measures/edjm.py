@@ -33,10 +33,10 @@ import torch
 from torch import nn
 from torch.func import functional_call, jacfwd, jacrev, vmap
 
-from workbench._runtime import DeviceLike, resolve_device
+from workbench._runtime import DeviceLike
 from workbench.limits import check_bytes
 from workbench.nets.svd_layers import SVDLinear
-from workbench.validation import as_tensor, check_net, check_real, describe
+from workbench.validation import as_tensor, check_device, check_net, check_real, describe, warn_layer_range
 
 __all__ = [
     "EDJM", "edjm", "edjm_score", "max_score", "exact_route_problem", "DJMCount", "distinct_djms", "OUTPUTS",
@@ -354,13 +354,14 @@ def edjm(net: nn.Module, X, *, output: str = "logits", exact: bool | None = None
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     _check_net(net)
-    dev = resolve_device(device)
+    dev = check_device(device)
     was_training = net.training
     net.to(dev)
     net.eval()
     try:
         dtype = _param_dtype(net)
         X = _check_X(net, X, dtype, dev)
+        warn_layer_range(net, X, dtype=dtype, what="the EDJM")
         problem = exact_route_problem(net)
         if output == "softmax":
             problem = "output='softmax' is a smooth function of the logits: its DJM is a Jacobian, not a linear map"
@@ -517,7 +518,7 @@ def distinct_djms(net: nn.Module, X, *, rtol: float = 1e-6, device: DeviceLike =
     """
     rtol = check_real("rtol", rtol, min=0.0, min_open=True)
     res = edjm(net, X, exact=True, device=device)
-    dev = resolve_device(device)
+    dev = check_device(device)
     Xd = as_tensor(X, "X", dtype=_param_dtype(net)).to(dev)
     pats = []
 

@@ -26,6 +26,7 @@ absolute column sum for ``p = 1`` and its largest absolute row sum for
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -34,10 +35,18 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, generator, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator
 from workbench.measures.affine import local_affine
 from workbench.measures.spanning.sampled import input_width
-from workbench.validation import as_tensor, check_choice, check_net, check_seed
+from workbench.validation import (
+    NumericalWarning,
+    as_tensor,
+    check_choice,
+    check_device,
+    check_net,
+    check_seed,
+    warn_layer_range,
+)
 
 __all__ = [
     "SLOPE_NORMS",
@@ -127,8 +136,9 @@ def jacobian_slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: tor
         raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
     from torch.func import functional_call, jacrev, vmap
 
-    dev = resolve_device(device)
+    dev = check_device(device)
     dt = _net_dtype(net) if dtype is None else dtype
+    warned = warn_layer_range(net, X, dtype=dt, what="the slope")
     params = {k: v.detach().to(dev, dt) for k, v in net.named_parameters()}
     buffers = {k: (v.detach().to(dev, dt) if v.is_floating_point() else v.to(dev)) for k, v in net.named_buffers()}
 
@@ -142,7 +152,13 @@ def jacobian_slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: tor
             xc = X[s:s + chunk_size].to(dev, dt)
             J = jac(xc)
             out.append(_operator_norm(J.reshape(J.shape[0], J.shape[1], -1), p))
-    return torch.cat(out)
+    res = torch.cat(out)
+    if not warned and not bool(torch.isfinite(res).all()):
+        i = int((~torch.isfinite(res)).nonzero()[0])
+        fix = "use dtype=torch.float64" if dt != torch.float64 else "use smaller weights or inputs"
+        warnings.warn(f"the slope at point {i} is {float(res[i])}: the input-output Jacobian overflows {dt} there "
+                      f"(its entries are products of the layers' weights); {fix}", NumericalWarning, stacklevel=3)
+    return res
 
 
 def slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: torch.dtype | None = torch.float64,
@@ -257,6 +273,7 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
     dt = _net_dtype(net)
     dev = next((t.device for t in net.parameters()), X.device)
     X = X.detach().to(dev, dt)
+    warn_layer_range(net, X, dtype=dt, what="the slope estimate")
     if v0 is None:
         V = torch.randn(X.shape, generator=generator(seed), dtype=dt).to(dev)
     else:

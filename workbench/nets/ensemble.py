@@ -59,6 +59,14 @@ class Ensemble:
         def one(p, b, x):
             return functional_call(self.base, (p, b), (x,), method_kwargs)
 
+        if not isinstance(X, torch.Tensor):
+            raise TypeError(f"an Ensemble takes a tensor of inputs, got {type(X).__name__}")
+        widths = getattr(self.base, "widths", None)
+        if widths is not None and (X.dim() < 1 or X.shape[-1] != widths[0]):
+            raise ValueError(
+                f"inputs of shape {tuple(X.shape)} do not fit this ensemble of {list(widths)} networks, which take "
+                f"{widths[0]} input(s); pass (batch, {widths[0]}) for the same points to every member or "
+                f"({len(self)}, batch, {widths[0]}) for each member's own")
         X = X.to(self.device)
         n = len(self)
         # X shared by all members: (batch, in); per member: (n, batch, in)

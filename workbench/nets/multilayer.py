@@ -16,9 +16,14 @@ from torch import nn
 
 from workbench._runtime import SeedLike, generator
 from workbench.limits import check_bytes
+from workbench.validation import check_int
 
 __all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "check_parameter_bytes", "ACTIVATIONS",
            "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
+
+
+MAX_SEED = 2**64 - 1
+"""The largest seed torch's generators take (an unsigned 64-bit integer)."""
 
 
 class Square(nn.Module):
@@ -233,6 +238,8 @@ def init_parameters(
     sb2 = 0.0 if sigma_b2 is None else float(sigma_b2)
     if not (math.isfinite(sw2) and sw2 >= 0) or not (math.isfinite(sb2) and sb2 >= 0):
         raise ValueError(f"sigma_w2 and sigma_b2 must be finite and >= 0, got {sw2}, {sb2}")
+    if isinstance(seed, int) and not isinstance(seed, bool):  # torch seeds are unsigned 64-bit
+        check_int("seed", seed, min=0, max=MAX_SEED)
     g = generator(seed)
     for lin in net.layers:
         fan_in = lin.in_features

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from workbench._runtime import SeedLike, generator
-from workbench.validation import check_int
+from workbench.validation import check_int, describe
 
 __all__ = ["zoo", "zoo_model", "ESD_PAPER_MODELS"]
 
@@ -90,6 +90,9 @@ def zoo_model(name: str, *, seed: SeedLike = None, num_classes: int = 1000) -> n
     import torchvision.models as tvm
 
     names = _classification_names()
+    if not isinstance(name, str):
+        raise TypeError(f"zoo_model needs a model name (a string such as {names[0]!r}), got {describe(name)}; "
+                        "workbench.zoo() lists the names")
     if name not in names:
         close = [n for n in names if n.startswith(name[:4])] or names[:10]
         raise ValueError(f"unknown model {name!r}; did you mean one of {close}? (see workbench.zoo())")

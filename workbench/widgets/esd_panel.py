@@ -1,6 +1,7 @@
 """Panel: the spanning-dimension distribution of an MLP (ESD paper Figs. 1, 2, 5), swept live."""
 from __future__ import annotations
 
+import html
 import time
 
 import ipywidgets as W
@@ -69,7 +70,7 @@ class ESDPanel(Panel):
     def compute(self, *, n_in, width, depth, activation, shortcuts, inputs, samples, seed):
         ws = self.widths(n_in, width, depth)
         t0 = time.perf_counter()
-        values, first, done, chunk = [], None, 0, 1
+        values, first, done, chunk, warning = [], None, 0, 1, None
         while done < samples:
             c = min(chunk, samples - done)
             t = time.perf_counter()
@@ -79,7 +80,11 @@ class ESDPanel(Panel):
             first = first or r
             values.append(r.values)
             done += c
+            warning = warning or r.config.get("numerical_warning")  # the first chunk's that warned
             cfg = dict(first.config, samples=done, seed=seed)
+            cfg.pop("numerical_warning", None)
+            if warning:
+                cfg["numerical_warning"] = warning
             yield ESDResult(np.concatenate(values), cfg, first.n_params, time.perf_counter() - t0)
             chunk = max(1, min(4 * c, int(self.chunk_seconds / max(per_sample, 1e-6))))
 
@@ -94,4 +99,10 @@ class ESDPanel(Panel):
     def describe(self, result, **params) -> str:
         return (f"ESD = {result.mean:.3f} ± {result.sem:.3f} (std {result.std:.3f}) over {len(result.values)} "
                 f"samples; {result.n_params} parameters, {result.config['n_points']} points per sample; "
-                f"{result.seconds:.2f} s")
+                f"{result.seconds:.2f} s" + _warning_html(result))
+
+
+def _warning_html(result) -> str:
+    """The ESD's ``NumericalWarning`` (a layer under- or overflowing its dtype) for the status line, else ''."""
+    w = result.config.get("numerical_warning")
+    return f"<br><span style='color:#b00'>&#9888; {html.escape(w)}</span>" if w else ""

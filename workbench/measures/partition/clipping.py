@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, resolve_device
+from workbench._runtime import DeviceLike
 from workbench.limits import ResourceLimitError, check_bytes, format_bytes
 from workbench.measures.partition.result import (
     DEFAULT_MAX_REGIONS,
@@ -43,7 +43,7 @@ from workbench.measures.partition.result import (
     vertex_side,
 )
 from workbench.nets.piecewise import DTYPE, compile_network, propagate
-from workbench.validation import as_tensor
+from workbench.validation import as_tensor, check_device, check_int
 
 __all__ = ["partition_2d", "partition_plane"]
 
@@ -323,6 +323,13 @@ def _check_bounds(bounds) -> tuple[float, float, float, float]:
     return u0, u1, v0, v1
 
 
+def _check_max_regions(max_regions) -> int | None:
+    """``None`` or a positive int (``'abc'``, ``1e6`` and ``0`` refused with what to pass)."""
+    if max_regions is None:
+        return None
+    return check_int("max_regions", max_regions, min=1)
+
+
 def _check_layers(layers, cn):
     n = cn.n_activation_layers
     if layers is None:
@@ -383,7 +390,8 @@ def partition_2d(
         Polygons, patterns, per-region local affine maps; see :class:`Partition`.
     """
     bounds = _check_bounds(bounds)
-    dev = resolve_device(device)
+    dev = check_device(device)
+    max_regions = _check_max_regions(max_regions)
     cn = compile_network(net, device=dev)
     in_shape = cn.in_shape
     if in_shape is None or in_shape != (2,):
@@ -538,7 +546,8 @@ def partition_plane(
         As in :func:`partition_2d`.
     """
     run = _engine(engine, max_bytes)
-    dev = resolve_device(device)
+    dev = check_device(device)
+    max_regions = _check_max_regions(max_regions)
     cn = compile_network(net, device=dev)
     in_shape = cn.in_shape
     origin, B, anchors = plane_basis(x0, x1, x2, basis)

@@ -18,10 +18,19 @@ import math
 
 import torch
 
-from workbench._runtime import DeviceLike, resolve_device
+from workbench._runtime import DeviceLike
 from workbench.limits import check_bytes
 from workbench.nets.ensemble import is_ensemble
-from workbench.validation import as_points, as_tensor, check_finite, check_int, check_net, warn_underflow
+from workbench.validation import (
+    as_points,
+    as_tensor,
+    check_device,
+    check_finite,
+    check_int,
+    check_net,
+    warn_layer_range,
+    warn_underflow,
+)
 
 __all__ = ["circle", "segment", "layer_images", "trajectory_length", "layer_lengths"]
 
@@ -180,7 +189,7 @@ def _place(net, base, X: torch.Tensor, device: DeviceLike):
     check_finite(X, "X")
     if is_ensemble(net):
         return net, net.device
-    dev = resolve_device(device)
+    dev = check_device(device)
     return net.to(dev), dev
 
 
@@ -231,6 +240,8 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
                 + f" (kept: {kept / 2**20:,.0f} MiB, one chunk of {min(n, step):,}: {per_chunk / 2**20:,.0f} MiB)",
                 "pass fewer points (a smaller n of the circle) or a smaller chunk_size", device=odev)
     outs: list[torch.Tensor] | None = None
+    warned = warn_layer_range(net.member(0) if ens else net, X, dtype=net_dtype(net), what="the layer images",
+                              stacklevel=4)
     with torch.no_grad():
         for lo in range(0, n, step):
             xb = X[lo:lo + step].to(dev, dtype=net_dtype(net))
@@ -238,14 +249,16 @@ def layer_images(net, X: torch.Tensor, *, chunk_size: int = 65536, device: Devic
             parts = [xb.expand(len(net), *xb.shape) if ens else xb, *tr.acts, tr.output]
             check_forward_finite(parts, lo)
             if n <= step:  # one chunk: no copies
-                warn_layer_underflow(base, parts)
+                if not warned:  # once: a layer named above, or whole points lost
+                    warn_layer_underflow(base, parts)
                 return [p.to(odev, dtype=dtype or p.dtype) for p in parts]
             if outs is None:  # preallocate: peak memory = the kept images + one chunk
                 outs = [torch.empty(*p.shape[:-2], n, p.shape[-1], dtype=dtype or p.dtype, device=odev) for p in parts]
             for o, p in zip(outs, parts):
                 o[..., lo:lo + p.shape[-2], :] = p
     assert outs is not None
-    warn_layer_underflow(base, outs)
+    if not warned:
+        warn_layer_underflow(base, outs)
     return outs
 
 

@@ -32,7 +32,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jacrev, vmap
 
-from workbench._runtime import DeviceLike, SeedLike, generator, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator
 from workbench.limits import check_bytes, default_max_bytes
 from workbench.measures.spanning.rank import batched_effective_rank, default_tolerance, singular_values_from_gram
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
@@ -40,11 +40,13 @@ from workbench.nets.multilayer import Square
 from workbench.validation import (
     as_tensor,
     check_choice,
+    check_device,
     check_finite,
     check_int,
     check_net,
     check_real,
     check_seed,
+    warn_layer_range,
     warn_underflow,
 )
 
@@ -289,7 +291,7 @@ def parameter_jacobian(
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     check_net(net)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
-    dev = resolve_device(device)
+    dev = check_device(device)
     params, buffers = _named_params(net)
     X = _validate_points(net, X)
     pdtype = dtype or next(iter(params.values())).dtype
@@ -464,8 +466,13 @@ def spanning_dimension(
     reduce = check_reduction(reduce, REDUCTIONS)
     _check("method", method, SV_METHODS)
     tol = _check_tol(tol)
+    check_net(net)
+    check_choice("dtype", dtype, (None, torch.float32, torch.float64))
+    check_device(device)
+    warned = warn_layer_range(net, _validate_points(net, X), dtype=dtype, what="the spanning dimension")
     J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
-    _warn_zero_rows(net, J)
+    if not warned:  # once: the layer that underflows is named above, the zero gradients follow from it
+        _warn_zero_rows(net, J)
     m, k = J.shape[0], J.shape[-1]  # the (batched) points x parameters matrices the SVD gets
     check_bytes((J.numel() + (J.numel() // (m * k)) * min(m, k) ** 2) * J.element_size(),
                 f"the singular values of the {m:,} x {k:,} Jacobian (a copy and the SVD's workspace)",

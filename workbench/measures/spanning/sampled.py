@@ -55,7 +55,15 @@ from workbench.limits import check_bytes
 from workbench.measures.spanning.dimension import has_square_activation, per_point_gradients, per_sample_gradient_fn
 from workbench.measures.spanning.rank import effective_rank, singular_values_from_gram
 from workbench.measures.spanning.reductions import SAMPLED_REDUCES, check_reduction
-from workbench.validation import as_tensor, check_int, check_net, check_seed, describe, warn_underflow
+from workbench.validation import (
+    as_tensor,
+    check_int,
+    check_net,
+    check_seed,
+    describe,
+    warn_layer_range,
+    warn_underflow,
+)
 
 __all__ = [
     "SampledSpectrum",
@@ -443,10 +451,11 @@ def sampled_spectrum(
     q = min(int(X.shape[0]), int(torch.as_tensor(coords).numel()))
     check_bytes(q * q * 8 * 2, f"the {q:,} x {q:,} Gram matrix of the sampled Jacobian (float64, and its "
                 "eigendecomposition)", "pass fewer inputs or a smaller k", device=device)
+    warned = warn_layer_range(model, X, what="the sampled spectrum")
     J = sampled_gradient_rows(model, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
                               max_chunk_bytes=max_chunk_bytes, device=device)
     zero = (J == 0).all(1)
-    if has_square_activation(model) and bool(zero.any()):
+    if not warned and has_square_activation(model) and bool(zero.any()):
         warn_underflow(J[zero], f"the sampled gradient at {int(zero.sum())} of {J.shape[0]} inputs")
     sv = gram_singular_values(J).cpu()
     del J

@@ -25,13 +25,14 @@ import pandas as pd
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_meter, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_meter
 from workbench.limits import check_bytes
 from workbench.measures import count_parameters
 from workbench.measures.spanning.dimension import RANKS, ensemble_parameter_jacobian, jacobian_spanning_dimension
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.ensemble import Ensemble
 from workbench.nets.multilayer import ACTIVATIONS, INITS, SHORTCUTS, mlp, validate_widths
+from workbench.validation import check_choice, check_device, warn_layer_range
 
 __all__ = [
     "INPUTS",
@@ -175,8 +176,9 @@ def esd_of(
     _check("rank", rank, RANKS)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise ValueError(f"samples must be a positive int, got {samples!r}")
+    check_choice("dtype", dtype, (torch.float32, torch.float64))
     s0 = int_seed(seed)
-    dev = resolve_device(device)
+    dev = check_device(device)
     probe = factory(s0)
     P = count_parameters(probe)
     if P == 0:
@@ -197,6 +199,7 @@ def esd_of(
     t0 = time.perf_counter()
     values = []
     starts = range(0, samples, chunk)
+    warned = None
     bar = progress_meter(samples, "ESD", "sample", progress)
     try:
         for start in starts:
@@ -207,6 +210,11 @@ def esd_of(
             buffers = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in ens.buffers.items()}
             X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
                              for i in range(c)]).to(dev)
+            for i in range(c if not warned else 0):  # until one sample's layers leave the dtype's range
+                warned = warn_layer_range(models[i], X[i], dtype=dtype, stacklevel=4,
+                                          what=f"the ESD (sample {start + i}, network seed {s0 + start + i})")
+                if warned:
+                    break
             J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
             if not torch.isfinite(J).all():
                 bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
@@ -225,6 +233,8 @@ def esd_of(
     cfg = dict(config or {})
     cfg.update(samples=samples, n_points=n_pts, inputs=inputs, reduce=reduce, rank=rank, seed=s0,
                dtype=str(dtype).replace("torch.", ""), device=str(dev), method=method)
+    if warned:  # the NumericalWarning's text, for a panel's status line
+        cfg["numerical_warning"] = warned
     return ESDResult(np.concatenate(values), cfg, P, time.perf_counter() - t0)
 
 
