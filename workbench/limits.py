@@ -49,17 +49,24 @@ import torch
 from workbench._runtime import DeviceLike, resolve_device
 
 __all__ = [
+    "DEFAULT_MAX_SECONDS",
     "ENV_MAX_BYTES",
+    "ENV_MAX_SECONDS",
     "Budget",
     "ResourceLimitError",
     "budget_message",
     "check_bytes",
     "check_count",
+    "check_seconds",
     "default_max_bytes",
     "format_bytes",
+    "format_seconds",
     "max_bytes_budget",
+    "max_seconds_budget",
     "memory_budget",
     "parse_bytes",
+    "parse_seconds",
+    "time_budget",
 ]
 
 ENV_MAX_BYTES = "WORKBENCH_MAX_BYTES"
@@ -294,4 +301,86 @@ def check_count(n: float, limit: float, what: str, knob: str) -> None:
         raise ResourceLimitError(
             f"{what} would be about {n:,.0f}, more than the limit of {limit:,.0f}; refused before starting "
             f"(it would not finish in reasonable time or memory). {knob[0].upper() + knob[1:]}."
+        )
+
+
+# ---------------------------------------------------------------------------
+# Time: the same knobs for long work (issue 28)
+# ---------------------------------------------------------------------------
+ENV_MAX_SECONDS = "WORKBENCH_MAX_SECONDS"
+DEFAULT_MAX_SECONDS = 24 * 3600.0
+"""The default time budget: work estimated (before it starts) to take longer than a day is refused."""
+_SECONDS_OVERRIDE: list[float] = []
+_TIME_UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "hour": 3600.0,
+               "hours": 3600.0, "d": 86400.0, "day": 86400.0, "days": 86400.0}
+
+
+def parse_seconds(value, name: str = "max_seconds") -> float:
+    """Seconds from a number or a string like ``"90s"``, ``"30min"``, ``"2h"``, ``"1d"``; ``inf``: no limit."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number of seconds or a string like '2h', got {value!r}")
+    if isinstance(value, (int, float)):
+        if not value == value or value <= 0:
+            raise ValueError(f"{name} must be a positive number of seconds (float('inf') for no limit), "
+                             f"got {value!r}")
+        return float(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|inf)\s*([A-Za-z]*)\s*", value)
+        if m and m.group(2).lower() in _TIME_UNITS:
+            t = float(m.group(1)) * _TIME_UNITS[m.group(2).lower()]
+            if t > 0:
+                return t
+        raise ValueError(f"{name}={value!r} is not a duration; use seconds or a unit, e.g. '90s', '30min', '2h'")
+    raise TypeError(f"{name} must be a number of seconds or a string like '2h', got {type(value).__name__}")
+
+
+def format_seconds(t: float) -> str:
+    """``t`` seconds as a short human string (``"3.2 h"``, ``"4.1e+06 years"``)."""
+    if t != t:
+        return "an unknown time"
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
+        if t >= size:
+            v = t / size
+            return f"{v:,.1f} {unit}" if v < 1e6 else f"{v:.1e} {unit}"
+    return f"{t:.2g} s"
+
+
+def time_budget(*, max_seconds=None) -> tuple[float, str]:
+    """The time budget in seconds and where it comes from: ``max_seconds`` (a function's argument), a
+    :func:`max_seconds_budget` block, ``WORKBENCH_MAX_SECONDS``, else :data:`DEFAULT_MAX_SECONDS` (one day)."""
+    if max_seconds is not None:
+        t = parse_seconds(max_seconds)
+        return t, f"max_seconds={max_seconds!r}"
+    if _SECONDS_OVERRIDE:
+        return _SECONDS_OVERRIDE[-1], "workbench.limits.max_seconds_budget(...)"
+    env = os.environ.get(ENV_MAX_SECONDS, "").strip()
+    if env:
+        return parse_seconds(env, ENV_MAX_SECONDS), f"{ENV_MAX_SECONDS}={env}"
+    return DEFAULT_MAX_SECONDS, "the default of one day"
+
+
+@contextlib.contextmanager
+def max_seconds_budget(max_seconds) -> Iterator[float]:
+    """Set the time budget for the ``with`` block (seconds, a string like ``"2h"``, or ``float('inf')``)."""
+    _SECONDS_OVERRIDE.append(parse_seconds(max_seconds))
+    try:
+        yield _SECONDS_OVERRIDE[-1]
+    finally:
+        _SECONDS_OVERRIDE.pop()
+
+
+def check_seconds(need: float, what: str, knob: str, *, max_seconds=None) -> None:
+    """Refuse (``ResourceLimitError``) when work estimated at ``need`` seconds exceeds the time budget.
+
+    The message names the estimate (``what`` says how it was made), the budget
+    and its source, ``knob`` (the argument that makes the work smaller) and the
+    three ways to raise the budget, as :func:`check_bytes` does for memory.
+    """
+    budget, source = time_budget(max_seconds=max_seconds)
+    if need > budget:
+        raise ResourceLimitError(
+            f"{what} would take about {format_seconds(need)}, more than the time budget of "
+            f"{format_seconds(budget)} ({source}); refused before starting. {knob[0].upper() + knob[1:]}, or raise "
+            f"the budget (max_seconds=, workbench.limits.max_seconds_budget(...) or {ENV_MAX_SECONDS}; "
+            "float('inf') for no limit)."
         )

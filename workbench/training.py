@@ -22,7 +22,9 @@ No global RNG state is touched.
 """
 from __future__ import annotations
 
+import copy
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,6 +35,7 @@ import torch
 from torch import nn
 
 from workbench._runtime import DeviceLike, SeedLike, check_seed, generator, progress_bar, resolve_device
+from workbench.limits import check_seconds
 from workbench.validation import check_device
 
 __all__ = ["FitConfig", "fit", "accuracy", "as_tensors", "fit_restarts"]
@@ -186,7 +189,8 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
         penalty: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
         on_step: Callable[[int, nn.Module, float], Any] | None = None,
         on_epoch: Callable[[int, nn.Module], Mapping[str, Any] | None] | None = None,
-        seed: SeedLike = 0, device: DeviceLike = None, progress: bool = True) -> pd.DataFrame:
+        seed: SeedLike = 0, device: DeviceLike = None, progress: bool = True,
+        max_seconds: float | str | None = None) -> pd.DataFrame:
     """Train ``model`` in place on ``data`` and return its history, one row per recorded epoch.
 
     Parameters
@@ -203,6 +207,12 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
         the dict it returns becomes extra columns of that row.
     seed : int or ``torch.Generator`` for the batch order.
     progress : a ``tqdm.auto`` bar of epochs with an ETA, shown once training has run 2 s; ``False`` silences it.
+    max_seconds : the time budget (seconds, ``"2h"``, ``float('inf')``; default: a
+        :func:`workbench.limits.max_seconds_budget` block, ``WORKBENCH_MAX_SECONDS``, else one day).  Before the
+        first step, the run's time is estimated (epochs x steps per epoch x one measured step, plus the
+        recorded evaluations) and a run estimated past the budget raises
+        :class:`workbench.ResourceLimitError` naming the estimate, the budget and the knobs; the model is not
+        touched then.  An ``on_step`` that stops early does not shorten the estimate.
 
     Returns
     -------
@@ -270,7 +280,9 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
                 row.update(extra)
         rows.append(row)
 
+    t0 = time.perf_counter()
     record(0, 0.0, float("nan"))
+    _check_fit_time(model, Xd, yd, lossf, penalty, config, bs, time.perf_counter() - t0, max_seconds)
     epochs = range(1, config.epochs + 1)
     epochs = progress_bar(epochs, config.epochs, "training", progress, unit="epoch")
     model.train()
@@ -310,6 +322,52 @@ def fit(model: nn.Module, data: Any, config: FitConfig = FitConfig(), *,
     hist = pd.DataFrame(rows)
     hist.attrs["diverged"] = diverged
     return hist
+
+
+MIN_STEP_SECONDS = 1e-6
+"""A floor no optimiser step goes below (the Python overhead of one step alone is larger): a run whose step count
+times this is past the time budget is refused without measuring anything."""
+
+
+def _check_fit_time(model, Xd, yd, lossf, penalty, config, bs, t_record, max_seconds) -> None:
+    """Refuse (ResourceLimitError) a :func:`fit` whose estimated time is past the budget, before its first step.
+
+    ``estimate = epochs x steps per epoch x step time + recorded epochs x t_record`` (``t_record``: the measured
+    evaluation of epoch 0).  The step time is first guessed from ``t_record`` (a forward pass over the data: a step
+    on ``bs`` points costs about 3 forward passes of them); only when that guess comes within a tenth of the
+    budget is one step measured, twice, on a copy of the model (forward, loss, penalty, backward; the second
+    timing is kept, the first pays for warm-up), so ordinary runs pay nothing and the model is never touched.
+    """
+    from workbench.limits import format_seconds, time_budget
+
+    n = len(Xd)
+    spe = math.ceil(n / bs)
+    steps = config.epochs * spe
+    records = config.epochs // config.eval_every + 1
+    budget, _ = time_budget(max_seconds=max_seconds)
+    what = f"training for {config.epochs:,} epochs x {spe:,} steps ({steps:,} steps)"
+    knob = "pass fewer epochs (FitConfig(epochs=...)) or a larger batch_size"
+    if steps * MIN_STEP_SECONDS > budget:  # past the budget even at the fastest step any model takes
+        check_seconds(steps * MIN_STEP_SECONDS, what + f" at no less than {MIN_STEP_SECONDS:g} s a step", knob,
+                      max_seconds=max_seconds)
+    guess = steps * 3 * t_record * bs / max(n, 1) + records * t_record
+    if guess < budget / 10:
+        return
+    clone = copy.deepcopy(model)
+    clone.train()
+    xb, yb = Xd[:bs], yd[:bs]
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        loss = lossf(clone(xb), yb)
+        if penalty is not None:
+            loss = loss + penalty(clone, xb, yb)
+        loss.backward()
+        times.append(time.perf_counter() - t)
+    del clone
+    est = steps * times[-1] + records * t_record
+    check_seconds(est, what + f" at {format_seconds(times[-1])} a step (measured on a copy of the model) and "
+                  f"{records:,} evaluations at {format_seconds(t_record)}", knob, max_seconds=max_seconds)
 
 
 def _stack_layout(models: Sequence[nn.Module]) -> list[nn.Module]:
