@@ -106,6 +106,7 @@ P1.patterns.shape, P1.W.shape, P1.table().head()
 net3 = wb.mlp([2, 4, 4, 4, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=3)
 parts = raghu.layerwise_partitions(net3)
 axes = rp.plot_partition_layers(parts)
+axes[0].figure.suptitle("Raghu et al. Fig. 1: a 2-4-4-4-1 ReLU network's regions after each layer")
 show(axes)
 
 # %% [markdown]
@@ -129,7 +130,8 @@ claims.markdown("raghu.fig1.layers_refine")
 
 # %%
 net8 = wb.mlp([2, 12, 12, 12, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1, seed=0)
-axes = rp.plot_partition_layers(raghu.layerwise_partitions(net8), edge_width=0.5)
+axes = rp.plot_partition_layers(raghu.layerwise_partitions(net8), edge_width=1.2)
+axes[0].figure.suptitle("Raghu et al. Fig. 1, wider: 2-12-12-12-1")
 show(axes)
 
 # %% [markdown]
@@ -141,8 +143,8 @@ P8 = wb.partition_2d(net8)
 fig, axes = new_figure(1, 2, figsize=(12, 4.8))
 axes[0].remove()
 ax3 = fig.add_subplot(1, 2, 1, projection="3d")
-rp.plot_partition_surface(P8, ax=ax3, title=f"2-12-12-12-1: f over its {len(P8):,} linear pieces")
-rp.plot_partition(P8, ax=axes[1], color_by="output", edge_width=0.4, title="the same function, coloured by its value")
+rp.plot_partition_surface(P8, ax=ax3, title=f"thesis Fig. 1.1: f over its {len(P8):,} linear pieces")
+rp.plot_partition(P8, ax=axes[1], color_by="output", edge_width=1.0, title="the same function, coloured by its value")
 show(fig)
 
 # %% [markdown]
@@ -163,7 +165,7 @@ counts = raghu.region_count_sweep(cfg, seed=0, progress=False)
 print(f"{len(counts)} networks partitioned exactly in {time.perf_counter() - t:.1f} s; "
       f"largest: {counts.regions.max():,} regions")
 fig, axes = new_figure(1, 3, figsize=(16, 4.2))
-rp.plot_region_counts(counts, x="depth", ax=axes[0], title="regions vs depth (dashed: Raghu et al. bound)")
+rp.plot_region_counts(counts, x="depth", ax=axes[0], title="regions vs depth (dashed: Raghu et al. Thm 1)")
 rp.plot_region_counts(counts, x="width", ax=axes[1], title="regions vs width")
 rp.plot_line_density(counts, ax=axes[2], title="regions per unit length along y = 0")
 show(fig)
@@ -256,7 +258,7 @@ show(fig)
 svds = [pl_geometry.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10, n_points=SIZES["sv_points"],
                                         n_nets=SIZES["sv_nets"], seed=s, progress=False) for s in SEEDS]
 svd = svds[0]  # the figure shows seed 0
-ax = rp.plot_sv_differences(svd, title="adjacent regions, one hidden layer, n_c = 10")
+ax = rp.plot_sv_differences(svd, title="thesis Fig. 2.3 (left): adjacent regions,\none hidden layer, 10 outputs")
 show(ax)
 svd.round(5)
 
@@ -314,7 +316,7 @@ print(f"{SIZES['mislabel'].train.epochs} epochs; flipped labels fitted per seed:
       f"{[round(i['memorised'], 2) for _, i in mis]}; train accuracy on the given labels (seed 0) "
       f"{info['train_accuracy']:.1%}")
 print(table.groupby("mislabeled")["distance"].median().rename("median distance (seed 0)"))
-ax = rp.plot_edge_distances(table, title="distance to the nearest region edge (digits, 1 hidden layer of 200)")
+ax = rp.plot_edge_distances(table, title="thesis Fig. 2.1 (right): distance to the nearest\nregion edge (digits, 1 hidden layer of 200)")
 show(ax)
 
 # %%

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
@@ -34,6 +35,12 @@ __all__ = [
 def layer_color(layer: int) -> str:
     """Colour of the boundaries made by activation layer ``layer`` (1-based)."""
     return LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
+
+
+def _legend_below(ax: Axes, **kw):
+    """A legend under the axes' x label (constrained layout makes room for it): inside it would hide data."""
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0, fontsize=9,
+                     frameon=False, **kw)
 
 
 def _region_values(part, color_by, output: int):
@@ -298,7 +305,7 @@ def plot_partition(
     output: int = 0,
     cmap: str = "viridis",
     edges: bool = True,
-    edge_width: float = 0.6,
+    edge_width: float = 1.2,
     seed: SeedLike = 0,
     colorbar: bool = True,
     legend: bool = True,
@@ -322,7 +329,12 @@ def plot_partition(
         an array with one value per region.
     edges
         Draw the region boundaries coloured by the layer of the neuron that made
-        them (``LAYER_COLORS``; the domain border in grey).
+        them (``LAYER_COLORS``; the domain border in grey), ``edge_width`` points
+        wide (deeper layers on top).
+    legend
+        Name the boundary colours (or the classes, for ``"argmax"``) in a legend
+        outside the axes, on its right (above the colour bar when there is one):
+        inside, any corner hides regions and boundaries.
     anchor_labels
         For plane slices, labels of the three anchor points (drawn as markers).
     raster
@@ -383,7 +395,7 @@ def plot_partition(
         if pat is not None:
             eb = part.edge_boundary.cpu()
             for v in sorted(set(np.unique(col[eb[eb >= 0].numpy()]).tolist())):
-                handles.append(Line2D([], [], color=layer_color(int(v)), lw=1.5, label=f"layer {int(v)} boundary"))
+                handles.append(Line2D([], [], color=layer_color(int(v)), lw=2.5, label=f"layer {int(v)}"))
     else:
         # One (R, K, 2) array: the NaN padding repeats each polygon's last vertex (zero-length edges), so that
         # matplotlib takes its array fast path instead of one Python list item per region.
@@ -394,16 +406,18 @@ def plot_partition(
             mappable.set_array(vals)
             mappable.set_cmap(cmap)
         ax.add_collection(mappable, autolim=False)  # the limits are the domain's bounds, set below
-    if vals is not None and colorbar:  # an inset beside the (equal-aspect) axes box: never over the title
-        cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0])
-        ax.figure.colorbar(mappable, cax=cax, label=label)
     if edges and not as_image:  # (in the image the boundaries are its pixels)
         for lay, line in boundary_polylines(part).items():
             color = "0.35" if lay == 0 else layer_color(lay)
             lw = edge_width * (1.5 if lay == 0 else 1.0)
-            ax.add_collection(LineCollection([line], colors=color, linewidths=lw), autolim=False)
+            ax.add_collection(LineCollection([line], colors=color, linewidths=lw, zorder=2 + 0.01 * lay), autolim=False)
             if lay > 0:
-                handles.append(Line2D([], [], color=color, lw=1.5, label=f"layer {lay} boundary"))
+                handles.append(Line2D([], [], color=color, lw=2.5, label=f"layer {lay}"))
+    if vals is not None and colorbar:  # an inset beside the (equal-aspect) axes box: never over the title
+        # with a legend the bar takes the lower part of the right side, the legend the top
+        h = max(0.35, 1.0 - 0.1 * (len(handles) + 1.5)) if legend and handles else 1.0
+        cax = ax.inset_axes([1.03, 0.0, 0.045, h])
+        ax.figure.colorbar(mappable, cax=cax, label=label)
     if part.anchors is not None:
         a = np.asarray(part.anchors)
         ax.scatter(a[:, 0], a[:, 1], marker="*", s=160, c="white", edgecolors="black", zorder=5)
@@ -419,14 +433,20 @@ def plot_partition(
         axis.set_major_locator(MaxNLocator(nbins=4))
     ax.set_xlabel("u" if part.anchors is not None else "x₁")
     ax.set_ylabel("v" if part.anchors is not None else "x₂")
-    if legend and handles:
-        ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
+    if legend and handles:  # outside, on the right: inside, every corner covers regions and boundaries
+        lines_only = all(isinstance(h, Line2D) for h in handles)
+        for h in handles:
+            if isinstance(h, Line2D) and not lines_only:
+                h.set_label(f"{h.get_label()} boundary")
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=9,
+                  handlelength=1.5, frameon=False, title="boundary of" if lines_only else None,
+                  title_fontsize=9, alignment="left")
     ax.set_title(title if title is not None else f"{len(part):,} linear regions")
     return apply_style(ax, style)
 
 
 def plot_partition_layers(parts: Sequence, axes=None, *, color_by="pattern", seed: SeedLike = 0, alpha: float = 0.45,
-                          edge_width: float = 1.1, **kw):
+                          edge_width: float = 2.0, **kw):
     """Raghu et al.'s figure: the partition after layer 1, layers 1-2, layers 1-3, ... side by side.
 
     ``parts[i]`` is ``partition_2d(net, layers=i + 1)``.  Returns the array of Axes.
@@ -469,9 +489,14 @@ def plot_partition_surface(part, ax: Axes | None = None, *, output: int = 0, cma
     zs = np.concatenate([p[:, 2] for p in polys])
     ax.set_zlim(zs.min(), zs.max() if zs.max() > zs.min() else zs.min() + 1)
     ax.view_init(elev=elev, azim=azim)
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.set_zlabel("f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]")
+    # few ticks: a 3-D axis' default nine labels run into each other
+    ax.set_xticks([u0, (u0 + u1) / 2, u1])
+    ax.set_yticks([v0, (v0 + v1) / 2, v1])
+    ax.zaxis.set_major_locator(MaxNLocator(nbins=3))
+    ax.tick_params(axis="both", pad=1)
+    ax.set_xlabel("x₁", labelpad=4)
+    ax.set_ylabel("x₂", labelpad=4)
+    ax.set_zlabel("f(x)" if part.W.shape[1] == 1 else f"f(x)[{output}]", labelpad=8)
     ax.set_title(title if title is not None else f"f over its {len(part):,} linear pieces")
     return apply_style(ax, style)
 
@@ -503,7 +528,7 @@ def plot_region_counts(table, ax: Axes | None = None, *, x: str = "depth", hue: 
         ax.set_yscale("log")
     ax.set_xlabel(x)
     ax.set_ylabel("linear regions in the square")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2)
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
@@ -520,7 +545,7 @@ def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None
     ax.plot(n, n, "k--", lw=1, label="#neurons (Hanin & Rolnick)")
     ax.set_xlabel("number of neurons")
     ax.set_ylabel("regions per unit length")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2)
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
@@ -528,17 +553,34 @@ def plot_line_density(table, ax: Axes | None = None, *, title: str | None = None
 
 
 def plot_edge_distances(table, ax: Axes | None = None, *, bins: int = 30, title: str | None = None, **style) -> Axes:
-    """Histograms of the distance to the nearest region edge, mislabeled vs correct (thesis Fig. 2.1 right)."""
+    """Histograms of the distance to the nearest region edge, mislabeled vs correct (thesis Fig. 2.1 right).
+
+    One seaborn histogram per group (densities, each normalised on its own) and
+    its median as a dashed line.
+    """
+    import seaborn as sns
+
     ax = new_axes(ax, figsize=(6.0, 3.8))
     d = table["distance"].to_numpy()
     edges_ = np.histogram_bin_edges(d[np.isfinite(d)], bins=bins)
-    for flag, lab, col in ((False, "correctly labeled", LAYER_COLORS[0]), (True, "mislabeled", LAYER_COLORS[1])):
-        sub = table[table["mislabeled"] == flag]["distance"]
-        ax.hist(sub, bins=edges_, alpha=0.55, color=col, density=True, label=f"{lab} (n={len(sub)})")
-        ax.axvline(float(np.median(sub)), color=col, lw=1.5, ls="--")
+    names = {False: "correctly labeled", True: "mislabeled"}
+    df = pd.DataFrame({"distance": table["distance"].to_numpy(),
+                       "group": [names[bool(v)] for v in table["mislabeled"]]})
+    counts = df["group"].value_counts()
+    order = [names[False], names[True]]
+    df["group"] = df["group"].map({k: f"{k} (n = {counts.get(k, 0)})" for k in order})
+    labels = [f"{k} (n = {counts.get(k, 0)})" for k in order]
+    palette = dict(zip(labels, LAYER_COLORS[:2]))
+    sns.histplot(df, x="distance", hue="group", hue_order=labels, palette=palette, bins=edges_, stat="density",
+                 common_norm=False, alpha=0.55, ax=ax)
+    for lab in labels:
+        sub = df.loc[df["group"] == lab, "distance"]
+        if len(sub):
+            ax.axvline(float(np.median(sub)), color=palette[lab], lw=1.5, ls="--")
+    if ax.get_legend() is not None:
+        sns.move_legend(ax, "upper right", title="dashed: medians", fontsize=9, title_fontsize=9, frameon=False)
     ax.set_xlabel("distance to the nearest region edge")
     ax.set_ylabel("density")
-    ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -553,12 +595,12 @@ def plot_sv_differences(table, ax: Axes | None = None, *, title: str | None = No
                         table["sq_diff_mean"] + 2 * table["sq_diff_sem"], color=LAYER_COLORS[0], alpha=0.2)
     if "frob2_mean" in table:
         ax.plot(table["width"], table["frob2_mean"], "s:", color=LAYER_COLORS[2], label="‖E‖²_F (measured, eq. 2.7)")
-    ax.plot(table["width"], table["bound"], "k--", label="C² n_c / n₁ (eq. 2.13)")
+    ax.plot(table["width"], table["bound"], "k--", label="$C^2 n_c / n_1$ (eq. 2.13)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("hidden width n₁")
     ax.set_ylabel("squared difference")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2)
     ax.grid(alpha=0.3, which="both")
     if title:
         ax.set_title(title)
