@@ -304,7 +304,7 @@ def run_cells(
             _write_part(path, res["results"])
 
     client, owned = _resolve(client)  # owned: opened here from an address string, so closed here too
-    bar = tqdm(total=len(cells), initial=n_resumed, desc=desc, disable=not progress, leave=False)
+    bar = tqdm(total=len(cells), initial=n_resumed, desc=desc, unit="cell", disable=not progress, leave=False)
     try:
         if todo and client is None:
             size = batch_size or max(1, math.ceil(len(todo) / 50))

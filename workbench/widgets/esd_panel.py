@@ -75,7 +75,7 @@ class ESDPanel(Panel):
             c = min(chunk, samples - done)
             t = time.perf_counter()
             r = esd(ws, activation, shortcuts=shortcuts, samples=c, n_points=self.n_points, inputs=inputs,
-                    seed=seed + done, device=self.device)
+                    seed=seed + done, device=self.device, progress=False)
             per_sample = (time.perf_counter() - t) / c
             first = first or r
             values.append(r.values)

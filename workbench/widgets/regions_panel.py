@@ -74,12 +74,12 @@ class RegionsPanel(Panel):
         key = (width, last)
         if self.predicted_s(width, last) >= self.direct_s:
             for k in range(1, last):  # coarse first answers: the partition of layers 1..k
-                coarse = partition_2d(net, layers=k, max_regions=self.max_regions)
+                coarse = partition_2d(net, layers=k, max_regions=self.max_regions, progress=False)
                 yield coarse
                 if len(coarse) > self.refine_regions:  # each coarse step recomputes from layer 1: go to the final
                     break
         t0 = time.perf_counter()
-        final = partition_2d(net, layers=upto, max_regions=self.max_regions)
+        final = partition_2d(net, layers=upto, max_regions=self.max_regions, progress=False)
         self.final_s[key] = time.perf_counter() - t0
         yield final
 

@@ -348,6 +348,7 @@ def partition_2d(
     layers: int | None = None,
     engine: str = "fast",
     max_bytes: int | None = None,
+    progress: bool = True,
 ) -> Partition:
     """Exact activation regions of a network with a 2-D input on a rectangle.
 
@@ -383,6 +384,9 @@ def partition_2d(
         :class:`~workbench.measures.partition.engine.MemoryBudgetError` (a
         :class:`RegionLimitError`) before the allocation, with the estimate.  A first layer whose
         regions alone would pass it is refused before it is split (their count is known exactly).
+    progress
+        A ``tqdm`` meter of the share of the domain already partitioned, with the region count and an ETA,
+        shown once the call has run 2 s (the fast engine); ``False`` silences it.
 
     Returns
     -------
@@ -403,12 +407,12 @@ def partition_2d(
     layers = _check_layers(layers, cn)
     A0 = torch.eye(2, dtype=DTYPE, device=dev).unsqueeze(0)
     c0 = torch.zeros((1, 2), dtype=DTYPE, device=dev)
-    run = _engine(engine, max_bytes)
+    run = _engine(engine, max_bytes, progress)
     with torch.no_grad():
         return run(cn, A0, c0, bounds, dev, max_regions, layers)
 
 
-def _engine(engine: str, max_bytes):
+def _engine(engine: str, max_bytes, progress: bool = False):
     """The partition engine by name (issue 17: ``"fast"``; this module's clipping engine as ``"reference"``)."""
     if engine == "reference":
         return _partition
@@ -417,7 +421,8 @@ def _engine(engine: str, max_bytes):
 
         def fast(cn, A0, c0, bounds, dev, max_regions, layers):
             _check_first_layer_bytes(cn, A0, c0, bounds, dev, max_bytes)
-            return partition_engine.partition(cn, A0, c0, bounds, dev, max_regions, layers, max_bytes=max_bytes)
+            return partition_engine.partition(cn, A0, c0, bounds, dev, max_regions, layers, max_bytes=max_bytes,
+                                              progress=progress)
 
         return fast
     raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
@@ -522,6 +527,7 @@ def partition_plane(
     layers: int | None = None,
     engine: str = "fast",
     max_bytes: int | None = None,
+    progress: bool = True,
 ) -> Partition:
     """Exact activation regions on the 2-D plane through three input points.
 
@@ -542,10 +548,10 @@ def partition_plane(
         with a 20% margin.
     basis
         ``"affine"`` (the points at (0,0), (1,0), (0,1)) or ``"orthonormal"``; see :func:`plane_basis`.
-    device, max_regions, layers, engine, max_bytes
+    device, max_regions, layers, engine, max_bytes, progress
         As in :func:`partition_2d`.
     """
-    run = _engine(engine, max_bytes)
+    run = _engine(engine, max_bytes, progress)
     dev = check_device(device)
     max_regions = _check_max_regions(max_regions)
     cn = compile_network(net, device=dev)

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import torch
 
-from workbench._runtime import DeviceLike
+from workbench._runtime import DeviceLike, progress_meter
 from workbench.limits import ResourceLimitError
 from workbench.limits import default_max_bytes as _limits_default_max_bytes
 from workbench.measures.partition import kernels as partition_kernels
@@ -159,7 +159,8 @@ class _Engine(_SplitStage, _MapsStage):
     """One partition: the state, the bookkeeping and the recursion; the stages of a layer are the mixins
     ``_SplitStage._split_layer`` and ``_MapsStage._descend_children`` (see the module docstring)."""
 
-    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled):
+    def __init__(self, ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled,
+                 progress=False):
         self.ops = ops
         self.inp = (A0, c0)
         self.dev = dev
@@ -182,6 +183,11 @@ class _Engine(_SplitStage, _MapsStage):
         self.bounds = bounds
         self.anchor_min = ANCHOR_MIN  # the knobs as they are when the partition starts
         self.anchor_group = ANCHOR_GROUP
+        self.progress = progress
+        self.bar = None  # the progress meter of a run: the share of the domain already finished
+        u0, u1, v0, v1 = bounds
+        self.area = float((u1 - u0) * (v1 - v0))
+        self.area_done = 0.0
 
     # -- bookkeeping ---------------------------------------------------------
     def _check_bytes(self, extra: int, what: str, n_regions: int) -> None:
@@ -203,7 +209,21 @@ class _Engine(_SplitStage, _MapsStage):
         b = c.reshape(R, -1).contiguous()
         self.results.append((V, nv, L, pat, act, W, b))
         self.n_emitted += R
+        if self.bar is not None and R:
+            self._advance(V, nv)
         self.bytes_emitted += R * partition_bytes_per_region(pat.shape[1], act.shape[1], W.shape[1], V.shape[1]) // 2
+
+    def _advance(self, V, nv):
+        """Move the progress meter by the area of the finished regions ``V`` (shoelace over their ``nv``
+        vertices; the regions tile the domain, so the shares add up to 100 %)."""
+        idx = torch.arange(V.shape[1], device=V.device)[None, :]
+        P = torch.where((idx < nv[:, None]).unsqueeze(-1), V, V[:, :1])  # unused slots: the first vertex
+        Q = P.roll(-1, dims=1)
+        area = float((P[..., 0] * Q[..., 1] - Q[..., 0] * P[..., 1]).sum(1).abs().sum()) / 2
+        done = min(100.0, 100.0 * (self.area_done + area) / self.area) if self.area > 0 else 100.0
+        self.area_done += area
+        self.bar.set_postfix_str(f"{self.n_emitted:,} regions finished", refresh=False)
+        self.bar.update(done - self.bar.n)
 
     def _check_regions_bytes(self, n_regions: int, n_columns: int, n_layers: int, what: str) -> None:
         """Refuse when ``n_regions`` more regions (``n_columns`` pattern columns, ``n_layers`` active counts; at
@@ -225,7 +245,13 @@ class _Engine(_SplitStage, _MapsStage):
         pat = torch.zeros((1, 0), dtype=torch.bool, device=self.dev)
         act = torch.zeros((1, 0), dtype=torch.long, device=self.dev)
         A0, c0 = self.inp
-        self._descend(V, nv, L, pat, act, A0, c0, None, 0, 0)
+        self.bar = progress_meter(100.0, "partition", "%", self.progress,
+                                  bar_format="{desc}: {n:3.0f}% of the domain |{bar}| {elapsed}<{remaining}{postfix}")
+        try:
+            self._descend(V, nv, L, pat, act, A0, c0, None, 0, 0)
+        finally:
+            self.bar.close()
+            self.bar = None
         return self._assemble()
 
     def _descend(self, V, nv, L, pat, act, A, c, saved, pos, k, Mp=None):
@@ -265,6 +291,10 @@ class _Engine(_SplitStage, _MapsStage):
             Mp = torch.cat([G.transpose(1, 2), z0.unsqueeze(1)], 1)  # (R, 3, N)
         slopes = torch.tensor(op.slopes, dtype=_DTYPE, device=dev)
         offs = torch.tensor(op.offsets, dtype=_DTYPE, device=dev)
+        if self.bar is not None:  # a live line while one chunk's layers are split (the area moves when it ends)
+            self.bar.set_postfix_str(f"layer {k + 1} of {min(self.stop, self.n_act)}: splitting {R:,} regions, "
+                                     f"{self.n_emitted:,} finished", refresh=False)
+            self.bar.update(0)
         children = self._split_layer(op, V, nv, L, pat, act, Mp, slopes, k, col0)
         self._descend_children(op, children, G, z0, shape, Mp, slopes, offs, saved, pos, k)
 
@@ -299,14 +329,15 @@ class _Engine(_SplitStage, _MapsStage):
 
 
 def partition(cn: CompiledNet, A0, c0, bounds, dev, max_regions, layers, *, max_bytes=None, chunk_bytes=None,
-              compiled=None):
+              compiled=None, progress=False):
     """The fast engine: same arguments and result as the reference engine
     (:mod:`~workbench.measures.partition.clipping`).
 
     ``cn``: the compiled network (:func:`workbench.nets.piecewise.compile_network`);
     ``max_bytes``: memory budget (default :func:`default_max_bytes`); ``chunk_bytes``: working
     memory for the maps of one chunk of regions (smaller: less memory, more Python overhead);
-    ``compiled``: use the numba screen on the CPU when installed (default :data:`COMPILED`).
+    ``compiled``: use the numba screen on the CPU when installed (default :data:`COMPILED`);
+    ``progress``: a meter of the share of the domain finished (with an ETA), shown after 2 s.
     """
     if not isinstance(cn, CompiledNet):
         raise TypeError(f"cn must be a CompiledNet (workbench.nets.piecewise.compile_network), got {type(cn).__name__}")
@@ -317,5 +348,5 @@ def partition(cn: CompiledNet, A0, c0, bounds, dev, max_regions, layers, *, max_
         )
     chunk_bytes = _CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     compiled = COMPILED if compiled is None else compiled
-    eng = _Engine(cn.ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled)
+    eng = _Engine(cn.ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled, progress)
     return eng.run()

@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, int_seed, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar, resolve_device
 from workbench.data import Dataset, load
 from workbench.experiments.presets import Presets, validate_fields
 from workbench.measures.edjm import EDJM, edjm, max_score
@@ -367,7 +366,7 @@ def width_for_params(n_in: int, n_out: int, depth: int, budget: int) -> int:
 def _train_all(specs: Sequence[ModelSpec], data: EDJMData, cfg: EDJMConfig, device, progress, desc,
                teacher: TrainedModel | None = None, fit_config: FitConfig | None = None) -> dict[str, TrainedModel]:
     out = {}
-    it = tqdm(specs, desc=desc, leave=False) if progress else specs
+    it = progress_bar(specs, None, desc, progress, unit="model")
     for sp in it:
         out[sp.label] = train_model(sp, data, fit_config or cfg.fit_config(), teacher=teacher, seed=cfg.seed,
                                     device=device)

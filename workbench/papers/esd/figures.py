@@ -161,7 +161,7 @@ def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: Devic
     pts = random_points(config.n_fit, 1, seed=config.seed)
     X, Y = pts.X.double(), pts.y.double()
     rows = []
-    for k in progress_bar(range(config.n_networks), config.n_networks, "Fig. 3 networks", progress):
+    for k in progress_bar(range(config.n_networks), config.n_networks, "Fig. 3 networks", progress, unit="network"):
         L = int(rng.integers(config.layers[0], config.layers[1] + 1))
         hidden = [int(v) for v in rng.integers(config.nodes[0], config.nodes[1] + 1, size=L)]
         acts = [str(a) for a in rng.choice(config.activations, size=L)]
@@ -267,7 +267,7 @@ def noise_fit(config: NoiseFitConfig = NoiseFitConfig(), *, device: DeviceLike =
     width = X.shape[1]
     widths = [width] + [width] * config.hidden_layers + [config.n_classes]
     frames = []
-    for name, sc in progress_bar(ARCHS.items(), len(ARCHS), "Fig. 6 models", progress):
+    for name, sc in progress_bar(ARCHS.items(), len(ARCHS), "Fig. 6 models", progress, unit="model"):
         net = mlp(widths, config.activation, shortcuts=sc, seed=config.seed)
         df = train_classifier(net, X, d.y, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
                               momentum=config.momentum, seed=config.seed, device=device)
@@ -338,7 +338,7 @@ def table1(config: Table1Config = Table1Config(), *, device: DeviceLike = None, 
     E = max(config.epochs)
     rows = []
     jobs = [(m, r) for m in ARCHS for r in range(config.runs)]
-    for name, run in progress_bar(jobs, len(jobs), "Table 1 runs", progress):
+    for name, run in progress_bar(jobs, len(jobs), "Table 1 runs", progress, unit="run"):
         net = mlp(widths, config.activation, shortcuts=ARCHS[name], seed=config.seed + run)
         df = train_classifier(net, Xtr, train.y, epochs=E, batch_size=config.batch_size, lr=config.lr,
                               momentum=config.momentum, seed=config.seed + run, X_test=Xte, y_test=test.y,
@@ -375,7 +375,7 @@ def psd_over_depths(depths: Sequence[int] = range(1, 7), *, shortcuts: str | Non
 
     rows = []
     ds = list(depths)
-    for l in progress_bar(ds, len(ds), "PSD over depths", progress):
+    for l in progress_bar(ds, len(ds), "PSD over depths", progress, unit="depth"):
         net = mlp([1] * (l + 2), "square", shortcuts=shortcuts, seed=0)
         rows.append(dict(hidden_layers=l, n_params=count_parameters(net), degree=2**l,
                          psd=polynomial_spanning_dimension(net, seed=seed, trials=trials),

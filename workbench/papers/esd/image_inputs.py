@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar
 from workbench.experiments.presets import Presets
 from workbench.nets.input_shortcut_resnet import input_shortcut_resnet
 
@@ -100,7 +99,7 @@ def resnet_vs_add_inputs(config: ResNetInputsConfig = ResNetInputsConfig(), *, d
                    optimizer=config.optimizer, momentum=config.momentum if config.optimizer == "sgd" else 0.0)
     frames = []
     jobs = [(k, r) for r in range(config.runs) for k in ("resnet", "add-inputs")]
-    for kind, run in tqdm(jobs, desc="ResNet vs add-inputs", disable=not progress):
+    for kind, run in progress_bar(jobs, None, "ResNet vs add-inputs", progress, unit="run"):
         net = input_shortcut_resnet(kind, in_channels=C, channels=config.channels, stages=config.stages,
                                     n_classes=n_classes, seed=config.seed + run)
         h = fit(net, train, fc, test=test, seed=config.seed + run, device=device)

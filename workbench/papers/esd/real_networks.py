@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from workbench._runtime import SeedLike, int_seed, resolve_device
+from workbench._runtime import SeedLike, int_seed, progress_meter, resolve_device
 from workbench.experiments.presets import Presets
 from workbench.measures.spanning.reductions import SAMPLED_REDUCES, check_reduction
 from workbench.measures.spanning.sampled import count_parameters, sample_coordinates, sampled_spectrum
@@ -245,14 +245,12 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
         from ``config.weights``), ``n_inputs``, ``n_coords``, ``input_shape``,
         ``inputs``, ``seconds``.
     """
-    from tqdm.auto import tqdm
-
     cfg = (config or ESDRealConfig.smoke()).validate()
     meta = accuracy_metadata(cfg.models, cfg.weights).set_index("model")
     dev = resolve_device(cfg.device)
     k = cfg.n_coords
     rows = []
-    bar = tqdm(total=len(cfg.models) * cfg.repeats, desc="ESD §6", disable=not progress)
+    bar = progress_meter(len(cfg.models) * cfg.repeats, "ESD §6", "run", progress)
     for name in cfg.models:
         model = None
         for r in range(cfg.repeats):

@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar
 from workbench.data import Dataset, digits
 from workbench.experiments.presets import Presets
 from workbench.measures.affine import adjacent_sv_difference, distance_to_edge, sv_difference_bound
@@ -191,7 +190,7 @@ def sv_difference_sweep(widths: Sequence[int] = (10, 20, 50, 100, 200, 500), *, 
     """
     base = int_seed(seed)
     rows = []
-    for w in tqdm(list(widths), desc="widths", disable=not progress):
+    for w in progress_bar(list(widths), None, "widths", progress, unit="width"):
         sq, fr = [], []
         for j in range(n_nets):
             net = mlp([n_in, int(w), n_out], "relu", seed=base + 7919 * j + int(w))

@@ -26,9 +26,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
 from workbench.data import Dataset, load
 from workbench.experiments.presets import Presets
 from workbench.measures.affine import local_rank
@@ -170,7 +169,7 @@ def rank_during_training(config: RankTrainingConfig = RankTrainingConfig(), *, s
     widths = [tr.X.shape[1], *config.hidden, int(tr.n_classes or int(tr.y.max()) + 1)]
     init = mlp(widths, "relu", seed=s)
     rows = []
-    for lr in tqdm(tuple(config.lrs) + tuple(config.probe_lrs), desc="learning rates", disable=not progress):
+    for lr in progress_bar(tuple(config.lrs) + tuple(config.probe_lrs), None, "learning rates", progress, unit="rate"):
         net = copy.deepcopy(init)
         cfg = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=float(lr), momentum=config.momentum,
                         eval_every=config.eval_every)
@@ -262,7 +261,7 @@ def segment_regions(config: SegmentConfig = SegmentConfig(), *, seed: SeedLike =
     s = int_seed(seed)
     rng = np.random.default_rng(s)
     rows = []
-    for w in tqdm(config.widths, desc="widths", disable=not progress):
+    for w in progress_bar(config.widths, None, "widths", progress, unit="width"):
         for j in range(config.n_nets):
             net = mlp([1] + [int(w)] * config.depth + [1], "relu", seed=s + 1009 * j + 17 * int(w))
             a = rng.standard_normal(config.n_intervals)
@@ -382,7 +381,7 @@ def slope_generalisation(config: SlopeGenConfig = SlopeGenConfig(), *, seed: See
                     eval_every=config.eval_every)
     grid = [(w, d) for d in config.depths for w in config.widths]
     rows = []
-    for w, d in tqdm(grid, desc="architectures", disable=not progress):
+    for w, d in progress_bar(grid, None, "architectures", progress, unit="architecture"):
         net = mlp([tr.X.shape[1]] + [int(w)] * int(d) + [n_cls], "relu", seed=s + 31 * w + d)
         h = fit(net, tr, cfg, test=te, on_epoch=rec, seed=s, device=device)
         h.insert(0, "depth", int(d))
@@ -494,7 +493,7 @@ def slope_regularisation(config: RegularisationConfig = RegularisationConfig(), 
     hists, robs, slopes = [], [], []
     Xa, ya = te.X[: config.n_attack], te.y[: config.n_attack]
     dev = resolve_device(device)
-    for method in tqdm(config.methods, desc="methods", disable=not progress):
+    for method in progress_bar(config.methods, None, "methods", progress, unit="method"):
         net = copy.deepcopy(init)
         pen = None
         if method == "slope":

@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
 from workbench.experiments.presets import Presets
 from workbench.measures import circle, circle_transitions, sampled_transitions, trajectory_length
 from workbench.nets import mlp_ensemble
@@ -95,7 +94,7 @@ def transition_grid(config: TransitionGridConfig = TransitionGridConfig(), *, se
     s0 = int_seed(seed)
     rows = []
     cells = [(d, w, s) for d in config.depths for w in config.widths for s in config.sigma_w2s]
-    for depth, width, s2 in tqdm(cells, desc="Fig. 2 transitions", disable=not progress):
+    for depth, width, s2 in progress_bar(cells, None, "Fig. 2 transitions", progress, unit="network"):
         widths = [x0.numel()] + [width] * depth + [1]
         ens = mlp_ensemble(widths, config.n_seeds, config.activation, init="gaussian", sigma_w2=s2,
                            sigma_b2=config.sigma_b2, seed=s0 * 1000 + 17 * depth + width, device=device)
@@ -336,7 +335,7 @@ def conv_length_growth(config: ConvGrowthConfig = ConvGrowthConfig(), *, seed: S
     X, _ = _image_circle(s0, config.n_points, config.size)
     frames = []
     cells = [(s2, k) for s2 in config.sigma_w2s for k in range(config.n_seeds)]
-    for s2, k in tqdm(cells, desc="conv growth", disable=not progress):
+    for s2, k in progress_bar(cells, None, "conv growth", progress, unit="network"):
         net = _conv_stack(config.depth, config.channels, s2, False, config.pool_every, s0 * 1000 + k)
         net = _fix_head(net, tuple(X.shape[1:]), s0 * 1000 + k).double()
         df = lengths_through_modules(net, X, device=device)
@@ -392,7 +391,7 @@ def batchnorm_length_during_training(config: BatchNormLengthConfig = BatchNormLe
     cfg = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, optimizer="adam")
     frames = []
     dev = resolve_device(device)
-    for bn in tqdm((False, True), desc="batch norm lengths", disable=not progress):
+    for bn in progress_bar((False, True), None, "batch norm lengths", progress, unit="network"):
         net = _conv_stack(config.depth, config.channels, config.sigma_w2, bn, config.pool_every, s0)
         net = _fix_head(net, (1, 8, 8), s0)
 

@@ -35,9 +35,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
-from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_bar, resolve_device
 from workbench.experiments.distributed import run_cells
 from workbench.experiments.presets import Presets
 from workbench.measures.bounds import growth_rate_bounds
@@ -383,7 +382,7 @@ def train_one_layer(config: TrainConfig = TrainConfig(), *, data=None, seed: See
     n_classes = int(train.n_classes or int(train.y.max()) + 1)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [n_classes]
     grid = _grid(s=range(config.n_seeds), layer=range(config.depth + 1))
-    for c in tqdm(grid, desc="train one layer", disable=not progress):
+    for c in progress_bar(grid, None, "train one layer", progress, unit="run"):
         net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2,
                   seed=seed * 1000 + c["s"]).to(dev)
         for p in net.parameters():
@@ -414,7 +413,7 @@ def layer_noise(config: TrainConfig = TrainConfig(), *, seed: SeedLike = 0, devi
     train, test = _digits_split(seed)
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
     rows = []
-    for s in tqdm(range(config.n_seeds), desc="layer noise", disable=not progress):
+    for s in progress_bar(range(config.n_seeds), None, "layer noise", progress, unit="seed"):
         net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + s).to(dev)
         _fit(net, list(net.parameters()), train, config, dev, seed + s)
         g = generator(seed * 1000 + 77 + s)
@@ -448,7 +447,7 @@ def length_during_training(config: TrainConfig = TrainConfig(), *, seed: SeedLik
     widths = [train.X.shape[1]] + [config.width] * config.depth + [10]
     rows = []
     X = circle(test.X[0], test.X[1], config.n_points)
-    for s in tqdm(range(config.n_seeds), desc="length during training", disable=not progress):
+    for s in progress_bar(range(config.n_seeds), None, "length during training", progress, unit="seed"):
         net = mlp(widths, config.activation, init="gaussian", sigma_w2=config.sigma_w2, seed=seed * 1000 + s).to(dev)
 
         def record(step, net=net, s=s):
@@ -484,7 +483,7 @@ def trajreg_vs_batchnorm(config: TrainConfig = TrainConfig(), *, strength: float
     rows = []
     grid = _grid(variant=("none", "batchnorm", "trajreg"), s=range(config.n_seeds))
     fc = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr / 5, optimizer="adam")
-    for c in tqdm(grid, desc="trajreg vs batchnorm", disable=not progress):
+    for c in progress_bar(grid, None, "trajreg vs batchnorm", progress, unit="run"):
         model = small_convnet(c["variant"], seed=seed * 1000 + c["s"])
         pen = partial(trajectory_penalty, strength=strength) if c["variant"] == "trajreg" else None
         t0 = time.perf_counter()
