@@ -104,11 +104,14 @@ def judge(ident, values, note=""):
 
 # %%
 traj = circle_through_layers((32,) + (100,) * ANIM_DEPTH + (2,), "tanh", sigma_w2=16.0, n_points=ANIM_POINTS, seed=0)
-fig, axes = new_figure(2, 4, figsize=(12, 6))
+ncols = -(-traj.n_layers // 2)  # every layer, the 2-unit output included, on two rows
+fig, axes = new_figure(2, ncols, figsize=(3.4 * ncols, 7.2))
 for i, ax in enumerate(axes.flat[: traj.n_layers]):
     tp.plot_layer_image(traj, i, ax)
 for ax in axes.flat[traj.n_layers:]:
     ax.set_axis_off()
+fig.suptitle(f"Raghu et al. Fig. 3: a circle through all {traj.n_layers} layers (input, {traj.n_layers - 2} hidden "
+             f"of width 100, the 2-unit output) of a tanh net, σ_w² = 16")
 show(fig)
 print("length per layer:", traj.lengths.round(1))
 print("variance kept by the 2-D projection:", traj.explained.round(2))
@@ -161,11 +164,13 @@ claims.markdown("raghu.fig3.circle_grows")
 # %%
 growth = length_growth(GROWTH, seed=0)
 k = max(GROWTH.widths)
+PAPER_FIG = {"relu": "Fig. 12: ReLU", "hardtanh": "Fig. 13: hard tanh", "tanh": "tanh (no bound stated)"}
 fig, axes = new_figure(1, 3, figsize=(15, 4.2))
 for ax, act in zip(axes, GROWTH.activations):
     sel = growth[(growth.activation == act) & (growth.width == k) & (growth.sigma_b2 == 0.0)]
-    tp.plot_length_growth(sel, ax, title=f"{act}, k = {k}, σ_b² = 0")
-fig.suptitle(f"Trajectory length per layer (bands: min-max over {GROWTH.n_seeds} seeds)")
+    tp.plot_length_growth(sel, ax, title=f"{PAPER_FIG.get(act, act)}, k = {k}, σ_b² = 0")
+fig.suptitle(f"Raghu et al. Figs. 12-13, Theorem 3: trajectory length per layer (bands: min-max over "
+             f"{GROWTH.n_seeds} seeds)")
 show(fig)
 
 # %% [markdown]
@@ -178,10 +183,17 @@ summary = (rates.groupby(["activation", "width", "sigma_w2", "sigma_b2"])[["rate
            .mean().round(3))
 summary["relu σ_w/√2"] = (summary.index.get_level_values("sigma_w2") ** 0.5 / 2 ** 0.5).round(3)
 display(summary)
-fig, axes = new_figure(1, 2, figsize=(12, 4))
+fig, axes = new_figure(1, 2, figsize=(12, 4.6))
 for ax, w in zip(axes, (min(GROWTH.widths), max(GROWTH.widths))):
-    tp.plot_growth_rates(rates[(rates.width == w) & (rates.sigma_b2 == 0.0)], ax, title=f"growth factor per layer, k = {w}")
+    tp.plot_growth_rates(rates[(rates.width == w) & (rates.sigma_b2 == 0.0)], ax, title=f"k = {w}")
+fig.suptitle("Theorem 3: measured growth factor per layer against the stated rates (Figs. 12-13's sweep)")
 show(fig)
+
+# %% [markdown]
+# Read the figure with the verdicts below: every measured factor lies under the dotted σ_w line (the upper
+# rate holds, `raghu.thm3.upper` judges the largest measured / σ_w per seed against 1), and the ReLU factors
+# lie under their dashed "lower" rate too (`raghu.thm3.relu_lower`: the stated ReLU lower bound does not
+# hold; see below).
 
 # %% [markdown]
 # **Paper vs ours, judged by the catalogue.** Theorem 3's bounds are judged on the measured base divided by
@@ -287,7 +299,7 @@ display(pd.DataFrame(rows))
 tv = transitions_vs_length(TRANS, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
 for ax, w in zip(axes, (min(TRANS.widths), max(TRANS.widths))):
-    tp.plot_transitions_vs_length(tv[tv.width == w], ax, title=f"hard tanh, k = {w}: each point one layer of one net")
+    tp.plot_transitions_vs_length(tv[tv.width == w], ax, title=f"Fig. 5: hard tanh, k = {w}; a point is one layer of one net")
 show(fig)
 cell = tv[(tv.width == 100) & (tv.sigma_w2 == 16.0)]  # the catalogue's network: hard tanh, k = 100, σ_w² = 16
 judge("raghu.fig5.linear_in_length", lambda: cell.groupby("seed").apply(
@@ -318,9 +330,9 @@ dd = dichotomy_sweep(DICH, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
 w = max(DICH.widths)
 tp.plot_dichotomies(dd[dd.width == w], axes[0], x="remaining_depth", hue="depth",
-                    title=f"hard tanh, k = {w}, σ_w² = {DICH.sigma_w2:g}: swept layer's remaining depth")
+                    title=f"Fig. 15: hard tanh, k = {w}, σ_w² = {DICH.sigma_w2:g}")
 first = dd[dd.layer == 0]
-tp.plot_dichotomies(first, axes[1], x="depth", hue="width", title="first layer swept: vs depth, per width")
+tp.plot_dichotomies(first, axes[1], x="depth", hue="width", title="Fig. 14: first layer swept, per width")
 show(fig)
 k100 = dd[dd.width == 100]  # the catalogue's networks: hard tanh, k = 100, σ_w² = 8
 dnote = f"{DICH.n_steps} steps per sweep, {DICH.n_inputs} inputs, total depths {list(DICH.depths)}"
@@ -354,8 +366,8 @@ claims.markdown("raghu.fig15.remaining_base", "raghu.fig15.total_depth_irrelevan
 one = train_one_layer(TRAIN, seed=0)
 noise = layer_noise(TRAIN, seed=0)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2))
-tp.plot_layer_training(one, axes[0], title=f"train only one layer (depth {TRAIN.depth}, width {TRAIN.width})")
-tp.plot_layer_noise(noise, axes[1], title="noise added to one layer of a trained net")
+tp.plot_layer_training(one, axes[0], title=f"Fig. 7: train one layer (depth {TRAIN.depth}, k = {TRAIN.width})")
+tp.plot_layer_noise(noise, axes[1], title="Fig. 6: noise added to one layer")
 show(fig)
 display(one.groupby("layer")[["train_acc", "test_acc"]].mean().round(3))
 
@@ -391,7 +403,7 @@ claims.markdown("raghu.fig7.train_order", "raghu.fig7.test_lower_vs_upper", "rag
 
 # %%
 during = length_during_training(TRAIN, seed=0)
-ax = tp.plot_length_during_training(during, title="length through the layers during training")
+ax = tp.plot_length_during_training(during, title="Fig. 8: length through the layers during training")
 show(ax)
 L = during.pivot_table(index=["seed", "step"], columns="layer", values="length")
 hid = np.arange(1, TRAIN.depth + 1)  # hidden layers 1..d
@@ -419,7 +431,7 @@ claims.markdown("raghu.fig8.length_grows", "raghu.fig8.exponential_after", "ragh
 
 # %%
 tr = trajreg_vs_batchnorm(CONV, seed=0)
-ax = tp.plot_trajreg_vs_batchnorm(tr, title="small conv net on 8×8 digits")
+ax = tp.plot_trajreg_vs_batchnorm(tr, title="Fig. 11 (CIFAR-10 in the paper):\nsmall conv net on 8×8 digits")
 show(ax)
 final = tr[tr.epoch == tr.epoch.max()].pivot(index="seed", columns="variant", values=["test_acc", "seconds"])
 display(final.mean().unstack(0).round(3))  # the plotted mean over seeds at the last epoch

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from workbench.plots._base import LAYER_COLORS, apply_style, new_axes, new_figure
 
@@ -17,6 +18,23 @@ __all__ = [
     "plot_layer_training", "plot_layer_noise", "plot_length_during_training", "plot_trajreg_vs_batchnorm",
     "plot_layer_image", "plot_length_per_layer", "animate_layers", "save_gif",
 ]
+
+
+_NAMES = {"sigma_w2": "σ_w²", "sigma_b2": "σ_b²", "width": "k", "depth": "depth", "remaining_depth": "remaining depth",
+          "activation": "", "variant": "", "layer": "layer"}
+
+
+def _label(hue: str, val) -> str:
+    """A legend entry in words and symbols: ``σ_w² = 2``, ``k = 100``, ``relu`` (never ``sigma_w2=2``)."""
+    name = _NAMES.get(hue, hue.replace("_", " "))
+    v = f"{val:g}" if isinstance(val, (float, np.floating)) else str(val)
+    return f"{name} = {v}" if name else v
+
+
+def _legend_below(ax: Axes, ncol: int = 2, **kw):
+    """A legend under the axes' x label (constrained layout makes room): inside it would hide curves or bounds."""
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0, fontsize=9, frameon=False,
+                     ncol=ncol, **kw)
 
 
 def _band(ax, x, lo, mid, hi, color, label, **style):
@@ -35,24 +53,27 @@ def plot_length_growth(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = "
     by the theorem's ``O(.)`` is set to 1.
     """
     ax = new_axes(ax, figsize=(6, 4))
+    drawn = set()
     for i, (val, g) in enumerate(sorted(df.groupby(hue), key=lambda kv: kv[0])):
         col = LAYER_COLORS[i % len(LAYER_COLORS)]
         q = g.groupby("layer")["ratio"].agg(["min", "median", "max"])
-        label = f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}"
-        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, label, **style)
+        _band(ax, q.index.to_numpy(), q["min"], q["median"], q["max"], col, _label(hue, val), **style)
         if bounds:
             b = g.groupby("layer")[["lower_bound", "upper_bound"]].first()
             if np.isfinite(b["lower_bound"]).all():
-                ax.plot(b.index, b["lower_bound"], ls="--", color=col, lw=1)
+                ax.plot(b.index, b["lower_bound"], ls="--", color=col, lw=1.2)
+                drawn.add("lower")
             if np.isfinite(b["upper_bound"]).all():
-                ax.plot(b.index, b["upper_bound"], ls=":", color=col, lw=1)
+                ax.plot(b.index, b["upper_bound"], ls=":", color=col, lw=1.2)
+                drawn.add("upper")
     ax.set_yscale("log")
     ax.set_xlabel("layer d")
-    ax.set_ylabel("length l(z^(d)) / l(x)")
-    if bounds:
-        ax.plot([], [], ls="--", color="k", lw=1, label="Thm 3 lower bound (const = 1)")
-        ax.plot([], [], ls=":", color="k", lw=1, label="upper: σ_w^d (linear net)")
-    ax.legend(fontsize=7)
+    ax.set_ylabel("length $l(z^{(d)})\\,/\\,l(x)$")
+    if "lower" in drawn:  # the legend names only the bounds drawn (tanh has none stated)
+        ax.plot([], [], ls="--", color="k", lw=1.2, label="Thm 3 lower bound (constant 1)")
+    if "upper" in drawn:
+        ax.plot([], [], ls=":", color="k", lw=1.2, label="upper bound $\\sigma_w^d$ (linear net)")
+    _legend_below(ax)
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
@@ -68,17 +89,21 @@ def plot_growth_rates(rates: pd.DataFrame, ax: Axes | None = None, *, x: str = "
         q = g.groupby(x).agg(rate=("rate", "mean"), lo=("rate", "min"), hi=("rate", "max"),
                              lower=("lower_rate", "first"), upper=("upper_rate", "first"))
         xs = q.index.to_numpy(float)
+        name = _label(hue, val)
         ax.errorbar(xs, q["rate"], yerr=[q["rate"] - q["lo"], q["hi"] - q["rate"]], color=col, marker="o",
-                    capsize=3, label=f"{val}: measured")
+                    capsize=3, label=f"{name}: measured")
         if np.isfinite(q["lower"]).all():
-            ax.plot(xs, q["lower"], ls="--", color=col, label=f"{val}: Thm 3 lower")
+            ax.plot(xs, q["lower"], ls="--", color=col, label=f"{name}: Thm 3 lower rate")
     q = rates.groupby(x)["upper_rate"].first()
-    ax.plot(q.index.to_numpy(float), q.to_numpy(), ls=":", color="k", label="σ_w (upper)")
+    ax.plot(q.index.to_numpy(float), q.to_numpy(), ls=":", color="k", lw=1.5, label="$\\sigma_w$: upper rate")
     ax.axhline(1.0, color="grey", lw=0.8)
     ax.set_xscale("log")
-    ax.set_xlabel(x.replace("sigma_w2", "σ_w²"))
+    xs = np.sort(rates[x].unique().astype(float))
+    ax.set_xticks(xs, [f"{v:g}" for v in xs])  # the swept values, not 2×10⁰
+    ax.minorticks_off()
+    ax.set_xlabel(_NAMES.get(x, x.replace("_", " ")) or x)
     ax.set_ylabel("growth factor per layer")
-    ax.legend(fontsize=7)
+    _legend_below(ax)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -90,16 +115,16 @@ def plot_transitions_vs_length(df: pd.DataFrame, ax: Axes | None = None, *, hue:
     ax = new_axes(ax, figsize=(5.5, 4))
     for i, (val, g) in enumerate(df.groupby(hue)):
         ax.scatter(g["length_in"], g["transitions"], s=14, color=LAYER_COLORS[i % len(LAYER_COLORS)],
-                   label=f"{hue}={val:g}" if isinstance(val, float) else f"{hue}={val}", alpha=0.8)
+                   label=_label(hue, val), alpha=0.8)
     x, y = df["length_in"].to_numpy(float), df["transitions"].to_numpy(float)
     if len(x) > 1 and x.max() > x.min():
         slope = float((x * y).sum() / (x * x).sum())
         r = float(np.corrcoef(x, y)[0, 1])
         xs = np.linspace(0, x.max(), 10)
-        ax.plot(xs, slope * xs, color="k", lw=1, ls="--", label=f"through 0: slope {slope:.2f}, r={r:.2f}")
+        ax.plot(xs, slope * xs, color="k", lw=1, ls="--", label=f"fit through 0: slope {slope:.2f}, r = {r:.2f}")
     ax.set_xlabel("trajectory length entering the layer")
     ax.set_ylabel("exact transitions in the layer")
-    ax.legend(fontsize=7)
+    _legend_below(ax)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -112,13 +137,14 @@ def plot_dichotomies(df: pd.DataFrame, ax: Axes | None = None, *, x: str = "rema
     for i, (val, g) in enumerate(df.groupby(hue)):
         q = g.groupby(x)["n_dichotomies"].agg(["min", "mean", "max"])
         _band(ax, q.index.to_numpy(), q["min"], q["mean"], q["max"], LAYER_COLORS[i % len(LAYER_COLORS)],
-              f"{hue}={val}")
+              _label(hue, val))
     if "max_dichotomies" in df:
-        ax.axhline(float(df["max_dichotomies"].iloc[0]), color="b", ls="--", lw=1, label="2^n (all labellings)")
+        ax.axhline(float(df["max_dichotomies"].iloc[0]), color="b", ls="--", lw=1, label="$2^n$ (all labellings)")
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel("distinct dichotomies")
-    ax.legend(fontsize=7)
+    _legend_below(ax, ncol=3)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -130,9 +156,10 @@ def plot_layer_training(df: pd.DataFrame, ax: Axes | None = None, *, title: str 
     for col, key in (("#1f77b4", "train_acc"), ("#d62728", "test_acc")):
         q = df.groupby("layer")[key].agg(["min", "mean", "max"])
         _band(ax, q.index.to_numpy(), q["min"], q["mean"], q["max"], col, key.replace("_acc", ""))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("trained layer (0 = first; the others stay at their random init)")
     ax.set_ylabel("accuracy")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=3)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -147,7 +174,7 @@ def plot_layer_noise(df: pd.DataFrame, ax: Axes | None = None, *, title: str | N
                 label=f"layer {layer}")
     ax.set_xlabel("noise ε (weights + ε·rms(W)·N(0,1))")
     ax.set_ylabel("test accuracy")
-    ax.legend(fontsize=7)
+    _legend_below(ax, ncol=3)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -166,7 +193,7 @@ def plot_length_during_training(df: pd.DataFrame, ax: Axes | None = None, *, tit
     ax.set_yscale("log")
     ax.set_xlabel("layer")
     ax.set_ylabel("length / input length")
-    ax.legend(fontsize=7)
+    _legend_below(ax, ncol=3)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -180,7 +207,7 @@ def plot_trajreg_vs_batchnorm(df: pd.DataFrame, ax: Axes | None = None, *, title
         _band(ax, q.index.to_numpy(), q["min"], q["mean"], q["max"], LAYER_COLORS[i % len(LAYER_COLORS)], v)
     ax.set_xlabel("epoch")
     ax.set_ylabel("test accuracy")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=3)
     if title:
         ax.set_title(title)
     return apply_style(ax, style)
@@ -196,10 +223,12 @@ def plot_layer_image(traj, layer: int, ax: Axes | None = None, *, cmap: str = "t
     ax.scatter(P[:, 0], P[:, 1], c=traj.t, cmap=cmap, s=4, vmin=0, vmax=2 * np.pi)
     ax.plot(np.r_[P[:, 0], P[:1, 0]], np.r_[P[:, 1], P[:1, 1]], color="k", lw=0.4, alpha=0.5)
     ax.set_title(f"{traj.layer_name(layer)}: length {traj.lengths[layer]:.3g}", fontsize=9)
-    # two short lines: one long line ran into the neighbouring panels of a 2x4 grid
-    ax.set_xlabel(f"PC1 of this layer\n(2-D keeps {100 * traj.explained[layer]:.0f}% of var.)", fontsize=7)
+    # two short lines: one long line ran into the neighbouring panels of a grid
+    ax.set_xlabel(f"PC1 of this layer\n(2-D keeps {100 * traj.explained[layer]:.0f}% of var.)", fontsize=9)
+    ax.set_ylabel("PC2 of this layer", fontsize=9)
     ax.set_aspect("equal", adjustable="datalim")
-    ax.tick_params(labelsize=6)
+    for axis in (ax.xaxis, ax.yaxis):  # three ticks: more ran into the neighbouring panels
+        axis.set_major_locator(MaxNLocator(nbins=2, symmetric=True))
     return apply_style(ax, style)
 
 

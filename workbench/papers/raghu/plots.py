@@ -20,6 +20,22 @@ def _col(i: int) -> str:
     return LAYER_COLORS[i % len(LAYER_COLORS)]
 
 
+def _legend_below(ax: Axes, ncol: int = 2, **kw):
+    """A legend under the axes' x label (constrained layout makes room): inside it would hide curves or bounds."""
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0, fontsize=9, frameon=False,
+                     ncol=ncol, **kw)
+
+
+def _plain_log_x(ax: Axes, values) -> None:
+    """Ticks at the swept values of a log x-axis, written plainly (2, 8 rather than 2×10⁰)."""
+    xs = sorted({float(v) for v in values})
+    ax.set_xticks(xs, [f"{v:g}" for v in xs])
+    ax.xaxis.set_minor_formatter("")
+
+
+_HUES = {"sigma_w2": "σ_w²", "sigma_b2": "σ_b²", "width": "k", "step": "step", "depth": "depth"}
+
+
 def plot_transition_grid(df: pd.DataFrame, *, fig=None, axes=None, title: str | None = None):
     """Fig. 2: total transitions against depth (one curve per width) and against sigma_w^2 (one per depth).
 
@@ -42,10 +58,12 @@ def plot_transition_grid(df: pd.DataFrame, *, fig=None, axes=None, title: str | 
         axes[1].plot(g.sigma_w2, g.exact_total, "-o", color=_col(i), label=f"depth {d} exact")
         axes[1].plot(g.sigma_w2, g.sampled_total, "--", color=_col(i), label=f"depth {d} sampled")
     axes[1].set(xscale="log", yscale="log", xlabel="σ_w²", ylabel="transitions (all neurons)", title=f"width {w_max}")
+    _plain_log_x(axes[1], b.sigma_w2)
+    axes[0].set_xticks(sorted(a.depth.unique()))
     for ax in axes:
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8, ncol=2)
-    fig.suptitle(title or f"Transitions on a circle through two points of {df.dataset.iloc[0]} "
+        _legend_below(ax, ncol=2)
+    fig.suptitle(title or f"Raghu et al. Fig. 2: transitions on a circle through two points of {df.dataset.iloc[0]} "
                  f"({df.activation.iloc[0]}; solid exact, dashed {df.n_samples.iloc[0]} samples)")
     return fig, axes
 
@@ -54,12 +72,14 @@ def plot_growth_base(table: pd.DataFrame, ax: Axes | None = None, **style) -> Ax
     """Theorem 4's scaling: measured growth base of per-layer transitions against sqrt(k)/sqrt(1 + σ_b²/σ_w²)."""
     ax = new_axes(ax, figsize=(6, 4.2))
     for i, (w, g) in enumerate(table.groupby("width")):
-        ax.plot(g.sigma_w2, g.measured_base, "-o", color=_col(i), label=f"width {w}: measured", **style)
-        ax.plot(g.sigma_w2, g.theory_base, ":", color=_col(i), label=f"width {w}: √k/√(1+σ_b²/σ_w²)")
+        ax.plot(g.sigma_w2, g.measured_base, "-o", color=_col(i), label=f"k = {w}: measured", **style)
+        ax.plot(g.sigma_w2, g.theory_base, ":", color=_col(i), lw=2, label=f"k = {w}: Thm 4 base")
     ax.set(xscale="log", xlabel="σ_w²", ylabel="growth base per layer")
-    ax.set_title("Transitions per layer grow as base^layer (Thm 4)")
+    _plain_log_x(ax, table.sigma_w2)
+    ax.set_title("Theorem 4: transitions per layer grow as $\\mathrm{base}^{\\,\\mathrm{layer}}$")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2, title="Thm 4 base: $\\sqrt{k}\\,/\\sqrt{1 + \\sigma_b^2/\\sigma_w^2}$ (dotted)",
+                  title_fontsize=9)
     return ax
 
 
@@ -70,12 +90,12 @@ def plot_dichotomies_vs_flips(sweep: pd.DataFrame, walk: pd.DataFrame, ax: Axes 
     ax.plot(walk.flips, walk["mean"], color="0.3", lw=1.5, label="random walk mean")
     for i, (d, g) in enumerate(sweep.groupby("depth")):
         ax.scatter(g.n_label_flips, g.n_dichotomies, color=_col(i), s=22, label=f"depth {d}", **style)
-    ax.axhline(walk.max_dichotomies.iloc[0], ls="--", color="tab:blue", lw=1, label="2^n (all dichotomies)")
+    ax.axhline(walk.max_dichotomies.iloc[0], ls="--", color="tab:blue", lw=1, label="$2^n$ (all dichotomies)")
     ax.set_xscale("symlog", linthresh=1)
     ax.set(yscale="log", xlim=(0, None), xlabel="label flips along the sweep", ylabel="distinct dichotomies")
-    ax.set_title("Dichotomies vs transitions")
+    ax.set_title("Fig. 16: dichotomies vs label flips")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2)
     return ax
 
 
@@ -86,13 +106,13 @@ def plot_sauer_shelah(n: int, bounds: pd.DataFrame, observed: pd.DataFrame, ax: 
     """
     ax = new_axes(ax, figsize=(6, 4.2))
     ax.step(bounds.d, bounds.bound, where="post", color="k", label="Sauer-Shelah bound")
-    ax.axhline(2 ** n, ls="--", color="tab:blue", lw=1, label=f"2^{n}")
+    ax.axhline(2 ** n, ls="--", color="tab:blue", lw=1, label=f"$2^{{{n}}}$")
     for i, (d, g) in enumerate(observed.groupby("depth")):
         ax.axhline(g.n_dichotomies.max(), color=_col(i), lw=1.5, label=f"depth {d}: most seen", **style)
     ax.set(yscale="log", xlabel="VC dimension d", ylabel=f"labellings of n = {n} points")
     ax.set_title("Dichotomies are capped by Sauer-Shelah")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=2)
     return ax
 
 
@@ -102,11 +122,12 @@ def plot_module_lengths(df: pd.DataFrame, ax: Axes | None = None, *, hue: str = 
     for i, (v, g) in enumerate(df.groupby(hue)):
         q = g.groupby("index")["ratio"].agg(["min", "median", "max"])
         ax.fill_between(q.index, q["min"], q["max"], color=_col(i), alpha=0.15, lw=0)
-        ax.plot(q.index, q["median"], "-o", ms=3, color=_col(i), label=f"{hue} = {v}", **style)
+        vs = f"{v:g}" if isinstance(v, float) else str(v)
+        ax.plot(q.index, q["median"], "-o", ms=3, color=_col(i), label=f"{_HUES.get(hue, hue)} = {vs}", **style)
     first = df.drop_duplicates("index").sort_values("index")
     ax.set_xticks(first["index"], [k.replace("2d", "").replace("Conv", "conv").replace("BatchNorm", "BN")
                                    for k in first["kind"]], rotation=60, fontsize=8)
-    ax.set(yscale="log", ylabel="length / input length")
+    ax.set(yscale="log", xlabel="module (input to output)", ylabel="length / input length")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=9, frameon=False)
     return ax
