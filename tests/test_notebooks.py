@@ -12,7 +12,6 @@ from workbench.reproduce import notebook_paths, run_notebook
 NOTEBOOKS = notebook_paths()
 
 LINT_PENDING: dict[str, str] = {
-    "01_spanning_dimension": "being fixed (issue 27)",
     "02_esd_real_networks": "being fixed (issue 27)",
     "03_linear_regions": "being fixed (issue 27)",
     "04_trajectories": "being fixed (issue 27)",

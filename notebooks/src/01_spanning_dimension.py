@@ -95,7 +95,7 @@ def draws_seed(s):
 
 PAPER = {k: claims.statement(k).paper_value for k in (
     "esd.fig1.relu", "esd.fig1.sigmoid", "esd.fig2.toy_esd", "esd.fig5.mlp", "esd.fig5.add_shortcuts",
-    "esd.fig5.add_inputs")}  # the paper's numbers, from the catalogue (reference lines in the plots)
+    "esd.fig5.add_inputs", "esd.fig3.r_esd", "esd.fig3.r_params")}  # the paper's numbers, from the catalogue (reference lines in the plots)
 
 # %% [markdown]
 # ## §2.1 A toy network that is less flexible than its parameter count
@@ -344,8 +344,9 @@ fits = [random_mlp_fit(replace(cfg3, seed=3 * s), progress=False) for s in SEEDS
 corrs = [fit_correlations(f) for f in fits]  # rows: ESD, parameter count
 fig, axes = new_figure(1, 2, figsize=(11, 3.8))
 plot_fit_scatter(fits[0], "n_params", ax=axes[0], correlations=corrs[0], log_y=False,
-                 title="Fig. 3A: training error vs parameters")
-plot_fit_scatter(fits[0], "esd", ax=axes[1], correlations=corrs[0], log_y=False, title="Fig. 3B: training error vs ESD")
+                 paper_r=PAPER["esd.fig3.r_params"], title="Fig. 3A: training error vs parameters")
+plot_fit_scatter(fits[0], "esd", ax=axes[1], correlations=corrs[0], log_y=False, paper_r=PAPER["esd.fig3.r_esd"],
+                 title="Fig. 3B: training error vs ESD")
 show(fig)
 r_esd, r_par, p_esd, p_par = (np.array([c[col][i] for c in corrs]) for col, i in
                               (("r", 0), ("r", 1), ("p_value", 0), ("p_value", 1)))

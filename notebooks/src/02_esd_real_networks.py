@@ -50,7 +50,8 @@ from workbench.papers.esd import (
     esd_real_summary,
     real_inputs,
 )
-from workbench.plots import plot_esd_real_grid, plot_sampled_spectra, show
+from workbench.plots import new_figure, plot_esd_real, plot_esd_real_grid, plot_sampled_spectra, show
+from workbench.plots.esd_real import thin_model_labels
 
 pd.set_option("display.precision", 3)
 print(f"workbench {wb.__version__}; heavy work runs on: {wb.device()} ({torch.get_num_threads()} CPU threads)")
@@ -125,13 +126,22 @@ summary[["model", "reduce", "esd", "esd_min", "esd_max", "params", "top1_error",
 #
 # One point per network (the ESD averaged over repeats, bars from the smallest to the largest
 # repeat), the least-squares line, and a one-sigma band from 1,000 bootstrap resamples of the
-# networks. The right column is the same against the parameter count (log scale; the line is
-# fitted against log10 of the count).
+# networks. Colours are the networks' families; names are written where they do not collide.
+# The second figure is the same against the parameter count (Fig. 13: log scale; the line is
+# fitted against log10 of the count), with the paper's p-values (Table 4) in the legends.
 
 # %%
 fits = esd_real_fits(table, n_boot=N_BOOT, seed=0)
-axes = plot_esd_real_grid(table, fits)
-show(axes)
+show(plot_esd_real_grid(table, fits, params=False))
+
+# %%
+fig, axes = new_figure(1, 2, figsize=(15.6, 5.4))
+for ax, t in zip(axes, ("top1_error", "top5_error")):
+    p_paper = claims.statement(f"esd.fig13.params_p_{t.split('_')[0]}").paper_value
+    plot_esd_real(table, fits, x="params", target=t, ax=ax, family_legend=t == "top5_error", paper=f"p = {p_paper}",
+                  title=f"Fig. 13: top-{t[3]} error vs parameters")
+thin_model_labels(fig)
+show(fig)
 
 # %% [markdown]
 # ## Step 4 · the paper's p-values beside ours (Tables 3-4)

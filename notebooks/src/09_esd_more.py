@@ -186,11 +186,28 @@ for ident, value in this_run.items():
 claims.markdown(*this_run)
 
 # %%
-fig, axes = new_figure(1, 2, figsize=(12, 4.5))
+fig, axes = new_figure(1, 2, figsize=(15.6, 5.4), sharey=True)
 for ax, (k, t) in zip(axes, (("sign", sign), ("digits", digits_))):
-    preal.plot_esd_real(t, fits[k], reduce="pick_first", target="top1_error", ax=ax,
-                        title=f"top-1 error vs ESD, inputs: {k}")
+    preal.plot_esd_real(t, fits[k], reduce="pick_first", target="top1_error", ax=ax, family_legend=k == "digits",
+                        title=f"Fig. {9 if k == 'sign' else 11}: top-1 error vs ESD, {k} inputs")
+preal.thin_model_labels(fig)
 show(fig)
+zero = pd.concat({k: t[t.esd == 0] for k, t in (("sign", sign), ("digits", digits_))}, names=["inputs"])
+print("runs whose sampled Jacobian is all zero (ESD 0):",
+      "none" if zero.empty else "; ".join(f"{m} ({r}, repeat {i})" for m, r, i in zip(zero.model, zero["reduce"],
+                                                                                     zero.repeat)))
+
+# %% [markdown]
+# **An ESD of 0.** The effective rank is 0 only for an all-zero Jacobian; any nonzero row gives at
+# least 1. It happens, and it is not a numerical fault: SqueezeNet's classifier ends in a ReLU
+# followed by average pooling, so with random weights its first output can be exactly 0 at every
+# input, and under *first output* (the paper's pick_first, g = f₁) every sampled gradient is then
+# 0. In the paper profile (3×64×64 sign inputs) a weight draw of SqueezeNet 1.0 does this (we
+# checked its first output at every input): that is its whisker reaching 0; other draws leave only
+# a few inputs with a nonzero first output and a small ESD. The line above lists such runs in this run. The paper describes each
+# network's output as a probability vector; a softmax would make the first output depend on every
+# logit. We use the logits, as torchvision's models return them (`ESDRealConfig(softmax=True)` is
+# the other reading).
 
 # %% [markdown]
 # **Paper vs ours.** The paper finds strong negative correlations with both input
@@ -212,7 +229,7 @@ show(fig)
 # %%
 rob = em.correlation_robustness(summaries["sign"], reduce="sum_squares", y="top1_error", n_halves=300, seed=0)
 ax = pe.plot_correlation_robustness(rob)
-ax.set_title("ESD vs top-1 error (sum_squares, sign inputs)")
+ax.set_title("Table 4 under subsets (sum of squares, sign inputs)")
 show(ax)
 spread = rob.groupby("subset").r.agg(["min", "median", "max", "count"])
 display(spread.round(3))

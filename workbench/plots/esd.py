@@ -42,7 +42,9 @@ def plot_sd_distribution(
     title: str | None = None,
     **style,
 ) -> Axes:
-    """Histogram of the spanning dimensions with the ESD (their mean) marked (Figs. 1-2).
+    """Histogram of the spanning dimensions (seaborn) with the ESD (their mean) marked (Figs. 1-2).
+
+    The legend sits above the axes, outside the data.
 
     Parameters
     ----------
@@ -50,24 +52,30 @@ def plot_sd_distribution(
         An :class:`workbench.papers.esd.sampling.ESDResult`, its ``.table`` or an
         array of spanning dimensions.
     paper
-        The paper's ESD, drawn as a dashed grey line for comparison.
+        The paper's ESD, drawn as a dashed grey line marked "paper" for comparison.
     """
+    import seaborn as sns
+    from matplotlib.ticker import MaxNLocator
+
     ax = new_axes(ax, figsize=(5.5, 3.6))
     v = _values(result)
     if len(v) == 0:
         raise ValueError("no spanning dimensions to plot")
     span = float(v.max() - v.min())
     b = bins if span > 1e-9 else 1
-    ax.hist(v, bins=b, color=color, alpha=0.75, edgecolor="white", label=label)
+    sns.histplot(x=v, bins=b, color=color, alpha=0.75, edgecolor="white", ax=ax,
+                 label=label or f"samples ({len(v)})")
     m = float(v.mean())
     ax.axvline(m, color="k", lw=2, label=f"ESD (ours) = {m:.2f}")
     if paper is not None:
-        ax.axvline(paper, color="0.45", lw=2, ls="--", label=f"paper = {paper:.2f}")
+        ax.axvline(paper, color="0.45", lw=2, ls="--", label=f"ESD (paper) = {paper:.2f}")
     ax.set_xlabel("spanning dimension (effective rank of J)")
     ax.set_ylabel("samples")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False, borderaxespad=0.2,
+              handlelength=1.5, columnspacing=1.0)
     if title:
-        ax.set_title(title)
-    ax.legend(fontsize=8, frameon=False)
+        ax.set_title(title, pad=26)  # above the legend
     return apply_style(ax, style)
 
 
@@ -130,6 +138,7 @@ def plot_fit_scatter(
     ax: Axes | None = None,
     log_y: bool = True,
     correlations: pd.DataFrame | None = None,
+    paper_r: float | None = None,
     color: str = LAYER_COLORS[0],
     xlabel: str | None = None,
     title: str | None = None,
@@ -139,12 +148,14 @@ def plot_fit_scatter(
 
     ``correlations`` is the output of
     :func:`workbench.papers.esd.figures.fit_correlations` computed with the same
-    ``log_y``; its row for ``x`` gives the line and the annotation.
+    ``log_y``; its row for ``x`` gives the line and the legend's r and p.
+    ``paper_r``: the paper's correlation for this panel (§4: |r| = 0.91 for the ESD, 0.35 for the parameters),
+    listed in the legend marked as the paper's.
     """
     ax = new_axes(ax, figsize=(5.0, 3.8))
     xx = table[x].to_numpy(float)
     yy = table[y].to_numpy(float)
-    ax.scatter(xx, yy, s=18, color=color, alpha=0.75, edgecolor="none")
+    ax.scatter(xx, yy, s=18, color=color, alpha=0.75, edgecolor="none", label=f"networks ({len(xx)})")
     if log_y:
         ax.set_yscale("log")
     if correlations is not None:
@@ -153,13 +164,17 @@ def plot_fit_scatter(
             r = row.iloc[0]
             xs = np.linspace(np.nanmin(xx), np.nanmax(xx), 50)
             ys = r.slope * xs + r.intercept
-            ax.plot(xs, 10**ys if log_y else ys, color="k", lw=1.5)
-            ax.text(0.98, 0.97, f"r = {r.r:.2f}, p = {r.p_value:.1e}", transform=ax.transAxes, ha="right",
-                    va="top", fontsize=9, bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.7", alpha=0.9))
+            ax.plot(xs, 10**ys if log_y else ys, color="k", lw=1.5,
+                    label=f"least squares (ours): r = {r.r:.2f}, p = {r.p_value:.1e}")
+    if paper_r is not None:
+        ax.plot([], [], ls="none", label=f"paper: |r| = {paper_r:.2f}")
+    if correlations is not None or paper_r is not None:
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, borderaxespad=0.2)
     ax.set_xlabel(xlabel or {"esd": "ESD", "n_params": "trainable parameters"}.get(x, x))
     ax.set_ylabel({"train_error": "training error (MSE)"}.get(y, y))
     if title:
-        ax.set_title(title)
+        leg = ax.get_legend()
+        ax.set_title(title, pad=8 + 21 * len(leg.get_texts()) if leg else None)  # above the legend
     return apply_style(ax, style)
 
 
@@ -187,32 +202,40 @@ def plot_esd_comparison(results: Mapping[str, object], *, ax: Axes | None = None
     ``kind`` is ``"violin"`` or ``"bar"`` (mean with one-std error bars);
     ``paper`` maps names to the paper's ESDs, drawn as grey diamonds.
     """
+    import seaborn as sns
+
     if kind not in ("violin", "bar"):
         raise ValueError(f"kind must be 'violin' or 'bar', got {kind!r}")
     ax = new_axes(ax, figsize=(5.5, 3.8))
     names = list(results)
     vals = [_values(results[n]) for n in names]
-    pos = np.arange(len(names))
+    long = pd.DataFrame({"architecture": np.repeat(names, [len(v) for v in vals]),
+                         "sd": np.concatenate(vals) if vals else []})
+    palette = {n: LAYER_COLORS[i % len(LAYER_COLORS)] for i, n in enumerate(names)}
     if kind == "violin":
-        parts = ax.violinplot(vals, positions=pos, showextrema=False, widths=0.8)
-        for i, b in enumerate(parts["bodies"]):
-            b.set_facecolor(LAYER_COLORS[i % len(LAYER_COLORS)])
-            b.set_alpha(0.5)
+        sns.violinplot(long, x="architecture", y="sd", hue="architecture", palette=palette, order=names,
+                       inner=None, cut=0, density_norm="width", linewidth=0, alpha=0.55, legend=False, ax=ax)
     else:
-        ax.bar(pos, [v.mean() for v in vals], yerr=[v.std() for v in vals], capsize=4,
-               color=[LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(len(names))], alpha=0.7)
-    ax.scatter(pos, [v.mean() for v in vals], color="k", zorder=3, label="ESD (ours)")
-    for p_, v in zip(pos, vals):
-        ax.annotate(f"{v.mean():.2f}", (p_, v.mean()), xytext=(8, 0), textcoords="offset points", va="center")
+        sns.barplot(long, x="architecture", y="sd", hue="architecture", palette=palette, order=names,
+                    errorbar="sd", capsize=0.2, alpha=0.7, legend=False, ax=ax)
+    pos = np.arange(len(names))
+    means = [float(v.mean()) for v in vals]
+    ax.scatter(pos, means, color="k", zorder=3, label="ESD (ours)")
+    for p_, m in zip(pos, means):
+        ax.annotate(f"{m:.2f}", (p_, m), xytext=(8, 0), textcoords="offset points", va="center")
     if paper:
         pp = [(i, paper[n]) for i, n in enumerate(names) if n in paper]
         if pp:
-            ax.scatter([p[0] for p in pp], [p[1] for p in pp], marker="D", color="0.5", zorder=3, label="paper")
-    ax.set_xticks(pos, names)
+            ax.scatter([p[0] for p in pp], [p[1] for p in pp], marker="D", color="0.45", zorder=3,
+                       label="ESD (paper)")
+            for i, v in pp:
+                ax.annotate(f"{v:.2f}", (i, v), xytext=(8, 0), textcoords="offset points", va="center",
+                            color="0.35")
+    ax.set_xlabel("architecture")
     ax.set_ylabel("spanning dimension")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, borderaxespad=0.2)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, pad=28)
     return apply_style(ax, style)
 
 

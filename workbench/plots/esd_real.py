@@ -1,8 +1,8 @@
 """Plots for the ESD of real-world networks (ESD paper §6, Figs. 9-13).
 
 * :func:`plot_esd_real`: top-1 or top-5 error against the ESD (error bars: the
-  min-max range over repeats), the least-squares line with its one-sigma
-  bootstrap band, and Pearson's r and p annotated (Figs. 9-12).
+  min-max range over repeats), coloured by family, the least-squares line with its one-sigma
+  bootstrap band, and Pearson's r and p in the legend (Figs. 9-12).
 * the same against the parameter count on a log axis (``x="params"``, Fig. 13).
 
 They draw results of :func:`workbench.experiments.esd_real_networks` and
@@ -15,10 +15,52 @@ from matplotlib.axes import Axes
 
 from workbench.plots._base import apply_style, new_axes
 
-__all__ = ["plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra"]
+__all__ = ["plot_esd_real", "plot_esd_real_grid", "plot_sampled_spectra", "thin_model_labels"]
 
 _TARGET_LABEL = {"top1_error": "top-1 error (%)", "top5_error": "top-5 error (%)"}
-_REDUCE_LABEL = {"pick_first": "pick_first", "sum_squares": "sum_squares"}
+_REDUCE_LABEL = {"pick_first": "first output", "sum_squares": "sum of squared outputs"}
+"""How the reduces read in labels: the paper's pick_first g = f_1 and sum_squares g = sum_i f_i^2 (§6)."""
+_LABEL_GID = "workbench-model-label"
+_LABEL_PLACES = (((4, 4), "left"), ((-4, 4), "right"), ((4, -14), "left"), ((-4, -14), "right"))
+
+
+def _family_colors(families) -> dict:
+    import seaborn as sns
+
+    fams = sorted(set(families))
+    return dict(zip(fams, sns.color_palette("colorblind", len(fams))))
+
+
+def thin_model_labels(obj) -> None:
+    """Hide the model names (of :func:`plot_esd_real`) that overlap a name kept before them or leave their axes.
+
+    Names are kept in the order they were drawn (the extreme errors first).  Call it again on the figure after
+    adding panels or changing the layout: every name is considered afresh.
+    """
+    from workbench.plots.lint import _as_figure
+
+    fig = _as_figure(obj)
+    fig.draw_without_rendering()
+    r = fig._get_renderer()
+    for ax in fig.axes:
+        texts = [t for t in ax.texts if t.get_gid() == _LABEL_GID]
+        for t in texts:
+            t.set_visible(True)
+        box = ax.get_window_extent(r)
+        kept = []
+        for t in texts:
+            for xy, ha in _LABEL_PLACES:  # right above the point, else left above, right below, left below
+                t.set_position(xy)
+                t.set_horizontalalignment(ha)
+                bb = t.get_window_extent(r).expanded(1.04, 1.1)
+                if not (bb.x0 < box.x0 or bb.x1 > box.x1 or bb.y0 < box.y0 or bb.y1 > box.y1
+                        or any(bb.overlaps(k) for k in kept)):
+                    kept.append(bb)
+                    break
+            else:
+                t.set_position(_LABEL_PLACES[0][0])
+                t.set_horizontalalignment(_LABEL_PLACES[0][1])
+                t.set_visible(False)
 
 
 def plot_esd_real(
@@ -30,11 +72,19 @@ def plot_esd_real(
     reduce: str = "sum_squares",
     ax: Axes | None = None,
     label_models: bool = True,
+    family_legend: bool = True,
+    paper: str | None = None,
     color=None,
     title: str | None = None,
     **style,
 ) -> Axes:
     """Scatter of ImageNet error against the ESD (or the parameter count) with the fit and its band.
+
+    Models are coloured by family (a family legend right of the axes); model names are written where they do
+    not collide (the others are left out: the family colour and the table say which is which).  After putting
+    several panels on one figure, call :func:`thin_model_labels` on it (the layout moved the names).  The fit's
+    Pearson / Spearman statistics and, when given, the paper's numbers (``paper``, a short text marked as the
+    paper's) are in the legend above the axes.
 
     Parameters
     ----------
@@ -50,6 +100,8 @@ def plot_esd_real(
         ``"top1_error"`` or ``"top5_error"``.
     reduce
         ``"pick_first"`` or ``"sum_squares"`` (ignored for ``x="params"``).
+    family_legend
+        Draw the family legend (off when a figure shows one for all panels, see :func:`plot_esd_real_grid`).
     """
     from workbench.papers.esd.real_networks import esd_real_summary
 
@@ -66,73 +118,100 @@ def plot_esd_real(
     else:
         sub = summ.drop_duplicates("model")
         predictor, red_key = "log10_params", "none"
-    ax = new_axes(ax, figsize=(6.2, 4.4))
-    col = color if color is not None else ("#1f77b4" if reduce == "pick_first" or x == "params" else "#d62728")
+    ax = new_axes(ax, figsize=(7.4, 4.8))
+    col = color if color is not None else "0.2"
     band = fits.bands[(fits.bands["reduce"] == red_key) & (fits.bands["predictor"] == predictor)
                       & (fits.bands["target"] == target)]
     stat = fits.stats[(fits.stats["reduce"] == red_key) & (fits.stats["predictor"] == predictor)
                       & (fits.stats["target"] == target)]
     if band.empty or stat.empty:
         raise ValueError(f"fits hold no line for ({red_key}, {predictor}, {target}); pass esd_real_fits(table)")
+    s = stat.iloc[0]
     bx = band["x"].to_numpy()
     if x == "params":
         bx = 10.0 ** bx
-    ax.fill_between(bx, band["lo"], band["hi"], color=col, alpha=0.18, lw=0, label="one-σ bootstrap band")
-    ax.plot(bx, band["fit"], color=col, lw=1.8, label="least-squares fit")
+    ax.fill_between(bx, band["lo"], band["hi"], color=col, alpha=0.12, lw=0, label="one-σ bootstrap band")
+    ax.plot(bx, band["fit"], color=col, lw=1.8,
+            label=f"least squares (ours{', vs log10 parameters' if x == 'params' else ''}): "
+                  f"r = {s.pearson_r:.2f}, p = {s.pearson_p:.2g}\nSpearman ρ = {s.spearman_rho:.2f}, "
+                  f"p = {s.spearman_p:.2g}; {int(s.n_models)} models")
+    if paper:
+        ax.plot([], [], ls="none", label=f"paper: {paper}")
+    colors = _family_colors(summ["family"])
     yv = sub[target].to_numpy(float)
+    xv = sub["esd" if x == "esd" else "params"].to_numpy(float)
+    for fam, g in sub.groupby("family", sort=True):
+        gx = g["esd" if x == "esd" else "params"].to_numpy(float)
+        gy = g[target].to_numpy(float)
+        if x == "esd":
+            xerr = np.vstack([gx - g["esd_min"].to_numpy(float), g["esd_max"].to_numpy(float) - gx])
+            ax.errorbar(gx, gy, xerr=xerr, fmt="o", color=colors[fam], ecolor=colors[fam], elinewidth=1.2,
+                        capsize=3, ms=6, alpha=0.9)
+        else:
+            ax.plot(gx, gy, "o", color=colors[fam], ms=6)
     if x == "esd":
-        xv = sub["esd"].to_numpy(float)
-        xerr = np.vstack([xv - sub["esd_min"].to_numpy(float), sub["esd_max"].to_numpy(float) - xv])
-        ax.errorbar(xv, yv, xerr=xerr, fmt="o", color=col, ecolor="0.35", elinewidth=1, capsize=3, ms=5,
-                    label="model (mean ESD, min-max over repeats)")
-        ax.set_xlabel(f"ESD ({_REDUCE_LABEL.get(reduce, reduce)}, effective rank)")
+        ax.set_xlabel(f"ESD, {_REDUCE_LABEL.get(reduce, reduce)} (bars: min-max over repeats)")
     else:
-        xv = sub["params"].to_numpy(float)
-        ax.plot(xv, yv, "o", color=col, ms=5, label="model")
         ax.set_xscale("log")
-        from matplotlib.ticker import NullFormatter
+        if np.log10(xv.max() / xv.min()) > 1.5:  # several decades: label the powers of ten only
+            from matplotlib.ticker import NullFormatter
 
-        ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("number of parameters (log scale)")
-    if label_models:
-        for xi, yi, name in zip(xv, yv, sub["model"]):
-            ax.annotate(name, (xi, yi), xytext=(3, 3), textcoords="offset points", fontsize=7, color="0.25")
     # a few-model bootstrap band can be huge: keep the points in view, let the band run off the axes
     lo_y, hi_y = float(np.min(yv)), float(np.max(yv))
-    pad = 0.35 * max(hi_y - lo_y, 1e-9 + 0.05 * abs(hi_y))
-    ax.set_ylim(lo_y - pad, hi_y + 1.4 * pad)
-    s = stat.iloc[0]
-    ax.text(0.98, 0.97, f"Pearson r = {s.pearson_r:.2f}, p = {s.pearson_p:.2g}\n"
-            f"Spearman ρ = {s.spearman_rho:.2f}, p = {s.spearman_p:.2g}\n{int(s.n_models)} models"
-            + ("; fit and r vs log10(params)" if x == "params" else ""),
-            transform=ax.transAxes, ha="right", va="top", fontsize=8,
-            bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
+    pad = 0.25 * max(hi_y - lo_y, 1e-9 + 0.05 * abs(hi_y))
+    ax.set_ylim(lo_y - pad, hi_y + pad)
     ax.set_ylabel(_TARGET_LABEL[target])
-    ax.legend(loc="best", fontsize=7, frameon=False)
+    leg = ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, borderaxespad=0.2)
+    if family_legend:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", ls="none", color=colors[f], ms=7) for f in colors]
+        ax.add_artist(leg)
+        ax.legend(handles, list(colors), title="family", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  frameon=False, borderaxespad=0.0)
     if title is not None:
-        ax.set_title(title)
+        ax.set_title(title, pad=8 + 21 * sum(t.get_text().count("\n") + 1 for t in leg.get_texts()))
+    if label_models:
+        order = np.argsort(-np.abs(yv - np.median(yv)))  # the extremes first: they are the ones asked about
+        for i in order:
+            ax.annotate(sub["model"].iloc[i], (xv[i], yv[i]), xytext=(4, 4), textcoords="offset points",
+                        color="0.25", annotation_clip=True, gid=_LABEL_GID)
+        thin_model_labels(ax)
     return apply_style(ax, style)
 
 
-def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), axes=None, label_models: bool = True):
+def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), axes=None, label_models: bool = True,
+                       paper: dict | None = None, params: bool = True):
     """Figs. 9, 10 and 13 in one figure: rows = top-1 / top-5 error, columns = each reduce, then parameters.
 
+    ``paper``: ``{(target, reduce or "params"): text}``, the paper's numbers for a panel (see
+    :func:`plot_esd_real`).  One family legend for the figure, right of the last column.  ``params=False``
+    leaves out the parameter column (Figs. 9-10 alone: wider panels; draw Fig. 13 as a figure of its own).
     Returns the array of Axes (``len(targets) x (len(reduces) + 1)``).
     """
     from workbench.plots._base import new_figure
 
-    ncols = len(reduces) + 1
+    paper = paper or {}
+    ncols = len(reduces) + int(params)
     if axes is None:
-        _, axes = new_figure(2, ncols, figsize=(5.0 * ncols, 8.0))
+        _, axes = new_figure(2, ncols, figsize=(7.0 * ncols + 1.6, 10.5))
     axes = np.asarray(axes).reshape(2, ncols)
+    fig_no = {"top1_error": 9, "top5_error": 10}
     for i, t in enumerate(("top1_error", "top5_error")):
         for j, r in enumerate(reduces):
             plot_esd_real(table, fits, x="esd", target=t, reduce=r, ax=axes[i, j], label_models=label_models,
-                          title=f"{t.split('_')[0]} error vs ESD ({r})")
-        plot_esd_real(table, fits, x="params", target=t, ax=axes[i, -1], label_models=label_models,
-                      title=f"{t.split('_')[0]} error vs parameters")
+                          family_legend=not params and i == 0 and j == ncols - 1, paper=paper.get((t, r)),
+                          title=f"Fig. {fig_no[t]}: {_TARGET_LABEL[t].split(' (')[0]} vs ESD, "
+                                f"{_REDUCE_LABEL.get(r, r)}")
+        if params:
+            plot_esd_real(table, fits, x="params", target=t, ax=axes[i, -1], label_models=label_models,
+                          family_legend=(i == 0), paper=paper.get((t, "params")),
+                          title=f"Fig. 13: {_TARGET_LABEL[t].split(' (')[0]} vs parameters")
+    if label_models:
+        thin_model_labels(axes.flat[0])
     return axes
-
 
 
 def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = True, **style) -> Axes:
@@ -156,8 +235,8 @@ def plot_sampled_spectra(spectra, *, ax: Axes | None = None, normalize: bool = T
             sv = sv / sv[0]
         sv = np.where(sv > 0, sv, np.nan)
         ax.semilogy(np.arange(1, sv.size + 1), sv, "o-", ms=3, lw=1.2, color=LAYER_COLORS[i % len(LAYER_COLORS)],
-                    label=f"{label}: effective rank {spec.effective_rank:.2f}")
-    ax.set_xlabel("index k")
-    ax.set_ylabel("s_k / s_1" if normalize else "singular value s_k")
+                    label=f"{_REDUCE_LABEL.get(label, label)}: effective rank {spec.effective_rank:.2f}")
+    ax.set_xlabel("index $k$")
+    ax.set_ylabel("$s_k / s_1$" if normalize else "singular value $s_k$")
     ax.legend(fontsize=8, frameon=False)
     return apply_style(ax, style)

@@ -25,9 +25,9 @@ def plot_resnet_vs_add_inputs(df: pd.DataFrame, ax: Axes | None = None, **style)
         ax.plot(g.epoch, g.train_acc, "-o", ms=3, color=_col(i), label=f"{k} train", **style)
         ax.plot(g.epoch, g.test_acc, "--", color=_col(i), label=f"{k} test")
     ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
-    ax.set_title(f"ResNet vs add-inputs on {df.n_train.iloc[0]} {df.dataset.iloc[0]} images")
+    ax.set_title(f"Fig. 8: ResNet vs add-inputs on {df.n_train.iloc[0]} {df.dataset.iloc[0]} images")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0)
     return ax
 
 
@@ -42,5 +42,5 @@ def plot_correlation_robustness(df: pd.DataFrame, ax: Axes | None = None, **styl
     ax.plot([], [], color="tab:orange", label="leave one out")
     ax.set(xlabel="Pearson r", ylabel="random halves", xlim=(-1, 1))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0)
     return ax
