@@ -495,8 +495,8 @@ def plot_accuracy_fits(table: pd.DataFrame, fits: dict | None = None, *, fig=Non
         ax.set_xlabel(r"$\log_{10}$ GWC")
         ax.set_ylabel(f"ImageNet {name} accuracy (%)")
         ax.set_title(f"({'cd'[j]}) GWC vs {name} with a power fit")
-        if handles:
-            ax.legend(handles=handles, loc="lower right")
+        if handles:  # under the axes: the points may fill any corner
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
     from matplotlib.lines import Line2D
 
     fam_handles = [Line2D([], [], ls="", marker=m, color=c, mec="black", mew=0.3, ms=8, label=f)
