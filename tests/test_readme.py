@@ -42,3 +42,19 @@ def test_readme_python_block_runs_verbatim(index, tmp_path):
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600,
                        env=env)
     assert r.returncode == 0, f"README block {index + 1} failed:\n{code}\n--- stderr ---\n{r.stderr[-3000:]}"
+
+
+def test_readme_run_time_table_is_generated_from_profile_costs():
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "profile_table.py"), "--check"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_readme_names_only_profiles_that_exist():
+    import re
+
+    from workbench.experiments.profiles import PROFILES
+
+    text = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"--profile (\w+)", text)) | set(re.findall(r'PROFILE = "(\w+)"', text))
+    assert named and named <= set(PROFILES), f"README names profiles that do not exist: {named - set(PROFILES)}"

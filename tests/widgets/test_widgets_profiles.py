@@ -31,7 +31,7 @@ def test_banner_says_time_gpu_and_what_quick_means(capsys, monkeypatch):
     c = PROFILE_COSTS[("01_spanning_dimension", "paper", "cpu")]
     monkeypatch.setenv(profiles.ENV_ALLOW_LONG, "")
     p = profile_banner("01_spanning_dimension", "paper", show=False)  # 33 min: under the hour, allowed
-    assert f"about {profiles._fmt(c.minutes)}" in p and "2-core" in p and "GPU makes it faster" in p
+    assert f"about {profiles.fmt_minutes(c.minutes)}" in p and "2-core" in p and "GPU makes it faster" in p
     assert "tests; the numbers mean nothing" in profile_banner("00_tour", "smoke", show=False)
 
 

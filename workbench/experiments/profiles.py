@@ -112,9 +112,12 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
 project's 2-core machine) and ``"cuda"`` (none measured yet: no GPU was lent to the sessions that measured)."""
 
 
-def _fmt(minutes: float) -> str:
+def fmt_minutes(minutes: float) -> str:
+    """``minutes`` as a person reads it: seconds under a minute, minutes under 90, hours above."""
     if minutes < 1:
         return f"{minutes * 60:.0f} s"
+    if minutes < 10:
+        return f"{minutes:.1f} min".replace(".0 min", " min")
     if minutes < 90:
         return f"{minutes:.0f} min"
     return f"{minutes / 60:.0f} h"
@@ -191,9 +194,9 @@ def profile_banner(notebook: str, profile: str, *, show: bool = True, allow_long
     if c.minutes is None:
         when = f"run time not measured yet (on {c.measured_on})"
     elif measured_here:
-        when = f"about {_fmt(c.minutes)} on {c.measured_on}"
+        when = f"about {fmt_minutes(c.minutes)} on {c.measured_on}"
     else:
-        when = f"at most about {_fmt(c.minutes)} (measured on {c.measured_on}; not yet measured on a GPU)"
+        when = f"at most about {fmt_minutes(c.minutes)} (measured on {c.measured_on}; not yet measured on a GPU)"
     gpu = {"no": "no GPU needed", "helps": "a GPU makes it faster",
            "needed": "needs a GPU (on a CPU it takes far too long)"}[c.gpu]
     head = {"quick": "Quick profile: the paper's shape at reduced size (numbers are not at the papers' sizes; "
@@ -208,7 +211,7 @@ def profile_banner(notebook: str, profile: str, *, show: bool = True, allow_long
     if run_as in ("paper", "cpu") and kind == "cpu" and long:
         allow = allow_long if allow_long is not None else os.environ.get(ENV_ALLOW_LONG, "") == "1"
         if not allow:
-            est = "an unmeasured time" if c.minutes is None else f"about {_fmt(c.minutes)}"
+            est = "an unmeasured time" if c.minutes is None else f"about {fmt_minutes(c.minutes)}"
             raise ProfileTooLongError(
                 f"{text}\nRefusing to start: profile {profile!r} of {notebook} is estimated at {est} on this "
                 f"machine (over {LONG_MINUTES:.0f} min). Set PROFILE = \"quick\", run it on a GPU, or allow it: "
