@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
     (lambda: wb.zoo_model("resnet18", num_classes=0), ValueError, "num_classes must be >= 1, got 0"),
     (lambda: wb.resnet_family(18, num_classes=0), ValueError, "num_classes must be >= 1, got 0"),
     (lambda: wb.svd_net(2, [-1], 1), ValueError, r"hidden\[0\] must be >= 1, got -1"),
-    (lambda: wb.svd_net(2, [4], 2.5), TypeError, "n_out must be an int, got 2.5"),
+    (lambda: wb.svd_net(2, [4], 2.5), TypeError, "n_out must be an int, got the float 2.5"),
     (lambda: wb.mlp([2, 4, 1], seed=-1), ValueError, "seed must be non-negative"),
     (lambda: wb.dense_net(4, [8], 2, dropout=float("nan")), ValueError, "dropout must be a probability"),
 ])
@@ -69,7 +69,7 @@ def test_generator_seeds_are_accepted_by_constructors_and_data():
 
 # -- data generators ------------------------------------------------------------------------
 @pytest.mark.parametrize("call, exc, msg", [
-    (lambda: data.noise_images(2.5), TypeError, "n must be an int, got 2.5"),
+    (lambda: data.noise_images(2.5), TypeError, "n must be an int, got the float 2.5"),
     (lambda: data.noise_images(10, n_classes=0), ValueError, "n_classes must be positive, got 0"),
     (lambda: data.noise_images(10, shape=(28, 0)), ValueError, r"shape\[1\] must be positive, got 0"),
     (lambda: data.noise_images(10, shape=None), TypeError, "shape must be a tuple of positive ints"),
@@ -79,7 +79,7 @@ def test_generator_seeds_are_accepted_by_constructors_and_data():
     (lambda: data.random_points(4, low=float("nan")), ValueError, "low is NaN"),
     (lambda: data.random_points(4, low="a"), TypeError, "low must be a real number"),
     (lambda: data.random_points(4, dim=0), ValueError, "dim must be positive, got 0"),
-    (lambda: data.digits(2.5), TypeError, "n must be an int, got 2.5"),
+    (lambda: data.digits(2.5), TypeError, "n must be an int, got the float 2.5"),
     (lambda: data.digits(10, seed="x"), TypeError, "seed must be an int"),
     (lambda: data.digits(seed=-3), ValueError, "seed must be non-negative"),
     (lambda: data.digits(50).split(float("nan")), ValueError, "n_train is NaN"),
@@ -235,7 +235,7 @@ def test_fit_checks_labels_seed_and_device():
 @pytest.mark.parametrize("cls, field, value, exc, msg", [
     (T.GrowthConfig, "n_points", 0, ValueError, r"GrowthConfig.n_points must be a positive int, got 0"),
     (T.GrowthConfig, "sigma_w2s", (float("nan"),), ValueError, r"GrowthConfig.sigma_w2s\[0\] is NaN"),
-    (T.DichotomyConfig, "n_inputs", 2.5, TypeError, r"DichotomyConfig.n_inputs must be an int, got 2.5"),
+    (T.DichotomyConfig, "n_inputs", 2.5, TypeError, r"DichotomyConfig.n_inputs must be an int, got the float 2.5"),
     (T.DichotomyConfig, "depths", (2, 0), ValueError, r"DichotomyConfig.depths\[1\] must be a positive int, got 0"),
     (T.DichotomyConfig, "depths", "24", TypeError, r"DichotomyConfig.depths must be a tuple"),
     (T.DichotomyConfig, "all_layers", "yes", TypeError, r"DichotomyConfig.all_layers must be True or False"),

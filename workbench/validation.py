@@ -382,16 +382,21 @@ def _layer_range_problem(net: nn.Module, X: torch.Tensor, dtype: torch.dtype) ->
     for name, mod, v in calls:
         seen[name] = seen.get(name, 0) + 1
         a = v.abs()
-        over = ~torch.isfinite(v) | (a > fi.max)
+        nonfinite = ~torch.isfinite(v)
+        over = a > fi.max
         under = (v != 0) & (a < fi.tiny)
-        bad, kind = (over, "overflows") if bool(over.any()) else (under, "underflows")
-        if not bool(bad.any()):
+        cases = ((nonfinite, "gives inf or NaN", "inf or NaN even in float64"),
+                 (over, "overflows", f"above {fi.max:.2e}, the largest {dtype}, so they become inf"),
+                 (under, "underflows", f"below {fi.tiny:.2e}, the smallest normal {dtype}, so they "
+                                       "round to 0 or lose digits"))
+        hit = next((c for c in cases if bool(c[0].any())), None)
+        if hit is None:
             continue
+        bad, kind, rng = hit
         nth = f", its call {seen[name]}" if seen[name] > 1 or sum(c[0] == name for c in calls) > 1 else ""
-        rng = (f"above {fi.max:.2e}, the largest {dtype}, so they become inf" if kind == "overflows" else
-               f"below {fi.tiny:.2e}, the smallest normal {dtype}, so they round to 0 or lose digits")
+        verb = "are" if kind == "gives inf or NaN" else "lie"
         return (f"layer {name!r} ({type(mod).__name__}{nth}) {kind} in {dtype}: {int(bad.sum()):,} of {v.numel():,} "
-                f"values of its output at the first {X.shape[0]:,} point(s) lie {rng}")
+                f"values of its output at the first {X.shape[0]:,} point(s) {verb} {rng}")
     return None
 
 
@@ -422,7 +427,7 @@ def warn_layer_range(net: Any, X: torch.Tensor, *, dtype: torch.dtype | None = N
     if problem is None:
         return None
     fix = ("Use float64 (dtype=torch.float64, or net.double() and float64 inputs), a shallower network or another "
-           "initialisation scale." if dtype != torch.float64 else
+           "initialisation scale." if dtype != torch.float64 and "even in float64" not in problem else
            "Even float64 cannot hold it: use a shallower network, another initialisation scale or other inputs.")
     msg = f"{what} is not meaningful: {problem}. {fix}"
     warnings.warn(msg, NumericalWarning, stacklevel=stacklevel)

@@ -229,6 +229,8 @@ def init_parameters(
     then bias), so the same seed gives the same numbers on every device.
     """
     _check_choice("init", init, INITS)
+    if init == "default" and (sigma_w2 is not None or sigma_b2 is not None):
+        init = "gaussian"  # variances given: the Gaussian scheme they belong to (issue 26)
     if init != "gaussian" and (sigma_w2 is not None or sigma_b2 is not None):
         raise ValueError(
             f"sigma_w2 / sigma_b2 only apply to init='gaussian' (got init={init!r}); "
@@ -238,8 +240,8 @@ def init_parameters(
     sb2 = 0.0 if sigma_b2 is None else float(sigma_b2)
     if not (math.isfinite(sw2) and sw2 >= 0) or not (math.isfinite(sb2) and sb2 >= 0):
         raise ValueError(f"sigma_w2 and sigma_b2 must be finite and >= 0, got {sw2}, {sb2}")
-    if isinstance(seed, int) and not isinstance(seed, bool):  # torch seeds are unsigned 64-bit
-        check_int("seed", seed, min=0, max=MAX_SEED)
+    if isinstance(seed, int) and not isinstance(seed, bool) and seed > MAX_SEED:  # torch seeds are unsigned 64-bit
+        check_int("seed", seed, max=MAX_SEED)
     g = generator(seed)
     for lin in net.layers:
         fan_in = lin.in_features
@@ -304,7 +306,8 @@ def mlp(
         (Raghu et al. 2017; defaults ``sigma_w2=1``, ``sigma_b2=0``).
         ``"he"``: ``W ~ N(0, 2 / fan_in)``, ``b = 0``.
     sigma_w2, sigma_b2
-        Weight and bias variances, only with ``init="gaussian"``.
+        Weight and bias variances of the ``"gaussian"`` scheme; giving either with the default ``init``
+        selects ``"gaussian"`` (with ``"he"`` they are an error).
     seed
         An int, a ``torch.Generator`` or ``None`` (fresh entropy).  The same int
         gives the same parameters on every device.
