@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ it lies within ``tolerance`` of ``target`` (absolute, or relative to ``|target|`
 
 MIN_SEEDS = 3
 """A random statement judged on fewer seeds is inconclusive."""
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class Rule:
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)):
                 raise TypeError(f"Rule.{name} must be a finite number fixed before the run, got {v!r}")
+            if v is not None:  # a plain float: a float subclass could compare as the run's result likes
+                object.__setattr__(self, name, float(v))
+        if not isinstance(self.relative, bool):
+            raise TypeError(f"Rule.relative must be True or False, got {self.relative!r}")
         need = {"above": ("threshold",), "below": ("threshold",), "within": ("target", "tolerance"),
                 "between": ("low", "high")}[self.kind]
         missing = [n for n in need if getattr(self, n) is None]
@@ -183,13 +190,16 @@ def interval(values: Sequence[float], *, method: str = "t", n_boot: int = 2000, 
     if not all(math.isfinite(x) for x in xs):
         raise ValueError(f"values must be finite, got {xs}")
     n = len(xs)
-    mean = sum(xs) / n
     if method == "t":
         from scipy.stats import t
 
-        sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
+        # on values scaled by their largest magnitude, so that values near the float range do not overflow
+        scale = max(abs(x) for x in xs) or 1.0
+        ys = [x / scale for x in xs]
+        mean = math.fsum(ys) / n
+        sd = math.sqrt(math.fsum((y - mean) ** 2 for y in ys) / (n - 1))
         half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-        return (mean - half, mean + half)
+        return (scale * (mean - half), scale * (mean + half))
     if method == "bootstrap":
         import numpy as np
 
@@ -201,20 +211,57 @@ def interval(values: Sequence[float], *, method: str = "t", n_boot: int = 2000, 
     raise ValueError(f"method must be 't' or 'bootstrap', got {method!r}")
 
 
+def _mean(xs: Sequence[float]) -> float:
+    """The mean without overflow for values near the float range."""
+    return math.fsum(x / len(xs) for x in xs)
+
+
+def _values(ident: str, values) -> list[float]:
+    """``values`` as a list of floats: one number, or a sequence / array of numbers (no strings, bools, None)."""
+    def one(v):
+        if isinstance(v, (bool, str, bytes)) or v is None:
+            raise TypeError
+        try:
+            import numpy as np
+
+            if isinstance(v, np.bool_):
+                raise TypeError
+        except ImportError:  # pragma: no cover
+            pass
+        return float(v)
+
+    if isinstance(values, (numbers.Real, str, bytes, dict)) or values is None or isinstance(values, bool):
+        seq = [values]
+    else:
+        try:
+            seq = list(values)
+        except TypeError:
+            seq = [values]
+    try:
+        return [one(v) for v in seq]
+    except (TypeError, ValueError):
+        raise TypeError(f"statement {ident!r}: values must be one number or a sequence of numbers (one per seed), "
+                        f"got {values!r}") from None
+
+
 def judge(statement: Statement, values: float | Sequence[float] | None, *, method: str = "t") -> Judgement:
     """The verdict of ``statement`` on this run's ``values`` (one number when exact, one per seed when random).
 
     ``values=None`` (or a statement with ``not_run``) gives ``not run``; NaN values are dropped and counted
     in the reason (a dead network's growth rate, for example), never silently.
     """
+    if not isinstance(statement, Statement):
+        raise TypeError(f"statement must be a catalogue Statement, got {type(statement).__name__}: {statement!r}")
+    if statement.rule is not None and type(statement.rule) is not Rule:
+        raise TypeError(f"statement {statement.id!r}: rule must be a Rule of constants (above, below, within, "
+                        f"between), got {type(statement.rule).__name__}")
     if statement.not_run is not None or values is None:
         return Judgement(statement.id, "not run", None, None, 0, statement.rule.text() if statement.rule else "",
                          statement.not_run or "no value computed in this run")
     if statement.rule is None:
         raise ValueError(f"statement {statement.id!r} has no rule: give one, or not_run= with the reason")
     rule = statement.rule
-    seq = [values] if isinstance(values, numbers.Real) else list(values)
-    xs = [float(v) for v in seq]
+    xs = _values(statement.id, values)
     finite = [x for x in xs if math.isfinite(x)]
     dropped = len(xs) - len(finite)
     note = f"; {dropped} of {len(xs)} values not finite (dropped)" if dropped else ""
@@ -232,11 +279,11 @@ def judge(statement: Statement, values: float | Sequence[float] | None, *, metho
             verdict, why = "differs", f"exact value {x:.4g} is not {rule.text()}"
         return Judgement(statement.id, verdict, x, None, 0, rule.text(), why + note, tuple(xs))
     if len(finite) < MIN_SEEDS:
-        est = sum(finite) / len(finite) if finite else None
+        est = _mean(finite) if finite else None
         return Judgement(statement.id, "inconclusive", est, None, len(finite), rule.text(),
                          f"{len(finite)} finite seed(s), at least {MIN_SEEDS} needed{note}", tuple(xs))
     lo, hi = interval(finite, method=method)
-    est = sum(finite) / len(finite)
+    est = _mean(finite)
     strict_lo = rule.kind == "above"
     strict_hi = rule.kind == "below"
     inside = (lo > lo_b if strict_lo else lo >= lo_b) and (hi < hi_b if strict_hi else hi <= hi_b)
@@ -255,23 +302,32 @@ def check_catalogue(entries: Iterable[Statement], *, papers: Iterable[str] | Non
     for s in entries:
         if not isinstance(s, Statement):
             raise TypeError(f"a catalogue holds Statement entries, got {type(s).__name__}: {s!r}")
-        if s.id in seen:
-            raise ValueError(f"duplicate catalogue id {s.id!r}")
-        seen.add(s.id)
         for name in ("id", "paper", "where", "quote", "quantity"):
             v = getattr(s, name)
             if not isinstance(v, str) or not v.strip():
                 raise ValueError(f"statement {s.id!r}: {name} must be a non-empty string, got {v!r}")
+        if s.id in seen:
+            raise ValueError(f"duplicate catalogue id {s.id!r}")
+        seen.add(s.id)
         if known is not None and s.paper not in known:
             raise ValueError(f"statement {s.id!r}: unknown paper {s.paper!r}; known {sorted(known)}")
         if s.rule is None and s.not_run is None:
             raise ValueError(f"statement {s.id!r}: give a rule, or not_run= with the reason")
-        if s.rule is not None and not isinstance(s.rule, Rule):
+        if s.rule is not None and type(s.rule) is not Rule:  # a subclass could override band() or text()
             raise TypeError(f"statement {s.id!r}: rule must be a Rule of constants, got {type(s.rule).__name__}")
         if s.not_run is None and not s.recipe:
             raise ValueError(f"statement {s.id!r}: name the recipe that computes it, or give not_run= with the reason")
-        if s.not_run is not None and (not isinstance(s.not_run, str) or not s.not_run.strip()):
-            raise ValueError(f"statement {s.id!r}: not_run must be a one-line reason")
+        if s.recipe is not None and (not isinstance(s.recipe, str) or not _DOTTED.fullmatch(s.recipe)):
+            raise TypeError(f"statement {s.id!r}: recipe must be the dotted path of a library function like "
+                            f"'workbench.measures.esd', got {s.recipe!r}")
+        if s.not_run is not None and (not isinstance(s.not_run, str) or not s.not_run.strip()
+                                      or "\n" in s.not_run):
+            raise ValueError(f"statement {s.id!r}: not_run must be a one-line reason, got {s.not_run!r}")
+        for name in ("random", "exploratory"):
+            if not isinstance(getattr(s, name), bool):
+                raise TypeError(f"statement {s.id!r}: {name} must be True or False, got {getattr(s, name)!r}")
+        if not isinstance(s.claims, tuple) or not all(isinstance(k, str) and k.strip() for k in s.claims):
+            raise TypeError(f"statement {s.id!r}: claims is a tuple of claim keys (strings), got {s.claims!r}")
         if not isinstance(s.history, tuple) or not all(isinstance(h, str) and h.strip() for h in s.history):
             raise TypeError(f"statement {s.id!r}: history is a tuple of one-line reasons")
         out.append(s)

@@ -34,25 +34,35 @@ def check_environment() -> None:
             raise UsageError(f"{exc} (from the environment variable {ENV_MAX_BYTES})") from None
 
 
-def check_out_folder(out: Path, flag: str = "--out") -> Path:
+def check_out_folder(out: Path, flag: str = "--out", *, writable: bool = True) -> Path:
     """``out`` can be a folder: it is one, or its first existing ancestor is a writable folder."""
     p = out
-    while not p.exists():
-        if p.parent == p:
-            break
-        p = p.parent
+    try:
+        while not p.exists():
+            if p.parent == p:
+                break
+            p = p.parent
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise UsageError(f"{flag} {out}: not a usable folder path ({exc.strerror or exc}); choose another") from None
     if p.exists() and not p.is_dir():
         where = "is a regular file" if p == out else f"lies under {p}, which is a regular file"
         raise UsageError(f"{flag} {out}: {where}, not a folder; choose another output folder")
-    if p.exists() and not os.access(p, os.W_OK | os.X_OK):
+    if writable and p.exists() and not os.access(p, os.W_OK | os.X_OK):
         raise UsageError(f"{flag} {out}: {p} is not writable; choose another output folder")
     return out
+
+
+def _folder_arg(value: str, flag: str) -> Path:
+    """A folder given on the command line: not empty (an empty string would mean the current folder)."""
+    if not value.strip():
+        raise UsageError(f"{flag} is empty; give a folder path (an empty value would mean the current folder)")
+    return Path(value).expanduser().absolute()
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from workbench.reproduce import reproduce
 
-    out = check_out_folder(Path(args.out).resolve())
+    out = check_out_folder(_folder_arg(args.out, "--out").resolve())
     if args.scheduler and args.workers:
         print("error: give --scheduler ADDRESS or --workers N, not both", file=sys.stderr)
         return 2
@@ -122,7 +132,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
     from workbench import data
 
-    root = Path(args.root).expanduser().absolute() if args.root is not None else None
+    root = _folder_arg(args.root, "--root") if args.root is not None else None
     if root is not None:
         check_out_folder(root, "--root")
     try:
@@ -140,6 +150,8 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
     from workbench import data
     from workbench.limits import format_bytes
 
+    if args.root is not None:
+        check_out_folder(_folder_arg(args.root, "--root"), "--root", writable=False)
     rows = data._inventory(args.root)
     root = Path(args.root).expanduser().absolute() if args.root is not None else data.data_dir()
     where = ("--root" if args.root is not None else f"${data.ENV_DATA}" if os.environ.get(data.ENV_DATA)

@@ -32,6 +32,7 @@ import sys
 import tarfile
 import tempfile
 import threading
+import urllib.request
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -124,8 +125,8 @@ class Dataset:
 
 
 def data_dir() -> Path:
-    """The local data folder: ``$WORKBENCH_DATA`` or ``~/.cache/workbench/data``."""
-    return Path(os.environ.get(ENV_DATA, "~/.cache/workbench/data")).expanduser()
+    """The local data folder: ``$WORKBENCH_DATA`` or (unset or empty) ``~/.cache/workbench/data``."""
+    return Path(os.environ.get(ENV_DATA, "").strip() or "~/.cache/workbench/data").expanduser()
 
 
 def _positive(name: str, value) -> int:
@@ -417,6 +418,7 @@ FETCHABLE = ("mnist", "fashion-mnist", "cifar10")
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _MAX_ARCHIVE_BYTES = 2**30  # the CIFAR-10 archive unpacks to 178 MB; refuse archives claiming more than this
 _TIMEOUT_S = 60.0  # a socket timeout for the download when none is set: a stalled server ends the fetch
+_MAX_DOWNLOAD_BYTES = 2**30  # the largest file fetched (CIFAR-10's archive) is 170 MB; a server sending more is refused
 _PATCH_LOCK = threading.Lock()
 
 
@@ -518,21 +520,75 @@ def _present(key: str, folder: Path, table: dict[str, str]) -> bool:
     return _valid_mnist(folder, spec.pretty)
 
 
+class _NoDowngrade(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, except from https to anything else (urllib follows https -> http without a word)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if req.full_url.lower().startswith("https:") and not newurl.lower().startswith("https:"):
+            raise DataDownloadError(f"{req.full_url} redirects to {newurl}, which is not https; refused (the data "
+                                    "would travel unencrypted)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _guarded_download(tvu, tried_https: set[str]):
+    """torchvision's ``_urlretrieve`` with what it lacks: a timeout on every read, a size limit, no https -> http
+    redirect, and no retry over http of an https URL that failed (``download_url`` does that silently)."""
+    opener = urllib.request.build_opener(_NoDowngrade)
+
+    def urlretrieve(url: str, filename, chunk_size: int = 1 << 15) -> None:
+        low = str(url).lower()
+        if low.startswith("http:") and "https:" + str(url)[5:] in tried_https:
+            raise DataDownloadError(f"https:{str(url)[5:]} failed and torchvision would retry it over plain http; "
+                                    "refused (the data would travel unencrypted). Check the https mirror, or give "
+                                    "an http:// mirror explicitly")
+        if low.startswith("https:"):
+            tried_https.add(str(url))
+        request = urllib.request.Request(url, headers={"User-Agent": tvu.USER_AGENT})
+        with opener.open(request, timeout=_TIMEOUT_S) as response:
+            length = response.length
+            if length is not None and length > _MAX_DOWNLOAD_BYTES:
+                raise DataDownloadError(f"{url} is {length:,} bytes, larger than the "
+                                        f"{format_bytes(_MAX_DOWNLOAD_BYTES)} a data set file may take; refused")
+            n = 0
+            with open(filename, "wb") as fh, tvu.tqdm(total=length, unit="B", unit_scale=True) as bar:
+                while chunk := response.read(chunk_size):
+                    n += len(chunk)
+                    if n > _MAX_DOWNLOAD_BYTES:
+                        raise DataDownloadError(f"{url} sent more than {format_bytes(_MAX_DOWNLOAD_BYTES)}, larger "
+                                                "than a data set file may take; stopped and refused")
+                    fh.write(chunk)
+                    bar.update(len(chunk))
+
+    def redirect_url(url: str, max_hops: int = 3) -> str:
+        final = _get_redirect(url, max_hops=max_hops)
+        if str(url).lower().startswith("https:") and not str(final).lower().startswith("https:"):
+            raise DataDownloadError(f"{url} redirects to {final}, which is not https; refused (the data would "
+                                    "travel unencrypted)")
+        return final
+
+    _get_redirect = tvu._get_redirect_url
+    return urlretrieve, redirect_url
+
+
 @contextlib.contextmanager
 def _download_settings(progress: bool):
-    """Quiet torchvision's progress bars (``progress=False``) and bound a stalled socket, then restore both."""
+    """Quiet torchvision's progress bars (``progress=False``), bound a stalled socket, put the guarded download in
+    place of torchvision's (see :func:`_guarded_download`), then restore all three."""
     import torchvision.datasets.utils as tvu
 
     with _PATCH_LOCK:
         bar, timeout = tvu.tqdm, socket.getdefaulttimeout()
+        retrieve, redirect = tvu._urlretrieve, tvu._get_redirect_url
         try:
             if not progress:
                 tvu.tqdm = functools.partial(bar, disable=True)
             if timeout is None:
                 socket.setdefaulttimeout(_TIMEOUT_S)
+            tvu._urlretrieve, tvu._get_redirect_url = _guarded_download(tvu, set())
             yield
         finally:
             tvu.tqdm = bar
+            tvu._urlretrieve, tvu._get_redirect_url = retrieve, redirect
             socket.setdefaulttimeout(timeout)
 
 
@@ -669,8 +725,12 @@ def fetch(name: str, *, root: str | os.PathLike | None = None, base_url: str | N
     short, a checksum mismatch) or :class:`DataFormatError` (an archive that
     does not unpack, an unsafe member, a file in the wrong format).
     """
-    if name not in _FETCH_NAMES:
-        raise ValueError(f"cannot fetch {name!r}; allowed values: {sorted(_FETCH_NAMES)}")
+    if not isinstance(name, str) or name not in _FETCH_NAMES:
+        raise ValueError(f"cannot fetch {name!r}: name must be one of {sorted(_FETCH_NAMES)}")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    if root is not None and (not isinstance(root, (str, os.PathLike)) or not str(os.fspath(root)).strip()):
+        raise ValueError(f"root must be a folder path (a str or pathlib.Path; None for {data_dir()}), got {root!r}")
     key = _FETCH_NAMES[name]
     spec = _SPECS[key]
     table = _check_resources(key, _default_resources(key) if resources is None else resources)

@@ -108,7 +108,7 @@ def readme_table(folder) -> str:
     lines = [README_START, "", "| paper | statements | reproduced | differs | inconclusive | not run |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for c in counts:
-        lines.append(f"| {c['paper']} | {c['statements']} | {c['reproduced']} | {c['differs']} | "
+        lines.append(f"| {_md_cell(c['paper'])} | {c['statements']} | {c['reproduced']} | {c['differs']} | "
                      f"{c['inconclusive']} | {c['not run'] + c['not comparable']} |")
     lines += ["", f"Counts from the committed report [`{folder.as_posix()}`]({folder.as_posix()}/report.md); "
               "every statement, its rule, interval and reason are listed there.", "", README_END]
@@ -240,8 +240,20 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
     return "\n".join(out)
 
 
+def _md_text(v) -> str:
+    """Text for Markdown outside code: HTML in it (a claim's quote, a notebook's name) shows as text, not markup."""
+    return html.escape(str(v), quote=False)
+
+
 def _md_cell(v) -> str:
-    return str(v).replace("|", "\\|").replace("\n", " ")
+    return _md_text(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_code(text: str) -> list[str]:
+    """A fenced code block that ``text`` cannot close: the fence is longer than any run of backticks in it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, text, fence]
 
 
 def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = None, title: str | None = None,
@@ -249,19 +261,20 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     """The Markdown report; figures are linked relative to ``figures_rel`` (the report's folder)."""
     claims = _all_claims(runs)
     title = title or f"Expressivity Workbench: reproduction report ({profile} profile)"
-    lines = [f"# {title}", ""]
+    lines = [f"# {_md_text(title)}", ""]
     meta = f"Generated {time.strftime('%Y-%m-%d %H:%M %Z')}" + (
         f" by the workbench at commit {commit} (each notebook's own commit is in its row)" if commit else "")
-    meta += f"; profile **{profile}**; sweeps ran " + (f"on the Dask scheduler {scheduler}" if scheduler
-                                                       else "in each notebook's kernel") + "."
+    where = f"on the Dask scheduler {_md_text(scheduler)}" if scheduler else "in each notebook's kernel"
+    meta += f"; profile **{_md_text(profile)}**; sweeps ran {where}."
     lines += [meta, ""]
     if "smoke" in profile.split("+"):
         lines += [f"> **{SMOKE_NOTICE}**", ""]
     lines += ["## Notebooks", "", "| notebook | status | seconds | figures | claims | started | machine |",
               "| --- | --- | ---: | ---: | --- | --- | --- |"]
     for r in runs:
-        lines.append(f"| {r.notebook.stem} | {'ok' if r.ok else '**FAILED**'} | {r.seconds:.1f} | {len(r.figures)} "
-                     f"| {_verdict_counts(r.claims)} | {r.started} | {_md_cell(_machine_text(r.machine))} |")
+        lines.append(f"| {_md_cell(r.notebook.stem)} | {'ok' if r.ok else '**FAILED**'} | {r.seconds:.1f} "
+                     f"| {len(r.figures)} | {_verdict_counts(r.claims)} | {_md_cell(r.started)} "
+                     f"| {_md_cell(_machine_text(r.machine))} |")
     lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", ""]
     rows = catalogue_rows(claims)
     lines += ["## The papers' statements (catalogue)", "",
@@ -271,7 +284,7 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
               "| paper | statements | reproduced | differs | inconclusive | not comparable | not run |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for c in catalogue_counts(rows):
-        lines.append(f"| {c['paper']} | {c['statements']} | {c['reproduced']} | {c['differs']} | "
+        lines.append(f"| {_md_cell(c['paper'])} | {c['statements']} | {c['reproduced']} | {c['differs']} | "
                      f"{c['inconclusive']} | {c['not comparable']} | {c['not run']} |")
     lines += ["", "| id | where | rule | ours | interval | verdict | reason |",
               "| --- | --- | --- | ---: | --- | --- | --- |"]
@@ -294,14 +307,14 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
                 f"**{c.verdict}**", c.reason, c.profile, c.notebook)) + " |")
         lines.append("")
     for r in runs:
-        lines += [f"## {r.notebook.stem}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
-                  f"started {r.started}, {_machine_text(r.machine)}", ""]
+        lines += [f"## {_md_text(r.notebook.stem)}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
+                  f"started {_md_text(r.started)}, {_md_text(_machine_text(r.machine))}", ""]
         if r.error:
-            lines += ["```", _plain(r.error), "```", ""]
+            lines += [*_md_code(_plain(r.error)), ""]
         for f in r.figures:
             f = Path(f).resolve()
             rel = f.relative_to(figures_rel) if figures_rel is not None and f.is_relative_to(figures_rel) else f
-            lines.append(f"![{f.name}]({rel.as_posix()})")
+            lines.append(f"![{_md_text(f.name)}]({rel.as_posix()})")
         lines.append("")
     return "\n".join(lines)
 
@@ -344,26 +357,56 @@ def runs_from_folder(folder) -> list:
     here = machine()
     runs = []
     for p in paths:
-        nb = nbformat.read(str(p), as_version=4)
-        pm = nb.metadata.get("papermill", {})
-        if not pm:
-            raise ValueError(f"{p} was not executed by papermill (no metadata.papermill): not a reproduce output")
-        error = None
-        if pm.get("exception"):
-            error = "the notebook raised an exception; see " + p.name
-            for cell in nb.cells:
-                for o in cell.get("outputs", []):
-                    if o.get("output_type") == "error":
-                        error = f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
-        elif pm.get("end_time") is None:
-            error = "the run did not finish (no end time: interrupted or timed out)"
-        error = error or unrun_cells_error(nb)
-        cf = folder / f"{p.stem}.claims.json"
-        started = (pm.get("start_time") or "").replace("T", " ")[:19]
-        recorded = nb.metadata.get("workbench", {}).get("machine")  # where and at which commit it ran
-        runs.append(NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), float(pm.get("duration") or 0.0),
-                                error, profile=str(pm.get("parameters", {}).get("PROFILE", "unknown")),
-                                claims=claims_mod.load(cf) if cf.exists() else [],
-                                claims_file=cf if cf.exists() else None,
-                                started=started + (" UTC" if started else ""), machine=dict(recorded or here)))
+        try:
+            runs.append(_run_from_notebook(p, folder, here, nbformat, claims_mod))
+        except Exception as exc:
+            if isinstance(exc, ValueError) and str(p.stem) in str(exc):  # names its file already
+                raise  # noqa: BLE001 - a corrupt file: say which one, never a bare traceback
+            raise ValueError(f"{p} could not be read as an executed notebook ({type(exc).__name__}: "
+                             f"{' '.join(str(exc).split())[:300]})") from exc
     return runs
+
+
+def _run_from_notebook(p: Path, folder: Path, here: dict, nbformat, claims_mod):
+    """One :class:`NotebookRun` from an executed notebook ``p`` and its claims file; ``ValueError`` naming the file
+    that is not what it should be."""
+    try:
+        nb = nbformat.read(str(p), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises NotJSONError, KeyError, UnicodeDecodeError...
+        raise ValueError(f"{p} is not a readable notebook ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]})") from exc
+    pm = nb.metadata.get("papermill", {})
+    if not isinstance(pm, dict) or not pm:
+        raise ValueError(f"{p} was not executed by papermill (no metadata.papermill): not a reproduce output")
+    error = None
+    if pm.get("exception"):
+        error = "the notebook raised an exception; see " + p.name
+        for cell in nb.cells:
+            for o in cell.get("outputs", []):
+                if o.get("output_type") == "error":
+                    error = f"{o.get('ename')}: {o.get('evalue')}\n" + "\n".join(o.get("traceback", []))
+    elif pm.get("end_time") is None:
+        error = "the run did not finish (no end time: interrupted or timed out)"
+    error = error or unrun_cells_error(nb)
+    cf = folder / f"{p.stem}.claims.json"
+    started = str(pm.get("start_time") or "").replace("T", " ")[:19]
+    recorded = nb.metadata.get("workbench", {}).get("machine")  # where and at which commit it ran
+    try:
+        seconds = float(pm.get("duration") or 0.0)
+    except (TypeError, ValueError):
+        raise ValueError(f"{p}: metadata.papermill.duration must be a number of seconds, got "
+                         f"{pm.get('duration')!r}") from None
+    params = pm.get("parameters") if isinstance(pm.get("parameters"), dict) else {}
+    claims = []
+    if cf.exists():
+        try:
+            claims = claims_mod.load(cf)
+        except Exception as exc:  # noqa: BLE001 - JSONDecodeError, TypeError (unknown field), AttributeError
+            msg = " ".join(str(exc).split())[:200]
+            raise ValueError(f"{cf} is not a claims file written by workbench.claims.save "
+                             f"({type(exc).__name__}: {msg})") from exc
+    return NotebookRun(p, p, extract_figures(nb, folder / "figures", p.stem), seconds,
+                       error, profile=str(params.get("PROFILE", "unknown")), claims=claims,
+                       claims_file=cf if cf.exists() else None,
+                       started=started + (" UTC" if started else ""),
+                       machine=dict(recorded) if isinstance(recorded, dict) else dict(here))
