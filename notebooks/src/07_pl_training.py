@@ -138,7 +138,7 @@ for bad in (lambda: wb.slope(mlp_net, digits.X, p=3),
 pi_tabs = [pt.power_iteration_convergence(wb.mlp([64, 100, 100, 10], seed=s), digits.X[:100], iters=15, seed=s)
            for s in SEEDS]
 conv_tab = pi_tabs[0]  # seed 0: the MLP above
-ax = pp.plot_power_iteration(conv_tab, title="Forward-backward power iteration vs exact ||W_R||₂ (digits MLP)")
+ax = pp.plot_power_iteration(conv_tab, title="Forward-backward power iteration\nvs exact ||W_R||₂ (digits MLP)")
 show(ax)
 print(conv_tab.groupby("iteration")["rel_error"].median().iloc[[0, 1, 4, 9, 14]].to_string())
 judge("pl.fig3_6.power_iteration", [t.loc[t["iteration"] == 15, "rel_error"].median() for t in pi_tabs],

@@ -305,7 +305,7 @@ except wb.data.DataNotFoundError:
     second = wb.data.breast_cancer()
     print("CIFAR-10 is not in the local data folder: using the bundled breast-cancer table instead")
 one = raghu.train_one_layer(ONE, data=second, seed=0)
-ax = tp.plot_layer_training(one, title=f"Fig. 17 (CIFAR-10 in the paper): train one layer, {one.dataset.iloc[0]}")
+ax = tp.plot_layer_training(one, title=f"Fig. 17 (CIFAR-10 in the paper):\ntrain one layer, {one.dataset.iloc[0]}")
 show(ax)
 acc = one.groupby("layer")[["train_acc", "test_acc"]].mean()
 display(acc.round(3))

@@ -76,8 +76,8 @@ def plot_rank_training(result, axes=None, *, lrs=None, title: str | None = None)
         for ax in row:
             ax.set_xlabel("epoch")
             _mark_diverged(ax, g)
-    axes[0, 0].legend(fontsize=8)  # the same in every row: once, where the rank is flat in the first row
-    axes[0, 2].legend(fontsize=8, loc="best")
+    axes[0, 0].legend(fontsize=9)  # the same in every row: once, where the rank is flat in the first row
+    axes[0, 2].legend(fontsize=9, loc="best")
     axes[0, 0].figure.suptitle(title or "Rank of the local map during training (thesis Fig. 2.2)")
     return axes
 
@@ -112,7 +112,7 @@ def plot_segment_regions(summary: pd.DataFrame, ax: Axes | None = None, *, title
     ax.set_xlabel("neurons")
     ax.set_ylabel("regions in [a, a+1]")
     _plain_log_ticks(ax)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.set_title(title or "Regions in a unit interval (eq. 2.14)")
     return apply_style(ax, style)
 
@@ -129,7 +129,7 @@ def plot_segment_sv(summary: pd.DataFrame, ax: Axes | None = None, *, title: str
     ax.set_xlabel("hidden neurons n₁")
     ax.set_ylabel("E[(σ − σ̃)²]")
     _plain_log_ticks(ax, y=False)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.set_title(title or "Slope change a unit distance apart (Fig. 2.3 right)")
     return apply_style(ax, style)
 
@@ -157,7 +157,7 @@ def plot_slope_training(result, axes=None, *, title: str | None = None):
         ax.set_xlabel("epoch")
         ax.set_yscale("log")
     axes[0].set_ylabel("2-slope ||W_R||₂ (median)")
-    axes[0].legend(fontsize=8, title="solid test, dashed train, ★ early stop", title_fontsize=7)
+    axes[0].legend(fontsize=9, title="solid test, dashed train, ★ early stop", title_fontsize=9)
     axes[0].figure.suptitle(title or "Slope through training (Paper II)")
     return axes
 
@@ -176,7 +176,7 @@ def plot_robustness(result, axes=None, *, title: str | None = None):
         ax.set_xlabel("L∞ radius ε")
         ax.set_ylim(0, 1.02)
     axes[0].set_ylabel("test accuracy under attack")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=9)
     axes[0].figure.suptitle(title or "Robustness: none vs slope penalty vs spectral norm (Paper IV)")
     return axes
 
@@ -186,9 +186,9 @@ def plot_toy_run(run, epoch: int, *, axes=None, partition=None, title: str | Non
     exact partition at that epoch (``partition``: pass a precomputed one) with the data on top."""
     h = run.history
     if axes is None:
-        from matplotlib.figure import Figure
+        from workbench.plots.style import LegibleFigure
 
-        fig = Figure(figsize=(13, 4.6), layout="constrained")
+        fig = LegibleFigure(figsize=(13, 4.6), layout="constrained")  # text enlarged to projector size when drawn
         gs = fig.add_gridspec(2, 3, width_ratios=[1.1, 1.1, 1.3])
         axes = [fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[0, 1]),
                 fig.add_subplot(gs[1, 1]), fig.add_subplot(gs[:, 2])]
@@ -203,17 +203,17 @@ def plot_toy_run(run, epoch: int, *, axes=None, partition=None, title: str | Non
     a_rank.plot(h["epoch"], h["identity_rank_mean"], "--", color="#d62728", label="eq. 2.3")
     a_rank.set_ylabel("mean rank W_R")
     a_rank.set_ylim(-0.05, 2.1)
-    a_rank.legend(fontsize=7)
+    a_rank.legend(fontsize=9)
     a_slope.plot(h["epoch"], h["slope_q50"], color="C2", label="median")
     a_slope.plot(h["epoch"], h["slope_q90"], ":", color="C2", label="90 %")
     a_slope.set_ylabel("2-slope")
-    a_slope.legend(fontsize=7)
+    a_slope.legend(fontsize=9)
     for ax in (a_loss, a_acc, a_rank, a_slope):
         ax.axvline(e, color="0.4", lw=1)
         ax.set_xlabel("epoch")
         _mark_diverged(ax, h)
     part = partition if partition is not None else run.partition_at(e)
-    plot_partition(part, a_part, color_by="argmax", edge_width=0.3, legend=False,
+    plot_partition(part, a_part, color_by="argmax", edge_width=0.6, legend=False,
                    title=f"epoch {e}: {len(part):,} regions")
     X, y = run.X.numpy(), run.y.numpy()
     a_part.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "white", "black"), s=8, edgecolors="0.3", linewidths=0.3)
