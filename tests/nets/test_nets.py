@@ -170,3 +170,14 @@ def test_bad_options(kw, msg):
     activation = kw.pop("activation", "relu")
     with pytest.raises((ValueError, TypeError), match=msg):
         wb.mlp([2, 3, 1], activation, **kw)
+
+
+def test_variances_select_the_gaussian_scheme():
+    """issue 26: ``mlp(..., sigma_w2=4)`` means the Gaussian init with that variance, not an error."""
+    a = wb.mlp([3, 50, 2], sigma_w2=4.0, seed=1)
+    b = wb.mlp([3, 50, 2], init="gaussian", sigma_w2=4.0, seed=1)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+    c = wb.mlp([3, 50, 2], init="gaussian", seed=1)  # sigma_w2 = 1: a different draw scale
+    assert not torch.equal(a.layers[0].weight, c.layers[0].weight)
+    assert torch.allclose(a.layers[0].weight, 2.0 * c.layers[0].weight)
