@@ -156,3 +156,18 @@ def test_trajectory_panel_is_driven_by_controls():
     p.controls["activation"].value = "hardtanh"
     assert p.last_error is None and "grows" in p.status.value
     assert "<script" in p.animation_html()
+
+
+def test_circle_through_layers_takes_a_network_like_its_neighbours():
+    """issue 26: the same trajectory from a network as from its widths and seed."""
+    import math
+
+    import workbench as wb
+
+    net = wb.mlp([6, 10, 10, 2], "tanh", init="gaussian", sigma_w2=4.0, seed=1)
+    a = circle_through_layers(net, n_points=60, seed=1)
+    b = circle_through_layers((6, 10, 10, 2), "tanh", sigma_w2=4.0, n_points=60, seed=1)
+    assert a.widths == b.widths and a.activation == "tanh" and math.isnan(a.sigma_w2)
+    assert all(np.array_equal(x, y) for x, y in zip(a.images, b.images))
+    with pytest.raises(TypeError, match="workbench.mlp network or a list of widths"):
+        circle_through_layers(torch.nn.Linear(6, 2))

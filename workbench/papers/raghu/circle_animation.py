@@ -116,15 +116,26 @@ def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, float]:
 def circle_through_layers(widths=(32, 100, 100, 100, 100, 100, 100, 2), activation: str = "tanh", *,
                           sigma_w2: float = 4.0, sigma_b2: float = 0.0, n_points: int = 400, seed: SeedLike = 0,
                           x0=None, x1=None, device: DeviceLike = None) -> LayerTrajectory:
-    """The circle ``cos t x0 + sin t x1`` through every layer of one random network, projected to 2-D.
+    """The circle ``cos t x0 + sin t x1`` through every layer of a network, projected to 2-D.
 
+    ``widths`` is either a network (a ``workbench.mlp``, like the neighbouring measures take; then
+    ``activation``, ``sigma_w2`` and ``sigma_b2`` are the network's own and the arguments are ignored) or the
+    widths of a random ``mlp(widths, activation, init="gaussian", sigma_w2=..., sigma_b2=..., seed=seed)``.
     Each layer's image is projected by PCA of that layer's own image (one
     projection per layer, fixed across animation frames; sign fixed so frames
     do not flip).  Raghu et al. (2017) Fig. 3 uses a tanh network of width 100.
     """
     seed = int_seed(seed)  # an int or a torch.Generator
-    widths = tuple(int(w) for w in widths)
-    net = mlp(list(widths), activation, init="gaussian", sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
+    if isinstance(widths, torch.nn.Module):
+        net = widths
+        if not hasattr(net, "widths"):
+            raise TypeError("circle_through_layers takes a workbench.mlp network or a list of widths, got "
+                            f"{type(net).__name__}; for other networks use workbench.measures.paths.layer_images")
+        widths, activation = tuple(net.widths), str(getattr(net, "activation", activation))
+        sigma_w2 = sigma_b2 = float("nan")  # a given network's initialisation is not known here
+    else:
+        widths = tuple(int(w) for w in widths)
+        net = mlp(list(widths), activation, init="gaussian", sigma_w2=sigma_w2, sigma_b2=sigma_b2, seed=seed)
     if x0 is None or x1 is None:
         x0, x1 = _plane(widths[0], seed + 10_000)
     x0, x1 = torch.as_tensor(x0, dtype=torch.float32), torch.as_tensor(x1, dtype=torch.float32)
