@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench._runtime import DeviceLike, SeedLike
+from workbench._runtime import DeviceLike, SeedLike, progress_bar
 from workbench.experiments.presets import Presets
 from workbench.measures.layer_algebra.constants import activation_variances, moving_average_variance
 from workbench.measures.layer_algebra.graph import layer_algebra
@@ -181,8 +181,6 @@ def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: 
     ``seconds`` (build + trace + propagate).  Models are built on the meta
     device (no weights).
     """
-    from tqdm.auto import tqdm
-
     cfg = config or LayerAlgebraZooConfig.full()
     table = zoo()
     if cfg.models is not None:
@@ -191,7 +189,7 @@ def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: 
             raise ValueError(f"models: {unknown} are not in workbench.zoo() (models with ImageNet metadata)")
         table = table[table["name"].isin(cfg.models)]
     rows = []
-    for name in tqdm(list(table["name"]), desc="layer algebra", disable=not progress):
+    for name in progress_bar(list(table["name"]), None, "layer algebra", progress, unit="model"):
         t0 = time.perf_counter()
         shape = zoo_input_shape(name)
         r = layer_algebra(zoo_meta_model(name), shape, **cfg.options)
