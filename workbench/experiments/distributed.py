@@ -25,11 +25,14 @@ floating-point reductions may differ in the last bits.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import os
+import re
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -204,10 +207,31 @@ def _write_part(path: Path, results: list[tuple[str, list[dict]]]) -> None:
     table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False) if rows else pa.table({})
     keys = [k for k, _ in results]
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CELLS_META: json.dumps(keys).encode()})
-    name = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
-    tmp = path / (name + ".tmp")
+    stem = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = path / (stem + ".parquet.tmp")
     pq.write_table(table, tmp)
+    name = f"{stem}-{_digest(tmp)}.parquet"  # the file's checksum in its name: a corrupted file is never read
     os.replace(tmp, path / name)  # atomic: a crash leaves a .tmp that is ignored, never a half file
+
+
+_PART = re.compile(r"part-\d{8}T\d{6}-[0-9a-f]{8}(?:-(?P<digest>[0-9a-f]{16}))?\.parquet")
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def _set_aside(part: Path, why: str) -> None:
+    """A store file that cannot be trusted: renamed to ``*.corrupt`` (kept for a look), its cells computed again."""
+    bad = part.with_name(part.name + ".corrupt")
+    with contextlib.suppress(OSError):
+        os.replace(part, bad)
+    warnings.warn(f"sweep store: {part.name} {why}; set aside as {bad.name}, its cells are computed again",
+                  RuntimeWarning, stacklevel=3)
 
 
 def read_store(store) -> dict[str, list[dict]]:
@@ -217,8 +241,20 @@ def read_store(store) -> dict[str, list[dict]]:
     path = Path(store)
     done: dict[str, list[dict]] = {}
     for part in sorted(path.glob("part-*.parquet")):
-        table = pq.read_table(part)
-        keys = json.loads((table.schema.metadata or {}).get(_CELLS_META, b"[]"))
+        m = _PART.fullmatch(part.name)
+        if m is None:
+            continue  # not a file this store wrote
+        if m["digest"] is not None and _digest(part) != m["digest"]:
+            _set_aside(part, "does not match the checksum in its name (changed or damaged after it was written)")
+            continue
+        try:
+            table = pq.read_table(part)
+            keys = json.loads((table.schema.metadata or {}).get(_CELLS_META, b"[]"))
+            if not isinstance(keys, list) or (table.num_rows and "_cell" not in table.column_names):
+                raise ValueError("no cell keys")
+        except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError, JSONDecodeError: unreadable either way
+            _set_aside(part, f"cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+            continue
         for k in keys:
             done.setdefault(k, [])
         if table.num_rows:
