@@ -379,3 +379,162 @@ def test_traces_the_workbench_mlp_and_a_registered_class_is_a_leaf():
     frame = wb.layer_algebra(model, (1, 8, 8), rules=rules).to_frame()
     row = frame[frame.type == "Doubler"]
     assert len(row) == 1 and row.kind.item() == "kernel"   # kept whole, judged by the user's rule
+
+
+# ------------------------------------------------- accumulate="product" | "sum" (issue 25)
+# §6 multiplies local values along a path (eq. 18, §6.2: P = P_prev p, C = C_prev c, from a unit input);
+# eq. 2 defines a cumulative property as the integral of the local values: read as a sum from a zero input,
+# with neutral operations adding 0 (as in GSC, eq. 3) and the merges of eqs. 19-20 unchanged.
+TANH_P, TANH_C = 0.628, 1.592
+
+
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_accumulate_chain_of_identical_layers_closed_forms(k):
+    # k identical tanh layers with neutral operations between them: p^k, c^k (product) against k p, k c (sum)
+    acts = nn.Sequential(*[m for _ in range(k) for m in (nn.Tanh(), nn.Dropout(0.5), nn.BatchNorm1d(6))])
+    prod, summ = wb.layer_algebra(acts, (6,)), wb.layer_algebra(acts, (6,), accumulate="sum")
+    assert prod.gcip == approx(TANH_P ** k) and prod.gcc == approx(TANH_C ** k)
+    assert summ.gcip == approx(k * TANH_P) and summ.gcc == approx(k * TANH_C)
+    assert summ.gsc == prod.gsc == approx(k * TANH_C)  # GSC (eq. 3) does not depend on the reading
+    assert summ.gwc == approx(k * TANH_C * k * TANH_C)  # a chain: GCC = GSC, so GWC = GSC^2
+    # k identical Linear(5, 5): c = log2 25 each, p = 1
+    lins = nn.Sequential(*[nn.Linear(5, 5) for _ in range(k)])
+    c = math.log2(25)
+    assert wb.layer_algebra(lins, (5,)).gcc == approx(c ** k)
+    s = wb.layer_algebra(lins, (5,), accumulate="sum")
+    assert s.gcc == approx(k * c) and s.gcip == approx(k * 1.0)
+    f = s.to_frame()
+    assert list(f["cumulative_complexity"]) == [0.0] + [approx(i * c) for i in range(1, k + 1)]
+    assert f.loc[0, "note"] == "zero input (eq. 2, summed)" and s.options.accumulate == "sum"
+
+
+def test_accumulate_default_is_the_product_and_unchanged():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10), nn.Softmax(dim=1))
+    a, b = wb.layer_algebra(net, (1, 28, 28)), wb.layer_algebra(net, (1, 28, 28), accumulate="product")
+    assert a.options.accumulate == "product"
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    p = [100 / 784, RELU_P, 10 / 100, SM_P]
+    c = [math.log2(784 * 100), RELU_C, math.log2(100 * 10), SM_C]
+    assert a.gcip == approx(math.prod(p)) and a.gcc == approx(math.prod(c))
+    s = wb.layer_algebra(net, (1, 28, 28), accumulate="sum")
+    assert s.gcip == approx(sum(p)) and s.gcc == approx(sum(c)) and s.gsc == approx(sum(c))
+    assert "summed (eq. 2)" in repr(s) and "summed" not in repr(a)
+
+
+class _Residual(nn.Module):
+    """``x -> a(x)``, then ``n`` blocks ``y -> y + relu(lin_i(y))`` (identity shortcuts)."""
+
+    def __init__(self, n, d=4):
+        super().__init__()
+        self.a = nn.Linear(3, d)
+        self.lins = nn.ModuleList(nn.Linear(d, d) for _ in range(n))
+
+    def forward(self, x):
+        y = self.a(x)
+        for lin in self.lins:
+            y = y + torch.relu(lin(y))
+        return y
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_accumulate_residual_blocks_closed_forms(n):
+    # a = Linear(3, 4): p_a = 4/3, c_a = log2 12; a block's path: Linear(4, 4) (p 1, c log2 16) then ReLU
+    p_a, c_a = 4 / 3, math.log2(12)
+    p_blk, c_blk = 1.0 + RELU_P, math.log2(16) + RELU_C  # the sums of the block path's local values
+    s = wb.layer_algebra(_Residual(n), (3,), accumulate="sum")
+    # sum: the shortcut carries C, the path C + c_blk, the merge adds them (eq. 20): C_i = 2 C_{i-1} + c_blk,
+    # so C_n = 2^n c_a + (2^n - 1) c_blk; the power takes the max (eq. 19): P_i = P_{i-1} + p_blk
+    assert s.gcc == approx(2 ** n * c_a + (2 ** n - 1) * c_blk)
+    assert s.gcip == approx(p_a + n * p_blk)
+    # product: C_i = C_{i-1} (c_lin c_relu + 1); P_i = P_{i-1} max(1 p_relu, 1) = P_{i-1}
+    r = wb.layer_algebra(_Residual(n), (3,))
+    assert r.gcc == approx(c_a * (math.log2(16) * RELU_C + 1) ** n)
+    assert r.gcip == approx(p_a)
+    assert r.gsc == s.gsc == approx(c_a + n * c_blk)
+
+
+def test_accumulate_grouped_convolution_counts_its_paths_under_the_sum():
+    # a 1x1 convolution (p 1, c 4 log2 4) then a 3x3 convolution with 2 groups, same padding
+    net = nn.Sequential(nn.Conv2d(4, 4, 1), nn.Conv2d(4, 4, 3, padding=1, groups=2))
+    c1, c_split, c_dense = 4 * math.log2(4), 4 * math.log2(9 * 2), 4 * math.log2(9 * 4)
+    # groups="split": two parallel convolutions merged by eq. 20, each receiving the cumulative value
+    assert wb.layer_algebra(net, (4, 5, 5), accumulate="sum").gcc == approx(2 * c1 + c_split)
+    assert wb.layer_algebra(net, (4, 5, 5), accumulate="sum", groups="dense").gcc == approx(c1 + c_dense)
+    assert wb.layer_algebra(net, (4, 5, 5), accumulate="sum").gcip == approx(1.0 + 1 / 9)
+    assert wb.layer_algebra(net, (4, 5, 5)).gcc == approx(c1 * c_split)  # product: unchanged
+
+
+class _ExplicitAttention(nn.Module):
+    """A prefix Linear(E, E), then single-head attention written out: q, k, v projections, softmax(q k^T), out."""
+
+    def __init__(self, e=8):
+        super().__init__()
+        self.pre, self.q, self.k, self.v, self.o = (nn.Linear(e, e) for _ in range(5))
+
+    def forward(self, x):
+        x = self.pre(x)
+        a = torch.softmax(self.q(x) @ self.k(x).transpose(-2, -1), dim=-1)
+        return self.o(a @ self.v(x))
+
+
+class _PrefixedMHA(nn.Module):
+    def __init__(self, e=8):
+        super().__init__()
+        self.pre, self.attn = nn.Linear(e, e), nn.MultiheadAttention(e, 2, batch_first=True)
+
+    def forward(self, x):
+        x = self.pre(x)
+        return self.attn(x, x, x, need_weights=False)[0]
+
+
+class _PrefixedMaxViT(nn.Module):
+    def __init__(self, e=8):
+        from torchvision.models.maxvit import RelativePositionalMultiHeadAttention
+
+        super().__init__()
+        self.pre, self.attn = nn.Linear(e, e), RelativePositionalMultiHeadAttention(e, 4, 4)
+
+    def forward(self, x):
+        return self.attn(self.pre(x))
+
+
+@pytest.mark.parametrize("accumulate", ["product", "sum"])
+def test_attention_rule_equals_its_written_out_graph_and_maxvit_counts_like_mha(accumulate):
+    c_lin = math.log2(64)
+    explicit = wb.layer_algebra(_ExplicitAttention(), (4, 8), accumulate=accumulate)
+    if accumulate == "product":  # C c_lin^2 (2 c_sm + 1) with C = c_lin (the prefix); the power stays 1
+        assert explicit.gcc == approx(c_lin ** 3 * (2 * SM_C + 1)) and explicit.gcip == approx(1.0)
+    else:  # three paths from C = c_lin: 3 C + 4 c_lin + c_sm; P = 1 (prefix) + 2 + p_sm
+        assert explicit.gcc == approx(3 * c_lin + 4 * c_lin + SM_C) and explicit.gcip == approx(3.0 + SM_P)
+    # the composite rules give the written-out graph's values: MultiheadAttention and MaxViT's fused
+    # Linear(E, 3E) + chunk (measured whole, as three E -> E projections: no power 3 from the fused projection)
+    for model, shape in ((_PrefixedMHA(), (4, 8)), (_PrefixedMaxViT(), (1, 4, 8))):
+        r = wb.layer_algebra(model, shape, accumulate=accumulate)
+        assert r.gcc == approx(explicit.gcc) and r.gcip == approx(explicit.gcip)
+        f = r.to_frame()
+        assert list(f["kind"]).count("composite") == 1
+        p_att = f.loc[f["kind"] == "composite", "local_power"].item()
+        assert p_att == approx(1.0 if accumulate == "product" else 2.0 + SM_P)
+
+
+def test_maxvit_fused_qkv_traced_through_would_carry_power_three():
+    # without the built-in rule the split keeps the fused projection's p = 3E / E (§6.1) past the attention
+    from workbench.measures.layer_algebra.rules import BUILTIN_LEAF_MODULES
+
+    rules = wb.layer_algebra_rules()
+    rules._rules.pop(BUILTIN_LEAF_MODULES[0])
+    f = wb.layer_algebra(_PrefixedMaxViT(), (1, 4, 8), rules=rules).to_frame()
+    assert f.loc[f["name"] == "attn_to_qkv", "local_power"].item() == approx(3.0)
+    assert f["cumulative_power"].iloc[-1] == approx(3.0)
+    assert wb.layer_algebra(_PrefixedMaxViT(), (1, 4, 8)).gcip == approx(1.0)
+
+
+def test_accumulate_must_be_product_or_sum():
+    net = nn.Linear(2, 2)
+    for bad in ("integral", "Sum", None, 1):
+        with pytest.raises(ValueError, match=r"accumulate must be one of \('product', 'sum'\), got "):
+            wb.layer_algebra(net, (2,), accumulate=bad)
+    with pytest.raises(ValueError, match="accumulate must be one of"):
+        wb.measures.LayerAlgebraOptions(accumulate="mean")
+    with pytest.raises(ValueError, match="LocalMetric paths must be an int >= 1"):
+        wb.LocalMetric(1.0, 1.0, "composite", paths=0)

@@ -13,6 +13,15 @@ values from a unit input (§6):
   (eq. 19) and the *sum* of the incoming complexities (eq. 20);
 * a branch copies the value to every consumer.
 
+That is §6 (and Fig. 4, ``y = u G(L_1) G(L_2) ...``).  Eq. 2 defines a cumulative
+property as the integral of the local values instead; ``accumulate="sum"``
+reads it as a sum along the path from a zero input: ``P = P_prev + p``,
+``C = C_prev + c``, neutral operations adding 0, the merges still eqs. 19-20.
+A chain of ``k`` identical layers then gives ``k p`` and ``k c`` (product:
+``p^k`` and ``c^k``), a chain's GCC equals its GSC, and every branch that
+merges again counts the value before it once per path (a residual block
+``C -> 2 C + c_block``).
+
 The global values are GCIP = ``P`` and GCC = ``C`` at the output, the global
 sum complexity GSC = sum of the local complexities of the non-neutral
 operations (eq. 3), and GWC = GCC x GSC (§7.4).  Cumulative values overflow
@@ -33,6 +42,7 @@ import torch.fx as fx
 from torch import nn
 
 from workbench.measures.layer_algebra.rules import (
+    BUILTIN_LEAF_MODULES,
     LayerAlgebraError,
     LayerAlgebraOptions,
     LocalMetric,
@@ -345,7 +355,11 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
     options : LayerAlgebraOptions, optional
         The choices where the paper is ambiguous; keyword arguments
         (``conv_kernel=``, ``groups=``, ``pooling_filters=``, ``attention=``,
-        ``constants=``) change single fields.
+        ``constants=``, ``accumulate=``) change single fields.
+    accumulate : ``"product"`` (default) or ``"sum"``, passed as a keyword
+        (an option field): how cumulative values compose along a path, the
+        products of §6 (eq. 18, §6.2) or eq. 2's sum (see the module
+        docstring); any other value raises ``ValueError``.
     leaf_modules : tuple of classes
         Module classes to keep opaque during tracing (each needs a rule). Classes with a rule of your own
         (``rules.register(MyOp, ...)``) are kept opaque without being listed here.
@@ -370,7 +384,10 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
         raise TypeError(f"rules must be a RuleTable (see workbench.layer_algebra_rules()), got {type(rules).__name__}")
     # a module class with a rule of the user's own is kept whole (a leaf), so that its rule applies
     own = tuple(k for k in rules.keys() if isinstance(k, type) and k not in _default_rule_keys())
+    own += tuple(k for k in BUILTIN_LEAF_MODULES if k in rules.keys())
     traced = trace_graph(model, input_shape, leaf_modules=tuple(leaf_modules) + own)
+    summed = options.accumulate == "sum"
+    start = -math.inf if summed else 0.0  # log10 of the input value: 0 (sum, eq. 2) or 1 (product, §6.1)
     gm = traced.gm
     state: dict[fx.Node, tuple[float, float]] = {}  # node -> (log10 P, log10 C)
     rows: list[dict] = []
@@ -379,10 +396,12 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
     for n in gm.graph.nodes:
         value = n.meta.get("la_value")
         if n.op == "placeholder":
-            state[n] = (0.0, 0.0)
+            state[n] = (start, start)
             rows.append(dict(step=len(rows), name=n.name, op=n.op, target="input", type="input", kind="input",
-                             n_inputs=0, output_shape=_shape_of(value), local_power=1.0, local_complexity=1.0,
-                             log10_cumulative_power=0.0, log10_cumulative_complexity=0.0, note="unit input (§6.1)"))
+                             n_inputs=0, output_shape=_shape_of(value), local_power=0.0 if summed else 1.0,
+                             local_complexity=0.0 if summed else 1.0, log10_cumulative_power=start,
+                             log10_cumulative_complexity=start,
+                             note="zero input (eq. 2, summed)" if summed else "unit input (§6.1)"))
             continue
         preds = [p for p in n.all_input_nodes if p in state]
         if n.op == "output":
@@ -417,7 +436,13 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
             raise TypeError(f"the rule for node {n.name!r} returned {type(metric).__name__}, not a LocalMetric")
         lp_in = max(state[p][0] for p in preds)
         lc_in = _logsum10([state[p][1] for p in preds])
-        lp, lc = lp_in + _log10(metric.power), lc_in + _log10(metric.complexity)
+        if not summed:
+            lp, lc = lp_in + _log10(metric.power), lc_in + _log10(metric.complexity)
+        elif metric.neutral:
+            lp, lc = lp_in, lc_in
+        else:  # eq. 2 as a sum; a composite copies its input to metric.paths paths merged by eq. 20
+            lp = _logsum10([lp_in, _log10(metric.power)])
+            lc = _logsum10([lc_in + math.log10(metric.paths), _log10(metric.complexity)])
         state[n] = (lp, lc)
         edges += [(p.name, n.name) for p in preds]
         rows.append(dict(step=len(rows), name=n.name, op=n.op, target=str(target), type=type_label,
@@ -498,6 +523,7 @@ class LayerAlgebraResult:
                     n_layers=self.n_layers)
 
     def __repr__(self) -> str:
-        return (f"LayerAlgebraResult({self.model_name}, input {self.input_shape}: GCIP=10^{self.log10_gcip:.3f}, "
+        how = ", summed (eq. 2)" if self.options.accumulate == "sum" else ""
+        return (f"LayerAlgebraResult({self.model_name}, input {self.input_shape}{how}: GCIP=10^{self.log10_gcip:.3f}, "
                 f"GCC=10^{self.log10_gcc:.3f}, GSC={self.gsc:.4g}, GWC=10^{self.log10_gwc:.3f}, "
                 f"{len(self.frame) - 1} ops)")

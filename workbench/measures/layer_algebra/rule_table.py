@@ -54,16 +54,25 @@ class LocalMetric:
     ``kind`` is ``"kernel"``, ``"activation"``, ``"composite"`` (counted in the
     global sum complexity, eq. 3) or ``"neutral"`` (factor 1 in the products,
     0 in the sum).  ``note`` says which formula produced the values.
+
+    ``paths`` matters only under ``accumulate="sum"``: an operation that copies its input to
+    ``paths`` parallel branches merged inside it by eq. 20 (an attention's q, k and v paths, the
+    ``g`` groups of a split convolution) maps the incoming cumulative complexity ``C`` to
+    ``paths * C + complexity`` (and the power ``P`` to ``P + power``: the merges take the max).
+    Under the product reading the branches are already folded into ``complexity``.
     """
 
     power: float
     complexity: float
     kind: str = "kernel"
     note: str = ""
+    paths: int = 1
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"LocalMetric kind must be one of {KINDS}, got {self.kind!r}")
+        if isinstance(self.paths, bool) or not isinstance(self.paths, int) or self.paths < 1:
+            raise ValueError(f"LocalMetric paths must be an int >= 1, got {self.paths!r}")
         for name in ("power", "complexity"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
@@ -89,6 +98,12 @@ class LayerAlgebraOptions:
     constants : mapping ``family -> (power, complexity)`` for the families
         ``relu``, ``tanh``, ``sigmoid``, ``softmax``; missing families keep the
         paper's values.
+    accumulate : how cumulative values compose along a path. ``"product"``
+        (default): ``P = P_prev p`` and ``C = C_prev c`` from a unit input
+        (eq. 18, §6.2, Fig. 4). ``"sum"``: eq. 2's integral read as a sum of the
+        local values, ``P = P_prev + p`` and ``C = C_prev + c`` from a zero
+        input, neutral operations adding 0 (as in GSC, eq. 3). The merges are
+        eqs. 19-20 in both (max of the powers, sum of the complexities).
     """
 
     conv_kernel: str = "filter"
@@ -96,12 +111,14 @@ class LayerAlgebraOptions:
     pooling_filters: str = "channels"
     attention: str = "paths"
     constants: Mapping[str, tuple[float, float]] = field(default_factory=lambda: dict(PAPER_ACTIVATION_CONSTANTS))
+    accumulate: str = "product"
 
     _CHOICES = {
         "conv_kernel": ("filter", "spatial"),
         "groups": ("split", "dense"),
         "pooling_filters": ("channels", "one"),
         "attention": ("paths", "no_softmax"),
+        "accumulate": ("product", "sum"),
     }
 
     def __post_init__(self):

@@ -64,6 +64,11 @@ The built-in rules (``p`` / ``c``):
   sub-graph gives ``p = 1`` and ``c = c_lin^2 (2 c_softmax + 1)``
   (``attention="paths"``, default); ``attention="no_softmax"`` drops the
   softmax factor (``c = 3 c_lin^2``), whose constant 7.454e04 dominates.
+  torchvision's MaxViT attention (one fused ``Linear(E, 3E)`` split into q, k
+  and v) is measured whole by the same rule: the fused projection is the same
+  three ``E -> E`` projections (traced through, the split would keep its
+  ``p = 3``).  Under ``accumulate="sum"`` the rule gives the sum reading of
+  the same sub-graph (``P + 2 + p_softmax``, ``3 C + 4 c_lin + c_softmax``).
 
 Merges (addition, concatenation, multiplication of two data tensors, ...) are
 not rules: the propagation takes the max of the incoming powers and the sum of
@@ -132,7 +137,11 @@ def _conv_metric(op: OpInfo, k_sp: int, c_in: int, c_out: int, groups: int, tran
     else:
         p = phi_out / (k_sp * phi_in)
         note = f"conv eqs. 8-11: p = Phi_out/(K Phi_in), K={k_sp}; c = n_k log2 K, n_k={c_out}, K={k_c}"
-    return LocalMetric(p, c_out * math.log2(k_c), "kernel", note)
+    # groups="split": g parallel convolutions merged by eq. 20 (under the sum reading the input is counted g times)
+    paths = g if g > 1 else 1
+    if paths > 1:
+        note += f"; {g} groups as parallel paths"
+    return LocalMetric(p, c_out * math.log2(k_c), "kernel", note, paths=paths)
 
 
 def _functional_conv_rule(transposed: bool):
@@ -270,15 +279,19 @@ def _activation_rule(family: str):
 
 
 def _attention_metric(op: OpInfo, embed: int) -> LocalMetric:
+    """The attention sub-graph (q, k, v projections E -> E, q.k merge, softmax, merge with v, out projection)
+    propagated from the incoming values: under the product reading ``P -> P`` and ``C -> C c_lin^2 (2 c_sm + 1)``;
+    under the sum reading ``P -> P + 2 + p_sm`` and ``C -> 3 C + 4 c_lin + c_sm`` (three paths)."""
     c_lin = math.log2(embed * embed)
-    if op.options.attention == "paths":
-        _, c_sm = op.options.constants["softmax"]
-        c = c_lin * c_lin * (2 * c_sm + 1)
-        note = f"attention paths: 3 projections E={embed} (c_lin={c_lin:g}), softmax on q.k, out projection"
-    else:
-        c = 3 * c_lin * c_lin
-        note = f"attention paths without the softmax factor, E={embed}"
-    return LocalMetric(1.0, c, "composite", note)
+    softmax = op.options.attention == "paths"
+    p_sm, c_sm = op.options.constants["softmax"]
+    what = (f"attention paths: 3 projections E={embed} (c_lin={c_lin:g}), softmax on q.k, out projection"
+            if softmax else f"attention paths without the softmax factor, E={embed}")
+    if op.options.accumulate == "sum":
+        p, c = (2.0 + p_sm, 4 * c_lin + c_sm) if softmax else (2.0, 4 * c_lin)
+        return LocalMetric(p, c, "composite", what + "; summed along the paths", paths=3)
+    c = c_lin * c_lin * (2 * c_sm + 1) if softmax else 3 * c_lin * c_lin
+    return LocalMetric(1.0, c, "composite", what)
 
 
 def _mha_rule(op: OpInfo) -> LocalMetric:
@@ -287,6 +300,12 @@ def _mha_rule(op: OpInfo) -> LocalMetric:
 
 def _window_attention_rule(op: OpInfo) -> LocalMetric:
     return _attention_metric(op, int(op.input.shape[-1]))
+
+
+def _fused_qkv_attention_rule(op: OpInfo) -> LocalMetric:
+    """torchvision's MaxViT attention: one fused ``Linear(E, 3E)`` split into q, k, v is the same operation as
+    three ``E -> E`` projections, so it gets the attention rule (without it the split would carry ``p = 3``)."""
+    return _attention_metric(op, int(op.module.merge.out_features))
 
 
 # ---------------------------------------------------------------- the table
@@ -359,7 +378,20 @@ def _builtin_rules() -> dict:
         rules[StochasticDepth] = "neutral"
     except (ImportError, KeyError):  # pragma: no cover - torchvision is a dependency
         pass
+    rules.update({cls: _fused_qkv_attention_rule for cls in BUILTIN_LEAF_MODULES})
     return rules
+
+
+def _builtin_leaf_modules() -> tuple:
+    try:
+        from torchvision.models.maxvit import RelativePositionalMultiHeadAttention
+    except ImportError:  # pragma: no cover - torchvision is a dependency
+        return ()
+    return (RelativePositionalMultiHeadAttention,)
+
+
+BUILTIN_LEAF_MODULES: tuple = _builtin_leaf_modules()
+"""Module classes outside ``torch.nn`` that the built-in table measures whole (kept opaque while tracing)."""
 
 
 _BUILTIN = RuleTable(_builtin_rules())
