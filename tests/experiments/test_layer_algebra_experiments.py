@@ -150,3 +150,24 @@ def test_panel_drives_model_and_sliders():
     assert p.last_error is None and p.result.input_shape == (3, 224, 224)
     with pytest.raises(ValueError, match="unknown control"):
         p.update(depthh=3)
+
+
+def test_fig6_10_11_recipes_take_accumulate():
+    kw = dict(fc_widths=(8, 16), fc_depths=(1,), cnn_widths=(2,), cnn_depths=(1,), cnn_input=(1, 8, 8))
+    prod, summ = vc_comparison(**kw), vc_comparison(**kw, accumulate="sum")
+    pd.testing.assert_frame_equal(prod, vc_comparison(**kw, accumulate="product"))
+    fc = summ[summ["family"] == "fc"].iloc[0]  # Linear(784, 8), ReLU, Linear(8, 10): the sum of the local values
+    assert fc["gcc"] == pytest.approx(math.log2(784 * 8) + 1.713 + math.log2(80))
+    assert np.allclose(summ["gcc"], summ["gsc"], rtol=1e-12)  # chains without branches: GCC = GSC under the sum
+    with pytest.raises(ValueError, match="accumulate must be one of"):
+        vc_comparison(**kw, accumulate="integral")
+    cfg = LayerAlgebraZooConfig(models=("resnet18", "vgg11"))
+    a = layer_algebra_zoo(cfg, progress=False).set_index("name")
+    b = layer_algebra_zoo(cfg, accumulate="sum", progress=False).set_index("name")
+    c = layer_algebra_zoo(LayerAlgebraZooConfig(models=("resnet18", "vgg11"), options={"accumulate": "sum"}),
+                          progress=False).set_index("name")
+    assert (b["log10_gcc"] == c["log10_gcc"]).all() and (a["gsc"] == b["gsc"]).all()
+    assert b.loc["vgg11", "gcc"] == pytest.approx(b.loc["vgg11", "gsc"])  # VGG is a chain
+    assert (b["log10_gcc"] < a["log10_gcc"]).all()
+    with pytest.raises(ValueError, match="accumulate must be one of"):
+        layer_algebra_zoo(cfg, accumulate="max", progress=False)

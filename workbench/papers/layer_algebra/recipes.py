@@ -29,6 +29,7 @@ from workbench._runtime import DeviceLike, SeedLike, progress_bar
 from workbench.experiments.presets import Presets
 from workbench.measures.layer_algebra.constants import activation_variances, moving_average_variance
 from workbench.measures.layer_algebra.graph import layer_algebra
+from workbench.measures.layer_algebra.rule_table import LayerAlgebraOptions
 from workbench.nets.layer_nets import RESNET_DEPTHS, resnet_family, small_cnn
 from workbench.nets.torchvision_zoo import zoo
 from workbench.nets.zoo_meta import zoo_input_shape, zoo_meta_model
@@ -82,8 +83,12 @@ def _mlp(widths, device="meta"):
 
 def vc_comparison(*, fc_widths: Sequence[int] = (16, 32, 64, 128, 256), fc_depths: Sequence[int] = (1, 2, 3),
                   cnn_widths: Sequence[int] = (4, 8, 16, 32), cnn_depths: Sequence[int] = (1, 2, 3),
-                  fc_input: int = 784, cnn_input: tuple = (1, 28, 28), num_classes: int = 10) -> pd.DataFrame:
+                  fc_input: int = 784, cnn_input: tuple = (1, 28, 28), num_classes: int = 10,
+                  accumulate: str = "product") -> pd.DataFrame:
     """GCC and the VC estimate of simple ReLU networks (Fig. 6).
+
+    ``accumulate``: ``"product"`` (default, §6) or ``"sum"`` (eq. 2), see
+    :func:`workbench.layer_algebra`.
 
     Fully connected: ``fc_input -> [width] * depth -> num_classes``.
     Convolutional: :func:`workbench.small_cnn` with ``depth`` units of
@@ -91,6 +96,7 @@ def vc_comparison(*, fc_widths: Sequence[int] = (16, 32, 64, 128, 256), fc_depth
     ``width``, ``depth``, ``params``, ``weight_layers``, ``vc``, ``gcc``,
     ``log10_gcc``, ``gsc``.
     """
+    LayerAlgebraOptions(accumulate=accumulate)  # a bad value fails before any network is built
     rows = []
     for fam, widths, depths in (("fc", fc_widths, fc_depths), ("cnn", cnn_widths, cnn_depths)):
         for d in depths:
@@ -100,7 +106,7 @@ def vc_comparison(*, fc_widths: Sequence[int] = (16, 32, 64, 128, 256), fc_depth
                 else:
                     m = small_cnn(d, w, 3, 1, in_channels=cnn_input[0], num_classes=num_classes, device="meta")
                     shape = tuple(cnn_input)
-                r = layer_algebra(m, shape)
+                r = layer_algebra(m, shape, accumulate=accumulate)
                 n_w, n_l = _count(m)
                 rows.append(dict(family=fam, width=w, depth=d, params=n_w, weight_layers=n_l,
                                  vc=vc_estimate(n_w, n_l), gcc=r.gcc, log10_gcc=r.log10_gcc, gsc=r.gsc))
@@ -172,8 +178,13 @@ class LayerAlgebraZooConfig(Presets):
 
 
 
-def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: bool = True) -> pd.DataFrame:
+def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, accumulate: str | None = None,
+                      progress: bool = True) -> pd.DataFrame:
     """GCIP, GCC, GSC, GWC of zoo classifiers with their ImageNet accuracy (Figs. 10-11).
+
+    ``accumulate``: ``"product"`` (§6) or ``"sum"`` (eq. 2), see
+    :func:`workbench.layer_algebra`; ``None`` keeps the config's options
+    (default: the product).
 
     One row per model: the :func:`workbench.zoo` columns (name, family,
     params, top1, top5, ...) plus ``input_shape``, ``gcip``, ``gcc``, ``gsc``,
@@ -182,6 +193,10 @@ def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: 
     device (no weights).
     """
     cfg = config or LayerAlgebraZooConfig.full()
+    options = dict(cfg.options)
+    if accumulate is not None:
+        options["accumulate"] = accumulate
+    LayerAlgebraOptions(**options)  # bad options fail before any model is built
     table = zoo()
     if cfg.models is not None:
         unknown = sorted(set(cfg.models) - set(table["name"]))
@@ -192,7 +207,7 @@ def layer_algebra_zoo(config: LayerAlgebraZooConfig | None = None, *, progress: 
     for name in progress_bar(list(table["name"]), None, "layer algebra", progress, unit="model"):
         t0 = time.perf_counter()
         shape = zoo_input_shape(name)
-        r = layer_algebra(zoo_meta_model(name), shape, **cfg.options)
+        r = layer_algebra(zoo_meta_model(name), shape, **options)
         s = r.summary()
         s.pop("model")
         rows.append(dict(name=name, **s, seconds=time.perf_counter() - t0))
