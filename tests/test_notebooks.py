@@ -11,14 +11,7 @@ from workbench.reproduce import notebook_paths, run_notebook
 
 NOTEBOOKS = notebook_paths()
 
-LINT_PENDING: dict[str, str] = {
-    "03_linear_regions": "being fixed (issue 27)",
-    "04_trajectories": "being fixed (issue 27)",
-    "05_edjm": "being fixed (issue 27)",
-    "06_layer_algebra": "being fixed (issue 27)",
-    "07_pl_training": "being fixed (issue 27)",
-    "08_trajectories_more": "being fixed (issue 27)",
-}
+LINT_PENDING: dict[str, str] = {}
 """Notebooks whose figures still have lint findings, with why.  Their findings must still be recorded, and a
 pending notebook that has become clean fails the test until it is removed from here (the check fails both ways)."""
 
