@@ -7,9 +7,12 @@
 * single-panel plots take ``ax=None`` and return ``Axes``; multi-panel plots take ``axes=None`` or ``fig=None``;
 * configurations with sizes use one preset mechanism (:class:`workbench.experiments.presets.Presets`);
 * the top level holds at most 120 names; no package attribute hides a submodule of the same name;
-* names that left the top level in 0.2 raise an AttributeError naming their new home.
+* names that left the top level in 0.2 raise an AttributeError naming their new home;
+* one measure signature (issue 24): every public measure is ``measure(net, X, *, ..., device=None)``, except the
+  names in ``SIGNATURE_EXCEPTIONS``, each with its reason (an exception that complies must leave the list);
+  renamed keywords (``x=``, ``model=``) still work for one release with a ``DeprecationWarning``.
 
-There is no list of exceptions: every public name complies (issue 9a's measures-side gaps are closed).
+The seed / device / result contract has no list of exceptions (issue 9a's measures-side gaps are closed).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -202,3 +206,174 @@ def test_reprs_are_one_short_line():
     for o in objs:
         text = repr(o)
         assert "\n" not in text and len(text) < 200 and "tensor(" not in text, text
+
+
+# ---------------------------------------------------------------------------
+# One measure signature (issue 24): measure(net, X, *, ..., seed=None, device=None)
+# ---------------------------------------------------------------------------
+_NO_NETWORK = "closed form or helper: takes sizes, constants or a result already computed, not a network at points"
+SIGNATURE_EXCEPTIONS = {
+    # the papers' closed forms
+    "region_upper_bound": _NO_NETWORK, "growth_rate_bounds": _NO_NETWORK, "identity_rank": _NO_NETWORK,
+    "sv_difference_bound": _NO_NETWORK,
+    # exact geometry over a domain or along a path, not at sampled points
+    "partition_2d": "exact regions over a rectangle: the domain is bounds=, not points",
+    "partition_plane": "exact regions in the plane through three points x0, x1, x2",
+    "circle_transitions": "exact along the circle through x0 and x1, not at sampled points",
+    "segment_transitions": "exact along the segment from a to b, not at sampled points",
+    "count_regions_on_segment": "exact along the segment from a to b, not at sampled points",
+    "regions_on_line": "reads a Partition (a result), not a network",
+    "clip_polygons": "the partition engine's polygon kernel: polygons, not a network",
+    "default_max_bytes": "memory budget of the partition engine", "partition_bytes_per_region": _NO_NETWORK,
+    # polynomial spanning dimension: exact over all inputs, integer arithmetic
+    "polynomial_spanning_dimension": "exact over every input (coefficients of the polynomial in x): no points",
+    "polynomial_spanning_dimension_points": "points are distinct integers for the exact route (Vandermonde, "
+                                            "ESD §3.1), not a float tensor X",
+    "coefficient_jacobian": "exact integer building block of the polynomial spanning dimension: no points",
+    "network_jacobian_at_points": "exact integer building block: integer points and parameters",
+    "random_integer_parameters": "draws integer parameters: no points",
+    # linear algebra on matrices and spectra already computed
+    "effective_rank": "rank of a matrix or spectrum", "numerical_rank": "rank of a matrix",
+    "exact_rank": "rank of an integer matrix", "singular_values": "spectrum of a matrix",
+    "gram_singular_values": "spectrum of a Jacobian already computed",
+    "jacobian_spanning_dimension": "spanning dimension of a Jacobian already computed",
+    "jacobian_singular_values": "spectrum of a Jacobian already computed",
+    "lowrank_singular_values": "spectrum of a Jacobian already computed",
+    "edjm_score": "score of a spectrum already computed", "max_score": _NO_NETWORK,
+    "check_reduction": "validates a reduce= argument",
+    "ensemble_parameter_jacobian": "(base, params, buffers, X): a vmapped ensemble's stacked state, not one module",
+    # paths
+    "circle": "builds an input path: no network", "segment": "builds an input path: no network",
+    "trajectory_length": "length of points already mapped (a layer image)",
+    "activation_states": "reads pre-activations already computed",
+    # the network alone
+    "count_parameters": "a count over the parameters: no points",
+    "sample_coordinates": "draws parameter coordinates from a network or a count: no points",
+    "exact_route_problem": "a predicate on the network's layers: no points",
+    "layer_spectral_norms": "from the weights alone (Yoshida & Miyato 2017): no points",
+    "spectral_norm_bound": "from the weights alone (Yoshida & Miyato 2017): no points",
+    "spectral_layers": "lists the network's layers: no points",
+    # layer algebra: from the architecture and an input shape (its first argument is still `model`)
+    "layer_algebra": "from the architecture and input_shape, not points", "trace_graph": "from the architecture and "
+                                                                                         "input_shape, not points",
+    "layer_algebra_rules": "the rule table: no network",
+    "activation_variances": "constants of the activations: no network",
+    "estimate_activation_constants": "constants of the activations: no network",
+    "moving_average_variance": "constants of a moving average: no network",
+}
+NO_DEVICE = {  # (net, X) measures without device=, with the reason
+    "per_point_gradient_loop": "the reference per-point loop that tests compare the batched Jacobian with; "
+                               "runs where the network is",
+}
+
+
+def _measures():
+    """Every public function of ``workbench.measures`` and the top-level functions defined there."""
+    found = {}
+    for name in wb.measures.__all__:
+        obj = getattr(wb.measures, name)
+        if inspect.isfunction(obj):
+            found[name] = obj
+    for name in wb.__all__:
+        obj = getattr(wb, name)
+        if inspect.isfunction(obj) and obj.__module__.startswith("workbench.measures"):
+            found[name] = obj
+    return found
+
+
+def _complies(fn) -> list[str]:
+    ps = list(inspect.signature(fn).parameters.values())
+    problems = []
+    if [p.name for p in ps[:2]] != ["net", "X"] or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                                                        for p in ps[:2]):
+        problems.append(f"starts ({', '.join(p.name for p in ps[:2])}), not (net, X)")
+    names = {p.name for p in ps}
+    if names & {"model", "x"}:
+        problems.append(f"takes {sorted(names & {'model', 'x'})} (the names are net and X)")
+    return problems
+
+
+def test_every_public_measure_takes_net_X_and_device():
+    bad = {}
+    for name, fn in _measures().items():
+        if name in SIGNATURE_EXCEPTIONS:
+            continue
+        problems = _complies(fn)
+        dev = inspect.signature(fn).parameters.get("device")
+        if name not in NO_DEVICE and (dev is None or dev.kind is not dev.KEYWORD_ONLY or dev.default is not None):
+            problems.append("no keyword-only device=None")
+        if problems:
+            bad[name] = problems
+    assert not bad, f"public measures off the one signature measure(net, X, *, ..., device=None): {bad}"
+
+
+def test_signature_exceptions_are_real_and_current():
+    measures = _measures()
+    stale = sorted((set(SIGNATURE_EXCEPTIONS) | set(NO_DEVICE)) - set(measures))
+    assert not stale, f"exceptions naming no public measure: {stale}"
+    complying = [n for n in SIGNATURE_EXCEPTIONS if not _complies(measures[n])]
+    assert not complying, f"these comply now: take them off SIGNATURE_EXCEPTIONS: {complying}"
+    with_device = [n for n in NO_DEVICE if "device" in inspect.signature(measures[n]).parameters]
+    assert not with_device, f"these take device= now: take them off NO_DEVICE: {with_device}"
+    assert all(isinstance(r, str) and len(r) > 10 for r in SIGNATURE_EXCEPTIONS.values())
+
+
+def _renamed_calls():
+    """For each measure with a renamed keyword: (old keyword call, new keyword call) as zero-argument functions."""
+    net = wb.mlp([2, 5, 5, 3], "relu", seed=0).double().eval()
+    X = torch.randn(6, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    y = torch.tensor([0, 1, 2, 0, 1, 2])
+    M = wb.measures
+    affine = {n: (partial(getattr(M, n), net, x=X, device="cpu"), partial(getattr(M, n), net, X=X, device="cpu"))
+              for n in ("local_affine", "activation_pattern", "distance_to_edge", "local_rank",
+                        "local_singular_values", "adjacent_sv_difference")}
+    sampled = {n: (partial(getattr(M, n), model=net, X=X, **kw), partial(getattr(M, n), net=net, X=X, **kw))
+               for n, kw in (("sampled_spectrum", dict(k=8, seed=0, device="cpu")),
+                             ("sampled_spanning_dimension", dict(k=8, seed=0, device="cpu")),
+                             ("sampled_gradient_rows", dict(coords=torch.arange(8), device="cpu")))}
+    attacks = {"fgsm": (lambda: M.fgsm(model=net, X=X, y=y, eps=0.1, device="cpu"),
+                        lambda: M.fgsm(net=net, X=X, y=y, eps=0.1, device="cpu")),
+               "pgd": (lambda: M.pgd(model=net, X=X, y=y, eps=0.1, steps=2, seed=0, device="cpu"),
+                       lambda: M.pgd(net=net, X=X, y=y, eps=0.1, steps=2, seed=0, device="cpu"))}
+    return {**affine, **sampled, **attacks, "count_parameters": (lambda: wb.count_parameters(model=net),
+                                                                 lambda: wb.count_parameters(net=net))}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, torch.Tensor):
+        return torch.equal(a, b)
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
+    if dataclasses.is_dataclass(a):
+        return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    return a == b or (a != a and b != b)  # NaN equals NaN here
+
+
+def test_renamed_keywords_still_work_for_one_release_and_say_the_new_name():
+    import warnings
+
+    calls = _renamed_calls()
+    renamed = {n for n, f in {**_measures(), "count_parameters": wb.count_parameters}.items()
+               if getattr(f, "__renamed_keywords__", None)}
+    assert renamed == set(calls), f"measures with renamed keywords and no deprecation test: {renamed ^ set(calls)}"
+    for name, (old, new) in calls.items():
+        fn = _measures().get(name, wb.count_parameters)
+        (old_kw, new_kw), = fn.__renamed_keywords__.items()
+        with pytest.warns(DeprecationWarning, match=rf"{name}\({old_kw}=\.\.\.\) is deprecated.*use {new_kw}="):
+            a = old()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)  # the new name does not warn
+            b = new()
+        assert _same(a, b), name
+
+
+def test_old_and_new_keyword_together_is_an_error():
+    net = wb.mlp([2, 4, 1], "relu", seed=0).double()
+    X = torch.zeros(3, 2, dtype=torch.float64)
+    with pytest.raises(TypeError, match=r"both x= \(its deprecated name\) and X="):
+        wb.local_affine(net, x=X, X=X)
+    from workbench.validation import renamed_keywords
+
+    with pytest.raises(ValueError, match="different keyword"):
+        renamed_keywords(x="x")
+

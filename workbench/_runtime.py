@@ -52,6 +52,25 @@ def resolve_device(dev: DeviceLike = None) -> torch.device:
     return torch.device(dev)
 
 
+def module_on(net: torch.nn.Module, dev: torch.device):
+    """``net`` as a function evaluated on ``dev``, without moving the module itself.
+
+    The module when all its tensors are already on ``dev``; otherwise ``torch.func.functional_call``
+    with copies of its parameters and buffers on ``dev``.  The copies are made with ``Tensor.to``, so
+    gradients still reach the module's own parameters.  The module's mode (train / eval) is used as it is.
+    """
+    def here(t: torch.Tensor) -> bool:
+        return t.device.type == dev.type and (dev.index is None or t.device.index == dev.index)
+
+    if all(here(t) for t in net.parameters()) and all(here(t) for t in net.buffers()):
+        return net
+    from torch.func import functional_call
+
+    params = {k: v.to(dev) for k, v in net.named_parameters()}
+    buffers = {k: v.to(dev) for k, v in net.named_buffers()}
+    return lambda *args: functional_call(net, (params, buffers), args)
+
+
 def generator(seed: SeedLike = None) -> torch.Generator:
     """A CPU ``torch.Generator`` for ``seed``.
 

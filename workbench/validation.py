@@ -13,6 +13,8 @@ the workbench but :mod:`workbench._runtime`.
 * ``check_int`` / ``check_real`` / ``check_choice`` / ``check_bounds`` /
   ``check_probability``: scalar arguments.
 * ``check_seed`` / ``check_device``: the randomness and device contracts.
+* ``renamed_keywords``: a keyword that was renamed keeps working for one release, with a
+  ``DeprecationWarning`` naming the new keyword.
 
 The resource guard (estimate bytes before allocating, refuse with the estimate
 and the knob) lives in :mod:`workbench.limits`.
@@ -20,6 +22,7 @@ and the knob) lives in :mod:`workbench.limits`.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import numbers
 import warnings
@@ -46,6 +49,7 @@ __all__ = [
     "check_real",
     "check_seed",
     "describe",
+    "renamed_keywords",
     "warn_layer_range",
     "warn_underflow",
 ]
@@ -56,6 +60,37 @@ class NumericalWarning(RuntimeWarning):
 
 
 SUPPORTED_DTYPES = (torch.float32, torch.float64)
+
+
+def renamed_keywords(**old_to_new: str):
+    """Decorator: keep the old names of renamed keyword arguments working for one release.
+
+    ``@renamed_keywords(x="X")`` lets ``f(net, x=pts)`` still call ``f(net, X=pts)``, with a
+    ``DeprecationWarning`` that names the new keyword; passing both the old and the new keyword is a
+    ``TypeError``.  The signature seen by ``inspect.signature`` (and by ``help``) is the new one; the
+    table of renamings is kept on the function as ``__renamed_keywords__``.
+    """
+    for old, new in old_to_new.items():
+        if not (isinstance(new, str) and new.isidentifier()) or old == new:
+            raise ValueError(f"renamed_keywords: {old}= must map to a different keyword name, got {new!r}")
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__name__}() got both {old}= (its deprecated name) and {new}=; "
+                                        f"pass {new}= only")
+                    warnings.warn(f"{fn.__name__}({old}=...) is deprecated and will be removed in the next "
+                                  f"release: use {new}=", DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        wrapper.__renamed_keywords__ = dict(old_to_new)
+        return wrapper
+
+    return decorate
 
 
 def describe(value: Any, limit: int = 60) -> str:

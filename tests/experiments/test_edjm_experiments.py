@@ -36,8 +36,8 @@ def test_data_fallback_is_said(data, data_root):
 def test_width_for_params_hits_the_budget():
     for depth in (1, 2, 3, 4):
         w = ex.width_for_params(64, 10, depth, 50_000)
-        n = wb.nets.n_parameters(wb.nets.dense_net(64, [w] * depth, 10))
-        n_next = wb.nets.n_parameters(wb.nets.dense_net(64, [w + 1] * depth, 10))
+        n = wb.count_parameters(wb.nets.dense_net(64, [w] * depth, 10))
+        n_next = wb.count_parameters(wb.nets.dense_net(64, [w + 1] * depth, 10))
         assert abs(n - 50_000) <= abs(n_next - n)
 
 

@@ -288,3 +288,33 @@ def test_pgd_stays_in_ball_and_is_at_least_as_strong_as_fgsm():
         wb.fgsm(net, X[:3], y[:2], 0.1)
     with pytest.raises(ValueError, match="clamp"):
         wb.pgd(net, X, y, 0.1, clamp=(1.0, 0.0))
+
+
+def test_device_other_than_the_networks_runs_on_copies_and_keeps_the_gradient():
+    """device= (issue 24) for slope_power_iteration, fgsm and pgd: the network is not moved; on another device
+    it runs on copies of its parameters, with the same numbers and a gradient that reaches the network.
+    ``"cpu:0"`` is not the parameters' ``"cpu"`` to :func:`workbench._runtime.module_on`, so the copy path
+    runs on a CPU-only machine too."""
+    from workbench._runtime import module_on
+
+    net = wb.mlp([2, 6, 6, 3], "relu", seed=0).double()
+    X = torch.randn(5, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    assert module_on(net, torch.device("cpu")) is net and module_on(net, torch.device("cpu:0")) is not net
+    params = list(net.parameters())
+    a = wb.slope_power_iteration(net, X, iters=3, seed=0, device="cpu")
+    b = wb.slope_power_iteration(net, X, iters=3, seed=0, device="cpu:0")
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+    # the slope does not depend on the biases (unused there: None)
+    ga = torch.autograd.grad(a.sum(), params, allow_unused=True)
+    gb = torch.autograd.grad(b.sum(), params, allow_unused=True)
+    assert any(g is not None and bool(g.abs().sum() > 0) for g in gb)
+    for u, v in zip(ga, gb):
+        assert (u is None) == (v is None)
+        if u is not None:
+            torch.testing.assert_close(u, v, rtol=0, atol=0)
+    y = torch.tensor([0, 1, 2, 0, 1])
+    torch.testing.assert_close(wb.fgsm(net, X, y, 0.1, device="cpu"), wb.fgsm(net, X, y, 0.1, device="cpu:0"),
+                               rtol=0, atol=0)
+    torch.testing.assert_close(wb.pgd(net, X, y, 0.1, steps=3, seed=2, device="cpu"),
+                               wb.pgd(net, X, y, 0.1, steps=3, seed=2, device="cpu:0"), rtol=0, atol=0)
+    assert all(p.device == torch.device("cpu") for p in net.parameters())

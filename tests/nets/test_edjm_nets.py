@@ -12,7 +12,6 @@ from workbench.nets import (
     conv_net,
     dense_net,
     hidden_units,
-    n_parameters,
     orthonormality_error,
     reorthonormalize,
     reorthonormalize_every,
@@ -23,9 +22,11 @@ from workbench.nets import (
 
 def test_dense_net_shapes_params_and_seed():
     a, b = dense_net(64, [30, 20], 10, seed=1), dense_net(64, [30, 20], 10, seed=1)
-    assert n_parameters(a) == 64 * 30 + 30 + 30 * 20 + 20 + 20 * 10 + 10
+    assert wb.count_parameters(a) == 64 * 30 + 30 + 30 * 20 + 20 + 20 * 10 + 10
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert hidden_units(a, (64,)) == 50
+    with pytest.warns(DeprecationWarning, match="count_parameters"):  # the old name, kept for one release
+        assert wb.nets.n_parameters(a) == wb.count_parameters(a)
     d = dense_net(64, [30], 10, dropout=0.3, bottleneck=12)
     assert any(isinstance(m, nn.Dropout) for m in d) and d[1].out_features == 12
     assert d(torch.rand(4, 1, 8, 8)).shape == (4, 10)

@@ -21,7 +21,7 @@ from torch import nn
 from workbench._runtime import DeviceLike, resolve_device
 from workbench.measures.bounds import identity_rank, sv_difference_bound  # noqa: F401  (sv_difference_bound: re-exported, its former home)
 from workbench.nets.piecewise import DTYPE, compile_network, piece_index, propagate
-from workbench.validation import as_tensor, check_net, check_real
+from workbench.validation import as_tensor, check_net, check_real, renamed_keywords
 
 __all__ = [
     "local_affine",
@@ -49,19 +49,19 @@ def _prepare(net: nn.Module, x, device: DeviceLike):
     check_net(net)
     cn = compile_network(net, device=dev)
     ops, in_shape = cn.ops, cn.in_shape
-    x = as_tensor(x, "x", dtype=DTYPE).detach().to(dev)
+    x = as_tensor(x, "X", dtype=DTYPE).detach().to(dev)
     if in_shape is not None:
         if x.shape[-len(in_shape):] != torch.Size(in_shape) or x.dim() != len(in_shape) + 1:
             if x.dim() == len(in_shape) and x.shape == torch.Size(in_shape):
                 x = x.unsqueeze(0)
             else:
                 raise ValueError(
-                    f"x must have shape (batch, {', '.join(map(str, in_shape))}) for this network, got {tuple(x.shape)}"
+                    f"X must have shape (batch, {', '.join(map(str, in_shape))}) for this network, got {tuple(x.shape)}"
                 )
     if x.shape[0] == 0:
-        raise ValueError("x is empty: pass at least one point")
+        raise ValueError("X is empty: pass at least one point")
     if not torch.isfinite(x).all():
-        raise ValueError("x contains NaN or infinite values")
+        raise ValueError("X contains NaN or infinite values")
     return ops, x
 
 
@@ -113,7 +113,8 @@ def _maps(ops, x, **kw):
     return pointwise_maps(ops, x, A0, x, **kw)
 
 
-def local_affine(net: nn.Module, x, *, device: DeviceLike = None) -> tuple[torch.Tensor, torch.Tensor]:
+@renamed_keywords(x="X")
+def local_affine(net: nn.Module, X, *, device: DeviceLike = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Exact local affine map ``f(y) = W_R y + b_R`` of the region containing each point.
 
     Johansson (2022), eq. 2.2: ``W_R = W_n Z_{n-1}(x) W_{n-1} ... Z_1(x) W_1`` (with
@@ -124,15 +125,16 @@ def local_affine(net: nn.Module, x, *, device: DeviceLike = None) -> tuple[torch
     ----------
     net
         A ``workbench.mlp`` (any shortcuts) or an ``nn.Sequential`` of supported layers.
-    x
-        Points, shape ``(B, *input_shape)``.
+    X
+        Points, shape ``(B, *input_shape)`` (``x=``, the name before 0.2, still works with a
+        DeprecationWarning).
 
     Returns
     -------
     W : Tensor ``(B, n_out, n_in)`` float64 (``n_in`` = the flattened input size)
     b : Tensor ``(B, n_out)`` float64, so that ``net(x) = W x + b`` at each point.
     """
-    ops, x = _prepare(net, x, device)
+    ops, x = _prepare(net, X, device)
     Ws, bs = [], []
     with torch.no_grad():
         for xc in _chunks(x, ops):
@@ -147,13 +149,14 @@ def local_affine(net: nn.Module, x, *, device: DeviceLike = None) -> tuple[torch
     return torch.cat(Ws), torch.cat(bs)
 
 
-def activation_pattern(net: nn.Module, x, *, device: DeviceLike = None) -> torch.Tensor:
+@renamed_keywords(x="X")
+def activation_pattern(net: nn.Module, X, *, device: DeviceLike = None) -> torch.Tensor:
     """Activation pattern of each point, ``(B, P)`` bool, with the columns of :attr:`Partition.patterns`.
 
     One column per (neuron, breakpoint) of every hidden activation layer:
     ``z > breakpoint`` (ReLU: the neuron is active).
     """
-    ops, x = _prepare(net, x, device)
+    ops, x = _prepare(net, X, device)
     cols = []
     with torch.no_grad():
         for xc in _chunks(x, ops):
@@ -185,7 +188,8 @@ class EdgeDistance(NamedTuple):
         return _point_frame(self)
 
 
-def distance_to_edge(net: nn.Module, x, *, device: DeviceLike = None) -> EdgeDistance:
+@renamed_keywords(x="X")
+def distance_to_edge(net: nn.Module, X, *, device: DeviceLike = None) -> EdgeDistance:
     """Exact Euclidean distance from each point to the boundary of its activation region.
 
     Johansson (2022), eq. 2.1: ``d* = min_{l, i} dist(x, {z_{l,i}(x) = 0})``.
@@ -207,7 +211,7 @@ def distance_to_edge(net: nn.Module, x, *, device: DeviceLike = None) -> EdgeDis
         ``distance`` (B,) float64 (``inf`` if no neuron has a boundary), and the
         ``layer``, ``neuron``, ``breakpoint`` of the nearest boundary.
     """
-    ops, x = _prepare(net, x, device)
+    ops, x = _prepare(net, X, device)
     out = []
     with torch.no_grad():
         for xc in _chunks(x, ops):
@@ -252,7 +256,8 @@ class LocalRank(NamedTuple):
         return df
 
 
-def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLike = None) -> LocalRank:
+@renamed_keywords(x="X")
+def local_rank(net: nn.Module, X, *, tol: float | None = None, device: DeviceLike = None) -> LocalRank:
     """Numerical rank of ``W_R`` at each point and the identity rank of eq. 2.3.
 
     At initialisation (weights drawn independently from a continuous
@@ -264,7 +269,7 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
     """
     if tol is not None:
         tol = check_real("tol", tol, min=0.0)
-    ops, x = _prepare(net, x, device)
+    ops, x = _prepare(net, X, device)
     W, _ = local_affine(net, x, device=device)
     rank = torch.linalg.matrix_rank(W, atol=tol) if tol is not None else torch.linalg.matrix_rank(W)
     acts = []
@@ -281,9 +286,10 @@ def local_rank(net: nn.Module, x, *, tol: float | None = None, device: DeviceLik
     return LocalRank(rank, identity_rank(W.shape[2], W.shape[1], active), active)
 
 
-def local_singular_values(net: nn.Module, x, *, device: DeviceLike = None) -> torch.Tensor:
+@renamed_keywords(x="X")
+def local_singular_values(net: nn.Module, X, *, device: DeviceLike = None) -> torch.Tensor:
     """Singular values of ``W_R`` at each point, descending, shape ``(B, min(nc, n0))`` (thesis §2.2.2)."""
-    W, _ = local_affine(net, x, device=device)
+    W, _ = local_affine(net, X, device=device)
     return torch.linalg.svdvals(W)
 
 
@@ -307,7 +313,8 @@ class AdjacentSVDifference(NamedTuple):
         return _point_frame(self)
 
 
-def adjacent_sv_difference(net: nn.Module, x, *, device: DeviceLike = None) -> AdjacentSVDifference:
+@renamed_keywords(x="X")
+def adjacent_sv_difference(net: nn.Module, X, *, device: DeviceLike = None) -> AdjacentSVDifference:
     """Singular values of ``W_R`` in the region of ``x`` and in the region across its nearest edge.
 
     The adjacent region differs from ``R_x`` in exactly one neuron's piece (the
@@ -316,7 +323,7 @@ def adjacent_sv_difference(net: nn.Module, x, *, device: DeviceLike = None) -> A
     (Appendix A.2.3) finds the neighbour by sampling growing circles around
     ``x``; the nearest edge is the same region without the sampling.
     """
-    ops, x = _prepare(net, x, device)
+    ops, x = _prepare(net, X, device)
     ed = distance_to_edge(net, x, device=device)
     res = []
     with torch.no_grad():

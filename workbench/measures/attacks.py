@@ -4,8 +4,9 @@ FGSM (Goodfellow et al. 2015): ``x' = x + eps * sign(grad_x loss)``.
 PGD (Madry et al. 2018): ``steps`` signed-gradient steps of size ``step_size``
 from a random start in the eps-ball, each projected back onto the ball (and onto
 ``clamp``, the valid pixel range, when given).  Both use the cross-entropy of the
-true labels and leave the model's parameters and mode untouched (evaluated in
-eval mode, mode restored).  Used by Paper IV's robustness comparison
+true labels and leave the network's parameters and mode untouched (evaluated in
+eval mode, mode restored).  ``device`` (default :func:`workbench.device`) is where the attack runs and
+where the perturbed inputs are returned; the network itself is not moved.  Used by Paper IV's robustness comparison
 (Johansson 2022, §3.5).
 """
 from __future__ import annotations
@@ -14,17 +15,26 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from workbench._runtime import SeedLike, generator
-from workbench.validation import as_tensor, check_net, check_real, check_seed, describe
+from workbench._runtime import DeviceLike, SeedLike, generator, module_on
+from workbench.validation import (
+    as_tensor,
+    check_device,
+    check_net,
+    check_real,
+    check_seed,
+    describe,
+    renamed_keywords,
+)
 
 __all__ = ["fgsm", "pgd"]
 
 
-def _check(model, X, y, eps, clamp):
-    check_net(model, "model")
-    ps = [q for q in model.parameters() if q.is_floating_point()]
+def _check(net, X, y, eps, clamp, device):
+    check_net(net, "net")
+    dev = check_device(device)
+    ps = [q for q in net.parameters() if q.is_floating_point()]
     if not ps:
-        raise ValueError("model has no floating-point parameters: there is nothing to attack")
+        raise ValueError("net has no floating-point parameters: there is nothing to attack")
     p = ps[0]
     X = as_tensor(X, "X", dtype=None if isinstance(X, torch.Tensor) else p.dtype)
     if y is None or isinstance(y, (str, bytes, dict, set)):
@@ -49,21 +59,22 @@ def _check(model, X, y, eps, clamp):
         lo, hi = check_real("clamp[0]", lo), check_real("clamp[1]", hi)
         if not lo < hi:
             raise ValueError(f"clamp must be (low, high) with low < high, got {clamp!r}")
-    X, y = X.detach().to(p.device, p.dtype), y.to(p.device)
+    X, y = X.detach().to(dev, p.dtype), y.to(dev)
+    fwd = module_on(net, dev)
     with torch.no_grad():
         try:
-            n_classes = model(X[:1]).shape[-1]
+            n_classes = fwd(X[:1]).shape[-1]
         except RuntimeError as exc:
-            raise ValueError(f"X has shape {tuple(X.shape)}, which the model does not accept: {exc}") from None
+            raise ValueError(f"X has shape {tuple(X.shape)}, which the network does not accept: {exc}") from None
     if int(y.min()) < 0 or int(y.max()) >= n_classes:
-        raise ValueError(f"y must hold class labels in [0, {n_classes}) for this model's {n_classes} outputs, "
+        raise ValueError(f"y must hold class labels in [0, {n_classes}) for this network's {n_classes} outputs, "
                          f"got labels from {int(y.min())} to {int(y.max())}")
-    return X, y
+    return X, y, fwd
 
 
-def _grad_sign(model, X, y):
+def _grad_sign(fwd, X, y):
     X = X.clone().requires_grad_(True)
-    loss = F.cross_entropy(model(X), y)
+    loss = F.cross_entropy(fwd(X), y)
     (g,) = torch.autograd.grad(loss, X)
     return g.sign()
 
@@ -72,39 +83,44 @@ def _clamp(X, clamp):
     return X if clamp is None else X.clamp(clamp[0], clamp[1])
 
 
-def fgsm(model: nn.Module, X, y, eps: float, *, clamp: tuple[float, float] | None = None) -> torch.Tensor:
-    """Fast gradient sign attack of L-inf radius ``eps``; returns the perturbed inputs."""
-    X, y = _check(model, X, y, eps, clamp)
-    was = model.training
-    model.eval()
+@renamed_keywords(model="net")
+def fgsm(net: nn.Module, X, y, eps: float, *, clamp: tuple[float, float] | None = None,
+         device: DeviceLike = None) -> torch.Tensor:
+    """Fast gradient sign attack of L-inf radius ``eps``; returns the perturbed inputs (on ``device``)."""
+    X, y, fwd = _check(net, X, y, eps, clamp, device)
+    was = net.training
+    net.eval()
     try:
-        return _clamp(X + eps * _grad_sign(model, X, y), clamp).detach()
+        return _clamp(X + eps * _grad_sign(fwd, X, y), clamp).detach()
     finally:
-        model.train(was)
+        net.train(was)
 
 
-def pgd(model: nn.Module, X, y, eps: float, *, steps: int = 10, step_size: float | None = None,
-        random_start: bool = True, clamp: tuple[float, float] | None = None, seed: SeedLike = 0) -> torch.Tensor:
+@renamed_keywords(model="net")
+def pgd(net: nn.Module, X, y, eps: float, *, steps: int = 10, step_size: float | None = None,
+        random_start: bool = True, clamp: tuple[float, float] | None = None, seed: SeedLike = 0,
+        device: DeviceLike = None) -> torch.Tensor:
     """Projected gradient descent attack in the L-inf ball of radius ``eps`` (Madry et al. 2018).
 
     ``step_size`` defaults to ``2.5 * eps / steps``; ``random_start`` draws the
-    start uniformly in the ball from ``seed``.
+    start uniformly in the ball from ``seed`` (drawn on the CPU, so the same on every device).
+    Returns the perturbed inputs on ``device``.
     """
-    X, y = _check(model, X, y, eps, clamp)
+    X, y, fwd = _check(net, X, y, eps, clamp, device)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     check_seed(seed)
     alpha = 2.5 * eps / steps if step_size is None else check_real("step_size", step_size, min=0.0)
-    was = model.training
-    model.eval()
+    was = net.training
+    net.eval()
     try:
         Xa = X.clone()
         if random_start and eps > 0:
             noise = torch.rand(X.shape, generator=generator(seed), dtype=X.dtype).to(X.device)
             Xa = _clamp(X + eps * (2 * noise - 1), clamp)
         for _ in range(steps):
-            Xa = Xa + alpha * _grad_sign(model, Xa, y)
+            Xa = Xa + alpha * _grad_sign(fwd, Xa, y)
             Xa = _clamp(torch.max(torch.min(Xa, X + eps), X - eps), clamp)
         return Xa.detach()
     finally:
-        model.train(was)
+        net.train(was)

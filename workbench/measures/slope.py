@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, generator
+from workbench._runtime import DeviceLike, SeedLike, generator, module_on
 from workbench.measures.affine import local_affine
 from workbench.measures.spanning.sampled import input_width
 from workbench.validation import (
@@ -229,7 +229,7 @@ def _unit(V: torch.Tensor) -> torch.Tensor:
 
 
 def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike = None, v0: torch.Tensor | None = None,
-                          differentiable: bool = True, history: bool = False):
+                          differentiable: bool = True, history: bool = False, device: DeviceLike = None):
     """Forward-backward power-iteration estimate of the 2-slope ``||W_R||_2`` (Paper IV, Fig. 3.6).
 
     Start from a random unit direction ``v`` per point; each iteration sends it
@@ -260,6 +260,11 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
         Optional start directions ``(B, *input_shape)`` instead of a random draw.
     history
         Return a :class:`PowerIteration` with the estimate after every iteration.
+    device
+        Where to compute (default :func:`workbench.device`); the result is there.  The network is not
+        moved: on another device it runs on copies of its parameters (``Tensor.to``), through which the
+        gradient of a ``differentiable`` estimate still reaches the network.  As a training penalty,
+        pass the device of the batch (``SlopePenalty`` does).
 
     Returns
     -------
@@ -271,7 +276,8 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
     X = _check_points(X, net=net)
     check_seed(seed)
     dt = _net_dtype(net)
-    dev = next((t.device for t in net.parameters()), X.device)
+    dev = check_device(device)
+    fwd = module_on(net, dev)
     X = X.detach().to(dev, dt)
     warn_layer_range(net, X, dtype=dt, what="the slope estimate")
     if v0 is None:
@@ -290,7 +296,7 @@ def slope_power_iteration(net: nn.Module, X, *, iters: int = 5, seed: SeedLike =
         # g(w) = W_R^T w is linear in w, so backward through g gives W_R v (the "forward mode")
         # without forward-mode AD (double backward: about one backward pass per product).
         Xr = X.requires_grad_(True)
-        out = net(Xr)
+        out = fwd(Xr)
         w0 = torch.zeros_like(out, requires_grad=True)
         (g,) = torch.autograd.grad(out, Xr, w0, create_graph=True)
 
@@ -448,7 +454,7 @@ class SlopePenalty:
         self.gen = generator(seed)
 
     def __call__(self, model: nn.Module, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
-        est = slope_power_iteration(model, xb, iters=self.iters, seed=self.gen)
+        est = slope_power_iteration(model, xb, iters=self.iters, seed=self.gen, device=xb.device)
         return self.strength * est.mean()
 
 

@@ -13,6 +13,7 @@ every device.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -20,8 +21,10 @@ from torch import nn
 
 from workbench._runtime import SeedLike, generator
 from workbench.nets.multilayer import check_parameter_bytes
+from workbench.validation import renamed_keywords
 
-__all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "n_parameters", "seeded_init"]
+__all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "count_parameters", "n_parameters",
+           "seeded_init"]
 
 _ACTS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU,
          "softplus": nn.Softplus}
@@ -193,6 +196,20 @@ def hidden_units(net: nn.Module, in_shape: Sequence[int]) -> int:
     return count[0]
 
 
+@renamed_keywords(model="net")
+def count_parameters(net: nn.Module) -> int:
+    """Number of trainable parameters (those with ``requires_grad``), the ``P`` of the flat gradient index.
+
+    Public as :func:`workbench.count_parameters` (and ``workbench.measures.count_parameters``).
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    return int(sum(p.numel() for p in net.parameters() if p.requires_grad))
+
+
 def n_parameters(net: nn.Module) -> int:
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+    """Deprecated alias of :func:`workbench.count_parameters` (one name per concept, issue 24); removed in the
+    next release."""
+    warnings.warn("workbench.nets.n_parameters is deprecated and will be removed in the next release: "
+                  "use workbench.count_parameters", DeprecationWarning, stacklevel=2)
+    return count_parameters(net)

@@ -30,11 +30,11 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from workbench._runtime import SeedLike, int_seed
+from workbench._runtime import DeviceLike, SeedLike, int_seed
 from workbench.limits import check_count
 from workbench.measures.spanning.rank import exact_rank
 from workbench.nets.multilayer import MLP
-from workbench.validation import check_choice, check_int, check_seed, describe
+from workbench.validation import check_choice, check_device, check_int, check_seed, describe
 
 __all__ = [
     "polynomial_spanning_dimension",
@@ -334,7 +334,7 @@ def _sympy_forward(net: MLP, syms: list, x):
 
 
 def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int = 1, method: str = "forward",
-                                  max_terms: float | None = None) -> int:
+                                  max_terms: float | None = None, device: DeviceLike = None) -> int:
     """Polynomial spanning dimension (ESD paper Definition 1), exact.
 
     The exact rank (over the rationals) of the coefficient Jacobian
@@ -348,6 +348,9 @@ def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int =
     ``widths=[1, 1, 1, 1]``) has PSD 4; Theorem 2.1 bounds height-1 networks
     with ``l`` hidden layers by ``l + 2``.
 
+    ``device`` is checked and otherwise unused: the expansion is exact arithmetic on Python integers,
+    on no device (the parameter keeps the one measure signature).
+
     Raises
     ------
     TypeError
@@ -359,6 +362,7 @@ def polynomial_spanning_dimension(net: MLP, *, seed: SeedLike = 0, trials: int =
         (:func:`expansion_work`); refused before starting.
     """
     _check_polynomial_net(net)
+    check_device(device)
     if check_int("trials", trials) < 1:
         raise ValueError(f"trials must be >= 1, got {trials}")
     check_choice("method", method, ("forward", "sympy"))
@@ -394,7 +398,8 @@ def network_jacobian_at_points(net: MLP, points: Sequence[int] | None = None, pa
 
 
 def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None = None, *, seed: SeedLike = 0,
-                                         exact: bool = True, max_terms: float | None = None) -> int | float:
+                                         exact: bool = True, max_terms: float | None = None,
+                                         device: DeviceLike = None) -> int | float:
     """PSD through the network Jacobian at distinct points (ESD paper §3.1, Eq. 7: ``J_n = V J_c``).
 
     ``exact=True``: exact integer Jacobian (:func:`network_jacobian_at_points`)
@@ -404,9 +409,12 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
     integer parameters, its Jacobian by autograd in float64
     (:func:`workbench.parameter_jacobian`) and the numerical rank
     (:func:`workbench.numerical_rank`); it can fall short of the exact value
-    for deep networks whose integer coefficients overflow float64 precision.
+    for deep networks whose integer coefficients overflow float64 precision.  ``device`` (default
+    :func:`workbench.device`) is where that floating-point route computes; the exact route uses Python
+    integers and no device.
     """
     net = _check_polynomial_net(net)
+    dev = check_device(device)
     if points is not None:
         points = _check_points(points)
     if exact:
@@ -424,5 +432,5 @@ def polynomial_spanning_dimension_points(net: MLP, points: Sequence[int] | None 
         k = max(n, 2 ** net.n_hidden + 1)
         points = [((i // 2) + 1) * (1 if i % 2 == 0 else -1) for i in range(k)]
     X = torch.tensor([float(p) for p in points], dtype=torch.float64).unsqueeze(1)
-    J = parameter_jacobian(net2, X, "pick_first", device="cpu", dtype=torch.float64)
+    J = parameter_jacobian(net2, X, "pick_first", device=dev, dtype=torch.float64)
     return numerical_rank(J)

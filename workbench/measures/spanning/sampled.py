@@ -55,12 +55,14 @@ from workbench.limits import check_bytes
 from workbench.measures.spanning.dimension import has_square_activation, per_point_gradients, per_sample_gradient_fn
 from workbench.measures.spanning.rank import effective_rank, singular_values_from_gram
 from workbench.measures.spanning.reductions import SAMPLED_REDUCES, check_reduction
+from workbench.nets.feedforward import count_parameters
 from workbench.validation import (
     as_tensor,
     check_int,
     check_net,
     check_seed,
     describe,
+    renamed_keywords,
     warn_layer_range,
     warn_underflow,
 )
@@ -87,13 +89,6 @@ Reduce = Literal["pick_first", "sum_squares"]
 
 def _trainable(model: nn.Module) -> list[tuple[str, torch.Tensor]]:
     return [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters (those with ``requires_grad``), the ``P`` of the flat index."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    return int(sum(p.numel() for _, p in _trainable(model)))
 
 
 def sample_coordinates(model_or_n: Union[nn.Module, int], k: int, *, seed: SeedLike = None) -> torch.Tensor:
@@ -197,8 +192,9 @@ def _auto_chunk(dev: torch.device, n_sel_params: int, n: int, max_chunk_bytes: i
     return max(1, min(n, max_chunk_bytes // max(1, 4 * n_sel_params)))
 
 
+@renamed_keywords(model="net")
 def sampled_gradient_rows(
-    model: nn.Module,
+    net: nn.Module,
     X: torch.Tensor,
     coords: torch.Tensor,
     *,
@@ -216,7 +212,7 @@ def sampled_gradient_rows(
 
     Parameters
     ----------
-    model
+    net
         A module mapping ``(b, *input_shape)`` to ``(b, outputs)``; must be in
         eval mode (BatchNorm uses running statistics).  It is moved to
         ``device`` (``nn.Module.to`` is in place).
@@ -230,7 +226,7 @@ def sampled_gradient_rows(
     softmax
         Apply a softmax to the outputs first.  torchvision models return
         logits; the paper speaks of a "probability vector", so ``True`` follows
-        its wording.  Default ``False`` (the raw model output).
+        its wording.  Default ``False`` (the raw network output).
     chunk_size
         Inputs per backward pass: 1 = one ``torch.autograd.grad`` per input,
         ``c > 1`` = ``torch.func.vmap`` of per-input gradients over ``c``
@@ -244,25 +240,25 @@ def sampled_gradient_rows(
     Returns
     -------
     torch.Tensor
-        float32 (the model's dtype) ``(n, K)`` on ``device``; column ``j`` is
+        float32 (the network's dtype) ``(n, K)`` on ``device``; column ``j`` is
         coordinate ``coords[j]``.
 
     Raises
     ------
     ValueError
         Unknown ``reduce``, empty / non-finite inputs, coordinates out of range
-        or not sorted, a model in training mode, or a non-finite gradient (the
+        or not sorted, a network in training mode, or a non-finite gradient (the
         offending input is named).
     """
     red = check_reduction(reduce, SAMPLED_REDUCES)
-    check_net(model, "model")
-    X = _check_inputs(X, model)
-    if model.training:
+    check_net(net, "net")
+    X = _check_inputs(X, net)
+    if net.training:
         raise ValueError(
-            "the model is in training mode; call model.eval() first (BatchNorm must use its running "
+            "the network is in training mode; call net.eval() first (BatchNorm must use its running "
             "statistics so that each row is the gradient of one input alone)"
         )
-    params = _trainable(model)
+    params = _trainable(net)
     P = sum(p.numel() for _, p in params)
     if P == 0:
         raise ValueError("the network has no trainable parameters, so its Jacobian has no columns")
@@ -270,27 +266,27 @@ def sampled_gradient_rows(
         try:                                   # indices above 2**24 would collide)
             coords = torch.as_tensor(coords)
         except (TypeError, ValueError, RuntimeError):
-            raise TypeError(f"coords must be integer parameter indices (sample_coordinates(model, k)), got "
+            raise TypeError(f"coords must be integer parameter indices (sample_coordinates(net, k)), got "
                             f"{describe(coords)}") from None
     if coords.dtype == torch.bool or coords.is_complex() or coords.device.type == "meta":
         raise TypeError(f"coords must be integer parameter indices, got {describe(coords)}")
     if coords.is_floating_point():  # integral floats are accepted, NaN / fractions are not
         coords = coords.to(torch.float64)
         if not bool(torch.isfinite(coords).all()) or bool((coords != coords.round()).any()):
-            raise ValueError("coords must be integer parameter indices (sample_coordinates(model, k)); "
+            raise ValueError("coords must be integer parameter indices (sample_coordinates(net, k)); "
                              "got NaN, inf or fractions")
     coords = coords.to(torch.int64).reshape(-1).cpu()
     if coords.numel() == 0:
-        raise ValueError("no coordinates given; draw them with sample_coordinates(model, k)")
+        raise ValueError("no coordinates given; draw them with sample_coordinates(net, k)")
     if int(coords.min()) < 0 or int(coords.max()) >= P:
-        raise ValueError(f"coords: coordinates must lie in [0, {P}) for this model ({P} parameters)")
+        raise ValueError(f"coords: coordinates must lie in [0, {P}) for this network ({P} parameters)")
     if coords.numel() > 1 and not bool((coords[1:] > coords[:-1]).all()):
         raise ValueError("coordinates must be strictly increasing (sorted, distinct); use sample_coordinates")
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
 
     dev = resolve_device(device)
-    model.to(dev)
+    net.to(dev)
     groups = _split_coordinates(params, coords)
     by_name = dict(params)
     sel_names = [name for name, _ in groups]
@@ -313,15 +309,15 @@ def sampled_gradient_rows(
     rows = torch.empty((n, coords.numel()), dtype=next(iter(by_name.values())).dtype, device=dev)
     if c == 1:
         sel = [by_name[nm] for nm in sel_names]
-        for i, grads in per_point_gradients(model, X, scalar, sel, device=dev):
+        for i, grads in per_point_gradients(net, X, scalar, sel, device=dev):
             rows[i] = torch.cat([gr.reshape(-1)[li] for gr, li in zip(grads, local)])
             if not torch.isfinite(rows[i]).all():
                 raise ValueError(_nonfinite_message(i))
     else:
         sel = {nm: by_name[nm].detach() for nm in sel_names}
-        rest = {k: v.detach() for k, v in model.named_parameters() if k not in sel}
-        rest.update(dict(model.named_buffers()))
-        per_input = per_sample_gradient_fn(model, scalar)
+        rest = {k: v.detach() for k, v in net.named_parameters() if k not in sel}
+        rest.update(dict(net.named_buffers()))
+        per_input = per_sample_gradient_fn(net, scalar)
         for s in range(0, n, c):
             xs = X[s : s + c].to(dev)
             G = per_input(sel, rest, xs)
@@ -422,8 +418,9 @@ class SampledSpectrum:
                              "effective_rank": self.effective_rank})
 
 
+@renamed_keywords(model="net")
 def sampled_spectrum(
-    model: nn.Module,
+    net: nn.Module,
     X: torch.Tensor,
     k: int,
     *,
@@ -442,20 +439,20 @@ def sampled_spectrum(
     :func:`gram_singular_values`.  See those functions for the parameters.
     """
     red = check_reduction(reduce, SAMPLED_REDUCES)
-    check_net(model, "model")
-    X = _check_inputs(X, model)
+    check_net(net, "net")
+    X = _check_inputs(X, net)
     check_seed(seed)
-    P = count_parameters(model)
+    P = count_parameters(net)
     if coords is None:
         coords = sample_coordinates(P, k, seed=seed)
     q = min(int(X.shape[0]), int(torch.as_tensor(coords).numel()))
     check_bytes(q * q * 8 * 2, f"the {q:,} x {q:,} Gram matrix of the sampled Jacobian (float64, and its "
                 "eigendecomposition)", "pass fewer inputs or a smaller k", device=device)
-    warned = warn_layer_range(model, X, what="the sampled spectrum")
-    J = sampled_gradient_rows(model, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
+    warned = warn_layer_range(net, X, what="the sampled spectrum")
+    J = sampled_gradient_rows(net, X, coords, reduce=red, softmax=softmax, chunk_size=chunk_size,
                               max_chunk_bytes=max_chunk_bytes, device=device)
     zero = (J == 0).all(1)
-    if not warned and has_square_activation(model) and bool(zero.any()):
+    if not warned and has_square_activation(net) and bool(zero.any()):
         warn_underflow(J[zero], f"the sampled gradient at {int(zero.sum())} of {J.shape[0]} inputs")
     sv = gram_singular_values(J).cpu()
     del J
@@ -468,8 +465,9 @@ def sampled_spectrum(
     return SampledSpectrum(sv, P, int(coords.numel()), int(X.shape[0]), red)
 
 
+@renamed_keywords(model="net")
 def sampled_spanning_dimension(
-    model: nn.Module,
+    net: nn.Module,
     X: torch.Tensor,
     k: int,
     *,
@@ -479,7 +477,7 @@ def sampled_spanning_dimension(
     chunk_size: int | None = None,
     device: DeviceLike = None,
 ) -> float:
-    """Spanning dimension of ``model`` at ``X`` from ``k`` sampled gradient coordinates.
+    """Spanning dimension of ``net`` at ``X`` from ``k`` sampled gradient coordinates.
 
     The effective rank (Roy & Vetterli 2007; ESD paper Eqs. 8-9) of the
     singular values of the ``n x k`` sampled Jacobian, computed through the Gram
@@ -487,5 +485,5 @@ def sampled_spanning_dimension(
     coordinates gives the ESD of a real-world network
     (:func:`workbench.papers.esd.real_networks`).
     """
-    return sampled_spectrum(model, X, k, reduce=reduce, seed=seed, softmax=softmax,
+    return sampled_spectrum(net, X, k, reduce=reduce, seed=seed, softmax=softmax,
                             chunk_size=chunk_size, device=device).effective_rank

@@ -41,7 +41,7 @@ from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar, res
 from workbench.data import Dataset, load
 from workbench.experiments.presets import Presets, validate_fields
 from workbench.measures.edjm import EDJM, edjm, max_score
-from workbench.nets.feedforward import Averaged, conv_net, dense_net, hidden_units, n_parameters
+from workbench.nets.feedforward import Averaged, conv_net, count_parameters, dense_net, hidden_units
 from workbench.nets.svd_layers import reorthonormalize_every, svd_log_penalty, svd_net
 from workbench.papers.edjm.paper_numbers import (  # noqa: F401 (the paper's numbers live there; importable from here)
     _PAPER_ROWS,
@@ -267,7 +267,7 @@ def measure_models(figure: str, models: Mapping[str, TrainedModel | nn.Module], 
         acc = m.val_acc if isinstance(m, TrainedModel) else (val_acc or {}).get(
             label, accuracy(net, X, data.val.y, device=device))
         k = r.singular_values.shape[1]
-        rows.append(dict(figure=figure, panel=panel, label=label, params=n_parameters(net),
+        rows.append(dict(figure=figure, panel=panel, label=label, params=count_parameters(net),
                          hidden_units=hidden_units(net, in_shape), val_acc=acc, score=r.score,
                          score_fraction=r.score / max(1, max_score(k)), exact=r.exact, output=output,
                          train_seconds=m.seconds if isinstance(m, TrainedModel) else float("nan")))

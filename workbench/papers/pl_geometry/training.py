@@ -197,7 +197,8 @@ def power_iteration_convergence(net: nn.Module, X, *, iters: int = 20, seed: See
     from workbench.measures.affine import local_singular_values
     sv = local_singular_values(net64, X, device=dev)
     gap = (sv[:, 1] / sv[:, 0]) if sv.shape[1] > 1 else torch.zeros(len(X), dtype=torch.float64)
-    res = slope_power_iteration(net64, X, iters=iters, seed=seed, history=True, differentiable=False)
+    res = slope_power_iteration(net64, X, iters=iters, seed=seed, history=True, differentiable=False,
+                                device=dev)
     H = res.history.cpu().numpy()
     B, K = H.shape
     ex = exact.cpu().numpy()
@@ -514,9 +515,9 @@ def slope_regularisation(config: RegularisationConfig = RegularisationConfig(), 
                 if eps == 0:
                     Xadv = Xa
                 elif attack == "FGSM":
-                    Xadv = fgsm(net, Xa, ya, eps, clamp=(0.0, 1.0))
+                    Xadv = fgsm(net, Xa, ya, eps, clamp=(0.0, 1.0), device=dev)
                 else:
-                    Xadv = pgd(net, Xa, ya, eps, steps=config.pgd_steps, clamp=(0.0, 1.0), seed=s)
+                    Xadv = pgd(net, Xa, ya, eps, steps=config.pgd_steps, clamp=(0.0, 1.0), seed=s, device=dev)
                 robs.append(dict(method=method, attack=attack, eps=float(eps),
                                  accuracy=accuracy(net, Xadv, ya, device=dev)))
         sl = slope(net, te.X[: config.n_slope_points], device=dev).cpu()
