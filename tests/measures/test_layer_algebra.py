@@ -521,8 +521,10 @@ def test_maxvit_fused_qkv_traced_through_would_carry_power_three():
     # without the built-in rule the split keeps the fused projection's p = 3E / E (§6.1) past the attention
     from workbench.measures.layer_algebra.rules import BUILTIN_LEAF_MODULES
 
-    rules = wb.layer_algebra_rules()
-    rules._rules.pop(BUILTIN_LEAF_MODULES[0])
+    rules = wb.layer_algebra_rules().remove(BUILTIN_LEAF_MODULES[0])
+    assert BUILTIN_LEAF_MODULES[0] not in rules and BUILTIN_LEAF_MODULES[0] in wb.layer_algebra_rules()
+    with pytest.raises(KeyError, match="no rule for"):
+        rules.remove(BUILTIN_LEAF_MODULES[0])
     f = wb.layer_algebra(_PrefixedMaxViT(), (1, 4, 8), rules=rules).to_frame()
     assert f.loc[f["name"] == "attn_to_qkv", "local_power"].item() == approx(3.0)
     assert f["cumulative_power"].iloc[-1] == approx(3.0)

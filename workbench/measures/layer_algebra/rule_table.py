@@ -260,6 +260,13 @@ class RuleTable:
         self._rules[key] = fn
         return self
 
+    def remove(self, key) -> RuleTable:
+        """Drop the rule for ``key`` (a module class without a rule is then traced through, if it can be)."""
+        if key not in self._rules:
+            raise KeyError(f"no rule for {_key_label(key)} in this table")
+        del self._rules[key]
+        return self
+
     def copy(self) -> RuleTable:
         t = RuleTable()
         t._rules = dict(self._rules)
