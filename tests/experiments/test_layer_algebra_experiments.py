@@ -19,6 +19,7 @@ from workbench.papers.layer_algebra import (
     vc_comparison,
     vc_estimate,
 )
+from workbench.papers.layer_algebra.recipes import compare_readings
 
 
 def test_plainnet_drops_exactly_the_shortcuts():
@@ -153,7 +154,7 @@ def test_panel_drives_model_and_sliders():
 
 
 def test_fig6_10_11_recipes_take_accumulate():
-    kw = dict(fc_widths=(8, 16), fc_depths=(1,), cnn_widths=(2,), cnn_depths=(1,), cnn_input=(1, 8, 8))
+    kw = dict(fc_widths=(8, 16), fc_depths=(1,), cnn_widths=(2, 4), cnn_depths=(1,), cnn_input=(1, 8, 8))
     prod, summ = vc_comparison(**kw), vc_comparison(**kw, accumulate="sum")
     pd.testing.assert_frame_equal(prod, vc_comparison(**kw, accumulate="product"))
     fc = summ[summ["family"] == "fc"].iloc[0]  # Linear(784, 8), ReLU, Linear(8, 10): the sum of the local values
@@ -161,11 +162,20 @@ def test_fig6_10_11_recipes_take_accumulate():
     assert np.allclose(summ["gcc"], summ["gsc"], rtol=1e-12)  # chains without branches: GCC = GSC under the sum
     with pytest.raises(ValueError, match="accumulate must be one of"):
         vc_comparison(**kw, accumulate="integral")
-    cfg = LayerAlgebraZooConfig(models=("resnet18", "vgg11"))
-    a = layer_algebra_zoo(cfg, progress=False).set_index("name")
-    b = layer_algebra_zoo(cfg, accumulate="sum", progress=False).set_index("name")
-    c = layer_algebra_zoo(LayerAlgebraZooConfig(models=("resnet18", "vgg11"), options={"accumulate": "sum"}),
-                          progress=False).set_index("name")
+    cfg = LayerAlgebraZooConfig(models=("resnet18", "vgg11", "alexnet"))
+    za, zb = layer_algebra_zoo(cfg, progress=False), layer_algebra_zoo(cfg, accumulate="sum", progress=False)
+    cmp = compare_readings({"product": prod, "sum": summ}, {"product": za, "sum": zb})
+    assert list(cmp.table.columns) == ["product (§6, eq. 18)", "sum (eq. 2)", "paper"]
+    assert cmp.r2["sum"][("gwc", "top1")] == pytest.approx(power_fit(zb, "gwc", "top1").r2)
+    fc = prod[prod["family"] == "fc"]
+    assert cmp.slopes["product"]["fc"] == pytest.approx(np.polyfit(np.log10(fc["vc"]), fc["log10_gcc"], 1)[0])
+    assert cmp.table.loc["Fig. 11: R² of top1 = a GWC^b", "paper"] == "0.751"
+    assert "under the product (§6, eq. 18)" in cmp.sentence and "under the sum (eq. 2)" in cmp.sentence
+    with pytest.raises(ValueError, match="need the same readings"):
+        compare_readings({"product": prod}, {"sum": zb})
+    a, b = za.set_index("name"), zb.set_index("name")
+    c = layer_algebra_zoo(LayerAlgebraZooConfig(models=("resnet18", "vgg11", "alexnet"),
+                                                options={"accumulate": "sum"}), progress=False).set_index("name")
     assert (b["log10_gcc"] == c["log10_gcc"]).all() and (a["gsc"] == b["gsc"]).all()
     assert b.loc["vgg11", "gcc"] == pytest.approx(b.loc["vgg11", "gsc"])  # VGG is a chain
     assert (b["log10_gcc"] < a["log10_gcc"]).all()

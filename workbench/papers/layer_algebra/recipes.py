@@ -37,7 +37,7 @@ from workbench.nets.zoo_meta import zoo_input_shape, zoo_meta_model
 __all__ = [
     "vc_estimate", "vc_comparison", "ResNetPlainResult", "resnet_vs_plainnet", "LayerAlgebraZooConfig",
     "layer_algebra_zoo", "PowerFit", "power_fit", "ActivationStudyConfig", "activation_study",
-    "PAPER_FIT_R2", "PAPER_TABLE1_MODELS",
+    "PAPER_FIT_R2", "PAPER_TABLE1_MODELS", "ReadingsComparison", "compare_readings",
 ]
 
 PAPER_TABLE1_MODELS = (
@@ -275,6 +275,93 @@ def power_fit(table: pd.DataFrame, x: str = "gwc", y: str = "top1", *, scale: st
     pred = f(u, a, b)
     r2 = 1.0 - float(np.sum((v - pred) ** 2) / np.sum((v - v.mean()) ** 2))
     return PowerFit(float(a), float(b), r2, len(d), x, y, scale)
+
+
+# ------------------------------------------------- two readings (issue 25)
+
+
+def _fig6_slope(vc: pd.DataFrame, family: str) -> float:
+    g = vc[vc["family"] == family]
+    return float(np.polyfit(np.log10(g["vc"].to_numpy(float)), g["log10_gcc"].to_numpy(float), 1)[0])
+
+
+@dataclass
+class ReadingsComparison:
+    """Figs. 6, 10 and 11 under each reading of the accumulation: ``table`` (one row per quantity, one column per
+    reading and the paper's value) and ``sentence`` (which reading matches the paper's Fig. 6 rate and R^2)."""
+
+    table: pd.DataFrame
+    sentence: str
+    slopes: dict
+    r2: dict
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+def compare_readings(vc: dict, zoo_tables: dict, *, rate_bound: float = 0.5,
+                     r2_tolerance: float = 0.05) -> ReadingsComparison:
+    """Compare ``accumulate="product"`` and ``"sum"`` on Figs. 6, 10 and 11.
+
+    ``vc`` and ``zoo_tables`` map a reading (``"product"``, ``"sum"``) to a
+    :func:`vc_comparison` and a :func:`layer_algebra_zoo` table made under it.
+    Fig. 6: least-squares slope of ``log10 GCC`` on ``log10 VC`` per family
+    (the paper: "substantially slower rates", read as under ``rate_bound``, the
+    catalogue's ``la.fig6.rate_*`` rule); Fig. 10: the ranges of ``log10 GCIP``
+    and ``log10 GCC``; Fig. 11: the range of ``log10 GWC`` and the R^2 of the
+    paper's fit ``accuracy = a x^b`` (:func:`power_fit`) on GWC, GCC and GSC,
+    beside the paper's R^2 (0.751 / 0.755, within ``r2_tolerance`` as in
+    ``la.fig11c.r2_top1``). The paper prints no GCC or GWC value in its text.
+    """
+    readings = list(vc)
+    if not readings or set(readings) != set(zoo_tables) or not set(readings) <= {"product", "sum"}:
+        raise ValueError(f"vc and zoo_tables need the same readings among ('product', 'sum'), got "
+                         f"{sorted(vc)} and {sorted(zoo_tables)}")
+    fams = ("fc", "cnn")
+    slopes = {k: {f: _fig6_slope(vc[k], f) for f in fams} for k in readings}
+    r2 = {k: {(x, acc): power_fit(zoo_tables[k], x, acc).r2 for acc in ("top1", "top5") for x in ("gwc", "gcc", "gsc")}
+          for k in readings}
+    names = {"product": "product (§6, eq. 18)", "sum": "sum (eq. 2)"}
+
+    def span(t, col):
+        return f"{t[col].min():.1f} .. {t[col].max():.1f}"
+
+    cols = {}
+    for k in readings:
+        z = zoo_tables[k]
+        col = {f"Fig. 6: slope of log10 GCC on log10 VC, {f}": f"{slopes[k][f]:.3f}" for f in fams}
+        col |= {f"Fig. 10: log10 {m.upper()} over the zoo": span(z, f"log10_{m}") for m in ("gcip", "gcc")}
+        col["Fig. 11: log10 GWC over the zoo"] = span(z, "log10_gwc")
+        col |= {f"Fig. 11: R² of {acc} = a {x.upper()}^b": f"{v:.3f}" for (x, acc), v in r2[k].items()}
+        cols[names[k]] = col
+    paper = {f"Fig. 6: slope of log10 GCC on log10 VC, {f}": f"'substantially slower' (< {rate_bound:g})"
+             for f in fams}
+    paper |= {f"Fig. 11: R² of {acc} = a GWC^b": f"{PAPER_FIT_R2[acc]:.3f}" for acc in ("top1", "top5")}
+    first = next(iter(cols.values()))
+    cols["paper"] = {q: paper.get(q, "not printed") for q in first}
+    table = pd.DataFrame(cols)
+    table.index.name = "quantity"
+
+    slower = [names[k] for k in readings if max(slopes[k].values()) < rate_bound]
+    miss = {k: max(abs(r2[k][("gwc", acc)] - PAPER_FIT_R2[acc]) for acc in ("top1", "top5")) for k in readings}
+    closer = min(miss, key=miss.get)
+    fits = "; ".join(f"{r2[k][('gwc', 'top1')]:.3f} / {r2[k][('gwc', 'top5')]:.3f} under the {names[k]}"
+                     for k in readings)
+    within = (f"within ±{r2_tolerance:g}" if miss[closer] <= r2_tolerance
+              else f"but {miss[closer]:.3f} away, outside ±{r2_tolerance:g}")
+    gsc = max(r2[closer][("gsc", "top1")], r2[closer][("gsc", "top5")])
+    sentence = (
+        f"Fig. 6: GCC grows substantially slower than the VC estimate (both slopes under {rate_bound:g}) under "
+        f"{' and '.join(slower) if slower else 'neither reading'}. Fig. 11: the paper's power fit of accuracy on "
+        f"GWC has R² {PAPER_FIT_R2['top1']:.3f} / {PAPER_FIT_R2['top5']:.3f} (top-1 / top-5); ours is {fits}: "
+        f"the {names[closer]} is closer, {within}"
+        + (f" (the plain sum GSC fits better than either: R² up to {gsc:.3f})" if gsc > max(
+            r2[k][("gwc", a)] for k in readings for a in ("top1", "top5")) else "")
+        + ". Fig. 10: log10 GCC spans "
+        + " and ".join(f"{zoo_tables[k]['log10_gcc'].min():.1f} to {zoo_tables[k]['log10_gcc'].max():.1f} under "
+                       f"the {names[k]}" for k in readings)
+        + "; the paper prints no value to compare them with.")
+    return ReadingsComparison(table, sentence, slopes, r2)
 
 
 # ---------------------------------------------------------- App. A.1 study
