@@ -229,7 +229,7 @@ def test_nan_input_and_nan_gradient_name_the_sample(make_convnet):
 def test_training_mode_and_bad_coordinates_are_refused(make_convnet):
     net = make_convnet().train()
     X = torch.randn(2, 3, 6, 6, dtype=torch.float64)
-    with pytest.raises(ValueError, match="model.eval"):
+    with pytest.raises(ValueError, match=r"net\.eval\(\)"):
         sampled_gradient_rows(net, X, torch.tensor([0, 1]))
     net.eval()
     with pytest.raises(ValueError, match="strictly increasing"):
