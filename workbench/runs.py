@@ -145,7 +145,7 @@ def install_kernel_lint(path: str | os.PathLike | None = None, *, shell=None):
     """
     import sys
 
-    from workbench.plots.lint import _open_figures, install_notebook_hook
+    from workbench.plots.lint import install_notebook_hook, open_figures
 
     path = os.environ.get(ENV_LINT_FILE, "").strip() if path is None else str(path)
     if not path:
@@ -168,7 +168,7 @@ def install_kernel_lint(path: str | os.PathLike | None = None, *, shell=None):
     events.unregister("post_run_cell", hook.post_run_cell)
 
     def post_run_cell(result=None) -> None:
-        n = len({id(f) for f in hook._noted.values()} | {id(f) for num, f in _open_figures().items()
+        n = len({id(f) for f in hook._noted.values()} | {id(f) for num, f in open_figures().items()
                                                           if num not in hook._before})
         report = hook.post_run_cell(result)
         count = getattr(result, "execution_count", None)

@@ -51,7 +51,7 @@ from matplotlib.transforms import Bbox
 from workbench.plots.style import LEGIBILITY, _scale
 
 __all__ = ["Finding", "FigureLintError", "RULES", "ALLOWED_IDENTIFIERS", "lint_figure", "lint_open_figures",
-           "install_notebook_hook"]
+           "open_figures", "install_notebook_hook"]
 
 RULES = ("text-overlap", "text-outside", "legend-on-data", "colorbar-detached", "font-too-small", "empty-axes",
          "missing-label", "raw-identifier")
@@ -635,7 +635,7 @@ def lint_figure(fig, *, display_px: float | None = None, min_px: float | None = 
         return [f for rule in RULES if rule not in ignore for f in checks[rule](F)]
 
 
-def _open_figures() -> dict:
+def open_figures() -> dict:
     """Open pyplot figures by number, read without activating any (pyplot not imported: none)."""
     if "matplotlib.pyplot" not in sys.modules:
         return {}
@@ -648,7 +648,7 @@ def lint_open_figures(*, display_px: float | None = None, min_px: float | None =
                       ignore: tuple[str, ...] | list[str] = ()) -> dict[int, list[Finding]]:
     """``{figure number: findings}`` for every open pyplot figure (pyplot's current figure is left as it is)."""
     return {num: lint_figure(fig, display_px=display_px, min_px=min_px, ignore=ignore)
-            for num, fig in _open_figures().items()}
+            for num, fig in open_figures().items()}
 
 
 def _figure_name(fig: Figure, k: int) -> str:
@@ -680,13 +680,13 @@ class _CellLinter:
             self._noted.setdefault(id(fig), fig)
 
     def pre_run_cell(self, info=None) -> None:
-        self._before = set(_open_figures())
+        self._before = set(open_figures())
         self._noted.clear()
         self.wrap_formatters()
 
     def post_run_cell(self, result=None) -> dict[str, list[Finding]]:
         figs = dict(self._noted)
-        for num, fig in _open_figures().items():
+        for num, fig in open_figures().items():
             if num not in self._before:
                 figs.setdefault(id(fig), fig)
         self._noted.clear()
