@@ -79,3 +79,32 @@ def test_load_lint_matches_execution_counts_to_cells(tmp_path):
                         LintFinding("x", None, 7, "figure 2", "text-outside", "title", "cut")]
     assert str(findings[0]).startswith("x, cell 2, figure 1: [empty-axes]")
     assert "execution 7" in str(findings[1])
+
+
+def test_report_lists_lint_findings_from_the_folder(tmp_path):
+    """The report rebuilt from a folder shows each notebook's lint record: checked figures and findings."""
+    import json
+    from pathlib import Path
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from workbench.report import runs_from_folder, write_reports
+
+    nb = new_notebook(cells=[new_code_cell("1", execution_count=1, outputs=[new_output("execute_result",
+                                                                                      data={"text/plain": "1"},
+                                                                                      execution_count=1)])])
+    nb.metadata["papermill"] = {"duration": 1.5, "parameters": {"PROFILE": "quick"}, "exception": None}
+    nbformat.write(nb, str(tmp_path / "x.ipynb"))
+    (tmp_path / "x.lint.json").write_text(json.dumps({"notebook": "x", "linted": {"1": 2}, "findings": [
+        {"execution_count": 1, "figure": "fig 1", "rule": "legend-on-data", "artist": "Legend",
+         "message": "covers <b>30%</b> of the line vertices"}]}))
+    runs = runs_from_folder(tmp_path)
+    assert runs[0].lint and runs[0].lint[0].rule == "legend-on-data" and runs[0].linted == {0: 2}
+    h, m = write_reports(runs, tmp_path, profile="quick")
+    md, html = Path(m).read_text(), Path(h).read_text()
+    assert "2 checked, **1 findings**" in md and "## Figure lint findings" in md and "legend-on-data" in md
+    assert "&lt;b&gt;30%&lt;/b&gt;" in html and "<b>30%</b>" not in html  # escaped
+    (tmp_path / "x.lint.json").write_text("{not json")
+    with pytest.raises(ValueError, match="x.lint.json is not a figure-lint record"):
+        runs_from_folder(tmp_path)
