@@ -1,4 +1,4 @@
-"""Rewrite the README's paper table from the claims catalogue and the committed full report.
+"""Rewrite the README's paper table from the claims catalogue and the committed quick-profile report (docs/report).
 
     python scripts/claims_table.py            # rewrite README.md in place
     python scripts/claims_table.py --check    # exit 1 when README.md is out of date (the tests run this)
@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.report import README_END, README_START, readme_table  # noqa: E402
 
 
-def updated(readme: str, folder: str = "docs/report-full") -> str:
+def updated(readme: str, folder: str = "docs/report") -> str:
     table = readme_table(ROOT / folder).replace(str(ROOT / folder), folder)
     if README_START not in readme or README_END not in readme:
         raise SystemExit(f"README.md has no {README_START!r} ... {README_END!r} block")
