@@ -28,9 +28,9 @@ def test_banner_says_time_gpu_and_what_quick_means(capsys, monkeypatch):
     text = profile_banner("01_spanning_dimension", "quick")
     assert capsys.readouterr().out.strip() == text
     assert text.startswith("Quick profile: the paper's shape at reduced size") and "This machine:" in text
-    c = PROFILE_COSTS[("01_spanning_dimension", "paper", "cpu")]
+    c = PROFILE_COSTS[("07_pl_training", "paper", "cpu")]
     monkeypatch.setenv(profiles.ENV_ALLOW_LONG, "")
-    p = profile_banner("01_spanning_dimension", "paper", show=False)  # 33 min: under the hour, allowed
+    p = profile_banner("07_pl_training", "paper", show=False)  # 25 min: under the hour, allowed
     assert f"about {profiles.fmt_minutes(c.minutes)}" in p and "2-core" in p and "GPU makes it faster" in p
     assert "tests; the numbers mean nothing" in profile_banner("00_tour", "smoke", show=False)
 

@@ -51,11 +51,17 @@ class ProfileCost:
 _CPU2 = "the project's 2-core x86_64 CPU, no GPU"
 _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within about a minute, "
           "and the test suite runs each one")
-_QUICK = "a bound: quick profiles are sized for Run All in about 2 minutes"
-_STOPGAP = ("the smoke sizes for now (a stopgap until this notebook has quick sizes of its own): seconds to a minute; "
-            "the numbers are not at the papers' sizes")
-_LOADED = ("measured {wall} s wall under load average {load} on 2 cores (other jobs), {cpu} s of CPU; the "
-           "estimate for an idle 2-core machine is from the CPU time, not an idle run")
+_RUN = ("measured 2026-12-07 in one `workbench reproduce --profile quick` of all ten notebooks at commit 10f38f5 "
+        "(docs/report): {wall} s wall with the kernel start, {kernel} s in the cells, {cpu} s of CPU, load average "
+        "{load} on the 2 cores{extra}")
+_ALONE = " (this one measured alone right after, same commit; 240 s wall at load 5-6 inside the ten-notebook run)"
+_BESIDE = ", while the unit tests ran beside it (an upper bound)"
+
+
+def _q(wall: int, kernel: int | None, cpu: int, load: str, extra: str = "") -> ProfileCost:
+    """A quick profile's cost from the 2026-12-07 run: wall seconds (what a user waits) as the minutes."""
+    return _c(round(wall / 60, 1), "no", _RUN.format(wall=wall, kernel="not split" if kernel is None else kernel,
+                                                      cpu=cpu, load=load, extra=extra))
 
 
 def _c(minutes, gpu, note="", on=_CPU2) -> ProfileCost:
@@ -64,46 +70,45 @@ def _c(minutes, gpu, note="", on=_CPU2) -> ProfileCost:
 
 PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("00_tour", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("00_tour", "quick", "cpu"): _c(0.3, "no", "the paper profile's sizes (measured 2026-12-02: 17 s with the "
-                                               "kernel start)"),
+    ("00_tour", "quick", "cpu"): _q(37, 21, 26, "5.5"),
     ("00_tour", "paper", "cpu"): _c(0.3, "no", "measured 2026-12-02: 9 s (17 s with the kernel start)"),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("01_spanning_dimension", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
-    ("01_spanning_dimension", "paper", "cpu"): _c(33, "helps", "measured 2026-12-02 08:07 UTC: 1,933 s with one "
-                                                               "torch thread beside other full runs"),
+    ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE),
+    ("01_spanning_dimension", "paper", "cpu"): _c(165, "helps", "estimated: 1,933 s measured 2026-12-02 with one "
+                                                                "seed, and the paper profile now judges 5 seeds"),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("02_esd_real_networks", "quick", "cpu"): _c(1.0, "no", _LOADED.format(wall=136, load="10-13", cpu=55)),
+    ("02_esd_real_networks", "quick", "cpu"): _q(114, 81, 61, "5.6-6.1"),
     ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
     ("02_esd_real_networks", "paper", "cpu"): _c(
         33 * 60, "needed", "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world networks'): a "
                            "GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
     ("03_linear_regions", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("03_linear_regions", "quick", "cpu"): _c(1.5, "no", _LOADED.format(wall=223, load="12-14", cpu=85)),
+    ("03_linear_regions", "quick", "cpu"): _q(112, 84, 85, "3.2-5.6"),
     ("03_linear_regions", "paper", "cpu"): _c(3.0, "no", "measured 2026-12-02 at 48 s before the paper profile "
                                                          "judged its statements over 5 seeds; not re-measured"),
     ("04_trajectories", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("04_trajectories", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
+    ("04_trajectories", "quick", "cpu"): _q(111, 97, 114, "2.3-3.2", _BESIDE),
     ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
                                                        "(length growth 234 s, dichotomies 148 s)"),
     ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("05_edjm", "quick", "cpu"): _c(2.3, "no", _LOADED.format(wall=405, load="12-13", cpu=139)),
+    ("05_edjm", "quick", "cpu"): _q(125, 112, 122, "2.3-2.5", _BESIDE),
     ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (EDJMConfig.paper(): 6k hidden units, "
                                                     "10 M parameters): needs MNIST on disk and a GPU; not measured"),
     ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("06_layer_algebra", "quick", "cpu"): _c(1.1, "no", _LOADED.format(wall=205, load="15-17", cpu=57)),
+    ("06_layer_algebra", "quick", "cpu"): _q(51, 38, 50, "2.2-2.5", _BESIDE),
     ("06_layer_algebra", "paper", "cpu"): _c(1.0, "no", "measured 2026-12-02 06:51 UTC: 52 s in the kernel, 60 s in "
                                                         "all; no weights are allocated"),
     ("07_pl_training", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("07_pl_training", "quick", "cpu"): _c(1.7, "no", _LOADED.format(wall=286, load="13-14", cpu=98)),
+    ("07_pl_training", "quick", "cpu"): _q(73, 63, 72, "2.2-2.5", _BESIDE),
     ("07_pl_training", "paper", "cpu"): _c(25, "helps", "5 min measured 2026-12-02 with one seed; the paper profile "
                                                        "now runs 5 seeds and the catalogue's rate grid: about 25 min "
                                                        "estimated, not re-measured"),
     ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("08_trajectories_more", "quick", "cpu"): _c(1.0, "no", _STOPGAP),
+    ("08_trajectories_more", "quick", "cpu"): _q(136, 122, 132, "2.5-3.0", _BESIDE),
     ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
                                                             "145 s in all"),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("09_esd_more", "quick", "cpu"): _c(1.0, "no", _LOADED.format(wall=157, load="10-13", cpu=55)),
+    ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
     ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
                                                       "runs (the ESD of the 18 real models for two input kinds is "
                                                       "most of it)"),
