@@ -8,12 +8,13 @@ README table (issue 26).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from readme_block import main, replace_block  # noqa: E402  (scripts/ is on sys.path when run as a script)
 
 from workbench.experiments.profiles import PROFILE_COSTS, fmt_minutes  # noqa: E402
 
@@ -43,28 +44,8 @@ def table() -> str:
 
 
 def updated(readme: str) -> str:
-    if START not in readme or END not in readme:
-        raise SystemExit(f"README.md has no {START!r} ... {END!r} block")
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return head + table() + tail
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true", help="only check; exit 1 when README.md is out of date")
-    args = ap.parse_args()
-    path = ROOT / "README.md"
-    text = path.read_text()
-    new = updated(text)
-    if args.check:
-        if new != text:
-            print("README.md's run-time table is out of date: run python scripts/profile_table.py")
-            return 1
-        return 0
-    path.write_text(new)
-    return 0
+    return replace_block(readme, START, END, table())
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(__doc__, updated, "run-time table", "profile_table.py"))
