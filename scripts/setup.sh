@@ -3,17 +3,31 @@
 #   bash scripts/setup.sh          # core + notebooks + Dask sweeps + compiled kernels
 #   bash scripts/setup.sh --test   # ... and the test tools (scripts/test.sh calls this)
 # Needs only python3 (>= 3.10) and access to the package registry.
-# PyTorch: the default build (CUDA-capable; about 6.7 GB in the venv, 3.2 GB of it NVIDIA libraries). For a lean
-# CPU-only venv, give both CPU builds from an index that has them, e.g. with PyTorch's CPU wheel index in
-# PIP_EXTRA_INDEX_URL: TORCH_SPEC="torch==2.14.1+cpu torchvision==0.29.1+cpu" bash scripts/setup.sh
-# (torch and torchvision must be the same kind of build: a CPU torch beside a CUDA torchvision fails to import).
+# PyTorch: on a machine without an NVIDIA driver, the CPU-only build from PyTorch's CPU wheel index when it answers
+# (about 2.1 GB in the venv); otherwise the default build (CUDA-capable; about 6.7 GB, 3.2 GB of it NVIDIA
+# libraries). TORCH_SPEC="..." chooses the builds yourself (torch and torchvision must be the same kind of build:
+# a CPU torch beside a CUDA torchvision fails to import); WORKBENCH_TORCH_CPU_INDEX names another CPU index.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=${WORKBENCH_VENV:-.venv}
 EXTRAS="notebooks,dask,fast"
 [ "${1:-}" = "--test" ] && EXTRAS="$EXTRAS,test"
-TORCH_SPEC=${TORCH_SPEC:-"torch==2.14.1 torchvision==0.29.1"}
+CPU_INDEX=${WORKBENCH_TORCH_CPU_INDEX:-https://download.pytorch.org/whl/cpu}
+if [ -z "${TORCH_SPEC:-}" ]; then
+  TORCH_SPEC="torch==2.14.1 torchvision==0.29.1"
+  # No NVIDIA driver here: PyTorch's CPU-only wheels keep the venv at about 2 GB instead of 6.7 GB, when their
+  # index answers within 5 s (otherwise the default build, which runs on the CPU too).
+  if [ ! -e /proc/driver/nvidia ] && ! command -v nvidia-smi >/dev/null 2>&1; then
+    if command -v curl >/dev/null 2>&1 && curl -fsS --max-time 5 -o /dev/null "$CPU_INDEX/torch/" 2>/dev/null; then
+      TORCH_SPEC="torch==2.14.1+cpu torchvision==0.29.1+cpu"
+      export PIP_EXTRA_INDEX_URL="${PIP_EXTRA_INDEX_URL:+$PIP_EXTRA_INDEX_URL }$CPU_INDEX"
+      echo "[setup] no NVIDIA GPU: PyTorch's CPU-only build from $CPU_INDEX"
+    else
+      echo "[setup] no NVIDIA GPU, but $CPU_INDEX did not answer: PyTorch's default build (it runs on the CPU too)"
+    fi
+  fi
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   echo "[setup] creating virtual environment $VENV"
   "$PY" -m venv "$VENV"
