@@ -54,7 +54,7 @@ _SMOKE = ("a bound, not a measurement: smoke profiles are sized to finish within
 _RUN = ("measured 2026-12-07 in one `workbench reproduce --profile quick` of all ten notebooks at commit 10f38f5 "
         "(docs/report): {wall} s wall with the kernel start, {kernel} s in the cells, {cpu} s of CPU, load average "
         "{load} on the 2 cores{extra}")
-_ALONE = " (this one measured alone right after, same commit; 240 s wall at load 5-6 inside the ten-notebook run)"
+_ALONE = " (this one measured alone right after, same commit; {wall} s wall at load {load} inside the ten-notebook run)"
 _BESIDE = ", while the unit tests ran beside it (an upper bound)"
 
 
@@ -73,7 +73,7 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("00_tour", "quick", "cpu"): _q(37, 21, 26, "5.5"),
     ("00_tour", "paper", "cpu"): _c(0.3, "no", "measured 2026-12-02: 9 s (17 s with the kernel start)"),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE),
+    ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE.format(wall=240, load="5-6")),
     ("01_spanning_dimension", "paper", "cpu"): _c(165, "helps", "estimated: 1,933 s measured 2026-12-02 with one "
                                                                 "seed, and the paper profile now judges 5 seeds"),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
@@ -91,7 +91,7 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
                                                        "(length growth 234 s, dichotomies 148 s)"),
     ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("05_edjm", "quick", "cpu"): _q(125, 112, 122, "2.3-2.5", _BESIDE),
+    ("05_edjm", "quick", "cpu"): _q(107, 92, 116, "0.2-1.0", _ALONE.format(wall=125, load="2.3-2.5")),
     ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (EDJMConfig.paper(): 6k hidden units, "
                                                     "10 M parameters): needs MNIST on disk and a GPU; not measured"),
     ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
@@ -104,7 +104,7 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                                                        "now runs 5 seeds and the catalogue's rate grid: about 25 min "
                                                        "estimated, not re-measured"),
     ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
-    ("08_trajectories_more", "quick", "cpu"): _q(136, 122, 132, "2.5-3.0", _BESIDE),
+    ("08_trajectories_more", "quick", "cpu"): _q(89, 78, 92, "1.0", _ALONE.format(wall=136, load="2.5-3.0")),
     ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
                                                             "145 s in all"),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
