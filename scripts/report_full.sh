@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate the committed paper-profile report (docs/report-full, or the folder given as $1): every notebook this
 # machine can run at the papers' sizes, one after another, then one report of them all, every row at this commit.
-# Notebooks whose paper profile is estimated over an hour here (02 without a GPU, 05's MNIST sizes without a GPU)
-# are refused by their banner and appear as FAILED with that reason; set WORKBENCH_ALLOW_LONG=1 to start them anyway.
+# Notebooks whose paper profile is estimated over an hour here (on 2 CPU cores without a GPU: 01, 02, 05 and 09; see
+# the README's run-time table) are refused by their banner and appear as FAILED with that reason; set
+# WORKBENCH_ALLOW_LONG=1 to start them anyway.
 # Each cell may run twice the notebook's measured cost (workbench.experiments.profiles.cell_timeout).
 # The folder must be empty, or one this script made before (it holds .report-full): nothing else is deleted.
 set -euo pipefail
