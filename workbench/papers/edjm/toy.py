@@ -73,8 +73,8 @@ def toy_regions(width: int = 8, depth: int = 2, *, epochs: int = 60, lr: float =
     data = toy_2d(n, seed=seed)
     net = mlp([2] + [int(width)] * int(depth) + [2], "relu", seed=int_seed(seed))
     fit(net, data, FitConfig(epochs=epochs, batch_size=50, lr=lr, momentum=0.9, eval_every=max(1, epochs)),
-        seed=seed, device=device)
+        seed=seed, device=device, progress=False)  # panels call this: their status line reports, not tqdm
     acc = accuracy(net, data.X, data.y, device=device)
-    part = partition_2d(net, (-1.0, 1.0, -1.0, 1.0), device=device)
+    part = partition_2d(net, (-1.0, 1.0, -1.0, 1.0), device=device, progress=False)
     return ToyRegions(part, edjm(net, data.X, device=device), distinct_djms(net, data.X, device=device), data, acc,
                       net)

@@ -106,7 +106,7 @@ class ToyRun:
 
     def partition_at(self, epoch: int, *, bounds=TOY_BOUNDS, max_regions: int = 200_000) -> Partition:
         """The exact partition of the square at ``epoch`` (:func:`workbench.partition_2d`)."""
-        return partition_2d(self.net_at(epoch), bounds=bounds, max_regions=max_regions)
+        return partition_2d(self.net_at(epoch), bounds=bounds, max_regions=max_regions, progress=False)
 
 
 def toy_run(config: ToyConfig = ToyConfig(), *, device: DeviceLike = None) -> ToyRun:
@@ -124,5 +124,6 @@ def toy_run(config: ToyConfig = ToyConfig(), *, device: DeviceLike = None) -> To
 
     pen = SlopePenalty(config.penalty, iters=1, seed=config.seed) if config.penalty > 0 else None
     cfg = FitConfig(epochs=config.epochs, batch_size=config.batch_size, lr=float(config.lr), momentum=0.9)
-    hist = fit(net, (X, y), cfg, penalty=pen, on_epoch=on_epoch, seed=config.seed, device=device)
+    hist = fit(net, (X, y), cfg, penalty=pen, on_epoch=on_epoch, seed=config.seed, device=device,
+               progress=False)  # the training panel calls this: its status line reports, not a tqdm bar
     return ToyRun(hist, states, X, y, config, net.cpu())
