@@ -36,10 +36,26 @@ class PLTrainingPanel(Panel):
             "epoch": W.IntSlider(value=self.epochs if epoch is None else epoch, min=0, max=self.epochs,
                                  description="epoch", **slider),
         }
-        self.play = W.Play(min=0, max=self.epochs, step=max(1, self.epochs // 30), interval=400)
-        W.jslink((self.play, "value"), (controls["epoch"], "value"))
+        # The Play starts where the slider is: jslink copies its *source* into its target when the browser
+        # creates the link, so the slider is the source (with the Play as source and value 0, the panel built
+        # at its last epoch opened at epoch 0 in a browser).
+        self.play = W.Play(value=controls["epoch"].value, min=0, max=self.epochs,
+                           step=max(1, self.epochs // 30), interval=400, description="play epochs")
+        self.play_link = W.jslink((controls["epoch"], "value"), (self.play, "value"))
         super().__init__(controls, auto=auto)
+        # jslink lives in the browser; changes made from Python (``panel.update(epoch=...)``, ``play.value = ...``)
+        # are mirrored here too. Changes that came from the browser are skipped (there jslink already moved the
+        # other widget, and echoing them back would fight a running Play).
+        controls["epoch"].observe(lambda ch: self._mirror(ch, self.play), names="value")
+        self.play.observe(lambda ch: self._mirror(ch, controls["epoch"]), names="value")
         self.widget.children = (self.widget.children[0], W.HBox([self.play]), *self.widget.children[1:])
+
+    @staticmethod
+    def _mirror(change, other) -> None:
+        if "value" in change["owner"]._property_lock:  # the change came from the front end
+            return
+        if other.value != change["new"]:
+            other.value = change["new"]
 
     def config(self, *, lr, width, depth, penalty, **_) -> ToyConfig:
         return ToyConfig(width=int(width), depth=int(depth), lr=float(lr), penalty=float(penalty),
