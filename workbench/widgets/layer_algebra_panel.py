@@ -1,6 +1,8 @@
 """Panel: the layer algebra of a zoo classifier or of a small CNN / ResNet built from sliders."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as W
 
 from workbench.measures.layer_algebra.graph import layer_algebra
@@ -13,6 +15,8 @@ from workbench.widgets._base import Panel, dropdown
 __all__ = ["LayerAlgebraPanel"]
 
 SMALL = "small CNN / ResNet (sliders)"
+SLIDERS = ("depth", "width", "kernel", "stride", "shortcuts", "size")
+"""The controls that describe the small network: they do nothing while a zoo model is selected."""
 
 
 class LayerAlgebraPanel(Panel):
@@ -23,7 +27,8 @@ class LayerAlgebraPanel(Panel):
     ``width`` (channels), ``kernel``, ``stride`` (of the stem), ``shortcuts``
     (on: a small ResNet, off: a PlainNet), ``size`` (input height = width),
     ``color`` (what the nodes show).  Zoo models are measured at their
-    evaluation crop; the sliders then do not apply.  Nothing allocates weights.
+    evaluation crop; the sliders and the shortcuts box then do
+    not apply and are disabled (with a hint in the status line).  Nothing allocates weights.
     """
 
     title = "Layer algebra (Badias & Banerjee): intrinsic power and complexity of an architecture"
@@ -43,7 +48,21 @@ class LayerAlgebraPanel(Panel):
             "size": W.IntSlider(value=size, min=8, max=224, step=8, description="input size", **slider),
             "color": dropdown(options=list(LAYER_VALUES), value=color, description="colour by"),
         }
+        # observed before Panel.__init__ registers the redraw: the sliders are disabled before the new picture
+        controls["model"].observe(lambda _ch: self._enable_sliders(), names="value")
+        self.controls = controls
+        self._enable_sliders()
         super().__init__(controls, auto=auto)
+
+    def _enable_sliders(self) -> None:
+        """The network sliders act on the small CNN only: disabled, with a tooltip saying so, for a zoo model."""
+        model = self.controls["model"].value
+        zoo = model != SMALL
+        for name in SLIDERS:
+            c = self.controls[name]
+            c.disabled = zoo
+            c.tooltip = (f"applies to the {SMALL!r} network only; {model} is measured as published, at its "
+                         "evaluation crop" if zoo else None)
 
     def compute(self, *, model, depth, width, kernel, stride, shortcuts, size, color):
         if model == SMALL:
@@ -67,7 +86,11 @@ class LayerAlgebraPanel(Panel):
         ax.legend(fontsize=8)
         return fig
 
-    def describe(self, result, **params) -> str:
+    def describe(self, result, *, model, **params) -> str:
+        hint = ("" if model == SMALL else
+                f"<br><i>{html.escape(model)} is measured as published, at its evaluation crop: the units, width, "
+                "kernel, stride, shortcuts and input size controls apply to the small network only (disabled; "
+                f"choose {html.escape(SMALL)!s} to use them).</i>")
         return (f"GCIP = 10^{result.log10_gcip:.3f}, GCC = 10^{result.log10_gcc:.3f}, GSC = {result.gsc:.4g}, "
                 f"GWC = 10^{result.log10_gwc:.3f}; {result.n_layers} non-neutral operations, "
-                f"input {result.input_shape}")
+                f"input {result.input_shape}" + hint)
