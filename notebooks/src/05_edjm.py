@@ -27,6 +27,7 @@
 # %%
 # %matplotlib inline
 import os
+import warnings
 
 # Small networks on a shared CPU: OpenMP threads that wait passively instead of spinning. On a busy 2-core
 # machine, spinning threads made these nets about 16x slower with torch's 2 threads than with 1; passive
@@ -61,8 +62,10 @@ CFG, CFG3, SEEDS, SEEDS3 = {
     "quick": (ex.EDJMConfig.full(**QUICK), ex.EDJMConfig.full(**QUICK3), (0, 1, 2), (0,)),
     "paper": (ex.EDJMConfig.paper(), ex.EDJMConfig.paper(), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4)),
 }[PROFILE]
-MNIST = ex.edjm_data("mnist", seed=0)   # falls back to the bundled digits when MNIST is not on disk
-CIFAR = ex.edjm_data("cifar10", seed=0)
+with warnings.catch_warnings():  # the fallback is said once, in words, by the notes printed below
+    warnings.filterwarnings("ignore", message=r".*using the bundled digits instead", category=UserWarning)
+    MNIST = ex.edjm_data("mnist", seed=0)   # falls back to the bundled digits when MNIST is not on disk
+    CIFAR = ex.edjm_data("cifar10", seed=0)
 NOTE, NOTE_C = (f"profile {PROFILE}, {'the bundled 8x8 digits' if d.fallback else d.name}" for d in (MNIST, CIFAR))
 print(MNIST.note, CIFAR.note, f"seeds {SEEDS} (Fig. 3: {SEEDS3})", f"CFG = {CFG}", f"CFG3 = {CFG3}", sep="\n")
 
