@@ -55,6 +55,7 @@ from workbench.limits import (
     ResourceLimitError,
     max_bytes_budget,
 )
+from workbench.measure_atlas import Atlas, atlas
 from workbench.measures import (
     EDJM,
     AdjacentSVDifference,
@@ -188,6 +189,8 @@ __all__ = [
     "ACTIVATIONS", "INITS", "MLP", "PIECEWISE_LINEAR", "SHORTCUTS", "Trace", "mlp", "Ensemble", "mlp_ensemble",
     "MixedMLP", "mixed_mlp", "small_convnet", "TrajectoryRegularization", "zoo", "zoo_model", "zoo_meta_model",
     "linear_autoencoder", "small_cnn", "resnet_family", "dense_net", "conv_net", "Averaged", "svd_net",
+    # the atlas: six measures of one network side by side
+    "Atlas", "atlas",
     # expected spanning dimension (Algorithm 1)
     "ESDResult", "esd",
     # the one trainer
