@@ -64,3 +64,7 @@ from workbench.widgets.pl_training_panel import (  # noqa: E402
 )
 
 __all__ += ['PLTrainingPanel']
+
+from workbench.widgets.atlas_panel import AtlasPanel  # noqa: E402
+
+__all__ += ['AtlasPanel']
