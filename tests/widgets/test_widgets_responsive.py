@@ -10,6 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from workbench.widgets import ESDPanel, FunctionPanel, Panel, RegionsPanel, log_slider
+from workbench.widgets._base import calibrate_power
 
 
 def _fig(v):
@@ -116,6 +117,79 @@ def test_budget_asks_before_computing():
     p2 = Steps(n=3, budget={"size": 10_000})
     p2.controls["size"].value = 1000
     assert p2.result == 12
+
+
+class Estimated(Steps):
+    """Steps with a time estimate: ``size * 0.5`` seconds, or an error when ``size`` is 666."""
+
+    def estimate_seconds(self, *, x, size):
+        if size == 666:
+            raise RuntimeError("no calibration for this size")
+        return size * 0.5
+
+
+def test_beyond_budget_shows_the_time_estimate_before_asking():
+    p = Estimated(n=3)
+    p.controls["size"].value = 240
+    assert p.timings["asked"] and p.timings["estimate"] == 120.0
+    assert "Estimated time: <b>about 2.0 min</b>" in p.status.value and "compute anyway" in p.status.value
+    assert p.result == 12  # still asked, nothing computed
+    p.controls["size"].value = 666  # the estimate fails: the panel still asks, and says why there is none
+    assert p.timings["asked"] and p.timings["estimate"] is None
+    assert "no time estimate: RuntimeError: no calibration for this size" in p.status.value
+    assert p.confirm.layout.display is None
+    p.confirm.click()
+    assert p.result == 12 and p.last_error is None  # x unchanged: 1 * 10 + 2
+
+
+def test_without_an_estimate_the_panel_asks_as_before():
+    p = Steps(n=3)
+    p.controls["size"].value = 1000
+    assert p.timings["estimate"] is None and "Estimated time" not in p.status.value
+    assert "no time estimate" not in p.status.value
+
+
+def test_calibrate_power_recovers_a_fixed_part_and_a_power_law():
+    calls = []
+
+    def timed(n):
+        calls.append(n)
+        return 0.25 + 3e-6 * n**3 + (5.0 if len(calls) == 1 else 0.0)  # the first call pays a warm-up
+
+    a, b = calibrate_power(timed, 100, 3)
+    assert calls == [100, 100, 200]
+    assert a == pytest.approx(0.25) and b == pytest.approx(3e-6)
+    assert calibrate_power(lambda n: 1.0, 10, 2) == (1.0, 0.0)  # no growth: all fixed
+    a, b = calibrate_power(lambda n: 0.001 * n**2 - 1.0, 10, 2)  # a negative fixed part is clamped
+    assert a == 0.0 and b == pytest.approx(0.001)
+
+
+def test_esd_panel_estimate_scales_with_samples_and_parameters():
+    p = ESDPanel(width=48, depth=2, samples=10, device="cpu", auto=False)
+    params = dict(p.params)
+    e10 = p.estimate_seconds(**params)
+    e20 = p.estimate_seconds(**dict(params, samples=20))
+    e_wide = p.estimate_seconds(**dict(params, width=64))
+    assert 0 < e10 < math.inf and e20 == pytest.approx(2 * e10)  # one cached calibration
+    P48 = p.cost(**params)["parameters"]
+    P64 = p.cost(**dict(params, width=64))["parameters"]
+    assert e_wide == pytest.approx(e10 * (P64 / P48) ** 3)
+    p.refresh()
+    assert p.timings["asked"] and p.timings["estimate"] == pytest.approx(e10)
+    assert "Estimated time: <b>about" in p.status.value
+
+
+def test_regions_and_trajectory_panels_estimate_before_asking():
+    from workbench.widgets import TrajectoryPanel
+
+    r = RegionsPanel(width=96, depth=3, auto=False)
+    r.refresh()
+    assert r.result is None and r.timings["asked"] and 0 < r.timings["estimate"] < math.inf
+    assert "Estimated time" in r.status.value
+    t = TrajectoryPanel(width=400, depth=12, n_seeds=1, n_points=50, auto=False)
+    t.refresh()
+    assert t.result is None and t.timings["asked"] and 0 < t.timings["estimate"] < math.inf
+    assert t.layer_slider.max == 13  # the calibration runs do not resize the layer controls
 
 
 def test_budget_must_be_numbers():

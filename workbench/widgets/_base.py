@@ -8,7 +8,7 @@ last one always.  A new control change cancels the computation in flight
 (latest wins: a generation counter is checked between steps) instead of
 queueing behind it.  A visible budget (:meth:`Panel.cost` against
 :attr:`Panel.budget`) makes the panel ask before an expensive computation
-("compute anyway").
+("compute anyway"), with a time estimate (:meth:`Panel.estimate_seconds`) when the panel can make one.
 
 In a live Jupyter kernel the work runs on one worker thread per panel, so the
 kernel keeps reading control changes while it computes; elsewhere (scripts,
@@ -23,16 +23,20 @@ import functools
 import html
 import inspect
 import io
+import math
 import numbers
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 from traitlets import TraitError
 
-__all__ = ["Panel", "log_slider", "in_kernel", "dropdown", "check_control_value"]
+from workbench.limits import format_seconds
+
+__all__ = ["Panel", "log_slider", "in_kernel", "dropdown", "check_control_value", "calibrate_power"]
 
 
 def _option_values(options) -> list:
@@ -125,6 +129,20 @@ def log_slider(value: int, lo: int, hi: int, description: str, *, per_octave: in
     kw.setdefault("continuous_update", False)
     kw.setdefault("style", {"description_width": "initial"})
     return W.SelectionSlider(options=sorted(opts), value=value, description=description, **kw)
+
+
+def calibrate_power(timed: Callable[[float], float], n0: float, power: float) -> tuple[float, float]:
+    """``(a, b)`` of the fit ``seconds = a + b * size**power`` from runs at ``n0`` and ``2 n0``.
+
+    ``timed(size)`` runs the work at that size and returns its seconds; a first
+    run at ``n0`` is discarded (warm-up: compiled kernels, caches).  The fixed
+    part ``a`` is what a small run pays whatever its size: scaling the whole
+    time of one small run by ``(n / n0) ** power`` would overestimate.
+    """
+    timed(n0)
+    t0, t1 = timed(n0), timed(2 * n0)
+    b = max(t1 - t0, 0.0) / ((2 * n0) ** power - n0**power)
+    return max(t0 - b * n0**power, 0.0), b
 
 
 def _png(fig, dpi: int) -> bytes:
@@ -257,6 +275,14 @@ class Panel:
         """Sizes of the computation these values ask for (e.g. ``{"parameters": 970, "samples": 100}``)."""
         return {}
 
+    def estimate_seconds(self, **params) -> float | None:
+        """Rough seconds the computation of these values would take on this machine (``None``: no estimate).
+
+        Called only beyond the budget, before *compute anyway* is offered, so it
+        may time a small calibration run (subclasses cache it); shown in the status.
+        """
+        return None
+
     # -- machinery ------------------------------------------------------
     @property
     def params(self) -> dict[str, Any]:
@@ -372,8 +398,22 @@ class Panel:
             self.confirm.layout.display = None
             names = ", ".join(f"{_fmt(v)} {k} > {_fmt(self.budget[k])}" for k, v in over.items())
             self.status.value = (f"<b>Beyond this panel's budget</b> ({names}): this may take long. "
+                                 "<i>estimating the time…</i>")
+            try:
+                est = self.estimate_seconds(**params)
+            except Exception as exc:  # an estimate must never stop the panel from asking
+                est, why = None, f"{type(exc).__name__}: {exc}"
+            else:
+                why = None
+            if self._stale(gen):
+                return
+            if est is not None and math.isfinite(est) and est > 0:
+                eta = f"Estimated time: <b>about {html.escape(format_seconds(est))}</b> on this machine. "
+            else:
+                eta = f"(no time estimate: {html.escape(why)}) " if why else ""
+            self.status.value = (f"<b>Beyond this panel's budget</b> ({names}): this may take long. {eta}"
                                  "Press <i>compute anyway</i>, or choose smaller sizes.")
-            self.timings = {"first": None, "final": None, "steps": 0, "asked": True}
+            self.timings = {"first": None, "final": None, "steps": 0, "asked": True, "estimate": est}
             return
         self.confirm.layout.display = "none"
         self.status.value = "<i>computing…</i>"

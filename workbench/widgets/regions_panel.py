@@ -10,7 +10,7 @@ from workbench.measures.partition import partition_2d
 from workbench.nets.multilayer import mlp
 from workbench.papers.pl_geometry.regions import digit_slice
 from workbench.plots.regions import plot_partition
-from workbench.widgets._base import Panel, dropdown, log_slider
+from workbench.widgets._base import Panel, calibrate_power, dropdown, log_slider
 
 __all__ = ["RegionsPanel", "PlaneSlicePanel"]
 
@@ -96,6 +96,31 @@ class RegionsPanel(Panel):
         n = width * layers
         (w0, l0), t0 = min(self.final_s.items(), key=lambda kv: (abs(kv[0][0] * kv[0][1] - n), -kv[0][0] * kv[0][1]))
         return t0 * (n / (w0 * l0)) ** 2
+
+    calibration_neurons = 48
+    """Hidden neurons of the smaller of the two partitions :meth:`estimate_seconds` times (the other has twice)."""
+
+    def estimate_seconds(self, *, width, depth, activation, sigma_w2, seed, layers, **_) -> float:
+        """Rough seconds for the final partition: partitions of the same network family with about
+        :attr:`calibration_neurons` and twice as many hidden neurons, timed, give the fit ``a + b n²``
+        (:func:`~workbench.widgets._base.calibrate_power`; in 2-D the regions, and the time, grow about as
+        the square of the neurons ``n``), evaluated at this size.  Cached per family."""
+        last = min(depth, layers)
+        key = (depth, last, activation, sigma_w2, seed)
+        cache = self.__dict__.setdefault("_calibration", {})
+        if key not in cache:
+            def timed(n):
+                w = max(1, round(n / last))
+                net = mlp([2] + [w] * depth + [1], activation, init="gaussian", sigma_w2=sigma_w2,
+                          sigma_b2=self.sigma_b2, seed=seed)
+                t0 = time.perf_counter()
+                partition_2d(net, layers=None if layers >= depth else layers, max_regions=self.max_regions,
+                             progress=False)
+                return time.perf_counter() - t0
+
+            cache[key] = calibrate_power(timed, max(last, self.calibration_neurons), 2)
+        a, b = cache[key]
+        return a + b * (width * last) ** 2
 
     def draw(self, result, *, width, depth, activation, sigma_w2, seed, layers, color_by):
         ax = plot_partition(result, color_by=color_by,

@@ -1,12 +1,14 @@
 """Panel: trajectory-length growth and the circle's image layer by layer (Raghu et al. 2017)."""
 from __future__ import annotations
 
+import time
+
 import ipywidgets as W
 
 from workbench.papers.raghu.trajectories import GrowthConfig, circle_through_layers, length_growth
 from workbench.plots._base import new_figure
 from workbench.plots.trajectories import plot_layer_image, plot_length_growth, plot_length_per_layer
-from workbench.widgets._base import Panel, dropdown, log_slider
+from workbench.widgets._base import Panel, calibrate_power, dropdown, log_slider
 
 __all__ = ["TrajectoryPanel"]
 
@@ -61,7 +63,33 @@ class TrajectoryPanel(Panel):
     def cost(self, *, depth, width, **_):
         return {"neurons": depth * width}
 
+    calibration_width = 64
+    """Width of the smaller of the two runs :meth:`estimate_seconds` times (the other has twice)."""
+
+    def estimate_seconds(self, *, depth, width, sigma_w2, sigma_b2, activation, seed, **_) -> float:
+        """Rough seconds: the whole computation timed at widths :attr:`calibration_width` and twice that
+        (same depth, activation and scales) gives the fit ``a + b k²`` (the layers' matrix products;
+        :func:`~workbench.widgets._base.calibrate_power`), evaluated at width ``k``.  Cached per depth and
+        activation."""
+        key = (depth, activation)
+        cache = self.__dict__.setdefault("_calibration", {})
+        if key not in cache:
+            def timed(k):
+                t0 = time.perf_counter()
+                for _ in self._steps(depth=depth, width=int(k), sigma_w2=sigma_w2, sigma_b2=sigma_b2,
+                                     activation=activation, seed=seed, resize=False):
+                    pass
+                return time.perf_counter() - t0
+
+            cache[key] = calibrate_power(timed, self.calibration_width, 2)
+        a, b = cache[key]
+        return a + b * width**2
+
     def compute(self, *, depth, width, sigma_w2, sigma_b2, activation, seed):
+        yield from self._steps(depth=depth, width=width, sigma_w2=sigma_w2, sigma_b2=sigma_b2,
+                               activation=activation, seed=seed)
+
+    def _steps(self, *, depth, width, sigma_w2, sigma_b2, activation, seed, resize: bool = True):
         def growth(n_seeds):
             cfg = GrowthConfig(depth=depth, widths=(width,), sigma_w2s=(float(sigma_w2),),
                                sigma_b2s=(float(sigma_b2),), activations=(activation,), input_dim=self.input_dim,
@@ -72,8 +100,9 @@ class TrajectoryPanel(Panel):
         yield {"growth": g1, "traj": None}
         traj = circle_through_layers([self.input_dim] + [width] * depth + [2], activation, sigma_w2=sigma_w2,
                                      sigma_b2=sigma_b2, n_points=self.n_points, seed=seed)
-        for w in (self.layer_slider, self.play):
-            w.max = traj.n_layers - 1
+        if resize:
+            for w in (self.layer_slider, self.play):
+                w.max = traj.n_layers - 1
         if self.n_seeds > 1:
             yield {"growth": g1, "traj": traj}
         yield {"growth": growth(self.n_seeds), "traj": traj}
