@@ -390,6 +390,23 @@ def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tens
     return (singular_values_from_gram(G) * c.squeeze(-1)).to(J.dtype)
 
 
+def spanning_from_singular_values(s: torch.Tensor, shape, rank: str = "effective",
+                                  tol: float | None = None) -> torch.Tensor:
+    """Spanning dimension(s) from singular values ``s`` (``(..., q)``, descending) of ``(..., m, n)`` Jacobians.
+
+    ``rank="effective"``: Roy-Vetterli effective rank; ``"numerical"``: values
+    above ``tol`` (default ``max(m, n) * eps * s_max`` in ``s``'s dtype).
+    """
+    if rank == "effective":
+        return batched_effective_rank(s)
+    smax = s[..., :1]
+    thr = torch.full_like(smax, float(tol)) if tol is not None else default_tolerance(smax, shape, s.dtype)
+    return (s > thr).sum(-1).to(s.dtype)
+
+
+__all__ += ["spanning_from_singular_values"]
+
+
 def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol: float | None = None,
                                 mean_axis: int | None = None, method: str = "svd") -> torch.Tensor:
     """Spanning dimension(s) of Jacobian(s) ``J`` of shape ``(..., n_points, n_params)``, batched.
@@ -406,13 +423,7 @@ def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol
     J = _check_J(J)
     if J.shape[-1] == 0 or J.shape[-2] == 0:
         raise ValueError(f"empty Jacobian of shape {tuple(J.shape)}")
-    s = jacobian_singular_values(J, method)
-    if rank == "effective":
-        sd = batched_effective_rank(s)
-    else:
-        smax = s[..., :1]
-        thr = torch.full_like(smax, float(tol)) if tol is not None else default_tolerance(smax, J.shape, s.dtype)
-        sd = (s > thr).sum(-1).to(s.dtype)
+    sd = spanning_from_singular_values(jacobian_singular_values(J, method), J.shape, rank, tol)
     if mean_axis is not None:
         sd = sd.mean(mean_axis)
     return sd

@@ -28,7 +28,14 @@ from torch import nn
 from workbench._runtime import DeviceLike, SeedLike, generator, int_seed, progress_meter
 from workbench.limits import check_bytes
 from workbench.measures import count_parameters
-from workbench.measures.spanning.dimension import RANKS, ensemble_parameter_jacobian, jacobian_spanning_dimension
+from workbench.measures.spanning import structured
+from workbench.measures.spanning.dimension import (
+    RANKS,
+    ensemble_parameter_jacobian,
+    jacobian_spanning_dimension,
+    lowrank_singular_values,
+    spanning_from_singular_values,
+)
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.ensemble import Ensemble
 from workbench.nets.multilayer import ACTIVATIONS, INITS, SHORTCUTS, mlp, validate_widths
@@ -196,6 +203,7 @@ def esd_of(
                 "pass a smaller network or n_points= (by default there are as many points as parameters)",
                 device=dev)
     chunk = chunk_samples or max(1, min(samples, _ELEMENT_BUDGET // max(per_sample, 1)))
+    route = structured.closed_form_route(probe, n_in, reduce, method)
     t0 = time.perf_counter()
     values = []
     starts = range(0, samples, chunk)
@@ -205,25 +213,12 @@ def esd_of(
         for start in starts:
             c = min(chunk, samples - start)
             models = [probe if start + i == 0 else factory(s0 + start + i) for i in range(c)]
-            ens = Ensemble(models, device=dev)
-            params = {k: v.to(dtype) for k, v in ens.params.items()}
-            buffers = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in ens.buffers.items()}
             X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
                              for i in range(c)]).to(dev)
-            for i in range(c if not warned else 0):  # until one sample's layers leave the dtype's range
-                warned = warn_layer_range(models[i], X[i], dtype=dtype, stacklevel=4,
-                                          what=f"the ESD (sample {start + i}, network seed {s0 + start + i})")
-                if warned:
-                    break
-            J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
-            if not torch.isfinite(J).all():
-                bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
-                x = X[bad[0], bad[-1]].tolist()
-                raise FloatingPointError(
-                    f"the parameter gradient of sample {start + bad[0]} (network seed {s0 + start + bad[0]}) at its "
-                    f"point {bad[-1]} (x = {x}) contains NaN or inf; the network overflows or divides by zero there. "
-                    "Check the initialisation scale and the input distribution, or use dtype=torch.float64")
-            sd = jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method)
+            if route is None:
+                sd, warned = _chunk_torch_func(models, X, dev, dtype, reduce, rank, method, start, s0, warned)
+            else:
+                sd, warned = _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start, s0, warned)
             values.append(sd.detach().cpu().to(torch.float64).numpy())
             bar.update(c)
             if on_progress is not None:
@@ -232,10 +227,71 @@ def esd_of(
         bar.close()
     cfg = dict(config or {})
     cfg.update(samples=samples, n_points=n_pts, inputs=inputs, reduce=reduce, rank=rank, seed=s0,
-               dtype=str(dtype).replace("torch.", ""), device=str(dev), method=method)
+               dtype=str(dtype).replace("torch.", ""), device=str(dev), method=method,
+               route=f"closed-form {route}" if route else "torch.func")
     if warned:  # the NumericalWarning's text, for a panel's status line
         cfg["numerical_warning"] = warned
     return ESDResult(np.concatenate(values), cfg, P, time.perf_counter() - t0)
+
+
+def _warn_range(models, X, dtype, start, s0, members) -> str | None:
+    for i in members:  # until one sample's layers leave the dtype's range
+        warned = warn_layer_range(models[i], X[i], dtype=dtype, stacklevel=5,
+                                  what=f"the ESD (sample {start + i}, network seed {s0 + start + i})")
+        if warned:
+            return warned
+    return None
+
+
+def _raise_nonfinite(J, X, start, s0):
+    if not torch.isfinite(J).all():
+        bad = (~torch.isfinite(J).all(-1)).nonzero()[0].tolist()  # (member, [output,] point)
+        x = X[bad[0], bad[-1]].tolist()
+        raise FloatingPointError(
+            f"the parameter gradient of sample {start + bad[0]} (network seed {s0 + start + bad[0]}) at its "
+            f"point {bad[-1]} (x = {x}) contains NaN or inf; the network overflows or divides by zero there. "
+            "Check the initialisation scale and the input distribution, or use dtype=torch.float64")
+
+
+def _chunk_torch_func(models, X, dev, dtype, reduce, rank, method, start, s0, warned):
+    """One chunk of samples through ``torch.func`` (any architecture): stacked ensemble, nested vmap."""
+    ens = Ensemble(models, device=dev)
+    params = {k: v.to(dtype) for k, v in ens.params.items()}
+    buffers = {k: (v.to(dtype) if v.is_floating_point() else v) for k, v in ens.buffers.items()}
+    if not warned:
+        warned = _warn_range(models, X, dtype, start, s0, range(len(models)))
+    J = ensemble_parameter_jacobian(ens.base, params, buffers, X, reduce)
+    _raise_nonfinite(J, X, start, s0)
+    return jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method), warned
+
+
+def _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start, s0, warned):
+    """One chunk of samples of a plain MLP through :mod:`workbench.measures.spanning.structured` (issue 29)."""
+    net = models[0]
+    Ws, bs = structured.mlp_weights(models, dtype=dtype, device=dev)
+    N, P = X.shape[1], sum(p.numel() for p in net.parameters())
+    J = None
+    if route == "regions":
+        s, ok, outs = structured.piecewise_linear_singular_values(net, Ws, bs, X)
+    else:
+        J, outs = structured.mlp_jacobian(net, Ws, bs, X, reduce, keep=True)
+    if not warned:  # float64: screen the outputs at hand, re-check only the flagged members with hooks
+        members = (structured.layer_range_suspects(outs, dtype) if dtype == torch.float64
+                   else range(len(models)))
+        warned = _warn_range(models, X, dtype, start, s0, members)
+    if J is not None and not bool(torch.isfinite(J.sum())):
+        _raise_nonfinite(J, X, start, s0)
+    if route == "chebyshev":
+        s, ok = structured.basis_singular_values(J, X[..., 0])
+    elif route == "jacobian":
+        return jacobian_spanning_dimension(J, rank=rank, method=method), warned
+    if not bool(torch.isfinite(s).all()) or not bool(ok.all()):
+        bad = (~ok | ~torch.isfinite(s).all(-1)).nonzero().flatten()
+        Jb = J[bad] if J is not None else structured.mlp_jacobian(
+            net, [W[bad] for W in Ws], [None if b is None else b[bad] for b in bs], X[bad], reduce)
+        _raise_nonfinite(Jb, X[bad], start, s0)
+        s[bad] = lowrank_singular_values(Jb)
+    return spanning_from_singular_values(s, (N, P), rank), warned
 
 
 def esd(
