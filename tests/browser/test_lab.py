@@ -2,8 +2,10 @@
 
 Each notebook is copied with ``PROFILE = "smoke"``, opened in JupyterLab at
 1280x720, run with *Run All Cells*; no cell may show a traceback or a broken
-widget.  Then one control per panel is changed as a person would (a dropdown)
-and the panel's picture must change: the times to the first new picture and
+widget.  Then one control per panel is changed as a person would (a dropdown),
+or, for the notebooks in ``EVERY_CONTROL``, every enabled control of every
+panel (slider by the keyboard, dropdown, number field, check box, button,
+play/pause), and the panel's picture or status must change: the times to the first new picture and
 to the final one are recorded (bounds are generous; the numbers go to
 BENCHMARKS.md).  Requests to anything but the local server are blocked and
 must not happen.  ``$WORKBENCH_BROWSER_NOTEBOOKS`` (comma-separated stems,
@@ -27,7 +29,11 @@ from labtools import REPO, TIMES, free_port, server_env, wait_port
 pytestmark = pytest.mark.browser
 
 ALL = sorted(p.stem for p in (REPO / "notebooks").glob("[0-9]*.ipynb"))
-DEFAULT = ["00_tour", "03_linear_regions", "04_trajectories"]
+DEFAULT = ["00_tour", "01_spanning_dimension", "03_linear_regions", "04_trajectories", "05_edjm", "06_layer_algebra",
+           "07_pl_training"]  # every notebook with a panel
+EVERY_CONTROL = {"01_spanning_dimension", "05_edjm", "06_layer_algebra", "07_pl_training"}
+"""Notebooks whose panels have every control exercised (:func:`exercise_controls`); the others change the first
+dropdown of each panel (:func:`change_and_time`)."""
 _pick = os.environ.get("WORKBENCH_BROWSER_NOTEBOOKS", "")
 NOTEBOOKS = ALL if _pick == "all" else ([n for n in _pick.split(",") if n] or [n for n in DEFAULT if n in ALL])
 RUN_ALL_REISSUED: list[int] = []  # how often run_all had to issue Run All again (reported with the times)
@@ -190,6 +196,173 @@ def change_and_time(page, i: int, label: str, timeout: float = 120.0) -> dict:
             "img_px": round(st["width"]), "img_natural_px": st["natural"]}
 
 
+BUSY = ("refining", "computing")
+
+
+def _wait_redraw(page, i: int, before: dict, label: str, timeout: float) -> dict:
+    """After a change: the first new picture (or status) and the end of the computation, in seconds."""
+    t0 = time.perf_counter()
+    first = None
+    while time.perf_counter() - t0 < timeout:
+        st = panel_state(page, i)
+        changed = st["src"] != before["src"] or st["text"] != before["text"]
+        if first is None and changed:
+            first = time.perf_counter() - t0
+        if first is not None and not any(b in st["text"] for b in BUSY):
+            assert "error:" not in st["text"], f"{label}: the panel shows an error: {st['text'][-400:]}"
+            return {"first_s": round(first, 2), "final_s": round(time.perf_counter() - t0, 2),
+                    "picture": st["src"] != before["src"]}
+        time.sleep(0.05)
+    raise AssertionError(f"{label}: {'still computing' if first else 'nothing changed'} after {timeout} s; "
+                         f"status: {panel_state(page, i)['text'][-400:]}")
+
+
+def _controls(panel) -> list[dict]:
+    """The panel's controls in page order: kind, description and whether the browser shows it disabled."""
+    return panel.evaluate("""(p) => {
+      const out = [];
+      const sel = '.widget-slider, .widget-dropdown, .widget-text, .widget-checkbox, .widget-play, ' +
+                  'button.jupyter-button';
+      for (const el of p.querySelectorAll(sel)) {
+        if (el.matches('button') && (el.closest('.widget-play') || el.offsetParent === null)) continue;
+        const kind = el.matches('button') ? 'button' : el.matches('.widget-play') ? 'play'
+                   : el.matches('.widget-slider') ? 'slider' : el.matches('.widget-dropdown') ? 'dropdown'
+                   : el.matches('.widget-checkbox') ? 'checkbox' : 'number';
+        const lab = el.querySelector('.widget-label');
+        const name = (kind === 'button' ? el.innerText : kind === 'checkbox' ? el.innerText
+                      : lab ? lab.innerText : kind).trim();
+        const disabled = !!el.querySelector('[disabled], select:disabled, input:disabled') ||
+                         (el.matches('button') && el.disabled);
+        out.push({kind, name, disabled});
+      }
+      return out; }""")
+
+
+def _act(page, panel, c: dict, nth: int) -> str:
+    """Change control ``c`` (the ``nth`` of its kind in the panel) as a person would; returns what was done."""
+    kind = c["kind"]
+    if kind == "slider":
+        handle = panel.locator(".widget-slider").nth(nth).locator(".noUi-handle").first
+        now, top = (float(handle.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax"))
+        key = "ArrowLeft" if now >= top else "ArrowRight"
+        handle.focus()
+        handle.press(key)
+        return key
+    if kind == "dropdown":
+        sel = panel.locator(".widget-dropdown select").nth(nth)
+        options = sel.locator("option").all_inner_texts()
+        k = (sel.evaluate("s => s.selectedIndex") + 1) % len(options)
+        sel.select_option(index=k)
+        return options[k]
+    if kind == "number":
+        box = panel.locator(".widget-text input").nth(nth)
+        v = str(int(float(box.input_value() or 0)) + 1)
+        box.fill(v)
+        box.press("Enter")
+        return v
+    if kind == "checkbox":
+        panel.locator(".widget-checkbox input[type=checkbox]").nth(nth).click()
+        return "toggled"
+    if kind == "button":
+        panel.locator("button.jupyter-button:visible").filter(has_text=c["name"]).first.click()
+        return "clicked"
+    raise ValueError(kind)
+
+
+def _slider_readout(panel, name: str) -> str:
+    return panel.locator(".widget-slider").filter(has=panel.page.locator(f".widget-label:text-is('{name}')")) \
+        .first.locator(".widget-readout").inner_text().strip()
+
+
+def _play(page, i: int, panel, label: str, timeout: float) -> dict:
+    """Stop (back to the first epoch), then play: the linked slider moves and the picture follows; then pause."""
+    buttons = panel.locator(".widget-play button")  # play/pause, stop, repeat
+
+    def wait_for(cond, what):
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if cond():
+                return time.perf_counter() - t0
+            time.sleep(0.1)
+        raise AssertionError(f"{label}: {what} within {timeout} s; status: {panel_state(page, i)['text'][-300:]}")
+
+    def idle():
+        return not any(b in panel_state(page, i)["text"] for b in BUSY)
+
+    lo = panel.locator(".widget-slider").filter(has=page.locator(".widget-label:text-is('epoch')")).first \
+        .locator(".noUi-handle").first.get_attribute("aria-valuemin")
+    before = panel_state(page, i)
+    buttons.nth(1).click()  # stop: the Play, and through jslink the slider, go back to the first epoch
+    wait_for(lambda: float(_slider_readout(panel, "epoch")) == float(lo)
+             and panel_state(page, i)["src"] != before["src"] and idle(),
+             "stop did not bring the slider and the picture back to the first epoch")
+    before = panel_state(page, i)
+    buttons.nth(0).click()  # play
+    moved = wait_for(lambda: float(_slider_readout(panel, "epoch")) > float(lo)
+                     and panel_state(page, i)["src"] != before["src"], "play moved neither the slider nor the picture")
+    buttons.nth(0).click()  # pause
+    time.sleep(0.5)
+    wait_for(idle, "the panel kept computing after pause")
+    return {"first_s": round(moved, 2), "final_s": None, "picture": True}
+
+
+def check_opening_state(page, i: int, panel, label: str) -> None:
+    """What the panel shows right after Run All is what it was built with (issue 30).
+
+    07's training panel is built at its last epoch; its Play once reset the slider (and the picture) to 0.
+    """
+    if panel.locator(".widget-play").count():
+        shown = _slider_readout(panel, "epoch")
+        top = panel.locator(".widget-slider").filter(has=page.locator(".widget-label:text-is('epoch')")).first \
+            .locator(".noUi-handle").first.get_attribute("aria-valuemax")
+        assert float(shown) == float(top), f"{label}: opens at epoch {shown}, built at its last epoch {top}"
+        assert re.search(rf"epoch {int(float(shown))}\b", panel_state(page, i)["text"]), \
+            f"{label}: the status does not describe epoch {shown}: {panel_state(page, i)['text'][-300:]}"
+
+
+def exercise_controls(page, i: int, label: str, timeout: float = 120.0) -> list[dict]:
+    """Change every enabled control of panel ``i`` once (dropdowns last: a model choice may disable sliders).
+
+    After each change the picture or the status must change and the computation must end without an error.
+    A dropdown that disables other controls (06: a torchvision model) must say so; they are checked disabled
+    in the browser, and enabled again when the first option comes back.
+    """
+    panel = page.locator(".wb-panel").nth(i)
+    panel.scroll_into_view_if_needed()
+    check_opening_state(page, i, panel, label)
+    controls = _controls(panel)
+    order = sorted(range(len(controls)), key=lambda j: controls[j]["kind"] == "dropdown")
+    seen: dict[str, int] = {}
+    nth_of = {}
+    for j, c in enumerate(controls):
+        nth_of[j] = seen.get(c["kind"], 0)
+        seen[c["kind"]] = nth_of[j] + 1
+    out = []
+    for j in order:
+        c = _controls(panel)[j]
+        name = f"{label} / {c['kind']} {c['name']!r}"
+        if c["disabled"]:
+            out.append({"control": c["name"], "kind": c["kind"], "skipped": "disabled"})
+            continue
+        if c["kind"] == "play":
+            t = _play(page, i, panel, name, timeout)
+            out.append({"control": c["name"], "kind": "play", "action": "stop, play, pause", **t})
+            continue
+        before = panel_state(page, i)
+        action = _act(page, panel, c, nth_of[j])
+        t = _wait_redraw(page, i, before, f"{name} -> {action}", timeout)
+        out.append({"control": c["name"], "kind": c["kind"], "action": action, **t})
+        if c["kind"] == "dropdown" and "apply to the small network only" in panel_state(page, i)["text"]:
+            now = _controls(panel)
+            net = [d for d in now if d["kind"] in ("slider", "checkbox")]
+            assert net and all(d["disabled"] for d in net), f"{name}: the small network's controls stay enabled: {now}"
+            before = panel_state(page, i)
+            panel.locator(".widget-dropdown select").nth(nth_of[j]).select_option(index=0)
+            _wait_redraw(page, i, before, f"{name} -> back to the first option", timeout)
+            assert not any(d["disabled"] for d in _controls(panel)), f"{name}: controls stay disabled"
+    return out
+
+
 def click_explorers(page, timeout: float = 60.0) -> list[dict]:
     """Click each partition explorer's ipympl canvas inside its axes; its text must name the new region."""
     out = []
@@ -217,6 +390,7 @@ def click_explorers(page, timeout: float = 60.0) -> list[dict]:
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_in_jupyterlab(chromium, lab_server, name):
     url, root = lab_server
+    t_test = time.perf_counter()
     smoke_copy(name, root)
     page = new_page(chromium)
     open_notebook(page, url, name)
@@ -225,12 +399,20 @@ def test_notebook_in_jupyterlab(chromium, lab_server, name):
     times = {"notebook": name, "run_all_s": round(run_s, 1), "run_all_reissued": RUN_ALL_REISSUED[-1], "panels": []}
     for i in range(n):
         label = page.locator(".wb-panel").nth(i).inner_text().split("\n")[0][:60]
+        if name in EVERY_CONTROL:
+            t0 = time.perf_counter()
+            controls = exercise_controls(page, i, label)
+            assert [c for c in controls if "skipped" not in c], f"panel {label}: no control was exercised"
+            times["panels"].append({"panel": label, "controls": controls,
+                                    "all_controls_s": round(time.perf_counter() - t0, 1)})
+            continue
         if panel_state(page, i)["selects"] == 0:
             continue
         t = change_and_time(page, i, label)
         assert t["first_s"] < 60 and t["final_s"] < 120  # generous: a shared 2-core CPU; the numbers are recorded
         times["panels"].append({"panel": label, **t})
     times["explorers"] = click_explorers(page)
+    times["test_s"] = round(time.perf_counter() - t_test, 1)
     TIMES.append(times)
     assert errors_on(page) == []
     assert page.external == [], f"requests left the machine: {page.external[:5]}"
