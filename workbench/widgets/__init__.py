@@ -65,6 +65,10 @@ from workbench.widgets.pl_training_panel import (  # noqa: E402
 
 __all__ += ['PLTrainingPanel']
 
+from workbench.widgets.playground_panel import PlaygroundPanel  # noqa: E402
+
+__all__ += ['PlaygroundPanel']
+
 from workbench.widgets.atlas_panel import AtlasPanel  # noqa: E402
 
 __all__ += ['AtlasPanel']
