@@ -34,6 +34,7 @@ from torch.func import functional_call, grad, jacrev, vmap
 
 from workbench._runtime import DeviceLike, SeedLike, generator
 from workbench.limits import check_bytes, default_max_bytes
+from workbench.measures.spanning import structured
 from workbench.measures.spanning.rank import batched_effective_rank, default_tolerance, singular_values_from_gram
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.multilayer import Square
@@ -201,7 +202,7 @@ def _named_params(net: nn.Module):
 
 def _check_finite_rows(J: torch.Tensor) -> None:
     """Raise naming the first point whose gradient has NaN/inf (J is (..., n_points, n_params))."""
-    if torch.isfinite(J).all():
+    if bool(torch.isfinite(J.sum())) or torch.isfinite(J).all():  # the sum: one read, no mask (issue 29)
         return
     bad_rows = ~torch.isfinite(J).all(-1)  # (..., n_points)
     idx = bad_rows.nonzero()[0].tolist()
@@ -225,7 +226,7 @@ def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
     """
     n, P = X.shape[0], sum(v.numel() for v in params.values())
     n_out = 1
-    if reduce not in ("first", "sum_squares"):
+    if reduce not in ("pick_first", "sum_squares"):
         with torch.no_grad():
             n_out = int(functional_call(net, {**params, **buffers}, (X[:1],)).reshape(-1).numel())
     res = jacobian_bytes(n, P, n_out, dtype)
@@ -235,8 +236,8 @@ def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
     check_bytes(res + per_point * min(n, chunk_size or 1), what,
                 "pass fewer points (or a network with fewer parameters); workbench.sampled_spanning_dimension "
                 "samples k parameter coordinates instead", device=dev)
-    if chunk_size is None:
-        budget = default_max_bytes(device=dev)
+    if chunk_size is None and not (reduce in ("pick_first", "sum_squares") and structured.supports_closed_form(net)):
+        budget = default_max_bytes(device=dev)  # vmap's per-point working memory (the closed form has none)
         if 2 * res > budget:  # all at once would not fit: chunk the points
             chunk_size = max(1, int((budget - res) // max(per_point, 1)))
     return chunk_size
@@ -300,7 +301,11 @@ def parameter_jacobian(
     X = X.to(dev, pdtype)
     names = list(params)
     chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev)
-    if reduce in ("pick_first", "sum_squares"):
+    if reduce in ("pick_first", "sum_squares") and chunk_size is None and structured.supports_closed_form(net):
+        # a plain MLP: one batched forward and backward pass write J (issue 29), no vmap(grad)
+        Ws, bs = structured.mlp_weights([net], dtype=pdtype, device=dev)
+        J = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce)[0]
+    elif reduce in ("pick_first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         J = _flatten_grads(g, names, 1)
     else:

@@ -36,6 +36,8 @@ basis being right, only the speed does.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import torch
 from torch import nn
 
@@ -44,6 +46,7 @@ from workbench.nets.multilayer import ACTIVATIONS, MLP, Square
 
 __all__ = [
     "CLOSED_FORM_ACTIVATIONS",
+    "closed_form_enabled",
     "supports_closed_form",
     "mlp_weights",
     "mlp_jacobian",
@@ -59,6 +62,23 @@ PIECEWISE_LINEAR_ACTS = ("relu", "leaky_relu", "hardtanh", "identity")
 """Activations whose Jacobian rows are affine in ``x`` on each activation pattern's interval."""
 
 
+_ENABLED = [True]
+
+
+@contextmanager
+def closed_form_enabled(enabled: bool):
+    """``with closed_form_enabled(False):`` sends every plain MLP through the ``torch.func`` routes again.
+
+    For benchmarks and tests that compare the routes in one process.
+    """
+    old = _ENABLED[0]
+    _ENABLED[0] = bool(enabled)
+    try:
+        yield
+    finally:
+        _ENABLED[0] = old
+
+
 def supports_closed_form(net) -> bool:
     """Whether ``net`` is a plain :class:`workbench.nets.multilayer.MLP` that :func:`mlp_jacobian` computes.
 
@@ -66,7 +86,9 @@ def supports_closed_form(net) -> bool:
     module, ``nn.Linear`` layers, no hooks, floating-point parameters.
     Anything else (a subclass, shortcuts, softplus, a hook) goes through ``torch.func``.
     """
-    if type(net) is not MLP or net.shortcuts is not None or net.activation not in CLOSED_FORM_ACTIVATIONS:
+    if not _ENABLED[0] or type(net) is not MLP or net.shortcuts is not None:
+        return False
+    if net.activation not in CLOSED_FORM_ACTIVATIONS:
         return False
     if type(net.act) is not ACTIVATIONS[net.activation] or len(net.layers) < 1:
         return False
@@ -223,7 +245,7 @@ def _residual_norm(J: torch.Tensor, Q: torch.Tensor, B: torch.Tensor, block: int
     err2 = J.new_zeros(J.shape[:-2])
     for c in range(0, J.shape[-1], block):
         E = torch.baddbmm(J[..., c:c + block], Q, B[..., c:c + block], alpha=-1)
-        err2 += (E * E).sum((-2, -1))
+        err2 += torch.linalg.vector_norm(E, dim=(-2, -1)).square()
     return err2.sqrt()
 
 
@@ -270,7 +292,7 @@ def basis_singular_values(J: torch.Tensor, x: torch.Tensor, *, patterns: torch.T
     for d in degrees:
         if d + 1 >= q / 2 or todo.numel() == 0:
             break
-        Jt, xt = J[todo], x[todo]
+        Jt, xt = (J, x) if todo.numel() == S else (J[todo], x[todo])
         Q = chebyshev_basis(xt, d)
         B = Q.mT @ Jt
         s, ok = _certified(Jt, B, _residual_norm(Jt, Q, B))
