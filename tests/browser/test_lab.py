@@ -164,7 +164,9 @@ def panel_state(page, i: int) -> dict:
     return page.evaluate("""(i) => {
       const p = document.querySelectorAll('.wb-panel')[i];
       const img = p.querySelector('img');
-      return {src: img ? img.src.length + ':' + img.src.slice(-64) : null, text: p.innerText,
+      const html = [...p.children].filter(c => c.classList.contains('widget-html'));  // title, status
+      const status = html.length ? html[html.length - 1].innerText : '';
+      return {src: img ? img.src.length + ':' + img.src.slice(-64) : null, text: p.innerText, status,
               selects: p.querySelectorAll('select').length,
               width: img ? img.getBoundingClientRect().width : 0, natural: img ? img.naturalWidth : 0}; }""", i)
 
@@ -205,11 +207,12 @@ def _wait_redraw(page, i: int, before: dict, label: str, timeout: float) -> dict
     first = None
     while time.perf_counter() - t0 < timeout:
         st = panel_state(page, i)
-        changed = st["src"] != before["src"] or st["text"] != before["text"]
+        # the status line, not the panel's text: that holds the sliders' readouts, which change at once
+        changed = st["src"] != before["src"] or st["status"] != before["status"]
         if first is None and changed:
             first = time.perf_counter() - t0
-        if first is not None and not any(b in st["text"] for b in BUSY):
-            assert "error:" not in st["text"], f"{label}: the panel shows an error: {st['text'][-400:]}"
+        if first is not None and not any(b in st["status"] for b in BUSY):
+            assert "error:" not in st["status"], f"{label}: the panel shows an error: {st['status'][-400:]}"
             return {"first_s": round(first, 2), "final_s": round(time.perf_counter() - t0, 2),
                     "picture": st["src"] != before["src"]}
         time.sleep(0.05)
