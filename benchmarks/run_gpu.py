@@ -65,6 +65,9 @@ BENCHES: tuple[Bench, ...] = (
     Bench("esd_real", "bench_esd_real.py",
           ("--device", "cuda", "--runs", "1", "--inputs", "2", "--configs", "ours,gram", "--timeout", "150"), 120, 170,
           "sampled-coordinate ESD of ResNet-152 (K = 1e6): time per input and the Gram route"),
+    Bench("fig4_sweep", "bench_fig4_sweep.py",
+          ("--device", "cuda", "--every", "50", "--repeats", "1", "--fig1-repeats", "21"), 50, 90,
+          "spanning dimension: closed-form routes vs torch.func (Fig. 1 net; every 50th Fig. 4 network)"),
 )
 """The benchmarks with a GPU mode, in the order they run (cheapest and most asked-for first)."""
 
