@@ -465,3 +465,31 @@ for lr, g in rank_run.history.groupby("lr"):
     print(f"lr={lr:g}: mean exact rank {g['rank_mean'].iloc[0]:.2f} -> min {g['rank_mean'].min():.2f} -> "
           f"last {g['rank_mean'].iloc[-1]:.2f}; test accuracy last {g['test_acc'].iloc[-1]:.3f}; "
           f"diverged: {bool(g['diverged'].any())}")
+
+# %% [markdown]
+# ## The Playground
+#
+# TensorFlow Playground's control set (data sets circle, XOR, Gaussian, spiral, plus two
+# moons; noise, train/test ratio, batch size, activation, learning rate, L1 / L2 / slope
+# penalty, width up to 128, depth up to 8) on a network trained epoch by epoch through
+# `wb.fit`. Where the Playground samples its decision map on a grid, this panel draws the
+# exact linear regions (ReLU, leaky ReLU, hardtanh, ReLU6), coloured by the predicted class,
+# with the training points (circles) and test points (triangles) on top; tanh and sigmoid
+# get a sampled map and a note. *play* trains in the background and the picture follows every
+# few epochs; *pause*, *step* and *reset* do what they say. Pick a neuron to see its boundary:
+# the edges of the partition its breakpoint made, bent at every boundary of the layers before
+# it. Coordinates are the Playground's divided by 6, the loss is cross-entropy on two outputs
+# (the Playground: squared loss on one tanh output).
+
+# %%
+from workbench.widgets import PlaygroundPanel
+
+playground = PlaygroundPanel(dataset="spiral", activation="relu", width=16, depth=3, lr=0.1, epoch=TOY_EPOCHS,
+                             neuron=(2, 0), max_epochs=10 * TOY_EPOCHS)  # play stops there
+playground
+
+# %%
+show(playground.figure)
+h = playground.playground.history
+print(playground.last_error or f"epoch {playground.result.epoch}: {len(playground.result.partition):,} exact regions, "
+      f"test accuracy {h['test_acc'].iloc[-1]:.2f}")

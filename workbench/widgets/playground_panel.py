@@ -231,6 +231,10 @@ class PlaygroundPanel(Panel):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"epochs must be a positive int, got {n!r}")
         cur = self.playground.epoch if self.playground is not None else self.controls["epoch"].value
+        if cur >= self.max_epochs:
+            self.status.value = (f"epoch {cur} is this panel's last (max_epochs={self.max_epochs}): "
+                                 "reset, or build the panel with a larger max_epochs")
+            return
         self.update(epoch=min(cur + n, self.max_epochs), wait=not self.background)
 
     def reset(self) -> None:
