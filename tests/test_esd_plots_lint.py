@@ -67,5 +67,9 @@ def test_esd_real_with_18_models_is_clean_names_thinned_families_in_a_legend(eig
     assert len(names) == 18 and 0 < sum(x.get_visible() for x in names) < 18  # some names left out, not all
     assert len(axes[1].get_legend().get_texts()) == t.family.nunique()  # the family legend
     _clean(plot_esd_real_grid(t, fits, params=False))
+    grid = plot_esd_real_grid(t, fits)  # Figs. 9, 10 and 13: three columns, drawn as three rows of two
+    assert grid.shape == (2, 3) and grid[0, 2].get_title().startswith("Fig. 13: top-1")
+    assert grid[1, 0].get_position().x0 > grid[0, 0].get_position().x1  # top-5 to the right of top-1
+    _clean(grid)
     ax = plot_esd_real(t, fits, x="params", title="Fig. 13", paper="p = 0.553")
     _clean(ax)

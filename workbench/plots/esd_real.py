@@ -189,25 +189,31 @@ def plot_esd_real_grid(table, fits, *, reduces=("pick_first", "sum_squares"), ax
     ``paper``: ``{(target, reduce or "params"): text}``, the paper's numbers for a panel (see
     :func:`plot_esd_real`).  One family legend for the figure, right of the last column.  ``params=False``
     leaves out the parameter column (Figs. 9-10 alone: wider panels; draw Fig. 13 as a figure of its own).
-    Returns the array of Axes (``len(targets) x (len(reduces) + 1)``).
+    Returns the array of Axes (``len(targets) x (len(reduces) + 1)``); with more than two such columns the
+    figure shows them as rows (top-1 on the left, top-5 on the right), so each panel keeps its width.
     """
     from workbench.plots._base import new_figure
 
     paper = paper or {}
     ncols = len(reduces) + int(params)
-    if axes is None:
+    transposed = axes is None and ncols > 2
+    if transposed:  # a row per column of the result: each panel keeps a legible width
+        _, axes = new_figure(ncols, 2, figsize=(2 * 7.0 + 1.6, 5.4 * ncols))
+        axes = np.asarray(axes).T
+    elif axes is None:
         _, axes = new_figure(2, ncols, figsize=(7.0 * ncols + 1.6, 10.5))
     axes = np.asarray(axes).reshape(2, ncols)
+    legend_at = (1, 0) if transposed else (0, ncols - 1)  # the family legend: right of the top-right panel
     fig_no = {"top1_error": 9, "top5_error": 10}
     for i, t in enumerate(("top1_error", "top5_error")):
         for j, r in enumerate(reduces):
             plot_esd_real(table, fits, x="esd", target=t, reduce=r, ax=axes[i, j], label_models=label_models,
-                          family_legend=not params and i == 0 and j == ncols - 1, paper=paper.get((t, r)),
+                          family_legend=(i, j) == legend_at, paper=paper.get((t, r)),
                           title=f"Fig. {fig_no[t]}: {_TARGET_LABEL[t].split(' (')[0]} vs ESD, "
                                 f"{_REDUCE_LABEL.get(r, r)}")
         if params:
             plot_esd_real(table, fits, x="params", target=t, ax=axes[i, -1], label_models=label_models,
-                          family_legend=(i == 0), paper=paper.get((t, "params")),
+                          family_legend=(i, ncols - 1) == legend_at, paper=paper.get((t, "params")),
                           title=f"Fig. 13: {_TARGET_LABEL[t].split(' (')[0]} vs parameters")
     if label_models:
         thin_model_labels(axes.flat[0])
