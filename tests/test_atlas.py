@@ -10,6 +10,7 @@ import workbench as wb
 from workbench.measure_atlas import MEASURES, atlas_example, reinitialised
 from workbench.measures.paths import circle
 from workbench.plots import lint_figure
+from workbench.plots.atlas import readable
 
 KW = dict(inits=2, sd_points=16, n_points=24, circle_points=200, seed=3, device="cpu", progress=False)
 
@@ -22,14 +23,15 @@ def mlp_case():
 
 
 def test_rows_frame_and_statuses(mlp_case):
-    _, _, a = mlp_case
+    net, X, a = mlp_case
     f = a.to_frame()
     assert isinstance(f, pd.DataFrame)
     assert list(f["measure"]) == list(MEASURES)
     assert {"measure", "quantity", "value", "values", "summary", "status", "why", "seconds"} <= set(f.columns)
     assert (f["status"] == "ok").all(), f[["measure", "why"]]
     assert (f["why"] == "").all() and np.isfinite(f["value"].astype(float)).all()
-    assert a["slope"].measure == "slope" and "6 of 6" in repr(a)
+    assert a["slope"].measure == "slope" and repr(a) == "Atlas(MLP 2-8-8-1 relu: 6 of 6 measures ok)"
+    assert wb.atlas(net, X, measures=("layer algebra",), name="mine", progress=False).config["network"] == "mine"
     with pytest.raises(KeyError, match="no measure 'nope'"):
         a["nope"]
 
@@ -159,6 +161,12 @@ def test_plot_lints_clean_with_and_without_refusals(mlp_case):
     texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
     assert "exact regions: refused" in texts and "ResidualBlock" in texts
     lint_figure(fig)
+    net, X = atlas_example("add-shortcuts MLP", width=6, depth=2, n=24)
+    s = wb.atlas(net, X, measures=("layer algebra",), progress=False)
+    why = s["layer algebra"].why
+    assert s["layer algebra"].status == "refused" and why.startswith("LayerAlgebraError")
+    assert readable(why) != why  # the message names fx nodes (snake_case), which the figure writes as words
+    lint_figure(s.plot())  # the refusal's identifiers are written as words in the figure
 
 
 def test_panel_updates_headless():

@@ -49,7 +49,8 @@ from workbench.measures.spanning import count_parameters, spanning_dimension
 from workbench.nets.multilayer import ACTIVATIONS, MLP
 from workbench.validation import check_device
 
-__all__ = ["Atlas", "AtlasRow", "atlas", "MEASURES", "REFUSALS", "ARCHITECTURES", "atlas_example"]
+__all__ = ["Atlas", "AtlasRow", "atlas", "compare_atlases", "MEASURES", "REFUSALS", "ARCHITECTURES",
+           "atlas_example"]
 
 MEASURES = ("spanning dimension", "exact regions", "trajectory", "EDJM", "layer algebra", "slope")
 """The six rows of an :class:`Atlas`, in order."""
@@ -330,17 +331,16 @@ def atlas(net: nn.Module, X, *, inits: int = 3, sd_points: int = 64, n_points: i
     net.eval()
     rows, results = [], {}
     try:
-        for name in progress_bar([m for m in MEASURES if m in measures], total=len(measures), desc="atlas",
-                                 progress=progress, unit="measure"):
+        for measure in progress_bar([m for m in MEASURES if m in measures], total=len(measures), desc="atlas",
+                                    progress=progress, unit="measure"):
             t0 = time.perf_counter()
             try:
-                row, res = STEPS[name](net, X if name in ("exact regions", "trajectory", "spanning dimension")
-                                       else Xn, cfg, dev)
+                row, res = STEPS[measure](net, Xn if measure in ("EDJM", "slope") else X, cfg, dev)
             except (_Refused, *REFUSALS) as exc:
                 why = str(exc) if isinstance(exc, _Refused) else _why(exc)
-                row, res = AtlasRow(name, "", float("nan"), np.array([]), "refused", "refused", why), None
+                row, res = AtlasRow(measure, "", float("nan"), np.array([]), "refused", "refused", why), None
             rows.append(_with_seconds(row, time.perf_counter() - t0))
-            results[name] = res
+            results[measure] = res
     finally:
         net.train(was_training)
     config = dict(cfg, device=str(dev), n=len(X), input_shape=tuple(X.shape[1:]), network=name or _describe(net),
@@ -360,6 +360,32 @@ def _describe(net: nn.Module) -> str:
         return f"MLP {'-'.join(map(str, net.widths))} {net.activation}{sc}"
     kinds = sorted({type(m).__name__ for m in net.children()})
     return f"{type(net).__name__} of {', '.join(kinds)}" if kinds else type(net).__name__
+
+
+def compare_atlases(atlases: dict) -> pd.DataFrame:
+    """Several atlases side by side: one row per measure (with its quantity), one column per atlas name.
+
+    A cell is the headline value (4 significant digits), ``"... (partial)"`` when part of the measure was
+    refused, ``"refused"`` when all of it was; the reasons are in each atlas's :meth:`Atlas.to_frame`.
+    """
+    cols = {}
+    quantity = {}
+    for name, a in atlases.items():
+        cells = {}
+        for r in a.rows:
+            if r.quantity:
+                quantity.setdefault(r.measure, r.quantity)
+            if r.status == "refused":
+                cells[r.measure] = "refused"
+            else:
+                v = "n/a" if np.isnan(r.value) else f"{r.value:.4g}"
+                cells[r.measure] = v + (" (partial)" if r.status == "partial" else "")
+        cols[name] = cells
+    order = [m for m in MEASURES if any(m in c for c in cols.values())]
+    df = pd.DataFrame({name: [c.get(m, "not run") for m in order] for name, c in cols.items()}, index=order)
+    df.insert(0, "quantity", [quantity.get(m, "") for m in order])
+    df.index.name = "measure"
+    return df
 
 
 # ---------------------------------------------------------------------------

@@ -112,6 +112,16 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
                                                       "runs (the ESD of the 18 real models for two input kinds is "
                                                       "most of it)"),
+    ("10_atlas", "smoke", "cpu"): _c(1.7, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 103 s "
+                                                "(155 s with the interpreter start) at load average 10-11 on the 2 "
+                                                "cores, other sessions' tests beside it (an upper bound); the four "
+                                                "atlases take 4.2, 0.5, 0.4 and 0.9 s of it"),
+    ("10_atlas", "quick", "cpu"): _c(2.1, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 127 s "
+                                                "(177 s with the interpreter start) at load average 10-11 on the 2 "
+                                                "cores, other sessions' tests beside it (an upper bound); the four "
+                                                "atlases take 5.7, 1.1, 1.4 and 2.5 s, the rest is the kernel start, "
+                                                "imports, figures and the panel"),
+    ("10_atlas", "paper", "cpu"): _c(None, "no", "not measured yet"),
 }
 """Measured costs: ``(notebook stem, profile, device kind) -> ProfileCost``. Device kinds: ``"cpu"`` (the
 project's 2-core machine) and ``"cuda"`` (none measured yet: no GPU was lent to the sessions that measured)."""

@@ -1,6 +1,7 @@
 """The atlas figure: six panels, one per measure of a :class:`workbench.measure_atlas.Atlas` (issue 30)."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -15,9 +16,17 @@ _TITLES = {"spanning dimension": "spanning dimension", "exact regions": "exact r
            "slope": "slope at the points"}
 
 
+def readable(message: str) -> str:
+    """A library message as figure text: ``snake_case`` and ``name=`` written as words (the figure linter's
+    raw-identifier rule), ``$`` escaped (no mathtext). The exact message stays in ``Atlas.to_frame()``."""
+    s = re.sub(r"\b([^\W\d]\w*)=", r"\1 =", message)
+    s = re.sub(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])", " ", s)
+    return s.replace("$", r"\$")
+
+
 def _refused(ax, row) -> None:
     ax.axis("off")
-    why = row.why if row is not None else "not run"
+    why = readable(row.why) if row is not None else "not run"
     lines = textwrap.wrap(why, 44)
     text = "\n".join(lines[:8] + (["…"] if len(lines) > 8 else []))
     ax.text(0.5, 0.5, f"{_TITLES[row.measure] if row is not None else ''}: refused\n\n{text}", ha="center",
@@ -57,8 +66,8 @@ def _trajectory(ax, row, res) -> None:
         ax.set_ylabel("circle length")
     else:
         ax.axis("off")
-        ax.text(0.5, 0.5, "\n".join(textwrap.wrap(row.why, 44)), ha="center", va="center", fontsize=10,
-                transform=ax.transAxes)
+        why = "\n".join(textwrap.wrap(readable(row.why), 44)[:8])
+        ax.text(0.5, 0.5, why, ha="center", va="center", fontsize=10, transform=ax.transAxes)
     ax.set_title(f"{int(trans.total):,} exact transitions" if trans is not None else "lengths (transitions refused)")
 
 
@@ -91,6 +100,8 @@ def _slope(ax, row, s) -> None:
     ax.axvline(float(np.median(s)), color="black", lw=2, ls="--")
     ax.set_xlabel("slope ‖W_R‖₂")
     ax.set_ylabel("points")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.tick_params(axis="x", pad=8)  # the first x and y tick labels meet at the corner otherwise
     ax.set_title(f"median slope {np.median(s):.3g}")
 
 
