@@ -70,6 +70,7 @@ from workbench._runtime import DeviceLike, progress_meter
 from workbench.limits import ResourceLimitError
 from workbench.limits import default_max_bytes as _limits_default_max_bytes
 from workbench.measures.partition import kernels as partition_kernels
+from workbench.measures.partition import pilot
 from workbench.measures.partition.maps_stage import _MapsStage
 from workbench.measures.partition.result import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
 from workbench.measures.partition.split_stage import _SplitStage
@@ -349,4 +350,7 @@ def partition(cn: CompiledNet, A0, c0, bounds, dev, max_regions, layers, *, max_
     chunk_bytes = _CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     compiled = COMPILED if compiled is None else compiled
     eng = _Engine(cn.ops, A0, c0, bounds, dev, max_regions, layers, max_bytes, chunk_bytes, compiled, progress)
+    # a sample of the domain first: a request that cannot fit is refused in seconds, with the estimate
+    pilot.check(_Engine, cn.ops, A0, c0, bounds, dev, layers, max_bytes, chunk_bytes, compiled, eng.limit,
+                eng.lowrank_cache)
     return eng.run()
