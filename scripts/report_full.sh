@@ -19,7 +19,7 @@ mkdir -p "$OUT"
 touch "$OUT/.report-full"
 rm -rf "$OUT"/*.ipynb "$OUT"/*.claims.json "$OUT"/figures  # never report an earlier run's notebook
 for nb in 00_tour 01_spanning_dimension 02_esd_real_networks 03_linear_regions 04_trajectories 05_edjm \
-          06_layer_algebra 07_pl_training 08_trajectories_more 09_esd_more; do
+          06_layer_algebra 07_pl_training 08_trajectories_more 09_esd_more 10_atlas; do
   "$VENV/bin/workbench" reproduce --profile paper --out "$OUT" "$nb" || echo "[report_full] $nb FAILED (kept in the report)"
 done
 "$VENV/bin/workbench" report "$OUT"

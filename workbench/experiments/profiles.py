@@ -121,7 +121,10 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                                                 "cores, other sessions' tests beside it (an upper bound); the four "
                                                 "atlases take 5.7, 1.1, 1.4 and 2.5 s, the rest is the kernel start, "
                                                 "imports, figures and the panel"),
-    ("10_atlas", "paper", "cpu"): _c(None, "no", "not measured yet"),
+    ("10_atlas", "paper", "cpu"): _c(2.8, "no", "measured 2026-12-07 at commit 3fde4c2 with run_notebook: 167 s "
+                                                "(246 s with the interpreter start) at load average 11-13 on the 2 "
+                                                "cores, other sessions' tests beside it (an upper bound); the four "
+                                                "atlases take 13.5, 4.7, 21.7 and 13.1 s"),
 }
 """Measured costs: ``(notebook stem, profile, device kind) -> ProfileCost``. Device kinds: ``"cpu"`` (the
 project's 2-core machine) and ``"cuda"`` (none measured yet: no GPU was lent to the sessions that measured)."""
