@@ -292,6 +292,26 @@ def parameter_jacobian(
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     check_net(net)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
+    J, _ = _parameter_jacobian(net, X, reduce, chunk_size, device, dtype)
+    _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
+    return J
+
+
+def _closed_form_float64(net, reduce, chunk_size, dtype) -> bool:
+    """Whether :func:`_parameter_jacobian` takes the closed form and computes in float64 (its outputs then stand in
+    for :func:`warn_layer_range`'s float64 re-run)."""
+    if reduce not in ("pick_first", "sum_squares") or chunk_size is not None:
+        return False
+    if not structured.supports_closed_form(net):
+        return False
+    return (dtype or next(net.parameters()).dtype) == torch.float64
+
+
+def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool = False):
+    """:func:`parameter_jacobian` after its argument checks, without the finiteness check: ``(J, outs)``.
+
+    ``outs``: every layer output of the closed-form route when ``keep`` (else ``None``).
+    """
     dev = check_device(device)
     params, buffers = _named_params(net)
     X = _validate_points(net, X)
@@ -304,15 +324,13 @@ def parameter_jacobian(
     if reduce in ("pick_first", "sum_squares") and chunk_size is None and structured.supports_closed_form(net):
         # a plain MLP: one batched forward and backward pass write J (issue 29), no vmap(grad)
         Ws, bs = structured.mlp_weights([net], dtype=pdtype, device=dev)
-        J = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce)[0]
-    elif reduce in ("pick_first", "sum_squares"):
+        J, outs = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce, keep=True)
+        return J[0], (outs if keep else None)
+    if reduce in ("pick_first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
-        J = _flatten_grads(g, names, 1)
-    else:
-        g = per_sample_gradient_fn(net, _reduction("none"), jacobian=True, chunk_size=chunk_size)(params, buffers, X)
-        J = _flatten_grads(g, names, 2)
-    _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
-    return J
+        return _flatten_grads(g, names, 1), None
+    g = per_sample_gradient_fn(net, _reduction("none"), jacobian=True, chunk_size=chunk_size)(params, buffers, X)
+    return _flatten_grads(g, names, 2), None
 
 
 SV_METHODS = ("svd", "gram", "lowrank")
@@ -484,9 +502,18 @@ def spanning_dimension(
     tol = _check_tol(tol)
     check_net(net)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     check_device(device)
-    warned = warn_layer_range(net, _validate_points(net, X), dtype=dtype, what="the spanning dimension")
-    J = parameter_jacobian(net, X, reduce, chunk_size=chunk_size, device=device, dtype=dtype)
+    X = _validate_points(net, X)
+    screen = _closed_form_float64(net, reduce, chunk_size, dtype)
+    # the closed form computes every layer in float64 anyway: its outputs are screened, and only a network they
+    # flag is re-run with hooks (issue 29: the re-run, a deepcopy and a forward pass, was a third of a Fig. 1 call)
+    warned = None if screen else warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
+    J, outs = _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, keep=screen)
+    if screen and (outs is None or structured.layer_range_suspects(outs, torch.float64)):
+        warned = warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
+    _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
     if not warned:  # once: the layer that underflows is named above, the zero gradients follow from it
         _warn_zero_rows(net, J)
     m, k = J.shape[0], J.shape[-1]  # the (batched) points x parameters matrices the SVD gets

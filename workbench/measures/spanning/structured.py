@@ -191,19 +191,22 @@ def mlp_jacobian(net: MLP, Ws: list[torch.Tensor], bs: list[torch.Tensor | None]
 def region_basis(patterns: torch.Tensor, x: torch.Tensor):
     """Orthonormal bases of ``[1, x]`` on each activation pattern's points, as ``(region, q0, q1, n_regions)``.
 
-    ``patterns``: ``(S, N, W)`` booleans; ``x``: ``(S, N)``.  ``region[s, n]``
-    numbers member ``s``'s distinct patterns ``0..n_regions[s]-1``; ``q0[s, n] =
-    1/sqrt(|I_m|)`` and ``q1[s, n] = (x_n - mean_m) / ||x - mean_m||`` on the
-    points ``I_m`` of ``n``'s pattern ``m`` (``0`` where the pattern holds one
+    ``patterns``: ``(S, N, W)`` (booleans or derivative values); ``x``: ``(S, N)``.
+    ``region[s, n]`` numbers member ``s``'s maximal runs of one pattern along
+    the sorted ``x`` (``0..n_regions[s]-1``, offset by ``s * max(n_regions)``);
+    ``q0[s, n] = 1/sqrt(|I_m|)`` and ``q1[s, n] = (x_n - mean_m) / ||x - mean_m||``
+    on the points ``I_m`` of ``n``'s run ``m`` (``0`` where the run holds one
     point or one value).  ``Q_m = [q0, q1]`` restricted to ``I_m``.
     """
     S, N = x.shape
-    region = torch.empty((S, N), dtype=torch.int64, device=x.device)
-    counts = []
-    for s in range(S):
-        _, inv = torch.unique(patterns[s], dim=0, return_inverse=True)
-        region[s] = inv
-        counts.append(int(inv.max()) + 1)
+    # along the sorted points a pattern holds on runs; each maximal run is one region (in one input dimension a
+    # pattern's points form one interval, and if two runs shared a pattern, two bases would only cost two rows)
+    order = x.argsort(-1)
+    ps = torch.take_along_dim(patterns.reshape(S, N, -1), order.unsqueeze(-1), 1)
+    change = (ps[:, 1:] != ps[:, :-1]).any(-1)
+    run = torch.cat([change.new_zeros((S, 1), dtype=torch.int64), change.to(torch.int64).cumsum(-1)], 1)
+    region = torch.empty_like(run).scatter_(1, order, run)
+    counts = (run[:, -1] + 1).tolist()
     M = max(counts)
     flat = region + M * torch.arange(S, device=x.device).unsqueeze(1)  # (S, N) in 0..S*M-1
     fl = flat.reshape(-1)
@@ -442,12 +445,13 @@ def layer_range_suspects(outs: list[torch.Tensor], dtype: torch.dtype, max_point
     superset of what that check reports for float64 outputs.
     """
     fi = torch.finfo(dtype)
-    flagged = None
-    for v in outs:
-        a = v[:, :max_points].abs().flatten(1)
-        bad = (~torch.isfinite(a) | (a > fi.max / 1024) | ((a != 0) & (a < fi.tiny * 1024))).any(1)
-        flagged = bad if flagged is None else flagged | bad
-    return [] if flagged is None else flagged.nonzero().flatten().tolist()
+    if not outs:
+        return []
+    a = torch.cat([v[:, :max_points].flatten(1) for v in outs], 1).abs()
+    big = a.amax(1)
+    small = torch.where(a == 0, torch.full_like(a, float("inf")), a).amin(1)
+    flagged = ~torch.isfinite(big) | (big > fi.max / 1024) | (small < fi.tiny * 1024)
+    return flagged.nonzero().flatten().tolist()
 
 
 __all__ += ["ROUTES", "closed_form_route", "layer_range_suspects"]

@@ -84,7 +84,10 @@ def esd_grid(
     up to 1,761) have numerical rank below about 100, so the certified route
     gives the SVD's effective rank to about ``1e-11`` many times faster; in
     float32 the rounding noise in the ~1,700 tiny singular values raises the
-    effective rank by up to about ``5e-3`` (see BENCHMARKS.md).
+    effective rank by up to about ``5e-3`` (see BENCHMARKS.md).  The grid's
+    networks are plain one-input MLPs, so :func:`esd` takes the closed-form
+    routes of :mod:`workbench.measures.spanning.structured` (issue 29): the
+    same effective ranks as the randomized route to about ``1e-12``.
 
     ``client``, ``store``: where the cells run and where finished cells are
     kept for resuming (:func:`workbench.experiments.distributed.run_cells`).

@@ -279,11 +279,11 @@ def _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start
         members = (structured.layer_range_suspects(outs, dtype) if dtype == torch.float64
                    else range(len(models)))
         warned = _warn_range(models, X, dtype, start, s0, members)
-    if J is not None and not bool(torch.isfinite(J.sum())):
-        _raise_nonfinite(J, X, start, s0)
-    if route == "chebyshev":
+    if route == "chebyshev":  # a NaN / inf in J makes its member's values non-finite: checked below
         s, ok = structured.basis_singular_values(J, X[..., 0])
     elif route == "jacobian":
+        if not bool(torch.isfinite(J.sum())):
+            _raise_nonfinite(J, X, start, s0)
         return jacobian_spanning_dimension(J, rank=rank, method=method), warned
     if not bool(torch.isfinite(s).all()) or not bool(ok.all()):
         bad = (~ok | ~torch.isfinite(s).all(-1)).nonzero().flatten()
@@ -352,7 +352,15 @@ def esd(
         ``"lowrank"`` (a randomized range finder certified to the
         numerical-rank tolerance, much faster for the low-rank square
         Jacobians of one-input networks); see
-        :func:`workbench.measures.jacobian_singular_values`.
+        :func:`workbench.measures.jacobian_singular_values`.  A plain MLP
+        (no shortcuts; relu, leaky_relu, hardtanh, identity, tanh, sigmoid or
+        square) skips ``torch.func``: its Jacobians come in closed form, and
+        with ``"lowrank"`` and one input its singular values come from a known
+        range basis (activation-pattern intervals for piecewise-linear
+        activations, without forming ``J``; Chebyshev polynomials for smooth
+        ones), certified by the same residual bound as ``"lowrank"``
+        (:mod:`workbench.measures.spanning.structured`; the result's
+        ``config["route"]`` names the route taken).
     progress
         A ``tqdm`` bar of samples with an ETA, shown once the call has run 2 s; ``False`` silences it.
     on_progress
