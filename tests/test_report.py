@@ -186,3 +186,44 @@ def test_a_notebook_whose_cells_did_not_all_run_is_not_ok():
     assert unrun_cells_error(nb) is None  # an empty cell does not count
     nb.cells.append(nbformat.v4.new_code_cell("y = 2", execution_count=None))
     assert unrun_cells_error(nb).startswith("1 code cell(s) never ran (the first is cell 3)")
+
+
+def _cat_claim(ident: str, verdict: str, ours: float) -> claims.Claim:
+    return claims.Claim(key=ident, paper="ESD", where="§2.1", quantity="q", paper_value=1.0, ours=ours,
+                        tolerance=None, verdict=verdict, reason="r", profile="quick", notebook="01",
+                        catalogue=ident, rule="ours == 1", seeds=0, interval=None)
+
+
+def test_what_changed_since_the_last_report(tmp_path, capsys):
+    from workbench.report import changes_since, previous_claims, report_markdown
+
+    a, b = [st.id for st in claims.catalogue()[:2]]
+    before = [_cat_claim(a, "reproduced", 1.0)]
+    now = [_cat_claim(a, "differs", 3.0), _cat_claim(b, "reproduced", 1.0)]
+    ch = changes_since(now, before)
+    assert [(r["id"], r["before"], r["now"], r["ours_before"], r["ours_now"]) for r in ch["changed"]] == [
+        (a, "reproduced", "differs", "1", "3"), (b, "not run", "reproduced", "", "1")]
+    esd = next(c for c in ch["counts"] if c["paper"] == "ESD")
+    assert esd["reproduced"] == (1, 1) and esd["differs"] == (0, 1)
+    assert esd["not run"][0] == esd["not run"][1] + 1  # one statement more judged now
+    assert changes_since(now, now)["changed"] == []
+    run = NotebookRun(Path("01.ipynb"), None, [], 1.0, None, profile="quick", claims=now)
+    md = report_markdown([run], profile="quick", since=("the committed report at abc123", before))
+    assert "## What changed since the last report" in md and "the committed report at abc123" in md
+    assert f"| {a} | ESD, " in md and "| reproduced | **differs** |" in md
+    assert "What changed" not in report_markdown([run], profile="quick")
+    html = report_html([run], profile="quick", since=("<old>", before))
+    assert "What changed since the last report" in html and "&lt;old&gt;" in html
+    # the CLI: --since names a folder with an earlier report's claims files
+    old = tmp_path / "old"
+    claims.save(old / "01.claims.json", before)
+    assert [c.verdict for c in previous_claims(old)] == ["reproduced"]
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        previous_claims(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError, match=r"no \*\.claims\.json"):
+        previous_claims(tmp_path)
+    nb = tmp_path / "run"
+    nb.mkdir()
+    write(str(nb / "x.ipynb"), [params('PROFILE = "full"')])
+    assert cli.main(["report", str(nb), "--since", str(tmp_path / "nope")]) == 2
+    assert "no such folder" in capsys.readouterr().err

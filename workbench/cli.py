@@ -107,6 +107,15 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.report import runs_from_folder, write_reports
 
+    since = None
+    if args.since is not None:
+        from workbench.report import previous_claims
+
+        try:
+            since = (args.since_label or f"the report in {args.since}", previous_claims(args.since))
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     folder = Path(args.folder).resolve()
     try:
         runs = runs_from_folder(folder)
@@ -115,7 +124,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 2
     profiles = sorted({r.profile for r in runs})
     h, m = write_reports(runs, folder, profile=profiles[0] if len(profiles) == 1 else "+".join(profiles),
-                         scheduler=args.scheduler)
+                         scheduler=args.scheduler, since=since)
     print(f"Report of {len(runs)} notebooks ({', '.join(profiles)}): {h} and {m}")
     return 0
 
@@ -188,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write report.html and report.md from a reproduce output folder")
     rep.add_argument("folder", help="the --out folder of an earlier `workbench reproduce` (or of run_notebook calls)")
     rep.add_argument("--scheduler", default=None, help=argparse.SUPPRESS)
+    rep.add_argument("--since", default=None, metavar="FOLDER",
+                     help="an earlier report's folder (its *.claims.json): adds 'What changed since the last report'")
+    rep.add_argument("--since-label", default=None, metavar="TEXT",
+                     help="how the report names that earlier report (e.g. 'the committed report at 00fc6f8')")
     rep.set_defaults(func=_cmd_report)
     i = sub.add_parser("info", help="print versions and the default device")
     i.set_defaults(func=_cmd_info)
