@@ -552,8 +552,8 @@ CATALOGUE: tuple[Statement, ...] = (
         random=True, claims=("esd.s6.pick_first_top1", "esd.s6.sum_squares_top1", "esd.fig11.negative_r_sign"),
         not_run=_GPU,
         note="the caption does not name the reduce: both must be negative. " + _S6_NOTE + ". Notebook 09 registers "
-             "the sign inputs as 'esd.fig11.negative_r_sign', where 'Figs. 9-12', reason '36 networks' (18 "
-             "networks × 2 reduces), at 3×64×64",
+             "the sign inputs as 'esd.fig11.negative_r_sign', where 'Figs. 9-12' (its paper profile: all 18 "
+             "networks at 3×64×64; the quick profile: 4 networks at 3×32×32; the reason names the run's count)",
     ),
     Statement(
         id="esd.fig9.ranges_small", paper="ESD", where="Fig. 9",
@@ -589,7 +589,8 @@ CATALOGUE: tuple[Statement, ...] = (
         recipe="workbench.papers.esd.real_networks.esd_real_fits", notebook="09_esd_more",
         random=True, claims=("esd.fig11.negative_r_digits",),
         not_run=_IMAGENET,
-        note="notebook 09 registers digits at 3×64×64 (pick_first only, reason '36 networks': 18 × 2 reduces)",
+        note="notebook 09 registers the bundled digits as a stand-in (pick_first only; paper profile: 18 networks "
+             "at 3×64×64, quick: 4 at 3×32×32; the reason names the run's count)",
     ),
     Statement(
         id="esd.fig11.ranges_larger", paper="ESD", where="Fig. 11",

@@ -18,8 +18,9 @@ neutral) and §6 (the algebra) are definitions, tested through the results they 
 
 Two readings matter for every GCC / GWC entry: §6.2 (and Fig. 4, ``y = u prod G``) multiplies local
 complexities along a path, which the library does, while eq. 2 defines a cumulative property as a sum
-(an integral) of the local values; with the product GWC spans 1e47 to past 1e1500. The team will add
-``layer_algebra(..., accumulate="product" | "sum")``; the rules below are the paper's under either.
+(an integral) of the local values; with the product GWC spans 1e47 to past 1e1500.
+``layer_algebra(..., accumulate="product" | "sum")`` computes either (notebook 06, "two readings"); the rules
+below are the paper's under either.
 """
 from workbench.catalogue import Statement, above, below, between, within  # noqa: F401 (between: the schema's full set)
 
@@ -31,8 +32,8 @@ _LA = "workbench.measures.layer_algebra.graph.layer_algebra"
 _RP = "workbench.papers.layer_algebra.resnet_vs_plainnet"
 _ZOO = "workbench.papers.layer_algebra.layer_algebra_zoo"
 _FIT = "workbench.papers.layer_algebra.power_fit"
-_TWO_READINGS = ("GCC multiplied along paths (§6.2, the library) or summed (eq. 2): judge both once "
-                 "layer_algebra(accumulate=) exists")
+_TWO_READINGS = ("GCC multiplied along paths (§6.2, the library's default) or summed (eq. 2): "
+                 "layer_algebra(accumulate='product' | 'sum'); notebook 06 shows both readings")
 
 CATALOGUE: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- §5.6-5.9, App. A.1 (Fig. 13)
