@@ -8,9 +8,8 @@ import pytest
 import torch
 
 import workbench as wb
-from workbench.measures.partition import RegionLimitError, partition_2d
+from workbench.measures.partition import RegionLimitError, partition_2d, pilot
 from workbench.measures.partition import engine as pe
-from workbench.measures.partition import pilot
 from workbench.measures.partition.engine import MemoryBudgetError
 from workbench.nets.piecewise import compile_network
 
@@ -36,7 +35,7 @@ def test_windows_count_each_region_once_by_its_lowest_vertex(G, S):
     A0, c0 = torch.eye(2, dtype=torch.float64).unsqueeze(0), torch.zeros((1, 2), dtype=torch.float64)
     eng = pe._Engine(cn.ops, A0, c0, bounds, CPU, 10**6, None, None, pe._CHUNK_BYTES, True, False)
     Vw, nvw, Lw = pilot.window_boxes(bounds, G, S, CPU)
-    eng._descend(Vw, nvw, Lw, torch.zeros((S * S, 0), dtype=torch.bool), torch.zeros((S * S, 0), dtype=torch.long),
+    eng._descend(Vw, nvw, Lw, torch.zeros((S * S, 0), dtype=torch.uint8), torch.zeros((S * S, 0), dtype=torch.long),
                  A0, c0, None, 0, 0)
     counted = sum(pilot.count_lowest(r[0], r[1], r[2]) for r in eng.results)
     truth = 0
@@ -47,7 +46,7 @@ def test_windows_count_each_region_once_by_its_lowest_vertex(G, S):
 
 
 def test_pilot_refuses_over_max_regions_and_the_budget_before_starting(monkeypatch):
-    """2-64x6 on [-1, 1]^2 has 53,094 regions: with the pilot on, max_regions=20,000 and a 40 MB budget are each
+    """2-64x6 on [-1, 1]^2 has 53,094 regions: with the pilot on, max_regions=20,000 and a 20 MB budget are each
     refused with the estimate and the sample; a limit it fits runs as before (the same partition)."""
     net = _net([2, 64, 64, 64, 64, 64, 64, 1])
     monkeypatch.setattr(pilot, "PILOT_MIN_COLUMNS", 0)
@@ -59,8 +58,8 @@ def test_pilot_refuses_over_max_regions_and_the_budget_before_starting(monkeypat
     assert 0.7 * 53_094 < est < 1.4 * 53_094
     with pytest.raises(MemoryBudgetError, match=r"the partition \(about [0-9,]+ regions, estimated from an exact "
                        r"partition .* would need about [0-9.]+ MiB, more than the memory budget of [0-9.]+ MiB "
-                       r"\(max_bytes=40,000,000 bytes\); refused before allocating"):
-        partition_2d(net, device=CPU, max_bytes=40_000_000, progress=False)
+                       r"\(max_bytes=20,000,000 bytes\); refused before allocating"):
+        partition_2d(net, device=CPU, max_bytes=20_000_000, progress=False)
     P = partition_2d(net, device=CPU, progress=False)
     monkeypatch.setattr(pilot, "PILOT_MIN_COLUMNS", 10**9)
     Q = partition_2d(net, device=CPU, progress=False)

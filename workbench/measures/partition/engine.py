@@ -72,7 +72,7 @@ from workbench.limits import default_max_bytes as _limits_default_max_bytes
 from workbench.measures.partition import kernels as partition_kernels
 from workbench.measures.partition import pilot
 from workbench.measures.partition.maps_stage import _MapsStage
-from workbench.measures.partition.result import DEFAULT_MAX_REGIONS, Partition, RegionLimitError
+from workbench.measures.partition.result import DEFAULT_MAX_REGIONS, PackedPatterns, Partition, RegionLimitError
 from workbench.measures.partition.split_stage import _SplitStage
 from workbench.measures.partition.torch_kernels import (  # noqa: F401 (the moved kernels, importable from here)
     _DTYPE,
@@ -146,10 +146,11 @@ def partition_bytes_per_region(n_columns: int, n_layers: int, n_out: int, k_vert
     """Bytes one region takes in a finished :class:`Partition` (and while being assembled).
 
     Polygon ``k x 2`` float64, edge labels ``k`` int32, vertex count, the pattern
-    (one bool per column), active counts (int64 per layer) and the local map
+    (packed bits, :class:`~workbench.measures.partition.result.PackedPatterns`: a byte per 8 columns and at most
+    one more per layer), active counts (int64 per layer) and the local map
     ``n_out x 3`` float64; doubled for the final concatenation of the chunks.
     """
-    one = k_vertices * 2 * 8 + k_vertices * 4 + 8 + n_columns + 8 * n_layers + n_out * 3 * 8
+    one = k_vertices * 2 * 8 + k_vertices * 4 + 8 + (n_columns + 7) // 8 + 9 * n_layers + n_out * 3 * 8
     return 2 * one
 
 
@@ -176,6 +177,7 @@ class _Engine(_SplitStage, _MapsStage):
         self.bytes_emitted = 0
         self.brows: list = []
         self.col0: dict = {}  # activation layer -> its first pattern column (known when first reached)
+        self.widths: dict = {}  # activation layer -> its pattern columns (a packed block of bytes each)
         self.next_col = 0
         self.layer_counts: dict = {}
         self.lowrank_cache: dict = {}
@@ -212,7 +214,8 @@ class _Engine(_SplitStage, _MapsStage):
         self.n_emitted += R
         if self.bar is not None and R:
             self._advance(V, nv)
-        self.bytes_emitted += R * partition_bytes_per_region(pat.shape[1], act.shape[1], W.shape[1], V.shape[1]) // 2
+        self.bytes_emitted += R * partition_bytes_per_region(8 * pat.shape[1], act.shape[1], W.shape[1],
+                                                             V.shape[1]) // 2
 
     def _advance(self, V, nv):
         """Move the progress meter by the area of the finished regions ``V`` (shoelace over their ``nv``
@@ -243,7 +246,7 @@ class _Engine(_SplitStage, _MapsStage):
         V = box[[0, 1, 2, 3, 0, 0, 0, 0]].unsqueeze(0).clone()
         L = torch.full((1, 8), -1, dtype=torch.int32, device=self.dev)
         nv = torch.tensor([4], device=self.dev)
-        pat = torch.zeros((1, 0), dtype=torch.bool, device=self.dev)
+        pat = torch.zeros((1, 0), dtype=torch.uint8, device=self.dev)  # packed bits (PackedPatterns), per layer
         act = torch.zeros((1, 0), dtype=torch.long, device=self.dev)
         A0, c0 = self.inp
         self.bar = progress_meter(100.0, "partition", "%", self.progress,
@@ -283,6 +286,7 @@ class _Engine(_SplitStage, _MapsStage):
         nb = len(op.breakpoints)
         if k not in self.col0:
             self.col0[k] = col0 = self.next_col
+            self.widths[k] = N * nb
             self.next_col += N * nb
             for i in range(N):
                 for jb, bpv in enumerate(op.breakpoints):
@@ -325,6 +329,7 @@ class _Engine(_SplitStage, _MapsStage):
         k = min(self.stop, self.n_act)
         table = pd.DataFrame(self.brows, columns=["column", "layer", "neuron", "breakpoint", "name"])
         counts = tuple(self.layer_counts[j] for j in range(k))
+        pat = PackedPatterns(pat, tuple(self.widths[j] for j in range(k)))
         return Partition(V, nv, L, pat, act, W, b, table, tuple(float(t) for t in self.bounds), k,
                          counts_per_layer=counts)
 

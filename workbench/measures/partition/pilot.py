@@ -95,6 +95,8 @@ def count_lowest(V, nv, L) -> int:
     return int(ok.sum())
 
 
+PILOT_CHUNK_BYTES = 1 << 23
+"""Working memory for the maps of one chunk of the pilot's regions."""
 PILOT_MIN_RATIO = 20
 """First-layer regions counted in the sample from which the ratio estimator is used."""
 
@@ -136,7 +138,7 @@ def estimate(make_engine, bounds, dev, r1: int | None = None):
         eng._descend_children = hook
         V, nv, L = window_boxes(bounds, G, S, dev)
         A0, c0 = eng.inp
-        pat = torch.zeros((S * S, 0), dtype=torch.bool, device=dev)
+        pat = torch.zeros((S * S, 0), dtype=torch.uint8, device=dev)
         act = torch.zeros((S * S, 0), dtype=torch.long, device=dev)
         try:
             eng._descend(V, nv, L, pat, act, A0, c0, None, 0, 0)
@@ -206,7 +208,9 @@ def check(eng_cls, ops, A0, c0, bounds, dev, layers, max_bytes, chunk_bytes, com
         return est < limit / m and need < budget.bytes / m
 
     def make(cap):
-        eng = eng_cls(ops, A0, c0, bounds, dev, cap, layers, max_bytes, chunk_bytes, compiled, False)
+        # small chunks (the sample is small): the pilot's working memory stays a few MiB
+        eng = eng_cls(ops, A0, c0, bounds, dev, cap, layers, max_bytes, min(chunk_bytes, PILOT_CHUNK_BYTES), compiled,
+                      False)
         if cache is not None:
             eng.lowrank_cache = cache  # the dense chains (an N x N product each), built once for all the runs
         eng._pilot_decided = lambda est, m: decided(est, m, eng)

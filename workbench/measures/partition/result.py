@@ -19,7 +19,7 @@ import torch
 from workbench.nets.piecewise import DTYPE
 from workbench.validation import check_real
 
-__all__ = ["Partition", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line", "clip_polygons"]
+__all__ = ["Partition", "PackedPatterns", "RegionLimitError", "DEFAULT_MAX_REGIONS", "regions_on_line", "clip_polygons"]
 
 DEFAULT_MAX_REGIONS = 2_000_000
 """Region count at which the engine stops when ``max_regions=None``."""
@@ -100,6 +100,50 @@ def clip_polygons(V: torch.Tensor, nv: torch.Tensor, s: torch.Tensor, L: torch.T
     return out
 
 
+class PackedPatterns:
+    """Activation patterns as packed bits (issue 29): one block of bytes per activation layer, bit ``j % 8`` of
+    byte ``j // 8`` of a block for the layer's column ``j`` (little-endian), each block starting on a byte.
+
+    The fast engine carries patterns so (1/8 of a bool per column: at 2-512x3 192 bytes per region instead of
+    1,536) and :attr:`Partition.patterns` unpacks them on first access.  ``bits (R, B)`` uint8, ``widths``: the
+    columns of every layer's block.
+    """
+
+    __slots__ = ("bits", "widths")
+
+    def __init__(self, bits: torch.Tensor, widths: tuple[int, ...]):
+        self.bits, self.widths = bits, tuple(int(w) for w in widths)
+
+    @staticmethod
+    def pack(block: torch.Tensor) -> torch.Tensor:
+        """``(R, C)`` bool -> ``(R, ceil(C / 8))`` uint8, little-endian bits (numpy's ``packbits`` on the CPU)."""
+        if block.device.type == "cpu":
+            return torch.from_numpy(np.packbits(block.numpy(), axis=1, bitorder="little"))
+        R, C = block.shape
+        pad = (-C) % 8
+        x = torch.nn.functional.pad(block.to(torch.uint8), (0, pad)).view(R, -1, 8)
+        w = torch.tensor([1, 2, 4, 8, 16, 32, 64, 128], dtype=torch.uint8, device=block.device)
+        return (x * w).sum(-1, dtype=torch.uint8)
+
+    def unpack(self) -> torch.Tensor:
+        """The patterns as ``(R, sum(widths))`` bool."""
+        R = self.bits.shape[0]
+        out, off = [], 0
+        for w in self.widths:
+            nb = (w + 7) // 8
+            blk = self.bits[:, off:off + nb]
+            if blk.device.type == "cpu":
+                u = torch.from_numpy(np.unpackbits(blk.contiguous().numpy(), axis=1, count=w, bitorder="little"))
+            else:
+                sh = torch.arange(8, dtype=torch.uint8, device=blk.device)
+                u = ((blk.unsqueeze(-1) >> sh) & 1).reshape(R, nb * 8)[:, :w]
+            out.append(u.view(torch.bool) if u.dtype == torch.uint8 else u.bool())
+            off += nb
+        if not out:
+            return torch.zeros((R, 0), dtype=torch.bool, device=self.bits.device)
+        return torch.cat(out, 1) if len(out) > 1 else out[0].contiguous()
+
+
 class RegionLimitError(RuntimeError):
     """The partition would have more regions than ``max_regions`` allows."""
 
@@ -117,8 +161,9 @@ class Partition:
         For the edge from vertex k to vertex k+1: the boundary column (index into
         :attr:`boundaries`) of the neuron whose line made it, or -1 for the domain's border.
     patterns : Tensor (R, P) bool
-        Activation pattern: one column per (neuron, breakpoint) of every hidden
-        activation layer, ``True`` where the pre-activation is above the
+        (The fast engine keeps them as packed bits, :class:`PackedPatterns`, and unpacks them on first access;
+        the unpacked tensor is kept from then on.)  Activation pattern: one column per (neuron, breakpoint) of
+        every hidden activation layer, ``True`` where the pre-activation is above the
         breakpoint (ReLU/LeakyReLU: one column per neuron, "active"; HardTanh: two,
         ``z > min_val`` and ``z > max_val``; identity: none).  See :attr:`boundaries`.
     active : Tensor (R, L) int
@@ -304,6 +349,26 @@ class Partition:
             res[s:s + chunk] = torch.where(has, idx, torch.full_like(idx, -1))
         return res
 
+
+
+def _get_patterns(self) -> torch.Tensor:
+    t = self.__dict__.get("_patterns_t")
+    if t is None:
+        t = self.__dict__["_patterns_packed"].unpack()
+        self.__dict__["_patterns_t"] = t
+    return t
+
+
+def _set_patterns(self, value) -> None:
+    if isinstance(value, PackedPatterns):
+        self.__dict__["_patterns_packed"], self.__dict__["_patterns_t"] = value, None
+    else:
+        self.__dict__["_patterns_packed"], self.__dict__["_patterns_t"] = None, value
+
+
+# ``patterns`` stays a dataclass field (the constructor, ``dataclasses.replace`` and ``fields`` see a bool tensor)
+# that may be stored packed: the generated ``__init__`` assigns through this property
+Partition.patterns = property(_get_patterns, _set_patterns, doc="Activation patterns ``(R, P)`` bool (see the class).")
 
 
 def regions_on_line(part: Partition, v: float = 0.0) -> int:

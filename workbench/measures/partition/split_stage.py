@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import torch
 
 from workbench.measures.partition import kernels as partition_kernels
-from workbench.measures.partition.result import RegionLimitError, clip_polygons
+from workbench.measures.partition.result import PackedPatterns, RegionLimitError, clip_polygons
 from workbench.measures.partition.torch_kernels import _anchor_groups, _lookup, _n_active, _screen, _split
 
 
@@ -87,7 +87,7 @@ class _SplitStage:
                 )
             # and in bytes: those regions in the finished partition, at least (4 vertices, one output)
             low = self.pending + R + n_cut
-            self._check_regions_bytes(low, pat.shape[1] + N * nb, act.shape[1] + 1,
+            self._check_regions_bytes(low, 8 * pat.shape[1] + N * nb, act.shape[1] + 1,
                                       f"at least {low:,} more regions (queued and reaching layer {k + 1})")
             with self._timer((k + 1, "split")):
                 V2, nv2, L2, par, bits = _split(V, nv, L, rows, cols, Mp, op.breakpoints, col0, self.limit,
@@ -100,7 +100,8 @@ class _SplitStage:
                     lp[:, bits[1]] = bits[2]
                 elif bits is not None:
                     lp[bits[0], bits[1]] = bits[2]
-                pat2 = torch.cat([pat.index_select(0, par), lp], 1)
+                # the patterns as packed bits, a block of bytes per layer (PackedPatterns: 1/8 of a bool per column)
+                pat2 = torch.cat([pat.index_select(0, par), PackedPatterns.pack(lp)], 1)
                 # the reference piece of every (region, neuron): bool for one breakpoint (no int64 copy)
                 piece_ref = side if nb == 1 else side.view(R, N, nb).sum(-1)
                 act_ref = _n_active(piece_ref, slopes)
