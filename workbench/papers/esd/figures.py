@@ -102,7 +102,8 @@ def esd_grid(
 
     def cell(c):
         r = esd([1, c["n1"], c["n2"], 1], c["activation"], samples=samples, n_points=n_points, inputs=inputs,
-                reduce=reduce, seed=c["seed"], device=device, dtype=dtype, method=method)
+                reduce=reduce, seed=c["seed"], device=device, dtype=dtype, method=method,
+                progress=False)  # the grid has its own progress; no bar per cell
         return dict(activation=c["activation"], n1=c["n1"], n2=c["n2"], n_params=r.n_params, esd=r.mean, std=r.std,
                     samples=samples, n_points=r.config["n_points"], seed=c["seed"], seconds=r.seconds)
 
