@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serve the panels of one notebook as a Voila app (controls and pictures, no code):
-#   bash scripts/dashboard.sh 03_linear_regions          # or 00_tour, 01_spanning_dimension, 04_trajectories, all
+#   bash scripts/dashboard.sh 03_linear_regions          # or 00_tour, 01_spanning_dimension, 04_trajectories,
+#                                                        #    07_pl_training (the Playground), 10_atlas, all
 #   bash scripts/dashboard.sh 04_trajectories --port 8867 --no-browser
 # Further arguments go to voila. Several dashboards in one server: open /voila/render/dashboard.ipynb?nb=NAME
 set -euo pipefail

@@ -13,6 +13,8 @@ DASHBOARDS = {
     "01_spanning_dimension": "Expected spanning dimension of an MLP (Berthiaume et al. 2020)",
     "03_linear_regions": "Exact linear regions; click a region (Raghu et al. 2017; Johansson 2022)",
     "04_trajectories": "Trajectory length through the layers; hover the circle (Raghu et al. 2017)",
+    "07_pl_training": "The Playground, exact: train on 2-D data and watch the linear regions move (Johansson 2022)",
+    "10_atlas": "An atlas of the five measures on one network",
 }
 """Notebooks with panels and what their dashboard shows (02 has no interactive panel)."""
 
@@ -43,6 +45,14 @@ def _panels(name: str) -> list:
         tp = TrajectoryPanel(depth=6, width=100, sigma_w2=4.0, activation="tanh", n_points=300, n_seeds=4)
         tp.wait()
         return [tp, tp.explorer(), tp.player()]
+    if name == "07_pl_training":
+        from workbench.widgets.playground_panel import PlaygroundPanel
+
+        return [PlaygroundPanel(dataset="spiral", width=8, depth=3)]
+    if name == "10_atlas":
+        from workbench.widgets.atlas_panel import AtlasPanel
+
+        return [AtlasPanel()]
     raise ValueError(f"no dashboard named {name!r}; choose one of {sorted(DASHBOARDS)} or 'all'")
 
 
