@@ -21,11 +21,7 @@ WARNING_FREE = {"02_esd_real_networks", "05_edjm"}
 """Notebooks whose smoke Run All must show no Python warning (issue 30: 02 showed "the sampled Jacobian is all
 zeros", 05 "Converting a tensor with requires_grad=True to a scalar"; a reader should not see either)."""
 
-WARNINGS_PENDING: dict[str, tuple[str, str]] = {
-    "05_edjm": ("constrained_layout not applied because axes sizes collapsed to zero",
-                "EDJMPanel's figure once `panel.update(depth=4)` overlays a second curve (workbench/widgets/"
-                "edjm_panel.py, plots.edjm); seen in issue 30, not fixed there"),
-}
+WARNINGS_PENDING: dict[str, tuple[str, str]] = {}
 """A warning a WARNING_FREE notebook still shows, with why; it must still appear (the check fails both ways)."""
 
 _WARNING = re.compile(r"\b\w*Warning: .*")

@@ -85,7 +85,9 @@ def plot_edjm_spectra(result, ax: Axes | None = None, *, panel: str | None = Non
     ax.grid(alpha=0.3)
     if len(df):
         # under the axes: the spectra of high-scoring models fill the upper right too
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0, ncol=2, frameon=False,
+        labels = ax.get_legend_handles_labels()[1]
+        ncol = 2 if max(len(t) for t in labels) <= 32 else 1  # long model labels: one per row, within the figure
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0, ncol=ncol, frameon=False,
                   fontsize=9, title="model (validation accuracy)", title_fontsize=9)
     ax.set_title(title if title is not None else (panel or "normalised EDJM spectra (mean over outputs)"))
     return apply_style(ax, style)

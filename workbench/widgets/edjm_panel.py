@@ -79,7 +79,7 @@ class EDJMPanel(Panel):
         return dict(label=label, result=r, acc=m.val_acc, cached=m.cached)
 
     def draw(self, result, *, log_x, paper_ylim, **_):
-        fig, ax = new_figure(1, 1, figsize=(7.0, 4.2))
+        fig, ax = new_figure(1, 1, figsize=(8.0, 4.4 + 0.35 * len(self.curves)))  # a legend row per curve
         res = {f"{k} [score {v['result'].score:.2f}]": v["result"] for k, v in self.curves.items()}
         accs = {f"{k} [score {v['result'].score:.2f}]": v["acc"] for k, v in self.curves.items()}
         plot_edjm_spectra(res, ax, log_x=log_x, ylim=0.25 if paper_ylim else None, accuracies=accs,
