@@ -220,3 +220,34 @@ def test_cli_data_list_root_that_is_a_file(tmp_path, capsys):
     f.write_text("x")
     assert cli.main(["data", "list", "--root", str(f)]) == 2
     assert "is a regular file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the atlas and the Playground (issue 30 surfaces)
+def test_atlas_refuses_bad_points_and_options_by_name():
+    import torch
+
+    import workbench as wb
+
+    net = wb.mlp([2, 8, 1], seed=0)
+    X = torch.rand(8, 2)
+    kw = dict(inits=2, sd_points=8, n_points=8, circle_points=32, progress=False)
+    with pytest.raises(TypeError, match="X must be a float tensor"):
+        wb.atlas(net, "abc", **kw)
+    with pytest.raises(TypeError, match="floating-point.*X.float"):
+        wb.atlas(net, torch.randint(0, 3, (8, 2)), **kw)
+    with pytest.raises(ValueError, match=r"net\(X\) fails .*shape \(8, 3\)"):
+        wb.atlas(net, torch.rand(8, 3), **kw)
+    with pytest.raises(TypeError, match="measures must be a list"):
+        wb.atlas(net, X, measures="exact regions", **kw)
+    for bounds in [(1, 2), (1, 0, 0, 1), ("a", "b", "c", "d"), (0, 1, 0, float("nan"))]:
+        with pytest.raises(ValueError, match="plane_bounds must be"):
+            wb.atlas(net, X, plane_bounds=bounds, **kw)
+
+
+def test_playground_refuses_a_string_seed_and_a_missing_neuron_by_name():
+    from workbench.widgets import PlaygroundPanel
+
+    with pytest.raises(TypeError, match="seed must be an int"):
+        PlaygroundPanel(seed="x", auto=False, background=False, n_points=40)
+    with pytest.raises(ValueError, match=r"control 'neuron': \(9, 9\) is not a neuron of width 8, depth 2"):
+        PlaygroundPanel(neuron=(9, 9), width=8, depth=2, auto=False, background=False, n_points=40)

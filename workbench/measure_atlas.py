@@ -312,14 +312,32 @@ def atlas(net: nn.Module, X, *, inits: int = 3, sd_points: int = 64, n_points: i
     """
     if not isinstance(net, nn.Module):
         raise TypeError(f"net must be an nn.Module, got {type(net).__name__}")
-    X = torch.as_tensor(X)
+    if not isinstance(X, (torch.Tensor, np.ndarray, list, tuple)):
+        raise TypeError(f"X must be a float tensor of shape (n, *input_shape), got {type(X).__name__}")
+    try:
+        X = torch.as_tensor(X)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(f"X must be a float tensor of shape (n, *input_shape); it could not be read as one "
+                        f"({exc})") from None
+    if not X.is_floating_point():
+        raise TypeError(f"X must be a floating-point tensor (points), got dtype {X.dtype}; pass X.float()")
     if X.dim() < 2 or len(X) < 3:
         raise ValueError(f"X must have shape (n, *input_shape) with n >= 3, got {tuple(X.shape)}")
     if not torch.isfinite(X).all():
         raise ValueError("X contains NaN or inf; every measure needs finite points")
+    if isinstance(measures, str) or not isinstance(measures, (list, tuple, set, frozenset)):
+        raise TypeError(f"measures must be a list of names from {list(MEASURES)}, got {measures!r}")
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
         raise ValueError(f"unknown measure(s) {unknown}; allowed values: {list(MEASURES)}")
+    if plane_bounds is not None:
+        try:
+            b = np.asarray(plane_bounds, dtype=float) if isinstance(plane_bounds, (list, tuple, np.ndarray)) else None
+        except (TypeError, ValueError):
+            b = None
+        if b is None or b.shape != (4,) or not np.isfinite(b).all() or not (b[0] < b[1] and b[2] < b[3]):
+            raise ValueError(f"plane_bounds must be (u0, u1, v0, v1) with u0 < u1 and v0 < v1, finite; got "
+                             f"{plane_bounds!r}")
     cfg = dict(inits=_check_pos("inits", inits), sd_points=_check_pos("sd_points", sd_points),
                n_points=_check_pos("n_points", n_points), circle_points=_check_pos("circle_points", circle_points),
                max_regions=_check_pos("max_regions", max_regions), plane_bounds=plane_bounds, seed=int_seed(seed))
@@ -329,6 +347,13 @@ def atlas(net: nn.Module, X, *, inits: int = 3, sd_points: int = 64, n_points: i
     Xn = X[:n_points]
     was_training = net.training
     net.eval()
+    try:  # a network that cannot take X at all is an input error, not six refused rows
+        with torch.no_grad():
+            net(X[:3])
+    except Exception as exc:  # noqa: BLE001 - any failure of the caller's forward
+        net.train(was_training)
+        raise ValueError(f"net(X) fails on the first points of X (shape {tuple(X.shape)}): {type(exc).__name__}: "
+                         f"{exc}. X must have shape (n, *input_shape) with the network's input shape") from exc
     rows, results = [], {}
     try:
         for measure in progress_bar([m for m in MEASURES if m in measures], total=len(measures), desc="atlas",

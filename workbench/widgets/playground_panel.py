@@ -20,6 +20,7 @@ from workbench.papers.pl_geometry.playground import (
     preactivation_map,
 )
 from workbench.plots.playground import plot_playground
+from workbench.validation import check_int
 from workbench.widgets._base import Panel, check_control_value
 
 __all__ = ["PlaygroundPanel", "PlaygroundFrame"]
@@ -92,7 +93,11 @@ class PlaygroundPanel(Panel):
         for nm, v in (("max_epochs", max_epochs), ("step_epochs", step_epochs), ("n_points", n_points)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{nm} must be a positive int, got {v!r}")
-        self.n_points, self.seed, self.max_epochs, self.step_epochs = n_points, int(seed), max_epochs, step_epochs
+        seed = check_int("seed", seed)
+        if neuron is not None and neuron not in [v for _, v in neuron_options(width, depth)]:
+            raise ValueError(f"control 'neuron': {neuron!r} is not a neuron of width {width}, depth {depth}; allowed "
+                             f"values: None or (layer, neuron) with 1 <= layer <= {depth}, 0 <= neuron < {width}")
+        self.n_points, self.seed, self.max_epochs, self.step_epochs = n_points, seed, max_epochs, step_epochs
         self.resolution, self.max_regions = int(resolution), int(max_regions)
         self.playground: Playground | None = None
         self.state = "paused"
