@@ -326,3 +326,20 @@ def test_regions_panel_refines_layer_by_layer():
     p.controls["depth"].value = 8
     p.controls["layers"].value = 8
     assert "Beyond" in p.status.value and "512 neurons > 256" in p.status.value
+
+
+def test_esd_panel_plain_mlp_is_a_selected_option_not_none():
+    """ipywidgets reads a None value as "nothing selected": the shortcuts box showed empty in a browser and
+    choosing "plain MLP" again changed nothing (found by the every-control browser test of notebook 01)."""
+    from workbench.widgets._base import dropdown
+
+    p = ESDPanel(width=3, depth=2, samples=2, device="cpu", auto=False)
+    sc = p.controls["shortcuts"]
+    assert sc.value == "plain" and sc.label == "plain MLP" and sc.index == 0
+    sc.value = "add-shortcuts"
+    sc.index = 0  # what the browser sends when "plain MLP" is chosen
+    assert sc.value == "plain" and sc.label == "plain MLP"
+    p.update(shortcuts=None)  # the library's spelling still works
+    assert p.controls["shortcuts"].value == "plain" and p.result.config.get("shortcuts") == "none"
+    with pytest.raises(ValueError, match="None cannot be an option's value"):
+        dropdown(options=[("none", None), ("a", "a")], value="a", description="mode")

@@ -86,6 +86,9 @@ def check_control_value(name: str, control, value) -> None:
 def dropdown(*, options, value, description: str = "", **kw) -> W.Dropdown:
     """``W.Dropdown`` that names itself, the value and its options when ``value`` is not one of them."""
     allowed = _option_values(options)
+    if None in allowed:  # ipywidgets reads value None as "nothing selected": the box shows empty in a browser
+        raise ValueError(f"{description or 'dropdown'}: None cannot be an option's value (ipywidgets shows it as "
+                         "no selection); use a string such as 'none'")
     if value not in allowed:
         shown = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{description or 'dropdown'}: {value!r} is not one of its options; allowed values: {shown}")

@@ -15,7 +15,14 @@ from workbench.widgets._base import Panel, dropdown, log_slider
 
 __all__ = ["ESDPanel"]
 
-_SHORTCUT_OPTIONS = [("plain MLP", None), ("add-shortcuts", "add-shortcuts"), ("add-inputs", "add-inputs")]
+_SHORTCUT_OPTIONS = [("plain MLP", "plain"), ("add-shortcuts", "add-shortcuts"), ("add-inputs", "add-inputs")]
+"""The shortcut modes; a plain MLP is ``"plain"`` here, not ``None``: ipywidgets reads a ``None`` value as "nothing
+selected", so the browser showed an empty box and choosing "plain MLP" again changed nothing."""
+
+
+def _mode(shortcuts):
+    """The control's value as :func:`workbench.mlp`'s ``shortcuts`` (``"plain"`` -> ``None``)."""
+    return None if shortcuts in (None, "plain") else shortcuts
 
 
 class ESDPanel(Panel):
@@ -49,19 +56,26 @@ class ESDPanel(Panel):
             "width": log_slider(width, 1, max(64, width), "width"),
             "depth": W.IntSlider(value=depth, min=1, max=8, description="hidden layers", **slider),
             "activation": dropdown(options=list(ACTIVATIONS), value=activation, description="activation"),
-            "shortcuts": dropdown(options=_SHORTCUT_OPTIONS, value=shortcuts, description="shortcuts"),
+            "shortcuts": dropdown(options=_SHORTCUT_OPTIONS, value=shortcuts or "plain", description="shortcuts"),
             "inputs": dropdown(options=list(INPUTS), value=inputs, description="input dist."),
             "samples": log_slider(samples, 2, max(1000, samples), "samples", per_octave=3),
             "seed": W.IntText(value=seed, description="seed"),
         }
         super().__init__(controls, auto=auto, background=background, budget=budget)
 
+    def update(self, *, wait: bool = True, **params) -> ESDPanel:
+        """As :meth:`Panel.update`; ``shortcuts=None`` means the plain MLP (the control's ``"plain"``)."""
+        if "shortcuts" in params and params["shortcuts"] is None:
+            params["shortcuts"] = "plain"
+        return super().update(wait=wait, **params)
+
     def widths(self, n_in: int, width: int, depth: int) -> list[int]:
         """The architecture the controls describe."""
         return [n_in] + [width] * depth + [1]
 
     def cost(self, *, n_in, width, depth, shortcuts, samples, **_):
-        P = sum(p.numel() for p in mlp(self.widths(n_in, width, depth), "relu", shortcuts=shortcuts).parameters())
+        net = mlp(self.widths(n_in, width, depth), "relu", shortcuts=_mode(shortcuts))
+        P = sum(p.numel() for p in net.parameters())
         pts = self.n_points or P
         # one sample's Jacobian (points x parameters, float32), its copy and the SVD's workspace
         mib = (2 * pts * P + min(pts, P) ** 2) * 4 / 2**20
@@ -80,7 +94,7 @@ class ESDPanel(Panel):
 
         def timed(w):
             t0 = time.perf_counter()
-            esd(self.widths(n_in, w, depth), activation, shortcuts=shortcuts, samples=1, n_points=self.n_points,
+            esd(self.widths(n_in, w, depth), activation, shortcuts=_mode(shortcuts), samples=1, n_points=self.n_points,
                 inputs=inputs, seed=0, device=self.device, progress=False)
             return time.perf_counter() - t0
 
@@ -102,7 +116,7 @@ class ESDPanel(Panel):
         while done < samples:
             c = min(chunk, samples - done)
             t = time.perf_counter()
-            r = esd(ws, activation, shortcuts=shortcuts, samples=c, n_points=self.n_points, inputs=inputs,
+            r = esd(ws, activation, shortcuts=_mode(shortcuts), samples=c, n_points=self.n_points, inputs=inputs,
                     seed=seed + done, device=self.device, progress=False)
             per_sample = (time.perf_counter() - t) / c
             first = first or r
@@ -120,7 +134,7 @@ class ESDPanel(Panel):
         ws = "-".join(str(w) for w in self.widths(n_in, width, depth))
         done = len(result.values)
         more = "" if done >= samples else f" ({done}/{samples} samples)"
-        ax = plot_sd_distribution(result, title=f"MLP {ws}, {activation}, {shortcuts or 'plain'}, "
+        ax = plot_sd_distribution(result, title=f"MLP {ws}, {activation}, {_mode(shortcuts) or 'plain'}, "
                                                 f"{inputs} inputs{more}")
         return ax.figure
 
