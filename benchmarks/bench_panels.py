@@ -23,7 +23,14 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 from _util import machine  # noqa: E402
 
-from workbench.widgets import ESDPanel, FunctionPanel, RegionsPanel, TrajectoryPanel  # noqa: E402
+from workbench.widgets import (  # noqa: E402
+    AtlasPanel,
+    ESDPanel,
+    FunctionPanel,
+    PlaygroundPanel,
+    RegionsPanel,
+    TrajectoryPanel,
+)
 
 CASES = [
     ("FunctionPanel", lambda: FunctionPanel(width=16, depth=3, n_points=801, auto=False), {"depth": 6}),
@@ -34,6 +41,15 @@ CASES = [
      {"depth": 6}),
     ("TrajectoryPanel width 100 -> 200 (depth 6, 600 points)",
      lambda: TrajectoryPanel(depth=6, width=100, n_points=600, n_seeds=4, auto=False), {"width": 200}),
+    ("RegionsPanel 2-128-128-128-1, seed 0 -> 1 (issue 29: keep under 1 s)",
+     lambda: RegionsPanel(width=128, depth=3, auto=False, budget={"neurons": 10_000}), {"seed": 1}),
+    # issue 30: the Playground follows training (one epoch more = train it and redraw) and the atlas
+    ("PlaygroundPanel 2-64x4 spiral, epoch 3 -> 4 (train + exact map)",
+     lambda: PlaygroundPanel(dataset="spiral", width=64, depth=4, epoch=3, auto=False), {"epoch": 4}),
+    ("PlaygroundPanel 2-64x4 spiral, neuron none -> (2, 5)",
+     lambda: PlaygroundPanel(dataset="spiral", width=64, depth=4, epoch=3, auto=False), {"neuron": (2, 5)}),
+    ("PlaygroundPanel 2-8x2 circle, epoch 3 -> 4", lambda: PlaygroundPanel(epoch=3, auto=False), {"epoch": 4}),
+    ("AtlasPanel plain MLP 2-16x3, width 16 -> 24", lambda: AtlasPanel(auto=False), {"width": 24}),
 ]
 
 
@@ -42,11 +58,14 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--only", default="", help="run the cases whose name contains this text")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     print(machine(), f"load average {os.getloadavg()[0]:.1f}")
     rows = []
     for name, make, change in CASES:
+        if a.only not in name:
+            continue
         firsts, finals, steps = [], [], 0
         for _ in range(a.repeats):
             p = make()
