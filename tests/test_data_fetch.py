@@ -413,3 +413,26 @@ def test_archive_that_does_not_unpack_is_refused(mirror, data_root):
     with pytest.raises(data.DataFormatError, match="could not be unpacked"):
         data.fetch("cifar10", base_url=mirror.url, progress=False, resources=cifar_resources(archive, batches))
     assert not data_root.exists() or files_under(data_root) == []
+
+
+def test_a_killed_fetchs_temporary_folder_is_removed_by_the_next_fetch(served, data_root):
+    import os
+    import subprocess
+    import sys
+
+    mirror, resources, _ = served
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)  # a process that has exited: its fetch was killed mid-download
+    data_root.mkdir(parents=True, exist_ok=True)
+    stale = data_root / f".fetch-mnist-{dead_pid}-abc123"
+    (stale / "partial").mkdir(parents=True)
+    (stale / "partial" / "train-images-idx3-ubyte.gz").write_bytes(b"half a file")
+    live = data_root / f".fetch-mnist-{os.getppid()}-def456"  # a live process (the test runner's parent)
+    live.mkdir()
+    unnamed = data_root / ".fetch-mnist-xyz"  # an older name without a process id: left alone
+    unnamed.mkdir()
+    other = data_root / f".fetch-cifar10-{dead_pid}-ghi789"  # another data set's: not this fetch's business
+    other.mkdir()
+    data.fetch("mnist", base_url=mirror.url, progress=False, resources=resources["mnist"])
+    assert not stale.exists() and live.is_dir() and unnamed.is_dir() and other.is_dir()
+    assert sorted(p.name for p in data_root.glob(".fetch-*")) == sorted([live.name, unnamed.name, other.name])

@@ -745,7 +745,8 @@ def fetch(name: str, *, root: str | os.PathLike | None = None, base_url: str | N
         raise NotADirectoryError(f"the data folder {root_dir} is a file, not a folder")
     made_root = not root_dir.exists()
     root_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".fetch-{key}-", dir=root_dir))
+    _remove_stale_fetches(root_dir, key)
+    tmp = Path(tempfile.mkdtemp(prefix=f".fetch-{key}-{os.getpid()}-", dir=root_dir))
     try:
         if progress:
             source = mirror or "torchvision's hosts"
@@ -771,6 +772,30 @@ def fetch(name: str, *, root: str | os.PathLike | None = None, base_url: str | N
                 root_dir.rmdir()  # only when empty: a failed first fetch leaves no folder behind
     files = tuple(dest / f for f in spec.files)
     return FetchResult(spec.pretty, dest, files, sum(p.stat().st_size for p in files), True)
+
+
+def _remove_stale_fetches(root_dir: Path, key: str) -> list[Path]:
+    """Remove the temporary folders (``.fetch-KEY-PID-*``) of fetches whose process is gone (killed mid-download:
+    its ``finally`` never ran); a live fetch's folder, or one named without a process id, is left alone.
+    Returns the folders removed."""
+    gone = []
+    for d in root_dir.glob(f".fetch-{key}-*"):
+        pid = d.name[len(f".fetch-{key}-"):].split("-", 1)[0]
+        if not d.is_dir() or not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        gone.append(d)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: assume it is a live fetch
+    return True
 
 
 def _inventory(root: str | os.PathLike | None = None) -> list[tuple[str, Path, str, int]]:
