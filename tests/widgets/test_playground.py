@@ -249,3 +249,30 @@ def test_diverged_run_stops_and_says_so():
     assert all(bool(torch.isfinite(t).all()) for t in p.result.snapshot.net.parameters())
     assert "diverged" in p.status.value
     assert lint_figure(p.figure) == []
+
+
+def test_pick_neuron_selects_the_neuron_whose_line_passes_through_the_point():
+    """A point on layer 1 neuron j's line picks (1, j); the picture then draws that neuron's boundary."""
+    from workbench.widgets import PlaygroundPanel
+
+    p = PlaygroundPanel(width=8, depth=2, auto=False, background=False, n_points=60)
+    with pytest.raises(RuntimeError, match="nothing is drawn yet"):
+        p.pick_neuron(0.0, 0.0)
+    p.refresh()
+    net = p.result.snapshot.net
+    W, b = net[0].weight.detach().double(), net[0].bias.detach().double()
+    picked = []
+    for j in range(8):
+        w = W[j]
+        foot = -b[j] * w / (w @ w)  # the point of neuron j's line nearest the origin
+        if foot.abs().max() > 0.9:
+            continue  # its line misses the square's middle: not a click a person could make here
+        picked.append((j, p.pick_neuron(float(foot[0]), float(foot[1]))))
+        assert p.controls["neuron"].value == (1, j) and p.result.neuron == (1, j)
+    assert picked and all(got == (1, j) for j, got in picked)
+    with pytest.raises(TypeError, match="x must be a real number"):
+        p.pick_neuron("left", 0.0)
+    t = PlaygroundPanel(activation="tanh", auto=False, background=False, n_points=60)
+    t.refresh()
+    with pytest.raises(ValueError, match="needs a piecewise-linear activation"):
+        t.pick_neuron(0.1, 0.1)

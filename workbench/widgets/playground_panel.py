@@ -5,6 +5,7 @@ import threading
 from dataclasses import dataclass, field
 
 import ipywidgets as W
+import torch
 
 from workbench.measures.partition import RegionLimitError, partition_2d
 from workbench.papers.pl_geometry.playground import (
@@ -241,6 +242,29 @@ class PlaygroundPanel(Panel):
                                  "reset, or build the panel with a larger max_epochs")
             return
         self.update(epoch=min(cur + n, self.max_epochs), wait=not self.background)
+
+    def pick_neuron(self, x: float, y: float) -> tuple[int, int] | None:
+        """Select the neuron whose boundary passes nearest the map point ``(x, y)`` (what a click on the map means).
+
+        Exact: :func:`workbench.measures.distance_to_edge` on the network now drawn finds the nearest of the local
+        boundary lines of the point's region, with its layer and neuron; the neuron control is set to it and the
+        picture redraws with that neuron's boundary.  Returns ``(layer, neuron)``, or ``None`` (the control set to
+        "none") when no neuron bends there.  Needs a piecewise-linear activation (a smooth one has no boundaries).
+        """
+        from workbench.measures import distance_to_edge
+        from workbench.validation import check_real
+
+        x, y = check_real("x", x), check_real("y", y)
+        if self.result is None:
+            raise RuntimeError("PlaygroundPanel.pick_neuron: nothing is drawn yet; call refresh() or update() first")
+        snap = self.result.snapshot
+        if snap.setup.activation not in PIECEWISE_ACTIVATIONS:
+            raise ValueError(f"pick_neuron needs a piecewise-linear activation (the map of {snap.setup.activation!r} "
+                             "is sampled and its neurons have no boundary lines); choose one from the neuron menu")
+        e = distance_to_edge(snap.net, torch.tensor([[x, y]], dtype=torch.float32), device="cpu")
+        pick = None if not torch.isfinite(e.distance[0]) else (int(e.layer[0]), int(e.neuron[0]))
+        self.update(neuron=pick)
+        return pick
 
     def reset(self) -> None:
         """Pause and go back to epoch 0 (the same initial weights)."""
