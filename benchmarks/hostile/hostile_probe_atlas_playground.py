@@ -10,17 +10,15 @@ Run: ``PYTHONPATH=$PWD python benchmarks/hostile/hostile_probe_atlas_playground.
 from __future__ import annotations
 
 import argparse
-import collections
 import math
 import sys
-import time
 from pathlib import Path
 
 import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hostile_probe_surfaces import CASES, bad, classify, good  # noqa: E402
+from hostile_probe_surfaces import CASES, bad, good, run_cases  # noqa: E402
 
 
 def atlas_cases():
@@ -150,21 +148,7 @@ def main():
     args = ap.parse_args()
     atlas_cases()
     playground_cases()
-    table = collections.defaultdict(collections.Counter)
-    t0 = time.time()
-    for group, label, kind, words, call, check in CASES:
-        cls, detail = classify(kind, words, call, check, args.timeout)
-        table[group][cls] += 1
-        if args.verbose or cls in ("wrong", "obscure", "hang", "refused"):
-            print(f"[{cls:8}] {group}: {label}: {detail}", flush=True)
-    cols = ["clear", "sensible", "wrong", "obscure", "refused", "hang"]
-    print(f"\n{'group':<12}" + "".join(f"{c:>10}" for c in cols) + f"{'total':>8}")
-    tot = collections.Counter()
-    for group, cnt in table.items():
-        tot.update(cnt)
-        print(f"{group:<12}" + "".join(f"{cnt[c]:>10}" for c in cols) + f"{sum(cnt.values()):>8}")
-    print(f"{'TOTAL':<12}" + "".join(f"{tot[c]:>10}" for c in cols) + f"{sum(tot.values()):>8}")
-    print(f"({len(CASES)} cases, {time.time() - t0:.0f} s)")
+    run_cases(CASES, timeout=args.timeout, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -696,6 +696,28 @@ def classify(kind, words, call, check, timeout):
     return "wrong", f"accepted: returned {str(result)[:200]!r}"
 
 
+def run_cases(cases, *, timeout: int, verbose: bool = False) -> list[dict]:
+    """Classify every case (printing the ones that are not clear or sensible), print the table, return the rows."""
+    table = collections.defaultdict(collections.Counter)
+    rows = []
+    t0 = time.time()
+    for group, label, kind, words, call, check in cases:
+        cls, detail = classify(kind, words, call, check, timeout)
+        table[group][cls] += 1
+        rows.append({"group": group, "case": label, "class": cls, "detail": detail})
+        if verbose or cls in ("wrong", "obscure", "hang", "refused"):
+            print(f"[{cls:8}] {group}: {label}: {detail}", flush=True)
+    cols = ["clear", "sensible", "wrong", "obscure", "refused", "hang"]
+    print(f"\n{'group':<12}" + "".join(f"{c:>10}" for c in cols) + f"{'total':>8}")
+    tot = collections.Counter()
+    for group, cnt in table.items():
+        tot.update(cnt)
+        print(f"{group:<12}" + "".join(f"{cnt[c]:>10}" for c in cols) + f"{sum(cnt.values()):>8}")
+    print(f"{'TOTAL':<12}" + "".join(f"{tot[c]:>10}" for c in cols) + f"{sum(tot.values()):>8}")
+    print(f"({len(cases)} cases, {time.time() - t0:.0f} s)")
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--timeout", type=int, default=60)
@@ -716,23 +738,7 @@ def main():
         fetch_cases(mirror, scratch / "fetch")
         report_cases(Path(tempfile.mkdtemp(dir=scratch)))
         cli_cases(Path(tempfile.mkdtemp(dir=scratch)), mirror)
-        table = collections.defaultdict(collections.Counter)
-        rows = []
-        t0 = time.time()
-        for group, label, kind, words, call, check in CASES:
-            cls, detail = classify(kind, words, call, check, args.timeout)
-            table[group][cls] += 1
-            rows.append({"group": group, "case": label, "class": cls, "detail": detail})
-            if args.verbose or cls in ("wrong", "obscure", "hang", "refused"):
-                print(f"[{cls:8}] {group}: {label}: {detail}", flush=True)
-        cols = ["clear", "sensible", "wrong", "obscure", "refused", "hang"]
-        print(f"\n{'group':<12}" + "".join(f"{c:>10}" for c in cols) + f"{'total':>8}")
-        tot = collections.Counter()
-        for group, cnt in table.items():
-            tot.update(cnt)
-            print(f"{group:<12}" + "".join(f"{cnt[c]:>10}" for c in cols) + f"{sum(cnt.values()):>8}")
-        print(f"{'TOTAL':<12}" + "".join(f"{tot[c]:>10}" for c in cols) + f"{sum(tot.values()):>8}")
-        print(f"({len(CASES)} cases, {time.time() - t0:.0f} s)")
+        rows = run_cases(CASES, timeout=args.timeout, verbose=args.verbose)
         if args.json:
             Path(args.json).write_text(json.dumps(rows, indent=1))
     finally:
