@@ -326,7 +326,7 @@ def esd_panel():
     ({"depth": 99}, r"control 'depth' \('hidden layers'\): 99 is outside its range \[1, 8\]"),
     ({"depth": 2.5}, r"control 'depth' \('hidden layers'\): needs an int, got 2.5"),
     ({"seed": "x"}, r"control 'seed': needs an int, got 'x'"),
-    ({"shortcuts": "skip"}, r"control 'shortcuts': 'skip' is not one of its options; allowed values: None"),
+    ({"shortcuts": "skip"}, r"control 'shortcuts': 'skip' is not one of its options; allowed values: 'plain'"),
 ])
 def test_panel_update_names_the_control_and_changes_nothing(esd_panel, params, msg):
     before = esd_panel.params
