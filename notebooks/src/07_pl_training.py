@@ -479,7 +479,10 @@ for lr, g in rank_run.history.groupby("lr"):
 # few epochs; *pause*, *step* and *reset* do what they say. Pick a neuron to see its boundary:
 # the edges of the partition its breakpoint made, bent at every boundary of the layers before
 # it. Coordinates are the Playground's divided by 6, the loss is cross-entropy on two outputs
-# (the Playground: squared loss on one tanh output).
+# (the Playground: squared loss on one tanh output). Built with `interactive=True` (needs
+# ipympl, in the `notebooks` extra) the map is a canvas you can click: the neuron whose
+# boundary passes nearest the click is selected and drawn (`playground.pick_neuron(x, y)`
+# does the same from code).
 
 # %%
 from workbench.widgets import PlaygroundPanel

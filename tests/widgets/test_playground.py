@@ -276,3 +276,60 @@ def test_pick_neuron_selects_the_neuron_whose_line_passes_through_the_point():
     t.refresh()
     with pytest.raises(ValueError, match="needs a piecewise-linear activation"):
         t.pick_neuron(0.1, 0.1)
+
+
+def _click(panel, x: float, y: float, button=1):
+    """A real matplotlib button press on the panel's canvas at the map point ``(x, y)`` (what ipympl sends)."""
+    from matplotlib.backend_bases import MouseEvent
+
+    panel.canvas.draw()  # the layout (and so the map's pixel position) is known once drawn
+    px, py = panel._map_ax.transData.transform((x, y))
+    MouseEvent("button_press_event", panel.canvas, px, py, button=button)._process()
+
+
+def test_interactive_map_click_picks_the_neuron_and_keeps_one_canvas():
+    """interactive=True: one ipympl canvas for every frame; a click on the map selects the neuron whose line
+    passes there (as pick_neuron), a click beside the map does nothing, a smooth activation says why."""
+    pytest.importorskip("ipympl")
+    from workbench.widgets import PlaygroundPanel
+
+    p = PlaygroundPanel(width=8, depth=2, auto=False, background=False, n_points=60, interactive=True)
+    p.refresh()
+    canvas, fig = p.canvas, p.figure
+    assert canvas is not None and p.last_error is None
+    view = p.out.outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == canvas.model_id
+    net = p.result.snapshot.net
+    W, b = net[0].weight.detach().double(), net[0].bias.detach().double()
+    clicked = 0
+    for j in range(8):
+        foot = -b[j] * W[j] / (W[j] @ W[j])
+        if foot.abs().max() > 0.9:
+            continue
+        _click(p, float(foot[0]), float(foot[1]))
+        assert p.controls["neuron"].value == (1, j) and p.result.neuron == (1, j)
+        clicked += 1
+    assert clicked
+    assert p.canvas is canvas and p.figure is fig  # the same canvas and figure, drawn into again
+    assert len(fig.axes) == 4 and "boundary of layer 1" in " ".join(
+        t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    before = p.controls["neuron"].value
+    px, py = p.figure.axes[1].transAxes.transform((0.5, 0.5))  # the loss curve, not the map
+    from matplotlib.backend_bases import MouseEvent
+
+    MouseEvent("button_press_event", canvas, px, py, button=1)._process()
+    assert p.controls["neuron"].value == before
+    p.update(epoch=2)
+    assert p.canvas is canvas and p.figure is fig and p.result.snapshot.epoch == 2
+    t = PlaygroundPanel(activation="tanh", auto=False, background=False, n_points=60, interactive=True)
+    t.refresh()
+    _click(t, 0.1, 0.1)
+    assert "needs a piecewise-linear activation" in t.status.value and t.controls["neuron"].value == "none"
+
+
+def test_interactive_needs_ipympl(monkeypatch):
+    import workbench.widgets.playground_panel as pp
+
+    monkeypatch.setattr(pp, "has_ipympl", lambda: False)
+    with pytest.raises(ImportError, match="needs ipympl"):
+        pp.PlaygroundPanel(interactive=True, auto=False)

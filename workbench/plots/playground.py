@@ -34,20 +34,26 @@ def _data(ax, snap):
 
 
 def plot_playground(snap, *, partition=None, decision=None, neuron=None, neuron_segments=None,
-                    neuron_map=None, note: str | None = None, bounds=(-1.0, 1.0, -1.0, 1.0), title: str | None = None):
+                    neuron_map=None, note: str | None = None, bounds=(-1.0, 1.0, -1.0, 1.0), title: str | None = None,
+                    fig=None):
     """One figure: the map (left) and train/test loss, region count and mean slope per epoch (right).
 
     ``snap`` is a :class:`~workbench.papers.pl_geometry.playground.PlaygroundSnapshot`.  Give ``partition``
     (exact regions, coloured by the predicted class) or ``decision`` (a sampled ``P(class 1)`` grid, row 0 at
     the bottom) and optionally ``neuron = (layer, index)`` with its boundary: ``neuron_segments`` (``(E, 2, 2)``
     edges of the exact partition) or ``neuron_map`` (its sampled pre-activation, drawn as the zero contour).
-    ``note`` is a line under the map (e.g. why it is sampled).  Returns the axes ``[map, loss, regions, slope]``.
+    ``note`` is a line under the map (e.g. why it is sampled).  ``fig``: a figure of this function's to clear
+    and draw into again (an interactive canvas keeps its figure); by default a new one.  Returns the axes
+    ``[map, loss, regions, slope]``.
     """
     from workbench.plots.style import LegibleFigure
 
     if (partition is None) == (decision is None):
         raise ValueError("give exactly one of partition (exact regions) and decision (a sampled map)")
-    fig = LegibleFigure(figsize=(13, 6.2), layout="constrained")  # text enlarged to projector size when drawn
+    if fig is None:
+        fig = LegibleFigure(figsize=(13, 6.2), layout="constrained")  # text enlarged to projector size when drawn
+    else:
+        fig.clear()
     gs = fig.add_gridspec(3, 2, width_ratios=[1.45, 1.0])
     a_map = fig.add_subplot(gs[:, 0])
     a_slope = fig.add_subplot(gs[2, 1])
@@ -116,6 +122,7 @@ def plot_playground(snap, *, partition=None, decision=None, neuron=None, neuron_
         a_reg.text(0.5, 0.5, "sampled map: no exact regions" if partition is None else "not computed yet",
                    transform=a_reg.transAxes, ha="center", va="center", fontsize=10, color="0.4")
     a_reg.set_ylabel("regions\n(drawn epochs)")
+    a_reg.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))  # a count: no 7.8 or 8.1 ticks
     a_slope.plot(h["epoch"], h["slope_mean"], color="C4")
     a_slope.set_ylabel("mean 2-slope")
     a_slope.set_xlabel("epoch")
@@ -123,7 +130,8 @@ def plot_playground(snap, *, partition=None, decision=None, neuron=None, neuron_
         ax.axvline(snap.epoch, color="0.4", lw=1)
         ax.set_xlim(0, max(1, int(h["epoch"].max())))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
+        if ax is not a_reg:
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
     for ax in (a_loss, a_reg):  # the epoch axis is labelled once, under the slope
         ax.tick_params(labelbottom=False)
     row = h.iloc[-1]

@@ -21,7 +21,7 @@ from workbench.plots.regions import plot_partition
 from workbench.plots.trajectories import plot_layer_image
 from workbench.widgets._base import Panel, in_kernel
 
-__all__ = ["PartitionExplorer", "TrajectoryExplorer", "has_ipympl", "inspect_point"]
+__all__ = ["PartitionExplorer", "TrajectoryExplorer", "has_ipympl", "inspect_point", "show_on_canvas"]
 
 
 def has_ipympl() -> bool:
@@ -42,6 +42,23 @@ def _canvas(fig):
     canvas.header_visible = False
     canvas.toolbar_visible = False
     return canvas
+
+
+def show_on_canvas(panel, fig, connect) -> None:
+    """Show ``fig`` in ``panel.out`` as one ipympl canvas, made on the first call (then ``connect(canvas)``).
+
+    Later calls redraw the same canvas: the panel draws into the same figure each time.  Shared by the
+    explorers and the Playground's clickable map.
+    """
+    if panel.canvas is None:
+        panel.canvas = _canvas(fig)
+        connect(panel.canvas)
+        panel.out.outputs = ({"output_type": "display_data", "metadata": {},
+                              "data": {"application/vnd.jupyter.widget-view+json":
+                                       {"model_id": panel.canvas.model_id, "version_major": 2,
+                                        "version_minor": 0},
+                                       "text/plain": "interactive figure"}},)
+    panel.canvas.draw_idle()
 
 
 def inspect_point(net, part, x: float, y: float) -> dict:
@@ -106,15 +123,7 @@ class _Interactive(Panel):
     def _render(self, fig) -> None:
         if not self.interactive:
             return super()._render(fig)
-        if self.canvas is None:
-            self.canvas = _canvas(fig)
-            self._connect(self.canvas)
-            self.out.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": {"application/vnd.jupyter.widget-view+json":
-                                          {"model_id": self.canvas.model_id, "version_major": 2,
-                                           "version_minor": 0},
-                                          "text/plain": "interactive figure"}},)
-        self.canvas.draw_idle()
+        show_on_canvas(self, fig, self._connect)
 
     def _connect(self, canvas) -> None:  # pragma: no cover - needs a browser
         pass

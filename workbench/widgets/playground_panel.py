@@ -1,6 +1,7 @@
 """Panel: TensorFlow Playground's controls, trained live, with the exact regions instead of a sampled map."""
 from __future__ import annotations
 
+import html
 import threading
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from workbench.papers.pl_geometry.playground import (
 from workbench.plots.playground import plot_playground
 from workbench.validation import check_int
 from workbench.widgets._base import Panel, check_control_value
+from workbench.widgets.explore import has_ipympl, show_on_canvas
 
 __all__ = ["PlaygroundPanel", "PlaygroundFrame"]
 
@@ -32,6 +34,9 @@ RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """The Playground's regularization-rate menu."""
 ACTIVATION_OPTIONS = (("ReLU", "relu"), ("leaky ReLU", "leaky_relu"), ("hardtanh", "hardtanh"), ("ReLU6", "relu6"),
                       ("tanh", "tanh"), ("sigmoid", "sigmoid"))
+INTERACTIVE_DPI = 60
+"""Pixels per inch of the interactive map's canvas: the 13-inch figure is then 780 px wide and fits a
+notebook column (a canvas, unlike the PNG, is not scaled down to the page)."""
 SMOOTH_NOTE = "{act} is smooth: exact regions need a piecewise-linear activation"
 
 
@@ -81,6 +86,11 @@ class PlaygroundPanel(Panel):
     a note.  A selected ``neuron`` is drawn as its boundary: the partition's edges its breakpoints made
     (exact), or the zero contour of its sampled pre-activation (smooth).  More than ``max_regions`` regions
     fall back to the sampled map, and the note says so.
+
+    **Click a neuron**: with ``interactive=True`` (needs ipympl, the ``notebooks`` extra) the picture is an ipympl
+    canvas, drawn into again each frame, and a click on the map selects the neuron whose boundary passes nearest
+    the point (:meth:`pick_neuron`, exact); the menu follows.  Off by default: the PNG picture scales to any page
+    and saves with the notebook, the canvas does neither.
     """
 
     title = "The Playground, exact: train on 2-D data and watch the linear regions move"
@@ -90,7 +100,8 @@ class PlaygroundPanel(Panel):
                  batch_size: int = 10, activation: str = "relu", lr: float = 0.1, regularization: str = "none",
                  rate: float = 0.0, width: int = 8, depth: int = 2, epoch: int = 0, neuron=None,
                  n_points: int = 500, seed: int = 0, max_epochs: int = 5000, step_epochs: int = 1,
-                 resolution: int = 160, max_regions: int = 100_000, auto: bool = True, background: bool | None = None):
+                 resolution: int = 160, max_regions: int = 100_000, auto: bool = True, background: bool | None = None,
+                 interactive: bool = False):
         for nm, v in (("max_epochs", max_epochs), ("step_epochs", step_epochs), ("n_points", n_points)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{nm} must be a positive int, got {v!r}")
@@ -98,6 +109,13 @@ class PlaygroundPanel(Panel):
         if neuron is not None and neuron not in [v for _, v in neuron_options(width, depth)]:
             raise ValueError(f"control 'neuron': {neuron!r} is not a neuron of width {width}, depth {depth}; allowed "
                              f"values: None or (layer, neuron) with 1 <= layer <= {depth}, 0 <= neuron < {width}")
+        self.interactive = bool(interactive)
+        if self.interactive and not has_ipympl():
+            raise ImportError("interactive=True needs ipympl (the clickable map): pip install ipympl "
+                              "(in the notebooks extra)")
+        self.canvas = None  # the ipympl canvas of the interactive map, made on the first picture
+        self._fig = self._map_ax = None
+        self._draw_lock = threading.RLock()  # one figure: drawn into by the play thread, rendered by the canvas
         self.n_points, self.seed, self.max_epochs, self.step_epochs = n_points, seed, max_epochs, step_epochs
         self.resolution, self.max_regions = int(resolution), int(max_regions)
         self.playground: Playground | None = None
@@ -332,10 +350,39 @@ class PlaygroundPanel(Panel):
 
     def draw(self, result, **params):
         f = self._fill(result)
-        axes = plot_playground(f.snapshot, partition=f.partition, decision=f.decision, neuron=f.neuron,
-                               neuron_segments=f.neuron_segments, neuron_map=f.extra.get("neuron_map"),
-                               note=f.note, bounds=PLAYGROUND_BOUNDS)
+        with self._draw_lock:
+            axes = plot_playground(f.snapshot, partition=f.partition, decision=f.decision, neuron=f.neuron,
+                                   neuron_segments=f.neuron_segments, neuron_map=f.extra.get("neuron_map"),
+                                   note=f.note, bounds=PLAYGROUND_BOUNDS, fig=self._fig if self.interactive else None)
+        if self.interactive:  # one figure for the canvas, drawn into again each frame
+            self._fig, self._map_ax = axes[0].figure, axes[0]
+            self._fig.set_dpi(INTERACTIVE_DPI)
         return axes[0].figure
+
+    def _render(self, fig) -> None:
+        if not self.interactive:
+            return super()._render(fig)
+        with self._draw_lock:
+            show_on_canvas(self, fig, self._connect)
+
+    def _connect(self, canvas) -> None:
+        render = canvas.draw
+
+        def draw_locked(*args, **kwargs):  # the canvas renders on the kernel's thread, the play thread draws
+            with self._draw_lock:
+                return render(*args, **kwargs)
+
+        canvas.draw = draw_locked
+        canvas.mpl_connect("button_press_event", self._on_map_click)
+
+    def _on_map_click(self, event) -> None:
+        """A click on the interactive map picks the neuron whose boundary passes nearest (:meth:`pick_neuron`)."""
+        if event.inaxes is not self._map_ax or event.xdata is None or self._map_ax is None:
+            return
+        try:
+            self.pick_neuron(float(event.xdata), float(event.ydata))
+        except (ValueError, RuntimeError) as exc:  # a smooth activation, nothing drawn yet: said, not raised
+            self.status.value = f"<span style='color:#8a3b00'>{html.escape(str(exc))}</span>"
 
     def describe(self, result, **params) -> str:
         snap = result.snapshot
