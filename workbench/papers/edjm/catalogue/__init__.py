@@ -21,4 +21,9 @@ not comparable, orderings and ratios are), 500 validation images and one fixed l
 runs Figs. 1, 2, 4 and 6 on the MNIST name only and Figs. 3 and 5 on the CIFAR-10 name only; the other
 panels are listed with ``not_run``. TIMIT (an LDC corpus) is not available here.
 """
-from workbench.papers.edjm.catalogue.figs1_2 import CATALOGUE  # noqa: F401 - split into parts in the next commit
+from workbench.catalogue import Statement
+from workbench.papers.edjm.catalogue.figs1_2 import FIGS1_2
+from workbench.papers.edjm.catalogue.figs3_5 import FIGS3_5
+from workbench.papers.edjm.catalogue.regulariser import REGULARISER
+
+CATALOGUE: tuple[Statement, ...] = FIGS1_2 + FIGS3_5 + REGULARISER

@@ -17,4 +17,9 @@ not on disk here (the recipes fall back to the bundled 8×8 digits, another task
 with ``not_run`` and the recipe that would compute them. The parameter-count half of §6 (Fig. 13, Table 4)
 uses torchvision's shipped metadata only and runs exactly on a CPU.
 """
-from workbench.papers.esd.catalogue.sections5_6 import CATALOGUE  # noqa: F401 - split into parts in the next commit
+from workbench.catalogue import Statement
+from workbench.papers.esd.catalogue.section2_3 import SECTION2_3
+from workbench.papers.esd.catalogue.section4 import SECTION4
+from workbench.papers.esd.catalogue.sections5_6 import SECTIONS5_6
+
+CATALOGUE: tuple[Statement, ...] = SECTION2_3 + SECTION4 + SECTIONS5_6

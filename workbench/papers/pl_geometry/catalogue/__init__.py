@@ -12,4 +12,8 @@ how it was chosen (``exploratory=True`` when the statement is too loose to be mo
 by construction). The thesis trains on MNIST / Fashion-MNIST; the recipes here train on scikit-learn's
 bundled 8x8 digits (64 inputs, 1,797 images) unless those files are on disk, and every affected entry says so.
 """
-from workbench.papers.pl_geometry.catalogue.chapter2 import CATALOGUE  # noqa: F401 - split into parts in the next commit
+from workbench.catalogue import Statement
+from workbench.papers.pl_geometry.catalogue.chapter2 import CHAPTER2
+from workbench.papers.pl_geometry.catalogue.chapter3 import CHAPTER3
+
+CATALOGUE: tuple[Statement, ...] = CHAPTER2 + CHAPTER3

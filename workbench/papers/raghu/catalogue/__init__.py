@@ -35,4 +35,11 @@ Fig. 11, a random ReLU conv net on upsampled digits for Fig. 4). Random-network 
 two Gaussian vectors (Theorem 3 needs only a non-trivial perpendicular component). Each entry's ``note``
 says what differs and how a tolerance was chosen.
 """
-from workbench.papers.raghu.catalogue.later_figures import CATALOGUE  # noqa: F401 - split into parts in the next commit
+from workbench.catalogue import Statement
+from workbench.papers.raghu.catalogue.later_figures import LATER_FIGURES
+from workbench.papers.raghu.catalogue.lengths import LENGTHS
+from workbench.papers.raghu.catalogue.regions import REGIONS
+
+__all__ = ["CATALOGUE"]
+
+CATALOGUE: tuple[Statement, ...] = REGIONS + LENGTHS + LATER_FIGURES

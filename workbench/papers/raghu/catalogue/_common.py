@@ -1,0 +1,10 @@
+"""Constants shared by the parts of Raghu et al. (2017)'s catalogue (notes and recipe paths)."""
+_P = "Trajectories"
+_DIGITS = "the paper uses MNIST; we use the bundled 8x8 digits (MNIST is not on disk here)"
+_CIFAR = "the paper uses a conv net on CIFAR-10; we use the bundled 8x8 digits"
+_NAN = ("NaN bases (dead narrow ReLU nets: log of a zero length) are dropped and counted by judge(), never read "
+        "as a fail")
+_GROWTH = "workbench.papers.raghu.trajectories.growth_rates"
+_GRID = "workbench.papers.raghu.figures.transition_grid"
+_BASE = "workbench.papers.raghu.figures.transition_growth_base"
+_DICH = "workbench.papers.raghu.trajectories.dichotomy_sweep"
