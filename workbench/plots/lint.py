@@ -35,19 +35,29 @@ from __future__ import annotations
 import math
 import re
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
-from matplotlib.collections import LineCollection, PathCollection, QuadMesh
-from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, FigureBase
-from matplotlib.legend import Legend
-from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from workbench.plots._lint_drawn import (  # the figure as drawn (moved there, issue 24)
+    _axis_on,
+    _categorical,
+    _colorbar_parents,
+    _data_artists,
+    _Figure,
+    _quote,
+    _renderer,
+    _sup_label,
+)
+from workbench.plots._lint_geometry import (  # display-pixel geometry (moved there, issue 24)
+    _box_corners,
+    _data_shapes,
+    _sat_depth,
+    _share,
+)
 from workbench.plots.style import LEGIBILITY, _scale
 
 __all__ = ["Finding", "FigureLintError", "RULES", "ALLOWED_IDENTIFIERS", "lint_figure", "lint_open_figures",
@@ -61,8 +71,6 @@ OVERLAP_TOL_PX = 2.0
 OUTSIDE_TOL_PX = 1.5
 LEGEND_SHARE = 0.05
 COLORBAR_GAP = 0.20  # a shared bar beside equal-aspect images in constrained layout sits at 15%
-_LINE_STEP_PX = 2.0
-_MAX_POINTS = 200_000  # per artist, after interpolation
 
 ALLOWED_IDENTIFIERS: set[str] = set()
 """Tokens that ``raw-identifier`` lets pass (add your own); torchvision's model names are allowed too."""
@@ -90,184 +98,7 @@ class FigureLintError(AssertionError):
     """Raised by a strict notebook hook (:func:`install_notebook_hook`) when a cell's figure has findings."""
 
 
-# ------------------------------------------------------------------------------------------ drawing
-
-
-@contextmanager
-def _renderer(fig: Figure):
-    """An Agg renderer at ``fig.dpi`` after one draw with painting switched off (the canvas is put back)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    old = fig.canvas
-    canvas = old if isinstance(old, FigureCanvasAgg) else FigureCanvasAgg(fig)  # as print_figure does
-    try:
-        renderer = canvas.get_renderer()
-        disabled = getattr(renderer, "_draw_disabled", None)
-        if disabled is None:  # pragma: no cover - an older or newer matplotlib: paint
-            fig.draw(renderer)
-        else:
-            with disabled():
-                fig.draw(renderer)
-        yield renderer
-    finally:
-        if canvas is not old:
-            fig.set_canvas(old)
-
-
-def _quote(s: str, n: int = 40) -> str:
-    s = " ".join(str(s).split())
-    return "'" + (s if len(s) <= n else s[: n - 1] + "…") + "'"
-
-
-def _axes_names(fig: Figure) -> dict:
-    order = list(fig.axes)
-    i = 0
-    while i < len(order):  # inset axes (colour bars made with inset_axes) are children of an Axes
-        order.extend(a for a in getattr(order[i], "child_axes", []) if a not in order)
-        i += 1
-    names = {}
-    for k, ax in enumerate(order):
-        base = f"colorbar axes {k}" if hasattr(ax, "_colorbar") else f"axes {k}"
-        title = next((t.get_text() for t in (ax.title, ax._left_title, ax._right_title) if t.get_text().strip()), "")
-        names[ax] = f"{base} {_quote(title)}" if title else base
-    return names
-
-
-def _axis_on(ax: Axes) -> bool:
-    return bool(ax.axison and getattr(ax, "_axis3don", True))
-
-
-@dataclass
-class _T:
-    text: Text
-    name: str
-    bbox: Bbox
-    tick: tuple | None = None  # (axes, axis name) for tick labels
-    corners: np.ndarray | None = None  # 4x2 rotated box, None when axis-aligned
-
-
-class _Figure:
-    """What the rules read: the drawn texts with their extents, axes names, the renderer."""
-
-    def __init__(self, fig: Figure, renderer):
-        self.fig, self.renderer = fig, renderer
-        self.names = _axes_names(fig)
-        self.texts: list[_T] = []
-        self._seen: set[int] = set()
-        self._collect(fig)
-
-    # -- texts
-    def _add(self, t: Text, name: str, tick=None) -> None:
-        if id(t) in self._seen or not t.get_visible() or not t.get_text().strip():
-            return
-        self._seen.add(id(t))
-        if isinstance(t, Annotation):
-            try:
-                if not t._check_xy(self.renderer):  # annotation_clip: not drawn
-                    return
-            except Exception:  # pragma: no cover - private API changed: lint it anyway
-                pass
-        bb = t.get_window_extent(self.renderer)
-        if t.get_clip_on() and t.get_clip_box() is not None:
-            bb = Bbox.intersection(bb, t.get_clip_box())
-            if bb is None:
-                return
-        if not np.all(np.isfinite(bb.extents)) or bb.width <= 0 or bb.height <= 0:
-            return
-        self.texts.append(_T(t, name, bb, tick, self._rotated_corners(t, bb)))
-
-    def _rotated_corners(self, t: Text, bb: Bbox):
-        rot = t.get_rotation() % 90
-        if min(rot, 90 - rot) < 0.5:
-            return None
-        probe = Text(0, 0, t.get_text(), fontproperties=t.get_fontproperties(), usetex=t.get_usetex(),
-                     linespacing=t.get_linespacing(), parse_math=t.get_parse_math())
-        probe.set_figure(self.fig)
-        ext = probe.get_window_extent(self.renderer)
-        th = math.radians(t.get_rotation())
-        u, v = np.array([math.cos(th), math.sin(th)]), np.array([-math.sin(th), math.cos(th)])
-        c = np.array([(bb.x0 + bb.x1) / 2, (bb.y0 + bb.y1) / 2])  # a rotated box's AABB shares its centre
-        w, h = ext.width / 2, ext.height / 2
-        return np.array([c - w * u - h * v, c + w * u - h * v, c + w * u + h * v, c - w * u + h * v])
-
-    def _collect(self, fig) -> None:
-        for ax, an in self.names.items():
-            if self.shown(ax):
-                self._collect_axes(ax, an)
-        self._collect_figure(fig, "figure")
-
-    def shown(self, ax) -> bool:
-        """Visible, and so is the axes it is an inset of (if any)."""
-        while ax is not None:
-            if not ax.get_visible():
-                return False
-            ax = next((p for p in self.names if ax in getattr(p, "child_axes", [])), None)
-        return True
-
-    def _collect_figure(self, fig, fname: str) -> None:
-        special = {id(getattr(fig, k, None)): k[1:] for k in ("_suptitle", "_supxlabel", "_supylabel")}
-        for t in fig.texts:
-            kind = special.get(id(t), "figure text")
-            self._add(t, f"{kind} {_quote(t.get_text())}" + ("" if fname == "figure" else f" of {fname}"))
-        for leg in fig.legends:
-            if leg.get_visible():
-                self._collect_legend(leg, f"legend of {fname}")
-        for k, sub in enumerate(getattr(fig, "subfigs", [])):
-            if sub.get_visible():
-                self._collect_figure(sub, f"subfigure {k}")
-
-    def _collect_legend(self, leg: Legend, lname: str) -> None:
-        title = leg.get_title()
-        self._add(title, f"title {_quote(title.get_text())} of {lname}")
-        for t in leg.texts:
-            self._add(t, f"entry {_quote(t.get_text())} of {lname}")
-
-    def _collect_axes(self, ax: Axes, an: str) -> None:
-        titles = {id(ax.title): "title", id(ax._left_title): "left title", id(ax._right_title): "right title"}
-        if _axis_on(ax):
-            for axis in ax._axis_map.values():
-                if axis.get_visible():
-                    self._collect_axis(ax, axis, an)
-        if ax.legend_ is not None and ax.legend_.get_visible():
-            self._collect_legend(ax.legend_, f"legend of {an}")
-        for child in ax.get_children():
-            if isinstance(child, Text) and child.get_visible():
-                kind = titles.get(id(child), "annotation" if isinstance(child, Annotation) else "text")
-                self._add(child, f"{kind} {_quote(child.get_text())} of {an}")
-            elif not isinstance(child, (Axis, Axes, Legend)) and child.get_visible():
-                for t in child.findobj(Text, include_self=False):  # anchored texts, tables
-                    if t.get_visible():
-                        self._add(t, f"text {_quote(t.get_text())} of {an}")
-
-    def _collect_axis(self, ax: Axes, axis: Axis, an: str) -> None:
-        nm = axis.axis_name
-        self._add(axis.label, f"{nm} label {_quote(axis.label.get_text())} of {an}")
-        self._add(axis.offsetText, f"{nm} offset text {_quote(axis.offsetText.get_text())} of {an}")
-        ticks = axis._update_ticks() if hasattr(axis, "_update_ticks") else axis.get_major_ticks()
-        for tick in ticks:  # only the ticks inside the view limits are drawn
-            if tick.get_visible():
-                for lab in (tick.label1, tick.label2):
-                    self._add(lab, f"tick label {_quote(lab.get_text())} of {an} {nm}", tick=(ax, nm))
-
-
 # ------------------------------------------------------------------------------------------ rules
-
-
-def _sat_depth(a: np.ndarray, b: np.ndarray) -> float:
-    """Penetration depth of two convex quadrilaterals (separating-axis theorem); <= 0 when apart."""
-    depth = math.inf
-    for poly in (a, b):
-        for k in range(2):
-            e = poly[k + 1] - poly[k]
-            n = np.array([-e[1], e[0]])
-            n /= np.hypot(*n) or 1.0
-            pa, pb = a @ n, b @ n
-            depth = min(depth, min(pa.max(), pb.max()) - max(pa.min(), pb.min()))
-    return depth
-
-
-def _box_corners(bb: Bbox) -> np.ndarray:
-    return np.array([[bb.x0, bb.y0], [bb.x1, bb.y0], [bb.x1, bb.y1], [bb.x0, bb.y1]])
 
 
 def _text_overlap(F: _Figure) -> list[Finding]:
@@ -336,86 +167,6 @@ def _font_too_small(F: _Figure, display_px: float, min_px: float) -> list[Findin
     return out
 
 
-def _densify(P: np.ndarray, step: float) -> np.ndarray:
-    """The points of a polyline (NaN breaks it) with long segments interpolated every ``step`` px."""
-    ok = np.isfinite(P).all(axis=1)
-    if len(P) < 2:
-        return P[ok]
-    seg = ok[:-1] & ok[1:]
-    a, d = P[:-1][seg], (P[1:] - P[:-1])[seg]
-    L = np.hypot(d[:, 0], d[:, 1])
-    n = np.maximum(1, np.ceil(L / step)).astype(np.int64)
-    if n.sum() > _MAX_POINTS:
-        n = np.maximum(1, np.ceil(L / (step * n.sum() / _MAX_POINTS))).astype(np.int64)
-    idx = np.repeat(np.arange(len(a)), n)
-    start = np.cumsum(n) - n
-    t = (np.arange(idx.size) - start[idx]) / n[idx]
-    return np.concatenate([a[idx] + t[:, None] * d[idx], P[ok]])
-
-
-def _inside(P: np.ndarray, bb: Bbox, pad: float = 0.0) -> np.ndarray:
-    return (P[:, 0] >= bb.x0 - pad) & (P[:, 0] <= bb.x1 + pad) & (P[:, 1] >= bb.y0 - pad) & (P[:, 1] <= bb.y1 + pad)
-
-
-def _area(bb: Bbox | None) -> float:
-    return 0.0 if bb is None else max(0.0, bb.width) * max(0.0, bb.height)
-
-
-def _label(artist, kind: str, k: int) -> str:
-    lab = artist.get_label() or ""
-    return f"{kind} {_quote(lab)}" if lab and not lab.startswith("_") else f"{kind} {k}"
-
-
-def _data_shapes(ax: Axes, renderer):
-    """``(data, what, unit)`` for each data artist of ``ax``: display points, or boxes (px) for areas."""
-    for k, line in enumerate(ax.lines):
-        if not line.get_visible():
-            continue
-        P = line.get_transform().transform(np.asarray(line.get_xydata(), float))
-        has_line = line.get_linestyle() not in ("None", "none", "", " ")
-        pts = _densify(P, _LINE_STEP_PX) if has_line else P[np.isfinite(P).all(axis=1)]
-        yield pts, _label(line, "line", k), "points along it, every 2 px" if has_line else "markers"
-    for k, coll in enumerate(ax.collections):
-        if not coll.get_visible():
-            continue
-        if isinstance(coll, PathCollection):
-            off = np.ma.filled(np.ma.asarray(coll.get_offsets(), float), np.nan)
-            P = coll.get_offset_transform().transform(off)
-            yield P[np.isfinite(P).all(axis=1)], _label(coll, "scatter", k), "markers"
-        elif isinstance(coll, LineCollection):
-            tr = coll.get_transform()
-            segs = [_densify(tr.transform(np.asarray(s, float)), _LINE_STEP_PX) for s in coll.get_segments() if len(s)]
-            if segs:
-                yield np.concatenate(segs), _label(coll, "line collection", k), "points along it, every 2 px"
-        elif isinstance(coll, QuadMesh):
-            yield coll.get_window_extent(renderer), _label(coll, "mesh", k), "area"
-    for k, im in enumerate(ax.images):
-        if im.get_visible():
-            yield im.get_window_extent(renderer), _label(im, "image", k), "area"
-    for k, cont in enumerate(ax.containers):
-        if isinstance(cont, BarContainer):
-            bars = [p for p in cont.patches if p.get_visible() and p.get_width() and p.get_height()]  # drawn
-            if bars:
-                yield [p.get_window_extent(renderer) for p in bars], _label(cont, "bars", k), "bar area"
-                # the value end of each bar (its top, or right end for barh): hiding it hides the number
-                v = np.array([p.get_verts()[:4] for p in bars])
-                ends = (v[:, 1] + v[:, 2]) / 2 if getattr(cont, "orientation", None) == "horizontal" \
-                    else (v[:, 2] + v[:, 3]) / 2
-                yield ends, _label(cont, "bars", k), "bar ends, where the values show"
-
-
-def _share(data, box: Bbox, clip: Bbox) -> float | None:
-    if isinstance(data, np.ndarray):  # points
-        drawn = data[_inside(data, clip, 0.5)]
-        return None if len(drawn) == 0 else float(_inside(drawn, box).mean())
-    rects = data if isinstance(data, list) else [data]
-    shown = [Bbox.intersection(r, clip) for r in rects]
-    total = sum(_area(r) for r in shown)
-    if total <= 0:
-        return None
-    return sum(_area(Bbox.intersection(r, box)) for r in shown if r is not None) / total
-
-
 def _legend_on_data(F: _Figure) -> list[Finding]:
     legends = [(ax.legend_, f"legend of {an}", ax) for ax, an in F.names.items()
                if ax.legend_ is not None and ax.legend_.get_visible() and F.shown(ax)]
@@ -439,17 +190,6 @@ def _legend_on_data(F: _Figure) -> list[Finding]:
                 out.append(Finding("legend-on-data", lname,
                                    f"covers {100 * s:.0f}% of {what}{on} ({unit}; at most {100 * LEGEND_SHARE:.0f}%)"))
     return out
-
-
-def _colorbar_parents(cax: Axes, names: dict) -> list:
-    info = getattr(cax, "_colorbar_info", None) or {}
-    parents = [p for p in info.get("parents", []) if p is not None]
-    if not parents:
-        parents = [p for p in names if cax in getattr(p, "child_axes", [])]
-    if not parents:
-        ax = getattr(getattr(cax._colorbar, "mappable", None), "axes", None)
-        parents = [ax] if ax is not None and ax is not cax else []
-    return parents
 
 
 def _colorbar_detached(F: _Figure) -> list[Finding]:
@@ -479,11 +219,6 @@ def _colorbar_detached(F: _Figure) -> list[Finding]:
     return out
 
 
-def _data_artists(ax: Axes) -> list:
-    arts = [*ax.lines, *ax.collections, *ax.patches, *ax.images, *ax.tables, *ax.artists]
-    return [a for a in arts if a.get_visible()]
-
-
 def _empty_axes(F: _Figure) -> list[Finding]:
     out = []
     for ax, an in F.names.items():
@@ -498,24 +233,6 @@ def _empty_axes(F: _Figure) -> list[Finding]:
         elif any(t.get_visible() and t.get_text().strip() for t in (ax.title, ax._left_title, ax._right_title)):
             out.append(Finding("empty-axes", an, "axes turned off with nothing plotted still shows its title"))
     return out
-
-
-def _sup_label(ax: Axes, which: str) -> bool:
-    fig = ax.get_figure(root=False)
-    while fig is not None:
-        t = getattr(fig, f"_sup{which}label", None)
-        if t is not None and t.get_visible() and t.get_text().strip():
-            return True
-        parent = getattr(fig, "_parent", None)
-        fig = parent if parent is not fig else None
-    return False
-
-
-def _categorical(axis: Axis) -> bool:
-    from matplotlib.category import StrCategoryConverter
-
-    conv = axis.get_converter() if hasattr(axis, "get_converter") else getattr(axis, "converter", None)
-    return isinstance(conv, StrCategoryConverter)
 
 
 def _missing_label(F: _Figure) -> list[Finding]:
