@@ -10,7 +10,7 @@
 * names that left the top level in 0.2 raise an AttributeError naming their new home;
 * one measure signature (issue 24): every public measure is ``measure(net, X, *, ..., device=None)``, except the
   names in ``SIGNATURE_EXCEPTIONS``, each with its reason (an exception that complies must leave the list);
-  renamed keywords (``x=``, ``model=``) still work for one release with a ``DeprecationWarning``.
+  renamed keywords (``x=``, ``model=``) are refused with a ``TypeError`` that names the new keyword (no alias).
 
 The seed / device / result contract has no list of exceptions (issue 9a's measures-side gaps are closed).
 """
@@ -339,41 +339,42 @@ def _renamed_calls():
                                                                  lambda: wb.count_parameters(net=net))}
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, torch.Tensor):
-        return torch.equal(a, b)
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
-    if dataclasses.is_dataclass(a):
-        return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
-    return a == b or (a != a and b != b)  # NaN equals NaN here
-
-
-def test_renamed_keywords_still_work_for_one_release_and_say_the_new_name():
+def test_renamed_keywords_are_refused_with_the_new_name():
+    """The keywords renamed in 0.2.0 are no aliases: the old spelling is a TypeError naming the new keyword."""
     import warnings
 
     calls = _renamed_calls()
     renamed = {n for n, f in {**_measures(), "count_parameters": wb.count_parameters}.items()
                if getattr(f, "__renamed_keywords__", None)}
-    assert renamed == set(calls), f"measures with renamed keywords and no deprecation test: {renamed ^ set(calls)}"
+    assert renamed == set(calls), f"measures with renamed keywords and no refusal test: {renamed ^ set(calls)}"
     for name, (old, new) in calls.items():
         fn = _measures().get(name, wb.count_parameters)
         (old_kw, new_kw), = fn.__renamed_keywords__.items()
-        with pytest.warns(DeprecationWarning, match=rf"{name}\({old_kw}=\.\.\.\) is deprecated.*use {new_kw}="):
-            a = old()
+        with pytest.raises(TypeError, match=rf"^{name}\(\): the keyword '{old_kw}' was renamed '{new_kw}' in "
+                                            rf"workbench 0\.2\.0 \(CHANGELOG\.md\)$"):
+            old()
         with warnings.catch_warnings():
-            warnings.simplefilter("error", DeprecationWarning)  # the new name does not warn
-            b = new()
-        assert _same(a, b), name
+            warnings.simplefilter("error", DeprecationWarning)  # the new name runs, and does not warn
+            new()
 
 
 def test_old_and_new_keyword_together_is_an_error():
     net = wb.mlp([2, 4, 1], "relu", seed=0).double()
     X = torch.zeros(3, 2, dtype=torch.float64)
-    with pytest.raises(TypeError, match=r"both x= \(its deprecated name\) and X="):
+    with pytest.raises(TypeError, match=r"the keyword 'x' was renamed 'X'"):
         wb.local_affine(net, x=X, X=X)
     from workbench.validation import renamed_keywords
 
     with pytest.raises(ValueError, match="different keyword"):
         renamed_keywords(x="x")
 
+
+def test_n_parameters_is_removed_and_names_count_parameters():
+    """``n_parameters`` (a deprecated alias in 0.2's first cut) is gone from both places it was imported from."""
+    with pytest.raises(AttributeError, match=r"workbench\.nets\.n_parameters was removed .*workbench\.count_param"):
+        wb.nets.n_parameters  # noqa: B018
+    with pytest.raises(AttributeError, match=r"workbench\.n_parameters was removed .*workbench\.count_parameters"):
+        wb.n_parameters  # noqa: B018
+    assert "n_parameters" not in wb.nets.__all__ and "n_parameters" not in wb.__all__
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        wb.nets.nope  # noqa: B018

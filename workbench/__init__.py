@@ -202,8 +202,10 @@ __all__ = [
 
 def __getattr__(name: str):
     """A name that left the top level in 0.2 answers with its new home (CHANGELOG.md) instead of a bare error."""
-    from workbench._moved import MOVED
+    from workbench._moved import MOVED, REMOVED
 
+    if name in REMOVED:
+        raise AttributeError(f"workbench.{name} was removed in workbench 0.2.0: use {REMOVED[name]} (CHANGELOG.md)")
     if name in MOVED:
         where = MOVED[name]
         new = where if name == "random_mlp" else f"{where}.{name}"

@@ -1,7 +1,12 @@
 """Where the top-level names of 0.1 that left ``workbench`` live now (CHANGELOG.md, 0.2.0).
 
 ``workbench.__getattr__`` reads this table to turn ``wb.old_name`` into an AttributeError that names the
-new home; nothing here is an alias: the old names do not work."""
+new home; nothing here is an alias: the old names do not work.  ``REMOVED`` lists the names that have no
+new home, with what to use instead."""
+
+REMOVED: dict[str, str] = {
+    "n_parameters": "workbench.count_parameters",
+}
 
 MOVED: dict[str, str] = {
     "ACTIVATION_FAMILIES": "workbench.measures",
@@ -122,7 +127,6 @@ MOVED: dict[str, str] = {
     "minibatch_trajectory_length": "workbench.nets",
     "mislabel_edge_distances": "workbench.papers.pl_geometry",
     "moving_average_variance": "workbench.measures",
-    "n_parameters": "workbench.nets",
     "network_jacobian_at_points": "workbench.measures",
     "noise_fit": "workbench.papers.esd",
     "orthonormality_error": "workbench.nets",

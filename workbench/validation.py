@@ -13,8 +13,8 @@ the workbench but :mod:`workbench._runtime`.
 * ``check_int`` / ``check_real`` / ``check_choice`` / ``check_bounds`` /
   ``check_probability``: scalar arguments.
 * ``check_seed`` / ``check_device``: the randomness and device contracts.
-* ``renamed_keywords``: a keyword that was renamed keeps working for one release, with a
-  ``DeprecationWarning`` naming the new keyword.
+* ``renamed_keywords``: a keyword renamed in 0.2.0 is refused with a ``TypeError`` that names the new
+  keyword (no alias: the old spelling does not work).
 
 The resource guard (estimate bytes before allocating, refuse with the estimate
 and the knob) lives in :mod:`workbench.limits`.
@@ -63,12 +63,12 @@ SUPPORTED_DTYPES = (torch.float32, torch.float64)
 
 
 def renamed_keywords(**old_to_new: str):
-    """Decorator: keep the old names of renamed keyword arguments working for one release.
+    """Decorator: refuse the old names of keyword arguments renamed in workbench 0.2.0, naming the new one.
 
-    ``@renamed_keywords(x="X")`` lets ``f(net, x=pts)`` still call ``f(net, X=pts)``, with a
-    ``DeprecationWarning`` that names the new keyword; passing both the old and the new keyword is a
-    ``TypeError``.  The signature seen by ``inspect.signature`` (and by ``help``) is the new one; the
-    table of renamings is kept on the function as ``__renamed_keywords__``.
+    ``@renamed_keywords(x="X")`` makes ``f(net, x=pts)`` raise ``TypeError("f(): the keyword 'x' was renamed
+    'X' in workbench 0.2.0 (CHANGELOG.md)")`` instead of Python's bare "unexpected keyword argument"; nothing
+    is forwarded and nothing warns.  The signature seen by ``inspect.signature`` (and by ``help``) is the new
+    one; the table of renamings is kept on the function as ``__renamed_keywords__``.
     """
     for old, new in old_to_new.items():
         if not (isinstance(new, str) and new.isidentifier()) or old == new:
@@ -79,12 +79,8 @@ def renamed_keywords(**old_to_new: str):
         def wrapper(*args, **kwargs):
             for old, new in old_to_new.items():
                 if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{fn.__name__}() got both {old}= (its deprecated name) and {new}=; "
-                                        f"pass {new}= only")
-                    warnings.warn(f"{fn.__name__}({old}=...) is deprecated and will be removed in the next "
-                                  f"release: use {new}=", DeprecationWarning, stacklevel=2)
-                    kwargs[new] = kwargs.pop(old)
+                    raise TypeError(f"{fn.__name__}(): the keyword {old!r} was renamed {new!r} in workbench 0.2.0 "
+                                    f"(CHANGELOG.md)")
             return fn(*args, **kwargs)
 
         wrapper.__renamed_keywords__ = dict(old_to_new)

@@ -25,8 +25,8 @@ def test_dense_net_shapes_params_and_seed():
     assert wb.count_parameters(a) == 64 * 30 + 30 + 30 * 20 + 20 + 20 * 10 + 10
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert hidden_units(a, (64,)) == 50
-    with pytest.warns(DeprecationWarning, match="count_parameters"):  # the old name, kept for one release
-        assert wb.nets.n_parameters(a) == wb.count_parameters(a)
+    with pytest.raises(AttributeError, match=r"n_parameters was removed .*workbench\.count_parameters"):
+        wb.nets.n_parameters(a)  # the 0.1 name: removed in 0.2.0, the error names the new one
     d = dense_net(64, [30], 10, dropout=0.3, bottleneck=12)
     assert any(isinstance(m, nn.Dropout) for m in d) and d[1].out_features == 12
     assert d(torch.rand(4, 1, 8, 8)).shape == (4, 10)

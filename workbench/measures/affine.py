@@ -126,8 +126,8 @@ def local_affine(net: nn.Module, X, *, device: DeviceLike = None) -> tuple[torch
     net
         A ``workbench.mlp`` (any shortcuts) or an ``nn.Sequential`` of supported layers.
     X
-        Points, shape ``(B, *input_shape)`` (``x=``, the name before 0.2, still works with a
-        DeprecationWarning).
+        Points, shape ``(B, *input_shape)`` (``x=``, the name before 0.2, is refused with a TypeError that
+        names ``X``).
 
     Returns
     -------

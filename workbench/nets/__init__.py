@@ -56,11 +56,10 @@ from workbench.nets.feedforward import (  # noqa: E402
     conv_net,
     dense_net,
     hidden_units,
-    n_parameters,
     seeded_init,
 )
 
-__all__ += ['dense_net', 'conv_net', 'Averaged', 'hidden_units', 'n_parameters', 'seeded_init']
+__all__ += ['dense_net', 'conv_net', 'Averaged', 'hidden_units', 'seeded_init']
 
 from workbench.nets.svd_layers import (  # noqa: E402
     SVDLinear,
@@ -75,3 +74,11 @@ __all__ += [
     'SVDLinear', 'svd_net', 'reorthonormalize', 'reorthonormalize_every', 'svd_log_penalty',
     'orthonormality_error',
 ]
+
+
+def __getattr__(name: str):
+    """``n_parameters`` was removed in 0.2.0 (CHANGELOG.md): an AttributeError that names its replacement."""
+    if name == "n_parameters":
+        raise AttributeError("workbench.nets.n_parameters was removed in workbench 0.2.0: use "
+                             "workbench.count_parameters (CHANGELOG.md)")
+    raise AttributeError(f"module 'workbench.nets' has no attribute {name!r}")

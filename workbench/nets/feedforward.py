@@ -13,7 +13,6 @@ every device.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 
 import torch
@@ -23,8 +22,7 @@ from workbench._runtime import SeedLike, generator
 from workbench.nets.multilayer import check_parameter_bytes
 from workbench.validation import renamed_keywords
 
-__all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "count_parameters", "n_parameters",
-           "seeded_init"]
+__all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "count_parameters", "seeded_init"]
 
 _ACTS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU,
          "softplus": nn.Softplus}
@@ -205,11 +203,3 @@ def count_parameters(net: nn.Module) -> int:
     if not isinstance(net, nn.Module):
         raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
     return int(sum(p.numel() for p in net.parameters() if p.requires_grad))
-
-
-def n_parameters(net: nn.Module) -> int:
-    """Deprecated alias of :func:`workbench.count_parameters` (one name per concept, issue 24); removed in the
-    next release."""
-    warnings.warn("workbench.nets.n_parameters is deprecated and will be removed in the next release: "
-                  "use workbench.count_parameters", DeprecationWarning, stacklevel=2)
-    return count_parameters(net)
