@@ -110,7 +110,7 @@ def test_missing_files_say_where_to_put_them(data_root, fn, where):
 
 
 def test_load_falls_back_to_digits_and_says_so(data_root, monkeypatch):
-    monkeypatch.setattr(data, "_WARNED", set())
+    monkeypatch.setattr(data.loading, "_WARNED", set())
     with pytest.warns(UserWarning, match="workbench data fetch fashion-mnist"):
         d = data.load("fashion_mnist", n=50)
     assert d.name == "digits" and len(d) == 50

@@ -155,7 +155,7 @@ def local_only(monkeypatch):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("no_proxy", "*")
     monkeypatch.delenv(data.ENV_MIRROR, raising=False)
-    monkeypatch.setattr(data, "_WARNED", set())
+    monkeypatch.setattr(data.loading, "_WARNED", set())
 
 
 @pytest.fixture

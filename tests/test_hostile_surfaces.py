@@ -7,6 +7,7 @@ import math
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -179,7 +180,7 @@ def test_no_silent_retry_over_http(tmp_path):
 def test_a_download_that_never_ends_is_cut_off(tmp_path, monkeypatch):
     import torchvision.datasets.utils as tvu
 
-    monkeypatch.setattr(data, "_MAX_DOWNLOAD_BYTES", 1 << 20)
+    monkeypatch.setattr(data.fetching, "_MAX_DOWNLOAD_BYTES", 1 << 20)
     srv = _Server(endless=True)
     try:
         with data._download_settings(False), pytest.raises(data.DataDownloadError, match="sent more than 1.0 MiB"):
@@ -198,7 +199,7 @@ def test_fetch_arguments_and_empty_data_folder(monkeypatch, tmp_path):
     with pytest.raises(TypeError, match="progress must be True or False"):
         data.fetch("mnist", progress="no", root=tmp_path)
     monkeypatch.setenv(data.ENV_DATA, "  ")
-    assert data.data_dir() == data.Path("~/.cache/workbench/data").expanduser()
+    assert data.data_dir() == Path("~/.cache/workbench/data").expanduser()
 
 
 @pytest.mark.parametrize("argv, words", [

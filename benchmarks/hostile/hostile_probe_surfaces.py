@@ -728,9 +728,9 @@ def main():
     from workbench import data
 
     workbench.reproduce.reproduce = _stub_reproduce  # never run a notebook
-    data._TIMEOUT_S = 3.0  # a stalled mirror: the probe need not wait the default minute
-    if hasattr(data, "_MAX_DOWNLOAD_BYTES"):
-        data._MAX_DOWNLOAD_BYTES = 64 << 20
+    data.fetching._TIMEOUT_S = 3.0  # a stalled mirror: the probe need not wait the default minute
+    if hasattr(data.fetching, "_MAX_DOWNLOAD_BYTES"):
+        data.fetching._MAX_DOWNLOAD_BYTES = 64 << 20
     scratch = Path(tempfile.mkdtemp(prefix="hostile-surfaces-"))
     mirror = Mirror()
     try:
