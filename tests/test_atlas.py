@@ -142,7 +142,7 @@ def test_bad_inputs_raise():
         wb.atlas(net, torch.randn(4, 2), measures=("regions",))
     with pytest.raises(ValueError, match="n >= 3"):
         wb.atlas(net, torch.randn(2, 2))
-    with pytest.raises(ValueError, match="inits must be a positive int"):
+    with pytest.raises(ValueError, match="inits must be >= 1, got 0"):
         wb.atlas(net, torch.randn(4, 2), inits=0)
     with pytest.raises(TypeError, match="nn.Module"):
         wb.atlas("net", torch.randn(4, 2))

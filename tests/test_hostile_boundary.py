@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
     (lambda: wb.svd_net(2, [-1], 1), ValueError, r"hidden\[0\] must be >= 1, got -1"),
     (lambda: wb.svd_net(2, [4], 2.5), TypeError, "n_out must be an int, got the float 2.5"),
     (lambda: wb.mlp([2, 4, 1], seed=-1), ValueError, "seed must be non-negative"),
-    (lambda: wb.dense_net(4, [8], 2, dropout=float("nan")), ValueError, "dropout must be a probability"),
+    (lambda: wb.dense_net(4, [8], 2, dropout=float("nan")), ValueError, "dropout is NaN"),
 ])
 def test_net_constructor_arguments(call, exc, msg):
     with pytest.raises(exc, match=msg):

@@ -47,7 +47,7 @@ from workbench.measures.paths import circle, circle_transitions, layer_lengths, 
 from workbench.measures.slope import slope
 from workbench.measures.spanning import count_parameters, spanning_dimension
 from workbench.nets.multilayer import ACTIVATIONS, MLP
-from workbench.validation import check_device
+from workbench.validation import check_device, check_int
 
 __all__ = ["Atlas", "AtlasRow", "atlas", "compare_atlases", "MEASURES", "REFUSALS", "ARCHITECTURES",
            "atlas_example"]
@@ -268,12 +268,6 @@ STEPS: dict[str, Callable] = {"spanning dimension": _spanning, "exact regions": 
                               "slope": _slope}
 
 
-def _check_pos(name, v):
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError(f"{name} must be a positive int, got {v!r}")
-    return v
-
-
 def atlas(net: nn.Module, X, *, inits: int = 3, sd_points: int = 64, n_points: int = 128,
           circle_points: int = 1000, max_regions: int = 50_000, plane_bounds=None, measures=MEASURES,
           name: str | None = None, seed: SeedLike = 0, device: DeviceLike = None, progress: bool = True) -> Atlas:
@@ -338,9 +332,11 @@ def atlas(net: nn.Module, X, *, inits: int = 3, sd_points: int = 64, n_points: i
         if b is None or b.shape != (4,) or not np.isfinite(b).all() or not (b[0] < b[1] and b[2] < b[3]):
             raise ValueError(f"plane_bounds must be (u0, u1, v0, v1) with u0 < u1 and v0 < v1, finite; got "
                              f"{plane_bounds!r}")
-    cfg = dict(inits=_check_pos("inits", inits), sd_points=_check_pos("sd_points", sd_points),
-               n_points=_check_pos("n_points", n_points), circle_points=_check_pos("circle_points", circle_points),
-               max_regions=_check_pos("max_regions", max_regions), plane_bounds=plane_bounds, seed=int_seed(seed))
+    cfg = dict(inits=check_int("inits", inits, min=1), sd_points=check_int("sd_points", sd_points, min=1),
+               n_points=check_int("n_points", n_points, min=1),
+               circle_points=check_int("circle_points", circle_points, min=1),
+               max_regions=check_int("max_regions", max_regions, min=1), plane_bounds=plane_bounds,
+               seed=int_seed(seed))
     dev = check_device(device)
     pdt = next((p.dtype for p in net.parameters()), torch.float32)
     X = X.to(pdt if pdt.is_floating_point else torch.float32)

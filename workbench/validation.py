@@ -170,8 +170,12 @@ def check_real(
 
 
 def check_probability(name: str, value: Any, *, allow_one: bool = True) -> float:
-    """A probability in ``[0, 1]`` (``[0, 1)`` when not ``allow_one``, e.g. dropout)."""
-    return check_real(name, value, min=0.0, max=1.0, max_open=not allow_one)
+    """A probability in ``[0, 1]`` (``[0, 1)`` when not ``allow_one``, e.g. dropout); the message names the
+    interval."""
+    v = check_real(name, value, finite=False)  # not a number: TypeError; NaN: ValueError
+    if not 0.0 <= v <= 1.0 or (v == 1.0 and not allow_one):
+        raise ValueError(f"{name} must be a probability in {'[0, 1]' if allow_one else '[0, 1)'}, got {v}")
+    return v
 
 
 def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:

@@ -43,7 +43,7 @@ def test_net_builder_errors():
         dense_net(4, [3], 2, dropout=1.0)
     with pytest.raises(ValueError, match="unknown activation"):
         dense_net(4, [3], 2, activation="swish")
-    with pytest.raises(ValueError, match=r"hidden\[1\] = 0"):
+    with pytest.raises(ValueError, match=r"hidden\[1\] must be >= 1, got 0"):
         dense_net(4, [3, 0], 2)
     with pytest.raises(ValueError, match="too many pooling layers"):
         conv_net((1, 2, 2), [2, 2], [], 2)

@@ -21,16 +21,9 @@ from torch import nn
 from workbench._runtime import SeedLike
 from workbench.nets.feedforward import seeded_init
 from workbench.nets.multilayer import ACTIVATIONS
+from workbench.validation import check_choice, check_int
 
 __all__ = ["ResidualBlock", "residual_mlp", "conv_stack"]
-
-
-def _check(width: int, depth: int, activation: str, min_depth: int) -> None:
-    for name, v, lo in (("width", width, 1), ("depth", depth, min_depth)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; allowed values: {sorted(ACTIVATIONS)}")
 
 
 class ResidualBlock(nn.Module):
@@ -52,10 +45,9 @@ def residual_mlp(n_in: int, width: int, depth: int, n_out: int, activation: str 
 
     ``depth`` counts blocks (two linear maps and one activation each); ``depth = 0`` is two linear maps.
     """
-    _check(width, depth, activation, 0)
-    for name, v in (("n_in", n_in), ("n_out", n_out)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    width, depth = check_int("width", width, min=1), check_int("depth", depth, min=0)
+    check_choice("activation", activation, sorted(ACTIVATIONS))
+    n_in, n_out = check_int("n_in", n_in, min=1), check_int("n_out", n_out, min=1)
     net = nn.Sequential(nn.Linear(n_in, width), *[ResidualBlock(width, activation) for _ in range(depth)],
                         nn.Linear(width, n_out))
     with torch.no_grad():
@@ -66,7 +58,8 @@ def conv_stack(width: int = 4, depth: int = 2, activation: str = "relu", *, in_s
                seed: SeedLike = 0) -> nn.Sequential:
     """``depth`` 3x3 convolutions of ``width`` channels (each followed by the activation; 2x2 average pooling
     after the first two), flatten, ``Linear(..., n_out)``. Default input: the 1 x 8 x 8 digits."""
-    _check(width, depth, activation, 1)
+    width, depth = check_int("width", width, min=1), check_int("depth", depth, min=1)
+    check_choice("activation", activation, sorted(ACTIVATIONS))
     c, h, w = (int(v) for v in in_shape)
     layers: list[nn.Module] = []
     for i in range(depth):

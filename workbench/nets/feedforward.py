@@ -20,33 +20,13 @@ from torch import nn
 
 from workbench._runtime import SeedLike, generator
 from workbench.nets.multilayer import check_parameter_bytes
-from workbench.validation import renamed_keywords
+from workbench.validation import check_choice, check_int, check_probability, renamed_keywords
 
 __all__ = ["dense_net", "conv_net", "Averaged", "hidden_units", "count_parameters", "seeded_init"]
 
 _ACTS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU,
          "softplus": nn.Softplus}
 _POOLS = {"max": nn.MaxPool2d, "avg": nn.AvgPool2d}
-
-
-def _check_act(activation: str) -> type[nn.Module]:
-    if activation not in _ACTS:
-        raise ValueError(f"unknown activation {activation!r}; allowed values: {sorted(_ACTS)}")
-    return _ACTS[activation]
-
-
-def _check_dropout(dropout: float) -> float:
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0.0 <= float(dropout) < 1.0:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
-    return float(dropout)
-
-
-def _check_positive(name: str, values) -> list[int]:
-    vals = list(values)
-    for i, v in enumerate(vals):
-        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-            raise ValueError(f"{name}[{i}] = {v!r} must be a positive int")
-    return vals
 
 
 @torch.no_grad()
@@ -76,12 +56,12 @@ def dense_net(n_in: int, hidden: Sequence[int], n_out: int, *, activation: str =
     after the input, the "1200 linear layer" of the §4.3 students (Ba & Caruana
     2014).  Inputs of any shape are flattened first.
     """
-    (n_in, n_out) = _check_positive("(n_in, n_out)", (n_in, n_out))
-    hidden = _check_positive("hidden", hidden)
-    act = _check_act(activation)
-    p = _check_dropout(dropout)
+    n_in, n_out = check_int("n_in", n_in, min=1), check_int("n_out", n_out, min=1)
+    hidden = [check_int(f"hidden[{i}]", h, min=1) for i, h in enumerate(hidden)]
+    act = _ACTS[check_choice("activation", activation, sorted(_ACTS))]
+    p = check_probability("dropout", dropout, allow_one=False)
     if bottleneck is not None:
-        (bottleneck,) = _check_positive("bottleneck", [bottleneck])
+        bottleneck = check_int("bottleneck", bottleneck, min=1)
     check_parameter_bytes([n_in] + ([bottleneck] if bottleneck is not None else []) + hidden + [n_out])
     layers: list[nn.Module] = [nn.Flatten(), *_dense_head(n_in, bottleneck, hidden, act, p, n_out)]
     return seeded_init(nn.Sequential(*layers), seed=seed)
@@ -117,20 +97,19 @@ def conv_net(in_shape: Sequence[int], channels: Sequence[int], dense: Sequence[i
     The Fig. 2 net "64 filter 3*3 - 2*2 max pooling - 128 filter 3*3 - 2*2 max
     pooling - 2*1943" is ``conv_net((1, 28, 28), [64, 128], [1943, 1943], 10)``.
     """
-    in_shape = _check_positive("in_shape", in_shape)
+    in_shape = [check_int(f"in_shape[{i}]", s, min=1) for i, s in enumerate(in_shape)]
     if len(in_shape) != 3:
         raise ValueError(f"in_shape must be (channels, height, width), got {tuple(in_shape)}")
-    channels = _check_positive("channels", channels)
-    dense = _check_positive("dense", dense) if len(dense) else []
-    if pool not in _POOLS:
-        raise ValueError(f"unknown pool {pool!r}; allowed values: {sorted(_POOLS)}")
+    channels = [check_int(f"channels[{i}]", c, min=1) for i, c in enumerate(channels)]
+    dense = [check_int(f"dense[{i}]", d, min=1) for i, d in enumerate(dense)]
+    check_choice("pool", pool, sorted(_POOLS))
     if isinstance(kernel, bool) or not isinstance(kernel, int) or kernel < 1 or kernel % 2 == 0:
         raise ValueError(f"kernel must be a positive odd int (size-preserving padding), got {kernel!r}")
     pool_after = [True] * len(channels) if pool_after is None else [bool(b) for b in pool_after]
     if len(pool_after) != len(channels):
         raise ValueError(f"pool_after has {len(pool_after)} entries but there are {len(channels)} convolutions")
-    act = _check_act(activation)
-    p = _check_dropout(dropout)
+    act = _ACTS[check_choice("activation", activation, sorted(_ACTS))]
+    p = check_probability("dropout", dropout, allow_one=False)
     c, h, w = in_shape
     layers: list[nn.Module] = []
     for ch, pl in zip(channels, pool_after):

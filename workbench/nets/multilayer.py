@@ -16,7 +16,7 @@ from torch import nn
 
 from workbench._runtime import SeedLike, generator
 from workbench.limits import check_bytes
-from workbench.validation import check_int
+from workbench.validation import check_choice, check_int
 
 __all__ = ["MLP", "Trace", "mlp", "match_width", "validate_widths", "check_parameter_bytes", "ACTIVATIONS",
            "SHORTCUTS", "INITS", "PIECEWISE_LINEAR"]
@@ -177,12 +177,6 @@ class MLP(nn.Module):
         return f"widths={self.widths}, activation={self.activation!r}, shortcuts={self.shortcuts!r}"
 
 
-def _check_choice(name: str, value, allowed) -> None:
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"unknown {name} {value!r}; allowed values: {shown}")
-
-
 def check_parameter_bytes(widths: Sequence[int], itemsize: int = 4) -> int:
     """The parameter count of dense layers ``widths``; ResourceLimitError before building one that cannot fit.
 
@@ -228,7 +222,7 @@ def init_parameters(
     Parameters are drawn on the CPU from one generator, layer by layer (weight,
     then bias), so the same seed gives the same numbers on every device.
     """
-    _check_choice("init", init, INITS)
+    check_choice("init", init, INITS)
     if init == "default" and (sigma_w2 is not None or sigma_b2 is not None):
         init = "gaussian"  # variances given: the Gaussian scheme they belong to (issue 26)
     if init != "gaussian" and (sigma_w2 is not None or sigma_b2 is not None):
@@ -318,8 +312,8 @@ def mlp(
         On the CPU; move it with ``.to(workbench.device())``.
     """
     ws = validate_widths(widths)
-    _check_choice("activation", activation, tuple(ACTIVATIONS))
-    _check_choice("shortcuts", shortcuts, SHORTCUTS)
+    check_choice("activation", activation, tuple(ACTIVATIONS))
+    check_choice("shortcuts", shortcuts, SHORTCUTS)
     check_parameter_bytes(ws)
     with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws from the global RNG: keep it as it was
         net = MLP(ws, activation, shortcuts, bool(bias))

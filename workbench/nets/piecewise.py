@@ -41,7 +41,6 @@ from workbench.nets.multilayer import match_width
 from workbench.nets.piecewise_compile import (  # noqa: F401 (the compiler's helpers, importable from here)
     _activation,
     _bn_op,
-    _check_finite,
     _compile_mlp,
     _compile_sequential,
     _conv_op,

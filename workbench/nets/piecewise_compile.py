@@ -38,11 +38,6 @@ __all__ = ["compile_network"]
 # ---------------------------------------------------------------------------
 # The compiler
 # ---------------------------------------------------------------------------
-def _check_finite(net: nn.Module) -> None:
-    """The one network check (:func:`workbench.validation.check_net`): finite, real, float32/64, not on meta."""
-    check_net(net)
-
-
 def _linear_op(mod: nn.Linear, name: str, dev, dtype) -> Affine:
     W = mod.weight.detach().to(dev, dtype)
     b = None if mod.bias is None else mod.bias.detach().to(dev, dtype)
@@ -182,7 +177,7 @@ def compile_network(net, *, device: DeviceLike = None, dtype: torch.dtype = DTYP
         members = [compile_network(net.member(i), device=dev, dtype=dtype, allow_smooth=allow_smooth)
                    for i in range(len(net))]
         return _group(members)
-    _check_finite(net)
+    check_net(net)  # finite, real, float32/64, not on meta
     if isinstance(net, MLP):
         return _compile_mlp(net, dev, dtype, allow_smooth)
     return _compile_sequential(net, dev, dtype, allow_smooth)

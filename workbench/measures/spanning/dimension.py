@@ -66,10 +66,6 @@ RANKS = ("effective", "numerical")
 """Rank measures accepted by :func:`spanning_dimension`."""
 
 
-def _check(name: str, value, allowed) -> None:
-    check_choice(name, value, allowed)
-
-
 def _check_J(J, name: str = "J") -> torch.Tensor:
     """A Jacobian argument: a finite float32/64 tensor of at least 2 dimensions (lists and numpy converted)."""
     J = as_tensor(J, name, dtype=None if isinstance(J, torch.Tensor) else torch.float64)
@@ -402,7 +398,7 @@ def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tens
     to the numerical-rank tolerance and 8-30x faster than ``svdvals`` for the
     low-rank square Jacobians of one-input networks (Fig. 4).
     """
-    _check("method", method, SV_METHODS)
+    check_choice("method", method, SV_METHODS)
     J = _check_J(J)
     if method == "svd":
         return torch.linalg.svdvals(J)
@@ -441,7 +437,7 @@ def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol
     :func:`jacobian_singular_values`.  An all-zero Jacobian has spanning
     dimension ``0`` under both ranks (see :func:`spanning_dimension`).
     """
-    _check("rank", rank, RANKS)
+    check_choice("rank", rank, RANKS)
     tol = _check_tol(tol)
     J = _check_J(J)
     if J.shape[-1] == 0 or J.shape[-2] == 0:
@@ -496,9 +492,9 @@ def spanning_dimension(
         reachable set is a single point of dimension 0; effective rank is
         defined as 0 there (:func:`workbench.effective_rank`).
     """
-    _check("rank", rank, RANKS)
+    check_choice("rank", rank, RANKS)
     reduce = check_reduction(reduce, REDUCTIONS)
-    _check("method", method, SV_METHODS)
+    check_choice("method", method, SV_METHODS)
     tol = _check_tol(tol)
     check_net(net)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))

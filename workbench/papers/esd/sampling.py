@@ -10,8 +10,7 @@ Spanning Dimension and Controlling the Flexibility of Neural Networks*.
   ``torch.func.vmap`` and one batched SVD per chunk.
 The paper's figures and tables (Figs. 3, 4, 6, Table 1, Theorem 2.1) are in
 :mod:`workbench.papers.esd.figures`, the real-network study in
-:mod:`workbench.papers.esd.real_networks`.  (Their old home here still answers
-``from workbench.papers.esd.sampling import table1`` with a DeprecationWarning.)
+:mod:`workbench.papers.esd.real_networks`.
 """
 from __future__ import annotations
 
@@ -60,11 +59,6 @@ _ELEMENT_BUDGET = 2**24
 """Jacobian entries held at once by :func:`esd_of` (chunks of samples are sized to this)."""
 
 
-def _check(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; allowed values: {', '.join(repr(a) for a in allowed)}")
-
-
 def draw_inputs(n_points: int, dim: int, inputs: str = "uniform", *, seed: SeedLike = 0,
                 dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """``n_points`` random input points of dimension ``dim``, on the CPU.
@@ -75,7 +69,7 @@ def draw_inputs(n_points: int, dim: int, inputs: str = "uniform", *, seed: SeedL
     ``V`` has rows of constant norm).  Note that a one-input network sees only
     two distinct ``"sign"`` points, so its spanning dimension is at most 2.
     """
-    _check("inputs", inputs, INPUTS)
+    check_choice("inputs", inputs, INPUTS)
     if isinstance(n_points, bool) or not isinstance(n_points, int) or isinstance(dim, bool) \
             or not isinstance(dim, int) or n_points < 1 or dim < 1:
         raise ValueError(f"n_points and dim must be positive ints, got {n_points!r}, {dim!r}")
@@ -178,9 +172,9 @@ def esd_of(
     batched SVD) sized so that a chunk's Jacobians hold about ``2**24`` entries.
     ``on_progress(done, total)`` is called after each chunk (widgets use it).
     """
-    _check("inputs", inputs, INPUTS)
+    check_choice("inputs", inputs, INPUTS)
     reduce = check_reduction(reduce, REDUCTIONS)
-    _check("rank", rank, RANKS)
+    check_choice("rank", rank, RANKS)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise ValueError(f"samples must be a positive int, got {samples!r}")
     check_choice("dtype", dtype, (torch.float32, torch.float64))
@@ -367,9 +361,9 @@ def esd(
         ``on_progress(done, total)`` after each chunk of samples.
     """
     ws = validate_widths(widths)
-    _check("activation", activation, tuple(ACTIVATIONS))
-    _check("shortcuts", shortcuts, SHORTCUTS)
-    _check("init", init, INITS)
+    check_choice("activation", activation, tuple(ACTIVATIONS))
+    check_choice("shortcuts", shortcuts, SHORTCUTS)
+    check_choice("init", init, INITS)
 
     def factory(s: int) -> nn.Module:
         return mlp(ws, activation, shortcuts=shortcuts, init=init, seed=s)
