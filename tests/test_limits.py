@@ -411,3 +411,27 @@ def test_circle_transitions_estimate_is_linear_in_width():
     n = int(torch.as_tensor(free.n_pieces).sum())
     with max_bytes_budget(n * per_piece_squared // 20):  # ~3x the linear estimate (piece_bytes), 1/20 the square
         assert int(torch.as_tensor(wb.circle_transitions(net, x0, x1, device=CPU).n_pieces).sum()) == n
+
+
+def test_small_requests_skip_the_machine_budget_but_never_a_budget_set_by_hand(monkeypatch):
+    """Under UNCHECKED_BYTES the machine's files are not read (issue 29: a tenth of a small call); a budget set
+    by hand (max_bytes=, max_bytes_budget, WORKBENCH_MAX_BYTES) still refuses any size, and the machine's
+    budget still refuses what is at or over the threshold."""
+    monkeypatch.delenv(limits.ENV_MAX_BYTES, raising=False)
+    reads = []
+    monkeypatch.setattr(limits, "_cgroup_budgets",
+                        lambda: reads.append(1) or [limits.Budget(2**20, "a 1 MiB cgroup headroom")])
+    monkeypatch.setattr(limits, "_rlimit_budgets", lambda: [])
+    small = limits.UNCHECKED_BYTES - 1
+    limits.check_bytes(small, "a small thing", "pass less", device=CPU)  # over the 1 MiB headroom, not read
+    assert reads == []
+    with pytest.raises(ResourceLimitError, match=r"budget of 1.0 MiB \(a 1 MiB cgroup headroom\)"):
+        limits.check_bytes(limits.UNCHECKED_BYTES, "a 16 MiB thing", "pass less", device=CPU)
+    assert reads == [1]
+    with pytest.raises(ResourceLimitError, match="max_bytes=1,000"):
+        limits.check_bytes(2000, "two thousand bytes", "pass less", max_bytes=1000, device=CPU)
+    with max_bytes_budget(1000), pytest.raises(ResourceLimitError, match="max_bytes_budget"):
+        limits.check_bytes(2000, "two thousand bytes", "pass less", device=CPU)
+    monkeypatch.setenv(limits.ENV_MAX_BYTES, "1000")
+    with pytest.raises(ResourceLimitError, match="WORKBENCH_MAX_BYTES=1000"):
+        limits.check_bytes(2000, "two thousand bytes", "pass less", device=CPU)
