@@ -1,6 +1,6 @@
 """Each paper's testable statements, catalogued from the paper before any run, with the rule that judges them.
 
-A catalogue is data (``workbench/papers/<paper>/catalogue.py`` holds ``CATALOGUE``, a tuple of
+A catalogue is data (``workbench/papers/<paper>/catalogue`` holds ``CATALOGUE``, a tuple of
 :class:`Statement`), written by reading the paper, not the code: one entry per testable statement,
 with its place in the paper, the paper's words, its value(s), the quantity that tests it, the
 :class:`Rule` and the recipe that computes it. A statement that no recipe computes is listed with

@@ -299,7 +299,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         out += _changes_html(changes_since(claims, since[1]), since[0])
     rows = catalogue_rows(claims)
     out.append("<h2>The papers' statements (catalogue)</h2><p>Every testable statement of each paper, catalogued "
-               "from the paper before any run with the rule that judges it (<code>workbench/papers/*/catalogue.py"
+               "from the paper before any run with the rule that judges it (<code>workbench/papers/*/catalogue"
                "</code>). Random quantities are judged on a 95% interval over at least three seeds; a tie or an "
                "interval across the bound is inconclusive.</p><table><thead><tr><th>paper</th><th>statements</th>"
                + "".join(f"<th>{v}</th>" for v in ("reproduced", "differs", "inconclusive", "not comparable",
@@ -407,7 +407,7 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     rows = catalogue_rows(claims)
     lines += ["## The papers' statements (catalogue)", "",
               "Every testable statement of each paper, catalogued from the paper before any run with the rule that "
-              "judges it (`workbench/papers/*/catalogue.py`). Random quantities are judged on a 95% interval over "
+              "judges it (`workbench/papers/*/catalogue`). Random quantities are judged on a 95% interval over "
               "at least three seeds; a tie or an interval across the bound is inconclusive.", "",
               "| paper | statements | reproduced | differs | inconclusive | not comparable | not run |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]

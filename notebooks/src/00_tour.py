@@ -128,4 +128,4 @@ FunctionPanel(width=16, depth=8, activation="hardtanh", n_points=SIZES["n_points
 # * [`09_esd_more`](09_esd_more.ipynb): the remaining experiments of the ESD paper
 #
 # The map of the library is `ARCHITECTURE.md` in the repository; each paper's
-# statements, with the rule that judges them, are in `workbench/papers/<paper>/catalogue.py`.
+# statements, with the rule that judges them, are in `workbench/papers/<paper>/catalogue`.

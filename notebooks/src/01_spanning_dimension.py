@@ -14,7 +14,7 @@
 # (Algorithm 1, Figs. 1-2), MLP sweeps (Figs. 3-4), shortcut architectures
 # (Fig. 5) and two of the paper's training experiments (Fig. 6, Table 1). Every
 # statement of the paper that this notebook tests is judged against the paper's claims
-# catalogue (`workbench/papers/esd/catalogue.py`: the quantity and the rule were fixed
+# catalogue (`workbench/papers/esd/catalogue/`: the quantity and the rule were fixed
 # before any run) with `claims.judge`: random quantities over several seeds, on a 95%
 # interval, so a verdict is *reproduced*, *differs* or *inconclusive*. Not reproduced
 # here: Fig. 7 (the three MLP variants on 10,000 MNIST images), Fig. 8 and Table 2

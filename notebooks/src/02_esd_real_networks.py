@@ -24,7 +24,7 @@
 # The default profile, `"quick"`, runs every step on four small networks at small inputs
 # (about two minutes on a laptop); `"cpu"` runs all 18 networks at 3×64×64 (about 25 min);
 # `"paper"` uses the paper's sizes, a GPU job (the banner refuses it on a CPU unless allowed).
-# The statements of the paper's claims catalogue (`workbench/papers/esd/catalogue.py`) that
+# The statements of the paper's claims catalogue (`workbench/papers/esd/catalogue/`) that
 # belong here are judged with `claims.judge` against the catalogue's fixed rules.
 
 # %%

@@ -20,7 +20,7 @@
 # 6. a slice through a trained digits classifier.
 #
 # The papers' statements shown here are judged against their catalogue entries
-# (`workbench/papers/pl_geometry/catalogue.py` and `workbench/papers/raghu/catalogue.py`): the
+# (`workbench/papers/pl_geometry/catalogue/` and `workbench/papers/raghu/catalogue/`): the
 # quantity and the rule were fixed there before any run, and `claims.judge` gives the verdict
 # on a 95% interval over the seeds `SEEDS`.
 

@@ -82,7 +82,7 @@ print(MNIST.note, CIFAR.note, f"seeds {SEEDS} (Fig. 3: {SEEDS3})", f"CFG = {CFG}
 # **Seeds and verdicts.** Every figure is trained once per seed (`SEEDS`, printed above: the seed sets
 # the initialisation and the data order, not the data split); the plots and tables show the first
 # seed, and each of the paper's statements is judged by `wb.claims.judge` against the rule written in
-# the paper's catalogue (`workbench/papers/edjm/catalogue.py`) before any run: *reproduced* when the
+# the paper's catalogue (`workbench/papers/edjm/catalogue/`) before any run: *reproduced* when the
 # 95% interval over the seeds lies on the paper's side, *differs* when it lies on the other side,
 # *inconclusive* otherwise (a tie is never a win). The quantities, read off each seed's study:
 

@@ -31,7 +31,7 @@
 #
 # Every network is trained by `wb.fit`, the workbench's one trainer; a run that diverges is a
 # row of its history (`diverged = True`), never a crash. Each statement is judged against its
-# entry in the thesis' claims catalogue (`workbench/papers/pl_geometry/catalogue.py`): the
+# entry in the thesis' claims catalogue (`workbench/papers/pl_geometry/catalogue/`): the
 # quantity and the rule were fixed there before any run, and `claims.judge` gives the verdict
 # on a 95% interval over the seeds `SEEDS` (one value for an exact statement).
 

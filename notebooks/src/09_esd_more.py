@@ -17,7 +17,7 @@
 # MNIST and CIFAR-10 are read from the local data folder when they are there; when they
 # are not, the bundled 8×8 digits stand in and every table says which data was used.
 # Every number quoted below is printed by the cell that computes it, and every statement
-# of the paper's claims catalogue (`workbench/papers/esd/catalogue.py`) that belongs here
+# of the paper's claims catalogue (`workbench/papers/esd/catalogue/`) that belongs here
 # is judged with `claims.judge` against the catalogue's fixed rule, or listed as not run
 # with the reason (most need MNIST, CIFAR-10, ImageNet or a GPU).
 #

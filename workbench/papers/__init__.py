@@ -17,7 +17,7 @@ __all__ = ["esd", "raghu", "edjm", "layer_algebra", "pl_geometry", "catalogue_st
 
 
 def catalogue_statements() -> list:
-    """Every paper's catalogued statements (``workbench/papers/<paper>/catalogue.py``), checked, in paper order."""
+    """Every paper's catalogued statements (``workbench/papers/<paper>/catalogue``), checked, in paper order."""
     import importlib
 
     from workbench.catalogue import check_catalogue
