@@ -70,13 +70,12 @@ def test_all_coordinates_give_the_full_jacobian(make_convnet):
     torch.testing.assert_close(J, brute_force_rows(net, X, coords, "sum_squares"), rtol=1e-10, atol=1e-12)
 
 
-def test_first_is_a_deprecated_alias_of_pick_first(make_convnet):
+def test_first_is_refused_with_its_new_name(make_convnet):
     net = make_convnet()
     X = torch.randn(3, 3, 6, 6, dtype=torch.float64)
     c = sample_coordinates(net, 30, seed=0)
-    with pytest.warns(DeprecationWarning, match="reduce='first' is deprecated.*use reduce='pick_first'"):
-        old = sampled_gradient_rows(net, X, c, reduce="first", device="cpu")
-    assert torch.equal(old, sampled_gradient_rows(net, X, c, reduce="pick_first", device="cpu"))
+    with pytest.raises(ValueError, match="reduce='first' was renamed reduce='pick_first' in workbench 0.2.0"):
+        sampled_gradient_rows(net, X, c, reduce="first", device="cpu")
 
 
 def test_chunked_vmap_matches_per_input_on_a_torchvision_model():

@@ -3,7 +3,6 @@ result, one vocabulary for ``reduce=``, an explicit ``__all__``, no private impo
 from __future__ import annotations
 
 import ast
-import math
 import warnings
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from workbench.measures.spanning.polynomial import (
     polynomial_spanning_dimension_points,
     random_integer_parameters,
 )
-from workbench.measures.spanning.reductions import DEPRECATED_REDUCTIONS, REDUCTIONS, SAMPLED_REDUCES, check_reduction
+from workbench.measures.spanning.reductions import REDUCTIONS, REMOVED_REDUCTIONS, SAMPLED_REDUCES, check_reduction
 
 ROOT = Path(wb.__file__).parent
 
@@ -168,9 +167,9 @@ def test_check_reduction_names_and_errors():
         warnings.simplefilter("error")
         for r in REDUCTIONS:
             assert check_reduction(r) == r
-    for old in DEPRECATED_REDUCTIONS:
-        with pytest.warns(DeprecationWarning, match=f"reduce={old!r} is deprecated.*use reduce='pick_first'"):
-            assert check_reduction(old, SAMPLED_REDUCES) == "pick_first"
+    for old in REMOVED_REDUCTIONS:
+        with pytest.raises(ValueError, match=f"reduce={old!r} was renamed reduce='pick_first' in workbench 0.2.0"):
+            check_reduction(old, SAMPLED_REDUCES)
     with pytest.raises(ValueError, match="unknown reduce 'mean'; allowed values: 'pick_first', 'sum_squares'"):
         check_reduction("mean", SAMPLED_REDUCES)
     with pytest.raises(ValueError, match=r"unknown reduce None; allowed values: 'pick_first'"):
@@ -179,19 +178,16 @@ def test_check_reduction_names_and_errors():
         check_reduction(["first"])
 
 
-def test_old_first_spelling_warns_and_gives_the_same_numbers():
+def test_old_first_spelling_is_refused_with_the_new_name():
     net = wb.mlp([2, 4, 3], "tanh", seed=0).double()
     X = _X(9)
-    new = spanning_dimension(net, X, reduce="pick_first", device="cpu")
-    with pytest.warns(DeprecationWarning, match="reduce='first' is deprecated"):
-        assert spanning_dimension(net, X, reduce="first", device="cpu") == new
-    with pytest.warns(DeprecationWarning, match="reduce='first' is deprecated"):
-        J = parameter_jacobian(net, X, "first", device="cpu")
-    assert torch.equal(J, parameter_jacobian(net, X, device="cpu"))
-    with pytest.warns(DeprecationWarning, match="reduce='first' is deprecated"):
-        r = wb.esd([1, 2, 1], "relu", samples=2, reduce="first", seed=0, device="cpu")
-    assert r.config["reduce"] == "pick_first"
-    assert math.isclose(r.mean, wb.esd([1, 2, 1], "relu", samples=2, seed=0, device="cpu").mean)
+    renamed = "reduce='first' was renamed reduce='pick_first'"
+    with pytest.raises(ValueError, match=renamed):
+        spanning_dimension(net, X, reduce="first", device="cpu")
+    with pytest.raises(ValueError, match=renamed):
+        parameter_jacobian(net, X, "first", device="cpu")
+    with pytest.raises(ValueError, match=renamed):
+        wb.esd([1, 2, 1], "relu", samples=2, reduce="first", seed=0, device="cpu")
 
 
 def test_every_reduce_default_uses_the_one_vocabulary():

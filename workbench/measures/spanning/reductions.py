@@ -12,12 +12,11 @@ Berthiaume, Paffenroth & Guo (2020) name two scalarisations of a vector output
     route of :func:`workbench.spanning_dimension` only).
 
 Every measure and experiment that takes ``reduce=`` checks it with
-:func:`check_reduction`.  The former spelling ``"first"`` (and ``"pick_1st"``) is
-accepted for one release with a ``DeprecationWarning``.
+:func:`check_reduction`.  The spellings of 0.1, ``"first"`` and ``"pick_1st"``, are
+refused with a message naming ``"pick_first"`` (removed in 0.2.0, CHANGELOG.md).
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from workbench.validation import check_choice
@@ -30,20 +29,18 @@ REDUCTIONS = ("pick_first", "sum_squares", "mean")
 SAMPLED_REDUCES = ("pick_first", "sum_squares")
 """The scalarisations of the sampled-coordinate route (§6): one scalar ``g`` per input."""
 
-DEPRECATED_REDUCTIONS = {"first": "pick_first", "pick_1st": "pick_first"}
-"""Former spellings, accepted for one release with a ``DeprecationWarning``: old name -> name."""
+REMOVED_REDUCTIONS = {"first": "pick_first", "pick_1st": "pick_first"}
+"""Spellings of 0.1, removed in 0.2.0 (refused with the new name): old name -> name."""
 
 
 def check_reduction(reduce: Any, allowed: tuple[str, ...] = REDUCTIONS, *, name: str = "reduce") -> str:
     """The one name of the reduction ``reduce``, checked against ``allowed``.
 
-    A deprecated spelling (:data:`DEPRECATED_REDUCTIONS`, e.g. ``"first"``) is
-    mapped to its name with a ``DeprecationWarning``; anything else not in
-    ``allowed`` raises ``ValueError("unknown reduce ...; allowed values: ...")``.
+    A spelling of 0.1 (:data:`REMOVED_REDUCTIONS`, e.g. ``"first"``) raises
+    ``ValueError`` naming the new one; anything else not in ``allowed`` raises
+    ``ValueError("unknown reduce ...; allowed values: ...")``.
     """
-    if isinstance(reduce, str) and reduce in DEPRECATED_REDUCTIONS and DEPRECATED_REDUCTIONS[reduce] in allowed:
-        new = DEPRECATED_REDUCTIONS[reduce]
-        warnings.warn(f"{name}={reduce!r} is deprecated and will be removed in the next release; "
-                      f"use {name}={new!r}", DeprecationWarning, stacklevel=3)
-        return new
+    if isinstance(reduce, str) and reduce in REMOVED_REDUCTIONS and REMOVED_REDUCTIONS[reduce] in allowed:
+        raise ValueError(f"{name}={reduce!r} was renamed {name}={REMOVED_REDUCTIONS[reduce]!r} in workbench 0.2.0 "
+                         "(CHANGELOG.md)")
     return check_choice(name, reduce, allowed)

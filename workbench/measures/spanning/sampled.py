@@ -221,8 +221,8 @@ def sampled_gradient_rows(
     coords
         Sorted distinct flat parameter indices (:func:`sample_coordinates`).
     reduce
-        ``"pick_first"`` or ``"sum_squares"`` (:func:`workbench.measures.check_reduction`; ``"first"`` and
-        ``"pick_1st"`` are deprecated spellings of ``"pick_first"``).
+        ``"pick_first"`` or ``"sum_squares"`` (:func:`workbench.measures.check_reduction`; the 0.1 spellings
+        ``"first"`` and ``"pick_1st"`` are refused with the new name).
     softmax
         Apply a softmax to the outputs first.  torchvision models return
         logits; the paper speaks of a "probability vector", so ``True`` follows
