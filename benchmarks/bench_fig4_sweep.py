@@ -81,6 +81,20 @@ def bench_fig1(repeats, device="cpu"):
     t_old, _ = median_time(old(sd_new), repeats)
     print(f"| spanning dimension (+ svdvals, effective rank) | {t_loop * 1e3:.2f} | {t_old * 1e3:.2f} | "
           f"{t_new * 1e3:.2f} | {t_loop / t_old:.1f}x | {t_loop / t_new:.1f}x | {abs(v0 - v1):.1e} |")
+    # validation and guards: the whole call against the same arithmetic called directly (weights, closed-form
+    # Jacobian, singular values, effective rank), interleaved; goal: guards under 10 % of the call (issue 29)
+    def core():
+        Ws, bs = structured.mlp_weights([net], dtype=torch.float64, device=X.device)
+        J = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), "pick_first")[0]
+        return effective_rank(J)
+    t_core, t_all = [], []
+    for _ in range(repeats):
+        t_core.append(median_time(core, 5)[0])
+        t_all.append(median_time(sd_new, 5)[0])
+    c, a = statistics.median(t_core), statistics.median(t_all)
+    print(f"\nGuards: spanning_dimension {a * 1e3:.2f} ms, its arithmetic called directly {c * 1e3:.2f} ms "
+          f"(medians of {repeats} x 5, interleaved): validation and guards {100 * (a - c) / a:.0f} % of the call "
+          f"(goal < 10 %); values equal: {abs(core() - sd_new()) < 1e-12}")
     pr = cProfile.Profile()
     pr.enable()
     for _ in range(50):

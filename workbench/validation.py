@@ -320,18 +320,41 @@ def check_net(net: Any, name: str = "net") -> nn.Module:
     """``net`` if it is an ``nn.Module`` whose parameters and buffers are finite, real, float32/64, not on meta."""
     if not isinstance(net, nn.Module):
         raise TypeError(f"{name} must be a torch.nn.Module (e.g. workbench.mlp([2, 16, 1])), got {describe(net)}")
-    for pname, p in list(net.named_parameters()) + list(net.named_buffers()):
-        if not (p.is_floating_point() or p.is_complex()):
-            continue  # e.g. BatchNorm's num_batches_tracked
+    # the common case without names (a walk with names costs more than the check; issue 29), then with them
+    fast = [p for p in (*net.parameters(), *net.buffers()) if p.is_floating_point() or p.is_complex()]
+    if not any(p.device.type == "meta" or p.is_complex() or p.dtype in (torch.float16, torch.bfloat16)
+               for p in fast) and _all_finite_together(fast):
+        _check_module_constants(net, name)
+        return net
+    tensors = [(pname, p) for pname, p in (*net.named_parameters(), *net.named_buffers())
+               if p.is_floating_point() or p.is_complex()]  # not e.g. BatchNorm's num_batches_tracked
+    for pname, p in tensors:
         _check_tensor_dtype_device(f"{name} parameter {pname!r}", p)
-        if not all_finite(p):
-            what = "NaN" if torch.isnan(p).any() else "infinite"
-            raise ValueError(
-                f"{name} parameter {pname!r} contains {what} values; the network's outputs are undefined. "
-                "Re-initialise or fix the weights (e.g. check the training run that produced them)."
-            )
+    if not _all_finite_together([p for _, p in tensors]):
+        for pname, p in tensors:  # name the first bad one
+            if not all_finite(p):
+                what = "NaN" if torch.isnan(p).any() else "infinite"
+                raise ValueError(
+                    f"{name} parameter {pname!r} contains {what} values; the network's outputs are undefined. "
+                    "Re-initialise or fix the weights (e.g. check the training run that produced them)."
+                )
     _check_module_constants(net, name)
     return net
+
+
+_TOGETHER = 1 << 20
+"""Up to this many entries, all of one dtype and device, :func:`check_net` checks them in one ``aminmax`` of their
+concatenation (a small network's ten tensors cost one pass, not ten; issue 29); else tensor by tensor."""
+
+
+def _all_finite_together(ts: list[torch.Tensor]) -> bool:
+    if not ts:
+        return True
+    t0 = ts[0]
+    if (not t0.is_complex() and sum(t.numel() for t in ts) <= _TOGETHER
+            and all(t.dtype == t0.dtype and t.device == t0.device for t in ts)):
+        return all_finite(torch.cat([t.detach().reshape(-1) for t in ts]))  # the common case: one pass
+    return all(all_finite(t) for t in ts)
 
 
 # Float attributes of activation modules that enter the forward pass (nn.LeakyReLU.negative_slope,
@@ -341,6 +364,8 @@ _MODULE_CONSTANTS = {"negative_slope": False, "alpha": False, "beta": False, "la
 
 
 def _check_module_constants(net: nn.Module, name: str) -> None:
+    if not any(_bad_constant(mod) for mod in net.modules()):  # names only for the message (issue 29)
+        return
     for mname, mod in net.named_modules():
         for attr, inf_ok in _MODULE_CONSTANTS.items():
             v = mod.__dict__.get(attr)
@@ -351,6 +376,18 @@ def _check_module_constants(net: nn.Module, name: str) -> None:
                 where = f"{name}.{mname}" if mname else name
                 raise ValueError(f"{where} ({type(mod).__name__}) has {attr}={v}; give a finite number "
                                  f"(e.g. {type(mod).__name__}() with its default)")
+
+
+def _bad_constant(mod: nn.Module) -> bool:
+    d = mod.__dict__
+    for attr, inf_ok in _MODULE_CONSTANTS.items():
+        v = d.get(attr)
+        if v is None or isinstance(v, bool) or not isinstance(v, numbers.Real):
+            continue
+        v = float(v)
+        if math.isnan(v) or (math.isinf(v) and not inf_ok):
+            return True
+    return False
 
 
 def check_device(device: DeviceLike, name: str = "device") -> torch.device:

@@ -214,7 +214,7 @@ def jacobian_bytes(n_points: int, n_params: int, n_outputs: int = 1, dtype: torc
     return int(n_points) * int(n_outputs) * int(n_params) * torch.empty((), dtype=dtype).element_size()
 
 
-def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
+def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev, closed: bool):
     """Refuse a Jacobian that cannot fit; pick a ``chunk_size`` when the whole-batch working memory would not.
 
     The result takes ``points x outputs x params`` numbers; computing it all at
@@ -232,7 +232,7 @@ def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev):
     check_bytes(res + per_point * min(n, chunk_size or 1), what,
                 "pass fewer points (or a network with fewer parameters); workbench.sampled_spanning_dimension "
                 "samples k parameter coordinates instead", device=dev)
-    if chunk_size is None and not (reduce in ("pick_first", "sum_squares") and structured.supports_closed_form(net)):
+    if chunk_size is None and not closed:
         budget = default_max_bytes(device=dev)  # vmap's per-point working memory (the closed form has none)
         if 2 * res > budget:  # all at once would not fit: chunk the points
             chunk_size = max(1, int((budget - res) // max(per_point, 1)))
@@ -293,31 +293,31 @@ def parameter_jacobian(
     return J
 
 
-def _closed_form_float64(net, reduce, chunk_size, dtype) -> bool:
-    """Whether :func:`_parameter_jacobian` takes the closed form and computes in float64 (its outputs then stand in
-    for :func:`warn_layer_range`'s float64 re-run)."""
-    if reduce not in ("pick_first", "sum_squares") or chunk_size is not None:
-        return False
-    if not structured.supports_closed_form(net):
-        return False
-    return (dtype or next(net.parameters()).dtype) == torch.float64
+def _takes_closed_form(net, reduce, chunk_size) -> bool:
+    """Whether :func:`_parameter_jacobian` takes the closed form (:mod:`structured`) rather than ``torch.func``."""
+    return reduce in ("pick_first", "sum_squares") and chunk_size is None and structured.supports_closed_form(net)
 
 
-def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool = False):
+def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool = False, closed: bool | None = None,
+                        validated: bool = False):
     """:func:`parameter_jacobian` after its argument checks, without the finiteness check: ``(J, outs)``.
 
-    ``outs``: every layer output of the closed-form route when ``keep`` (else ``None``).
+    ``outs``: every layer output of the closed-form route when ``keep`` (else ``None``).  ``closed``:
+    :func:`_takes_closed_form` when the caller knows it already; ``validated``: ``X`` has passed
+    :func:`_validate_points` (and ``device``, a ``torch.device``, :func:`check_device`).
     """
-    dev = check_device(device)
+    if closed is None:
+        closed = _takes_closed_form(net, reduce, chunk_size)
+    dev = device if validated else check_device(device)
     params, buffers = _named_params(net)
-    X = _validate_points(net, X)
+    X = X if validated else _validate_points(net, X)
     pdtype = dtype or next(iter(params.values())).dtype
     params = {k: v.to(dev, pdtype) for k, v in params.items()}
     buffers = {k: (v.to(dev, pdtype) if v.is_floating_point() else v.to(dev)) for k, v in buffers.items()}
     X = X.to(dev, pdtype)
     names = list(params)
-    chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev)
-    if reduce in ("pick_first", "sum_squares") and chunk_size is None and structured.supports_closed_form(net):
+    chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev, closed)
+    if closed:
         # a plain MLP: one batched forward and backward pass write J (issue 29), no vmap(grad)
         Ws, bs = structured.mlp_weights([net], dtype=pdtype, device=dev)
         J, outs = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce, keep=True)
@@ -399,7 +399,11 @@ def jacobian_singular_values(J: torch.Tensor, method: str = "svd") -> torch.Tens
     low-rank square Jacobians of one-input networks (Fig. 4).
     """
     check_choice("method", method, SV_METHODS)
-    J = _check_J(J)
+    return _singular_values(_check_J(J), method)
+
+
+def _singular_values(J: torch.Tensor, method: str) -> torch.Tensor:
+    """:func:`jacobian_singular_values` of a checked ``J`` (finite float tensor) and ``method``."""
     if method == "svd":
         return torch.linalg.svdvals(J)
     if method == "lowrank":
@@ -438,11 +442,12 @@ def jacobian_spanning_dimension(J: torch.Tensor, *, rank: str = "effective", tol
     dimension ``0`` under both ranks (see :func:`spanning_dimension`).
     """
     check_choice("rank", rank, RANKS)
+    check_choice("method", method, SV_METHODS)
     tol = _check_tol(tol)
     J = _check_J(J)
     if J.shape[-1] == 0 or J.shape[-2] == 0:
         raise ValueError(f"empty Jacobian of shape {tuple(J.shape)}")
-    sd = spanning_from_singular_values(jacobian_singular_values(J, method), J.shape, rank, tol)
+    sd = spanning_from_singular_values(_singular_values(J, method), J.shape, rank, tol)
     if mean_axis is not None:
         sd = sd.mean(mean_axis)
     return sd
@@ -500,13 +505,14 @@ def spanning_dimension(
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
-    check_device(device)
+    dev = check_device(device)
     X = _validate_points(net, X)
-    screen = _closed_form_float64(net, reduce, chunk_size, dtype)
+    closed = _takes_closed_form(net, reduce, chunk_size)
+    screen = closed and (dtype or next(net.parameters()).dtype) == torch.float64
     # the closed form computes every layer in float64 anyway: its outputs are screened, and only a network they
     # flag is re-run with hooks (issue 29: the re-run, a deepcopy and a forward pass, was a third of a Fig. 1 call)
     warned = None if screen else warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
-    J, outs = _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, keep=screen)
+    J, outs = _parameter_jacobian(net, X, reduce, chunk_size, dev, dtype, keep=screen, closed=closed, validated=True)
     if screen and (outs is None or structured.layer_range_suspects(outs, torch.float64)):
         warned = warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
     _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
@@ -516,9 +522,10 @@ def spanning_dimension(
     check_bytes((J.numel() + (J.numel() // (m * k)) * min(m, k) ** 2) * J.element_size(),
                 f"the singular values of the {m:,} x {k:,} Jacobian (a copy and the SVD's workspace)",
                 "pass fewer points, or use method='gram'", device=J.device)
-    if reduce == "mean":
-        return float(jacobian_spanning_dimension(J.transpose(0, 1), rank=rank, tol=tol, mean_axis=0, method=method))
-    return float(jacobian_spanning_dimension(J, rank=rank, tol=tol, method=method))
+    if reduce == "mean":  # J is ours and checked finite above: straight to the singular values
+        Jm = J.transpose(0, 1)
+        return float(spanning_from_singular_values(_singular_values(Jm, method), Jm.shape, rank, tol).mean(0))
+    return float(spanning_from_singular_values(_singular_values(J, method), J.shape, rank, tol))
 
 
 def per_point_gradient_loop(net: nn.Module, X, reduce: str = "pick_first") -> torch.Tensor:
