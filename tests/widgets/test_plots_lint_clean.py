@@ -206,3 +206,20 @@ def test_toy_run_figure_is_legible():
     run = toy_run(ToyConfig(width=6, depth=2, epochs=3, n_points=60))
     axes = plot_toy_run(run, 3)
     _clean(axes[0].figure)
+
+
+def test_toy_run_slope_axis_is_log_when_it_spans_decades():
+    """A slope that grows by decades (a diverging run reaches 1e29) is drawn on a log axis (symlog: a median of
+    exactly 0 stays visible), else linear."""
+    from workbench.papers.pl_geometry.toy import ToyConfig, toy_run
+    from workbench.plots.pl_training import plot_toy_run
+
+    run = toy_run(ToyConfig(width=6, depth=2, epochs=3, n_points=60))
+    axes = plot_toy_run(run, 3)
+    h = run.history
+    spread = max(h["slope_q90"].max(), h["slope_q50"].max()) / min(h["slope_q90"].min(), h["slope_q50"].min())
+    assert axes[3].get_yscale() == ("symlog" if spread > 100 else "linear")
+    run.history = h.assign(slope_q90=h["slope_q90"] * 10.0 ** (4 * h["epoch"]))  # decades apart per epoch
+    axes = plot_toy_run(run, 3, axes=axes)
+    assert axes[3].get_yscale() == "symlog"
+    _clean(axes[0].figure)

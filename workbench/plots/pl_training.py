@@ -207,6 +207,22 @@ def plot_toy_run(run, epoch: int, *, axes=None, partition=None, title: str | Non
     a_slope.plot(h["epoch"], h["slope_q50"], color="C2", label="median")
     a_slope.plot(h["epoch"], h["slope_q90"], ":", color="C2", label="90 %")
     a_slope.set_ylabel("2-slope")
+    pos = np.concatenate([h["slope_q50"].to_numpy(float), h["slope_q90"].to_numpy(float)])
+    pos = pos[np.isfinite(pos) & (pos > 0)]
+    if len(pos) and pos.max() > 100 * pos.min():  # spans decades (a diverging run reaches 1e29): a log axis,
+        # linear near 0 so that a median of exactly 0 (dead regions) stays on the picture
+        from matplotlib.ticker import FixedLocator, NullLocator
+
+        lin = float(pos.min())
+        a_slope.set_yscale("symlog", linthresh=lin)
+        lo, hi = np.log10(lin), np.log10(pos.max())
+        # 0 and three decades spread over the axis (thirty labelled decades would overlap)
+        decades = sorted({int(round(hi - i * (hi - lo) / 3)) for i in range(3)})
+        a_slope.yaxis.set_major_locator(FixedLocator([0.0] + [10.0 ** d for d in decades if d > lo + (hi - lo) / 6]))
+        a_slope.yaxis.set_minor_locator(NullLocator())
+        a_slope.set_ylim(bottom=0)
+    else:  # axes drawn into again (a panel) start linear
+        a_slope.set_yscale("linear")
     a_slope.legend(fontsize=9)
     for ax in (a_loss, a_acc, a_rank, a_slope):
         ax.axvline(e, color="0.4", lw=1)
