@@ -253,7 +253,7 @@ SIGNATURE_EXCEPTIONS = {
     "layer_spectral_norms": "from the weights alone (Yoshida & Miyato 2017): no points",
     "spectral_norm_bound": "from the weights alone (Yoshida & Miyato 2017): no points",
     "spectral_layers": "lists the network's layers: no points",
-    # layer algebra: from the architecture and an input shape (its first argument is still `model`)
+    # layer algebra: (net, input_shape), from the architecture alone (shapes on meta): no points, no device
     "layer_algebra": "from the architecture and input_shape, not points", "trace_graph": "from the architecture and "
                                                                                          "input_shape, not points",
     "layer_algebra_rules": "the rule table: no network",
@@ -307,6 +307,16 @@ def test_every_public_measure_takes_net_X_and_device():
     assert not bad, f"public measures off the one signature measure(net, X, *, ..., device=None): {bad}"
 
 
+def test_no_measure_names_its_network_model():
+    """One name per concept: the exceptions too call a network argument ``net`` (none takes ``model``)."""
+    bad = {name: list(inspect.signature(fn).parameters) for name, fn in _measures().items()
+           if "model" in inspect.signature(fn).parameters}
+    assert not bad, f"public measures with a parameter named model (the name is net): {bad}"
+    for name in ("layer_algebra", "trace_graph"):  # architecture-only exceptions: the network comes first, as net
+        first = next(iter(inspect.signature(_measures()[name]).parameters.values()))
+        assert first.name == "net" and first.kind is first.POSITIONAL_OR_KEYWORD, (name, first)
+
+
 def test_signature_exceptions_are_real_and_current():
     measures = _measures()
     stale = sorted((set(SIGNATURE_EXCEPTIONS) | set(NO_DEVICE)) - set(measures))
@@ -335,7 +345,10 @@ def _renamed_calls():
                         lambda: M.fgsm(net=net, X=X, y=y, eps=0.1, device="cpu")),
                "pgd": (lambda: M.pgd(model=net, X=X, y=y, eps=0.1, steps=2, seed=0, device="cpu"),
                        lambda: M.pgd(net=net, X=X, y=y, eps=0.1, steps=2, seed=0, device="cpu"))}
-    return {**affine, **sampled, **attacks, "count_parameters": (lambda: wb.count_parameters(model=net),
+    conv = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU())
+    algebra = {f.__name__: (partial(f, model=conv, input_shape=(1, 6, 6)), partial(f, net=conv, input_shape=(1, 6, 6)))
+               for f in (wb.layer_algebra, M.trace_graph)}  # M.layer_algebra is the module of that name
+    return {**affine, **sampled, **attacks, **algebra, "count_parameters": (lambda: wb.count_parameters(model=net),
                                                                  lambda: wb.count_parameters(net=net))}
 
 
@@ -378,3 +391,28 @@ def test_n_parameters_is_removed_and_names_count_parameters():
     assert "n_parameters" not in wb.nets.__all__ and "n_parameters" not in wb.__all__
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         wb.nets.nope  # noqa: B018
+
+
+def _returns_tensors(fn) -> bool:
+    ann = str(inspect.signature(fn).return_annotation)
+    return "Tensor" in ann
+
+
+def test_tensor_results_have_a_documented_contract():
+    """Issue 24 item 4: a public measure that returns bare tensors (per-point values: slopes, singular values,
+    patterns, Jacobians) documents what it returns: the shape, under a Returns section or in its text; every
+    other result is a Result type with ``.to_frame()`` (checked above). The shared conventions (points on the
+    first axis, the computation's device and dtype) are stated once in ARCHITECTURE.md."""
+    import re
+
+    missing = []
+    for name in wb.measures.__all__:
+        fn = getattr(wb.measures, name)
+        if not inspect.isfunction(fn) or not _returns_tensors(fn):
+            continue
+        doc = inspect.getdoc(fn) or ""
+        if not (re.search(r"^Returns\n-+", doc, re.M) or re.search(r"``\(", doc) or "shape" in doc):
+            missing.append(name)
+    assert not missing, f"tensor-returning measures without a documented shape: {missing}"
+    text = (ROOT.parent / "ARCHITECTURE.md").read_text()
+    assert "Tensor results" in text, "ARCHITECTURE.md must state the tensor-result contract"

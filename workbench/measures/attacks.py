@@ -86,7 +86,10 @@ def _clamp(X, clamp):
 @renamed_keywords(model="net")
 def fgsm(net: nn.Module, X, y, eps: float, *, clamp: tuple[float, float] | None = None,
          device: DeviceLike = None) -> torch.Tensor:
-    """Fast gradient sign attack of L-inf radius ``eps``; returns the perturbed inputs (on ``device``)."""
+    """Fast gradient sign attack of L-inf radius ``eps``; returns the perturbed inputs (on ``device``).
+
+    The result has ``X``'s shape ``(n, *input_shape)`` and the network's dtype, detached.
+    """
     X, y, fwd = _check(net, X, y, eps, clamp, device)
     was = net.training
     net.eval()
@@ -104,7 +107,8 @@ def pgd(net: nn.Module, X, y, eps: float, *, steps: int = 10, step_size: float |
 
     ``step_size`` defaults to ``2.5 * eps / steps``; ``random_start`` draws the
     start uniformly in the ball from ``seed`` (drawn on the CPU, so the same on every device).
-    Returns the perturbed inputs on ``device``.
+    Returns the perturbed inputs on ``device``: ``X``'s shape ``(n, *input_shape)``, the network's dtype,
+    detached.
     """
     X, y, fwd = _check(net, X, y, eps, clamp, device)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:

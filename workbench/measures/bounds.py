@@ -94,7 +94,11 @@ def growth_rate_bounds(activation: str, width: int, sigma_w2: float, sigma_b2: f
 
 
 def identity_rank(n_in: int, n_out: int, active: torch.Tensor) -> torch.Tensor:
-    """``min(n0, nc, min_i trace(Z_i))`` (Johansson 2022, eq. 2.3 / Corollary 1) for ``active (B, L)``."""
+    """``min(n0, nc, min_i trace(Z_i))`` (Johansson 2022, eq. 2.3 / Corollary 1) for ``active (B, L)``.
+
+    ``active[b, i]``: the number of active neurons of layer ``i`` at point ``b``.  Returns a ``(B,)`` int64
+    tensor on ``active``'s device: the bound on ``rank(W_R)`` at each point.
+    """
     n_in, n_out = check_int("n_in", n_in, min=1), check_int("n_out", n_out, min=1)
     active = as_tensor(active, "active", dtype=torch.float64) if not isinstance(active, torch.Tensor) else active
     if active.is_floating_point():

@@ -126,7 +126,8 @@ def jacobian_slope(net: nn.Module, X, *, p=2, chunk_size: int = 1024, dtype: tor
     For a differentiable network this is its slope at ``x`` (Definition 1 with the
     limit equal to ``J v``); for a piecewise-linear one it equals :func:`slope`.
     Used by :func:`slope` after the check; call it directly for smooth networks.
-    ``dtype=None`` keeps the network's own dtype.
+    ``dtype=None`` keeps the network's own dtype.  Returns a ``(n,)`` tensor, one slope per point of ``X``, in
+    ``dtype`` on ``device``.
     """
     p = _check_p(p)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
