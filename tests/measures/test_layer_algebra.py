@@ -242,7 +242,7 @@ def test_relu_mlp_closed_form(widths):
 
 
 def test_non_module_is_refused():
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got function"):
+    with pytest.raises(TypeError, match="net must be a torch.nn.Module, got function"):
         wb.layer_algebra(lambda x: x, (3,))
 
 

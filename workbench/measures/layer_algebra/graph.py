@@ -51,6 +51,7 @@ from workbench.measures.layer_algebra.rules import (
     function_label,
     layer_algebra_rules,
 )
+from workbench.validation import renamed_keywords
 
 __all__ = ["layer_algebra", "LayerAlgebraResult", "trace_graph", "TracedGraph"]
 
@@ -259,26 +260,27 @@ def _check_shape(input_shape) -> tuple[int, ...]:
     return tuple(int(s) for s in input_shape)
 
 
-def trace_graph(model: nn.Module, input_shape: Sequence[int], *, leaf_modules: tuple = (),
+@renamed_keywords(model="net")
+def trace_graph(net: nn.Module, input_shape: Sequence[int], *, leaf_modules: tuple = (),
                 dtype: torch.dtype | None = None) -> TracedGraph:
-    """Trace ``model`` with ``torch.fx`` and propagate shapes of a ``(1, *input_shape)`` meta input.
+    """Trace ``net`` with ``torch.fx`` and propagate shapes of a ``(1, *input_shape)`` meta input.
 
-    The model is traced and run in eval mode (train/eval flags are restored
+    The network is traced and run in eval mode (train/eval flags are restored
     afterwards); its parameters and buffers are replaced by meta tensors of the
     same shapes for the pass (``torch.func.functional_call``), so nothing is
-    computed and the model is not modified.  Raises :class:`LayerAlgebraError`
+    computed and the network is not modified.  Raises :class:`LayerAlgebraError`
     naming the module (tracing) or the node (shapes) that failed.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
     shape = _check_shape(input_shape)
-    flags = {m: m.training for m in model.modules()}
-    model.eval()
+    flags = {m: m.training for m in net.modules()}
+    net.eval()
     try:
-        gm = _trace(model, tuple(leaf_modules))
+        gm = _trace(net, tuple(leaf_modules))
         placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
         if len(placeholders) != 1:
-            raise LayerAlgebraError(f"{type(model).__name__}.forward takes {len(placeholders)} inputs; the layer "
+            raise LayerAlgebraError(f"{type(net).__name__}.forward takes {len(placeholders)} inputs; the layer "
                                     "algebra measures models with one input tensor")
         if dtype is None:
             first = next(iter(gm.parameters()), None)
@@ -294,7 +296,7 @@ def trace_graph(model: nn.Module, input_shape: Sequence[int], *, leaf_modules: t
             n = f.node
             what = n.target if n.op != "call_module" else f"{n.target} ({type(gm.get_submodule(n.target)).__name__})"
             raise LayerAlgebraError(
-                f"input_shape {shape} does not fit {type(model).__name__}: node {n.name!r} ({n.op} {what}) "
+                f"input_shape {shape} does not fit {type(net).__name__}: node {n.name!r} ({n.op} {what}) "
                 f"got inputs of shapes {f.shapes} (batch of 1) and failed: {type(f.exc).__name__}: {f.exc}"
             ) from f.exc
     finally:
@@ -338,14 +340,15 @@ _COLUMNS = ["step", "name", "op", "target", "type", "kind", "n_inputs", "output_
             "log10_cumulative_complexity", "note"]
 
 
-def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTable | None = None,
+@renamed_keywords(model="net")
+def layer_algebra(net: nn.Module, input_shape: Sequence[int], *, rules: RuleTable | None = None,
                   options: LayerAlgebraOptions | None = None, leaf_modules: tuple = (),
                   **option_changes) -> LayerAlgebraResult:
     """Local and cumulative intrinsic power and complexity of every operation (Badias & Banerjee §5-6).
 
     Parameters
     ----------
-    model : nn.Module
+    net : nn.Module
         Any module ``torch.fx`` can trace (torchvision classifiers, MLPs, ...).
         Models built on the ``meta`` device (no weights) work as well.
     input_shape : tuple of int
@@ -385,7 +388,7 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
     # a module class with a rule of the user's own is kept whole (a leaf), so that its rule applies
     own = tuple(k for k in rules.keys() if isinstance(k, type) and k not in _default_rule_keys())
     own += tuple(k for k in BUILTIN_LEAF_MODULES if k in rules.keys())
-    traced = trace_graph(model, input_shape, leaf_modules=tuple(leaf_modules) + own)
+    traced = trace_graph(net, input_shape, leaf_modules=tuple(leaf_modules) + own)
     summed = options.accumulate == "sum"
     start = -math.inf if summed else 0.0  # log10 of the input value: 0 (sum, eq. 2) or 1 (product, §6.1)
     gm = traced.gm
@@ -406,7 +409,7 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
         preds = [p for p in n.all_input_nodes if p in state]
         if n.op == "output":
             if not preds:
-                raise LayerAlgebraError(f"{type(model).__name__}'s output does not depend on its input")
+                raise LayerAlgebraError(f"{type(net).__name__}'s output does not depend on its input")
             out_state = (max(state[p][0] for p in preds), _logsum10([state[p][1] for p in preds]))
             edges += [(p.name, "output") for p in preds]
             continue
@@ -460,7 +463,7 @@ def layer_algebra(model: nn.Module, input_shape: Sequence[int], *, rules: RuleTa
     gsc = float(frame.loc[counted, "local_complexity"].sum())
     return LayerAlgebraResult(frame=frame, edges=edges, log10_gcip=out_state[0], log10_gcc=out_state[1],
                               gsc=gsc, input_shape=traced.input_shape, options=options,
-                              model_name=type(model).__name__)
+                              model_name=type(net).__name__)
 
 
 @dataclass

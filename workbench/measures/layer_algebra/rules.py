@@ -9,7 +9,7 @@ built-in table; :meth:`RuleTable.register` extends it::
     rules = wb.layer_algebra_rules()
     rules.register(MyOp, lambda op: wb.LocalMetric(op.out_numel / op.in_numel, 3.0, "kernel"))
     rules.register("my_method", "neutral")
-    wb.layer_algebra(model, (3, 32, 32), rules=rules)
+    wb.layer_algebra(net, (3, 32, 32), rules=rules)
 
 The built-in rules (``p`` / ``c``):
 
