@@ -65,6 +65,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("esd_real", "bench_esd_real.py",
           ("--device", "cuda", "--runs", "1", "--inputs", "2", "--configs", "ours,gram", "--timeout", "150"), 120, 170,
           "sampled-coordinate ESD of ResNet-152 (K = 1e6): time per input and the Gram route"),
+    Bench("partition_plane", "bench_partition_plane.py", ("--device", "cuda", "--repeats", "3"), 30, 60,
+          "exact partition of a plane through three digits, small conv net: regions/s"),
     Bench("fig4_sweep", "bench_fig4_sweep.py",
           ("--device", "cuda", "--every", "50", "--repeats", "1", "--fig1-repeats", "21"), 50, 90,
           "spanning dimension: closed-form routes vs torch.func (Fig. 1 net; every 50th Fig. 4 network)"),
