@@ -69,7 +69,7 @@ def test_dry_run_lists_the_commands_and_runs_nothing(rg, capsys, monkeypatch):
     for b in rg.BENCHES:
         assert f"[{b.name}] ~{b.estimate_s} s (limit {b.timeout_s} s): py " in out
         assert str(ROOT / "benchmarks" / b.script) in out
-    assert "bench_slope.py: CPU-only" in out and out.startswith(f"budget 450 s; {len(rg.BENCHES)} benchmark(s) to run")
+    assert "bench_slope.py: CPU-only" in out and out.startswith(f"budget 470 s; {len(rg.BENCHES)} benchmark(s) to run")
 
 
 @pytest.mark.parametrize("argv,msg", [
