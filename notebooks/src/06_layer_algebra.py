@@ -29,7 +29,7 @@
 # of the complexities (eq. 20). At the output: GCIP and GCC; the plain sum of the local
 # complexities is GSC (eq. 3), and GWC = GCC x GSC (§7.4).
 #
-# `wb.layer_algebra(model, input_shape)` traces any `nn.Module` with `torch.fx`, runs the
+# `wb.layer_algebra(net, input_shape)` traces any `nn.Module` with `torch.fx`, runs the
 # shapes on the `meta` device (nothing is computed, no weight is allocated) and returns
 # one row per operation.
 
