@@ -227,3 +227,28 @@ def test_what_changed_since_the_last_report(tmp_path, capsys):
     write(str(nb / "x.ipynb"), [params('PROFILE = "full"')])
     assert cli.main(["report", str(nb), "--since", str(tmp_path / "nope")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_report_lists_the_notebooks_it_lacks_and_why(tmp_path):
+    """Issue 25 item 7: a report of some notebooks names the repository's others with their recorded cost in that
+    profile (and whether they need a GPU); a report of all of them has no such section."""
+    from workbench.experiments import PROFILE_COSTS
+    from workbench.report import missing_notebooks, report_html, report_markdown
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for stem in ("00_tour", "02_esd_real_networks", "99_unknown"):
+        (nbs / f"{stem}.ipynb").write_text("{}")
+    run = NotebookRun(Path("00_tour.ipynb"), None, [], 1.0, None, profile="paper", claims=[])
+    rows = missing_notebooks([run], "paper", notebooks_dir=nbs)
+    assert [r["notebook"] for r in rows] == ["02_esd_real_networks", "99_unknown"]
+    cost = PROFILE_COSTS[("02_esd_real_networks", "paper", "cpu")]
+    assert rows[0]["minutes"] == cost.minutes and "needs a GPU" in rows[0]["reason"]
+    assert f"about {cost.minutes:g} min" in rows[0]["reason"]
+    assert rows[1]["minutes"] is None and "no cost recorded for the paper profile" in rows[1]["reason"]
+    assert missing_notebooks([run], "paper", notebooks_dir=tmp_path / "none") == []
+    # the repository's own notebooks: a one-notebook paper report names the ten others
+    md = report_markdown([run], profile="paper")
+    html_text = report_html([run], profile="paper")
+    assert "## Not in this report" in md and "| 02_esd_real_networks |" in md and "Not in this report" in html_text
+    assert "01_spanning_dimension" in md.split("## Not in this report")[1].split("##")[0]

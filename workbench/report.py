@@ -19,7 +19,7 @@ from pathlib import Path
 from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
 __all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE", "catalogue_rows",
-           "catalogue_counts", "readme_table"]
+           "catalogue_counts", "readme_table", "missing_notebooks"]
 
 SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PROFILE = \"smoke\") so that it "
                 "finishes in about a minute on a laptop CPU. Its numbers are not the papers' sizes; verdicts "
@@ -206,6 +206,37 @@ def readme_table(folder) -> str:
     return "\n".join(lines)
 
 
+def missing_notebooks(runs: Sequence, profile: str, notebooks_dir: Path | None = None) -> list[dict]:
+    """The repository's notebooks that ``runs`` lack, each with why: its cost in ``profile`` on the project's
+    2-core CPU and whether it needs a GPU (:data:`workbench.experiments.PROFILE_COSTS`).
+
+    ``notebooks_dir``: default the ``notebooks/`` folder beside the package (none in an installed wheel: ``[]``).
+    Rows: ``notebook``, ``minutes`` (``None``: not measured), ``gpu``, ``reason``.
+    """
+    from workbench.experiments import PROFILE_COSTS
+
+    folder = notebooks_dir if notebooks_dir is not None else Path(__file__).resolve().parent.parent / "notebooks"
+    if not folder.is_dir():
+        return []
+    have = {Path(r.notebook).stem for r in runs}
+    key = profile.split("+")[0]
+    out = []
+    for nb in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        if nb.stem in have:
+            continue
+        cost = PROFILE_COSTS.get((nb.stem, key, "cpu"))
+        if cost is None:
+            out.append(dict(notebook=nb.stem, minutes=None, gpu="?", reason=f"no cost recorded for the {key} "
+                            "profile (workbench.experiments.PROFILE_COSTS)"))
+            continue
+        what = (f"about {cost.minutes:g} min on {cost.measured_on}" if cost.minutes is not None
+                else f"not measured on {cost.measured_on}")
+        gpu = {"needed": "; needs a GPU", "helps": "; a GPU would shorten it"}.get(cost.gpu, "")
+        out.append(dict(notebook=nb.stem, minutes=cost.minutes, gpu=cost.gpu,
+                        reason=f"{what}{gpu}" + (f" ({cost.note})" if cost.note else "")))
+    return out
+
+
 def _lint_text(r) -> str:
     """A run's figure-lint column: how many figures were checked and how many findings they had."""
     lint = getattr(r, "lint", None)
@@ -288,6 +319,13 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
                    f"<td>{r.seconds:.1f}</td><td>{len(r.figures)}</td><td>{lint}</td><td>{_verdict_counts(r.claims)}"
                    f"</td><td>{e(r.started)}</td><td>{e(_machine_text(r.machine))}</td></tr>")
     out.append(f"</tbody></table><p>Total {total:.0f} s. Claims: {_verdict_counts(claims)}.</p>")
+    missing = missing_notebooks(runs, profile)
+    if missing:
+        out.append("<h2>Not in this report</h2><p>The repository's other notebooks, not run in this profile, and "
+                   "why (their cost on the project's 2-core CPU, <code>workbench.experiments.PROFILE_COSTS</code>):"
+                   "</p><table><thead><tr><th>notebook</th><th>why</th></tr></thead><tbody>")
+        out += [f"<tr><td>{e(m['notebook'])}</td><td>{e(m['reason'])}</td></tr>" for m in missing]
+        out.append("</tbody></table>")
     findings = [f for r in runs for f in (r.lint or [])]
     if findings:
         out.append("<h2>Figure lint findings</h2><table><thead><tr><th>notebook</th><th>cell</th><th>rule</th>"
@@ -394,6 +432,14 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
                      f"| {len(r.figures)} | {_lint_text(r)} | {_verdict_counts(r.claims)} | {_md_cell(r.started)} "
                      f"| {_md_cell(_machine_text(r.machine))} |")
     lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", ""]
+    missing = missing_notebooks(runs, profile)
+    if missing:
+        lines += ["## Not in this report", "",
+                  "The repository's other notebooks, not run in this profile, and why (their cost on the project's "
+                  "2-core CPU, `workbench.experiments.PROFILE_COSTS`):", "",
+                  "| notebook | why |", "| --- | --- |"]
+        lines += [f"| {_md_cell(m['notebook'])} | {_md_cell(m['reason'])} |" for m in missing]
+        lines.append("")
     findings = [f for r in runs for f in (r.lint or [])]
     if findings:
         lines += ["## Figure lint findings", "",
