@@ -505,12 +505,12 @@ def build():  # noqa: C901 - one flat list of cases
     g = "layer_algebra"
     cnn = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 6 * 6, 3))
     for fn in ("layer_algebra", "trace_graph"):
-        f2 = getattr(M, fn)
+        f2 = wb.layer_algebra if fn == "layer_algebra" else M.trace_graph  # M.layer_algebra is the module
         bad(g, fn, "input_shape negative", ("input_shape",), lambda f2=f2: f2(cnn, (1, -8, 8)))
         bad(g, fn, "input_shape string", ("input_shape",), lambda f2=f2: f2(cnn, "1x8x8"))
         bad(g, fn, "input_shape None", ("input_shape",), lambda f2=f2: f2(cnn, None))
         bad(g, fn, "input_shape floats", ("input_shape",), lambda f2=f2: f2(cnn, (1, 8.5, 8)))
-        bad(g, fn, "string model", ("model",), lambda f2=f2: f2("cnn", (1, 8, 8)))
+        bad(g, fn, "string net", ("net",), lambda f2=f2: f2("cnn", (1, 8, 8)))
         # the layer algebra is a property of the architecture (it runs on meta tensors): weights do not enter
         good(g, fn, "NaN weight (architecture only)", lambda f2=f2: _la_key(f2(_nan_copy(cnn), (1, 8, 8))),
              eq_to(lambda f2=f2: _la_key(f2(cnn, (1, 8, 8)))))
