@@ -1,12 +1,20 @@
 """Sweeps on Dask: same cells, same numbers; finished cells kept in Parquet; resume; clear errors."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from workbench.experiments import distributed as dist
-from workbench.experiments.distributed import ENV_SCHEDULER, connect, default_client, read_store, run_cells
+from workbench.experiments.distributed import (
+    ENV_SCHEDULER,
+    connect,
+    default_client,
+    map_seeds,
+    read_store,
+    run_cells,
+)
 
 
 def square(c):
@@ -44,6 +52,48 @@ def test_input_errors():
         run_cells(lambda c: 5, CELLS, progress=False)
     with pytest.raises(TypeError, match="client must be a dask.distributed.Client"):
         run_cells(square, CELLS, client=42)
+
+
+
+def seeded(s):
+    """A seeded computation: a random matrix of seed ``s`` and its singular values (an SVD, as in the ESD)."""
+    a = torch.randn(12, 8, generator=torch.Generator().manual_seed(s), dtype=torch.float64)
+    return s, a, torch.linalg.svdvals(a)
+
+
+def _named_error():  # the seed is a note on the same exception (3.11+), a RuntimeError raised from it on 3.10
+    return ValueError if hasattr(BaseException, "add_note") else RuntimeError
+
+
+def test_map_seeds_here_in_seed_order(monkeypatch):
+    seeds = [5, 0, 3, 1]
+    out = map_seeds(seeded, seeds)
+    assert [o[0] for o in out] == seeds
+    for (s, a, sv), (s2, a2, sv2) in zip(out, [seeded(s) for s in seeds]):  # the comprehension's results
+        assert s == s2 and torch.equal(a, a2) and torch.equal(sv, sv2)
+    assert map_seeds(seeded, ()) == [] and map_seeds(lambda s: s * s, range(4), progress=True) == [0, 1, 4, 9]
+    # client=False runs here whatever the environment names (an address where no scheduler answers)
+    monkeypatch.setenv(ENV_SCHEDULER, "tcp://127.0.0.1:1")
+    assert map_seeds(lambda s: s + 1, [1, 2], client=False) == [2, 3]
+    with pytest.raises(TypeError, match="fn must be callable"):
+        map_seeds(3, [0])
+    with pytest.raises(TypeError, match="client must be a dask.distributed.Client"):
+        map_seeds(seeded, [0], client=42)
+
+
+def test_map_seeds_error_names_the_seed():
+    calls = []
+
+    def fail_at_2(s):
+        calls.append(s)
+        if s == 2:
+            raise ValueError("bad draw")
+        return s
+
+    with pytest.raises(_named_error(), match=r"(?s)bad draw.*Fig\. 1: raised while computing seed 2") as err:
+        map_seeds(fail_at_2, [0, 1, 2, 3], desc="Fig. 1")
+    assert calls == [0, 1, 2]  # here: in seed order, stopping at the failing seed
+    assert "seed 2" in "".join(getattr(err.value, "__notes__", [])) or "seed 2" in str(err.value)
 
 
 def test_store_resumes_after_interruption(tmp_path):
@@ -205,3 +255,81 @@ def test_cluster_through_address_and_environment(client, monkeypatch):
 
     with pytest.raises(RuntimeError, match="cell 3 failed"):  # a task's error reaches the caller
         run_cells(boom, CELLS, client=client, progress=False)
+
+
+def _pid_after(s):
+    import os
+    import time
+
+    time.sleep(0.05 * (4 - s))  # later seeds finish first: the results must still come back in seed order
+    return s, os.getpid()
+
+
+@pytest.mark.slow
+def test_map_seeds_on_cluster_same_results_in_seed_order(client, monkeypatch):
+    import os
+
+    from workbench.papers.esd import esd
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the workers' thread count: the same reduction order, so bit-identical numbers
+    try:
+        local = map_seeds(seeded, range(5), client=False)
+        esd_local = map_seeds(lambda s: esd([1, 4, 4, 1], "relu", samples=4, seed=s).values, [0, 7], client=False)
+    finally:
+        torch.set_num_threads(threads)
+    remote = map_seeds(seeded, range(5), client=client, progress=True)
+    for (s, a, sv), (s2, a2, sv2) in zip(remote, local):
+        assert s == s2 and torch.equal(a, a2) and torch.equal(sv, sv2)
+    esd_remote = map_seeds(lambda s: esd([1, 4, 4, 1], "relu", samples=4, seed=s).values, [0, 7], client=client)
+    for r, loc in zip(esd_remote, esd_local):
+        np.testing.assert_array_equal(np.asarray(r), np.asarray(loc))
+
+    worker_pids = set(client.run(os.getpid).values())
+    out = map_seeds(_pid_after, range(5), client=client)
+    assert [s for s, _ in out] == list(range(5)) and {p for _, p in out} <= worker_pids
+    assert os.getpid() not in worker_pids
+    # client=None: the cluster the environment names; an address string: a client opened and closed here
+    monkeypatch.setenv(ENV_SCHEDULER, client.scheduler.address)
+    try:
+        assert {p for _, p in map_seeds(_pid_after, range(3))} <= worker_pids
+    finally:
+        dist.close_default_clients()
+    loops = _io_loops()
+    assert {p for _, p in map_seeds(_pid_after, range(3), client=client.scheduler.address)} <= worker_pids
+    assert _io_loops() == loops
+    assert {p for _, p in map_seeds(_pid_after, range(3), client=False)} == {os.getpid()}
+
+
+
+def _worker_env(name, value=...):
+    """On a worker (through ``client.run``): set ``name`` to ``value`` (``None``: unset); returns its value."""
+    import os
+
+    if value is None:
+        os.environ.pop(name, None)
+    elif value is not ...:
+        os.environ[name] = value
+    return os.environ.get(name)
+
+
+@pytest.mark.slow
+def test_map_seeds_on_cluster_error_names_the_seed_and_nested_sweeps_run_in_the_task(client):
+    def fail_at_3(s):
+        if s == 3:
+            raise ValueError("bad draw")
+        return s
+
+    with pytest.raises(_named_error(), match=r"(?s)bad draw.*seeds: raised while computing seed 3"):
+        map_seeds(fail_at_3, range(5), client=client)
+
+    # a sweep started inside a seed's task runs its cells in that task, even where the workers' environment
+    # names the cluster: waiting on tasks of its own cluster could hold both worker threads forever
+    client.run(_worker_env, ENV_SCHEDULER, client.scheduler.address)
+    try:
+        assert set(client.run(_worker_env, ENV_SCHEDULER).values()) == {client.scheduler.address}
+        out = map_seeds(lambda s: run_cells(square, CELLS, progress=False).attrs["sweep"]["workers"], [0, 1],
+                        client=client)
+    finally:
+        client.run(_worker_env, ENV_SCHEDULER, None)
+    assert out == [{"local": 10}, {"local": 10}]

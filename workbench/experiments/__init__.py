@@ -9,6 +9,7 @@ from workbench.experiments.distributed import (
     close_default_clients,
     connect,
     default_client,
+    map_seeds,
     read_store,
     run_cells,
 )
@@ -17,7 +18,7 @@ from workbench.experiments.presets import Presets, validate_fields
 from workbench.experiments.profiles import PROFILE_COSTS, PROFILES, ProfileTooLongError, profile_banner
 
 __all__ = [
-    "ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "read_store",
+    "ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds", "read_store",
     "FunctionConfig", "function_1d",
     "Presets", "validate_fields",
     "PROFILE_COSTS", "PROFILES", "ProfileTooLongError", "profile_banner",

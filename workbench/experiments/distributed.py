@@ -13,6 +13,13 @@ the one place that decides where they run:
   tasks per worker thread) that run on that cluster's workers;
 * ``client=False``: here, whatever the environment says.
 
+Inside a task that already runs on a Dask worker, ``client=None`` means here
+(in that task): a task that waited on tasks of its own cluster could hold
+every worker thread and never see them run.
+
+:func:`map_seeds` is the same decision for a plain list of seeds: the results
+of ``fn(seed)`` in seed order, each seed one Dask task on a cluster.
+
 With ``store=PATH`` every finished batch is written at once to a Parquet file
 in that folder, and a later call with the same sweep skips the cells already
 there: an interrupted sweep resumes where it stopped.
@@ -30,6 +37,7 @@ import json
 import math
 import os
 import re
+import sys
 import time
 import uuid
 import warnings
@@ -39,7 +47,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "read_store"]
+__all__ = ["ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds",
+           "read_store"]
 
 ENV_SCHEDULER = "WORKBENCH_DASK_SCHEDULER"
 """Environment variable naming a Dask scheduler address (``tcp://host:8786``) that sweeps use by default."""
@@ -119,10 +128,17 @@ def close_default_clients() -> None:
         _discard(c)
 
 
+def _in_dask_task() -> bool:
+    """Whether this code runs inside a task on a Dask worker."""
+    if "distributed" not in sys.modules:  # never imported: no worker here (and no import cost)
+        return False
+    return _worker_address() != "local"
+
+
 def _resolve(client):
-    """``(client or None, whether run_cells opened it and must close it)``."""
+    """``(client or None, whether the caller opened it and must close it)``: where run_cells / map_seeds run."""
     if client is None:
-        return default_client(), False
+        return (None if _in_dask_task() else default_client()), False
     if client is False:
         return None, False
     if isinstance(client, str):
@@ -378,3 +394,88 @@ def run_cells(
     df.attrs["sweep"] = dict(n_cells=len(cells), n_resumed=n_resumed, workers=workers, task_seconds=task_seconds,
                              seconds=time.perf_counter() - t0, store=str(path) if path is not None else None)
     return df
+
+
+def _name_seed(exc: BaseException, desc: str, seed) -> BaseException:
+    """``exc`` with the failing seed named: a note on the same exception (Python 3.11+), else a RuntimeError."""
+    msg = f"{desc}: raised while computing seed {seed!r}"
+    if hasattr(exc, "add_note"):
+        exc.add_note(msg)
+        return exc
+    return RuntimeError(f"{msg}: {type(exc).__name__}: {exc}")  # Python 3.10: no notes
+
+
+def map_seeds(fn: Callable[[Any], Any], seeds, *, client=None, desc: str = "seeds", progress: bool = False) -> list:
+    """``[fn(s) for s in seeds]``, in seed order, computed here or on a Dask cluster (one task per seed).
+
+    The seeds of a comparison that depends on initialisation are independent cells: each result depends
+    only on its seed, so the same seeds give the same results wherever they run (bit for bit with the same
+    number of torch threads, see the module's notes).
+
+    Parameters
+    ----------
+    fn
+        ``fn(seed) -> anything``; for Dask it must be picklable (cloudpickle ships lambdas and closures,
+        also those defined in a notebook) and so must its result.
+    seeds
+        The seeds (any values ``fn`` takes), in the order of the returned list.
+    client
+        As in :func:`run_cells`: ``None``: :func:`default_client` (the ``WORKBENCH_DASK_SCHEDULER``
+        cluster that ``workbench reproduce --workers N / --scheduler ADDRESS`` sets, else here); a
+        ``dask.distributed.Client`` or an address string: there (a client opened from an address is
+        closed before returning); ``False``: here.
+    desc, progress
+        The ``tqdm`` bar over seeds (off by default).
+
+    Raises
+    ------
+    The first error of a seed (here: in seed order; on Dask: the first to finish), with the seed named
+    (a note on the exception, which keeps its type; on Python 3.10 a ``RuntimeError`` raised from it).
+    On Dask the other seeds' tasks are cancelled.
+    """
+    from tqdm.auto import tqdm
+
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    seeds = list(seeds)
+    client, owned = _resolve(client)  # owned: opened here from an address string, so closed here too
+    bar = tqdm(total=len(seeds), desc=desc, unit="seed", disable=not progress, leave=False)
+    try:
+        if client is None:
+            out = []
+            for s in seeds:
+                try:
+                    out.append(fn(s))
+                except Exception as exc:
+                    named = _name_seed(exc, desc, s)
+                    if named is exc:
+                        raise
+                    raise named from exc
+                bar.update(1)
+            return out
+        if not seeds:
+            return []
+        from distributed import as_completed
+
+        futures = client.map(fn, seeds, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        try:
+            for fut in as_completed(futures):
+                if fut.status == "error":
+                    s = seeds[index[fut.key]]
+                    try:
+                        fut.result()
+                    except Exception as exc:
+                        named = _name_seed(exc, desc, s)
+                        if named is exc:
+                            raise
+                        raise named from exc
+                bar.update(1)
+            return client.gather(futures)
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        bar.close()
+        if owned:
+            _discard(client)
