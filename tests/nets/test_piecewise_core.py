@@ -272,3 +272,61 @@ def test_mlp_dichotomies_keep_their_numbers(sc, layer):
     assert all(torch.allclose(p[0], q, atol=1e-6) for p, q in zip(pre, tr))
     if layer > 0:
         assert torch.equal(pre[0][3], tr[0])
+
+
+# ---------------------------------------------------------------- the table of module kinds (issue 24 item 5)
+def test_module_kinds_classify_each_class_once_and_name_the_layers():
+    from workbench.nets.piecewise import MODULE_KINDS, SMOOTH_ACTIVATIONS, module_kind
+    from workbench.nets.svd_layers import SVDLinear
+
+    classes = [(k, c) for k, cs in MODULE_KINDS.items() for c in cs]
+    for k1, c1 in classes:
+        for k2, c2 in classes:
+            if k1 != k2:
+                assert not issubclass(c1, c2), (c1, k1, c2, k2)
+    # the core's smooth activations are the "smooth" kind plus the two hard ones, nothing lost
+    assert set(SMOOTH_ACTIVATIONS) == set(MODULE_KINDS["smooth"]) | set(MODULE_KINDS["hard_activation"])
+    expect = {nn.Linear(2, 2): "affine", nn.Conv1d(1, 1, 1): "affine", SVDLinear(3, 2): "affine",
+              nn.AvgPool2d(2): "linear", nn.Flatten(): "linear", nn.Dropout(0.5): "linear",
+              nn.MaxPool2d(2): "max_pool", nn.AdaptiveMaxPool1d(2): "max_pool", nn.ReLU(): "piecewise_linear",
+              nn.ReLU6(): "piecewise_linear", nn.Identity(): "piecewise_linear", nn.Hardsigmoid(): "hard_activation",
+              nn.Tanh(): "smooth", nn.Softmax(1): "not_elementwise", nn.BatchNorm2d(3): "batch_norm",
+              nn.Sequential(): "container", nn.Upsample(scale_factor=2): None}
+    assert {type(m).__name__: module_kind(m) for m in expect} == {type(m).__name__: k for m, k in expect.items()}
+
+
+def test_hooked_activation_pattern_equals_the_compiled_pattern():
+    """Same columns as workbench.activation_pattern (float64 nets: no unit within rounding of a breakpoint)."""
+    from workbench.nets.piecewise import hooked_activation_pattern
+
+    g = torch.Generator().manual_seed(3)
+    X = torch.randn(50, 3, dtype=torch.float64, generator=g)
+    nets = [wb.mlp([3, 6, 5, 2], "relu", shortcuts=s, seed=1).double() for s in (None, "add-shortcuts")]
+    nets.append(nn.Sequential(nn.Linear(3, 4), nn.LeakyReLU(0.1), nn.Linear(4, 5), nn.Hardtanh(-0.3, 0.4),
+                              nn.Linear(5, 2)).double())
+    for net in nets:
+        net.train()
+        P = hooked_activation_pattern(net, X)
+        assert net.training  # the flag is restored
+        assert P.dtype == torch.bool and P.shape[1] > 0
+        assert torch.equal(P, wb.activation_pattern(net, X, device="cpu"))
+
+
+def test_hooked_activation_pattern_on_a_net_the_compiler_refuses():
+    """Max pooling: the compiler refuses it; the hooks read the activations' inputs in the network's own pass."""
+    from workbench.nets.piecewise import hooked_activation_pattern
+
+    net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3),
+                        nn.Hardtanh(-0.2, 0.3, inplace=True), nn.Linear(3, 2)).double()
+    X = torch.randn(20, 1, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    with pytest.raises(NotImplementedError, match="max pooling"):
+        wb.activation_pattern(net, X, device="cpu")
+    z1 = net[0](X)
+    z2 = net[4](net[3](net[2](torch.relu(z1))))
+    bp = torch.tensor([-0.2, 0.3], dtype=torch.float64)
+    want = torch.cat([(z1 > 0).reshape(20, -1), (z2.unsqueeze(-1) > bp).reshape(20, -1)], 1)
+    assert want[:, -6:][:, 1::2].any()  # some units above the upper breakpoint 0.3 (what clipping would hide)
+    # the in-place Hardtanh clips its input to <= 0.3: the pattern is read before it does
+    assert torch.equal(hooked_activation_pattern(net, X), want)
+    assert hooked_activation_pattern(nn.Sequential(nn.Linear(3, 2), nn.Identity()).double(),
+                                     X.reshape(20, -1)[:, :3]).shape == (20, 0)

@@ -35,6 +35,8 @@ from torch.func import functional_call, jacfwd, jacrev, vmap
 
 from workbench._runtime import DeviceLike
 from workbench.limits import check_bytes
+from workbench.nets.multilayer import PIECEWISE_LINEAR
+from workbench.nets.piecewise import MODULE_KINDS, PIECES, hooked_activation_pattern, module_kind, pieces_of
 from workbench.nets.svd_layers import SVDLinear
 from workbench.validation import as_tensor, check_device, check_net, check_real, describe, warn_layer_range
 
@@ -44,14 +46,9 @@ __all__ = [
 
 OUTPUTS = ("logits", "softmax")
 
-_LINEAR = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, SVDLinear)
-_HOMOGENEOUS = (nn.ReLU, nn.LeakyReLU, nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d,
-                nn.AvgPool3d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool1d,
-                nn.AdaptiveMaxPool2d, nn.Flatten, nn.Unflatten, nn.Identity, nn.Dropout, nn.Dropout1d,
-                nn.Dropout2d)
-_SMOOTH = (nn.Tanh, nn.Sigmoid, nn.Softplus, nn.GELU, nn.ELU, nn.SELU, nn.SiLU, nn.Mish, nn.Softmax,
-           nn.LogSoftmax, nn.Tanhshrink, nn.Softsign, nn.CELU, nn.LogSigmoid)
-_CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+_EXACT_KINDS = ("affine", "linear", "max_pool", "container")
+"""Kinds of the core's table (:data:`workbench.nets.piecewise.MODULE_KINDS`) the exact route takes as they are;
+a ``"piecewise_linear"`` activation qualifies when it is positively homogeneous (its pieces are linear)."""
 
 
 def exact_route_problem(net: nn.Module) -> str | None:
@@ -61,7 +58,9 @@ def exact_route_problem(net: nn.Module) -> str | None:
     homogeneous piecewise-linear piece (ReLU, LeakyReLU, max / average pooling,
     flatten, eval-mode dropout).  ``workbench.mlp`` networks qualify with relu,
     leaky_relu or identity activations.  The answer names the first module that
-    does not qualify and why.
+    does not qualify and why.  What each module is comes from the piecewise-linear
+    core's table of module kinds (:data:`workbench.nets.piecewise.MODULE_KINDS`)
+    and of activation pieces (:data:`workbench.nets.piecewise.PIECES`).
     """
     from workbench.nets.multilayer import MLP
 
@@ -69,21 +68,24 @@ def exact_route_problem(net: nn.Module) -> str | None:
     for name, m in net.named_modules():
         name = name or type(m).__name__
         if isinstance(m, MLP):
-            if m.activation not in ("relu", "leaky_relu", "identity"):
-                kind = "smooth" if m.activation in ("tanh", "sigmoid", "softplus", "square") else "not homogeneous"
+            if not (m.activation in PIECEWISE_LINEAR and PIECES[m.activation]().linear):
+                kind = "not homogeneous" if m.activation in PIECEWISE_LINEAR else "smooth"
                 return (f"module {name!r} is an MLP with activation {m.activation!r} ({kind}); "
                         "the exact local linear map needs relu, leaky_relu or identity")
             continue
-        if isinstance(m, (_LINEAR + _HOMOGENEOUS + _CONTAINERS)):
+        kind = module_kind(m)
+        if kind in _EXACT_KINDS:
             continue
-        if isinstance(m, _SMOOTH):
+        if kind in ("smooth", "not_elementwise"):
             return (f"module {name!r} ({type(m).__name__}) is a smooth activation: its DJM is the Jacobian, "
                     "a linearisation, not an exact local linear map")
-        if isinstance(m, (nn.Hardtanh,)):
+        if kind == "piecewise_linear":
+            if pieces_of(m, name).linear:
+                continue
             return (f"module {name!r} ({type(m).__name__}) is piecewise linear but not positively homogeneous "
                     "(its breakpoints are not at 0), so eq. 11's offset cannot be checked; use "
                     "workbench.local_affine for it, or exact=False")
-        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
+        if kind == "batch_norm":
             return (f"module {name!r} ({type(m).__name__}) is not supported by the exact route "
                     "(fold it into the preceding layer first), use exact=False")
         if not list(m.children()):
@@ -231,15 +233,9 @@ class EDJM:
 # validation
 # ---------------------------------------------------------------------------
 def _check_net(net) -> None:
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    check_net(net)  # a Module; finite, real, float32/64, not on meta; no NaN activation constants
     if isinstance(net, nn.Sequential) and len(net) == 0:
         raise ValueError("net is an empty nn.Sequential: a network with no layers has no output to differentiate")
-    for name, t in list(net.named_parameters()) + list(net.named_buffers()):
-        if t.dtype in (torch.float32, torch.float64) and t.device.type != "meta" and not torch.isfinite(t).all():
-            raise ValueError(f"the network's weights contain NaN or inf (parameter {name!r}); "
-                             "retrain or re-initialise it")
-    check_net(net)  # half precision, complex, the meta device, NaN activation constants
 
 
 def _expected_input(net: nn.Module) -> str | None:
@@ -291,7 +287,7 @@ def _param_dtype(net: nn.Module) -> torch.dtype:
 def _bias_names(net: nn.Module) -> list[str]:
     names = []
     for mname, m in net.named_modules():
-        if isinstance(m, _LINEAR) and getattr(m, "bias", None) is not None:
+        if isinstance(m, MODULE_KINDS["affine"]) and getattr(m, "bias", None) is not None:
             names.append(f"{mname}.bias" if mname else "bias")
     return names
 
@@ -465,6 +461,10 @@ def _compute(net, X, output, want_exact, require_exact, problem, store, chunk_si
 
 
 def _activation_size(net: nn.Module, x1: torch.Tensor) -> tuple[int, int]:
+    """Entries of every leaf module's output on one input (to size the chunks) and the output's size.
+
+    Nothing in the core counts this (``workbench.nets.feedforward.hidden_units`` counts activation outputs only).
+    """
     total = [0]
 
     def hook(_m, _i, out):
@@ -513,31 +513,19 @@ def distinct_djms(net: nn.Module, X, *, rtol: float = 1e-6, device: DeviceLike =
     """Count distinct DJMs and ReLU activation patterns of ``net`` on ``X`` against the ``2^H`` bound (§4.1).
 
     Needs a network the exact route handles with ReLU / LeakyReLU units (the
-    pattern is ``pre-activation > 0`` of every unit, recorded by forward hooks;
-    max pooling choices are part of the DJM but not of ``H``, as in the paper).
+    pattern is ``pre-activation > 0`` of every unit, recorded during the network's
+    own forward pass by the core's :func:`workbench.nets.piecewise.hooked_activation_pattern`,
+    which takes max pooling and SVD layers where the compiled
+    :func:`workbench.activation_pattern` does not; max pooling choices are part of
+    the DJM but not of ``H``, as in the paper).
     """
     rtol = check_real("rtol", rtol, min=0.0, min_open=True)
     res = edjm(net, X, exact=True, device=device)
     dev = check_device(device)
     Xd = as_tensor(X, "X", dtype=_param_dtype(net)).to(dev)
-    pats = []
-
-    def hook(_m, inp, _o):
-        pats.append((inp[0] > 0).reshape(len(inp[0]), -1))
-
-    hs = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, (nn.ReLU, nn.LeakyReLU))]
-    was = net.training
-    net.eval()
-    try:
-        with torch.no_grad():
-            net(Xd)
-    finally:
-        net.train(was)
-        for h in hs:
-            h.remove()
-    if not pats:
+    P = hooked_activation_pattern(net, Xd)  # exact route: ReLU / LeakyReLU (one column per unit) or Identity (none)
+    if P.shape[1] == 0:
         raise ValueError("the network has no ReLU / LeakyReLU units: there are no activation patterns to count")
-    P = torch.cat(pats, 1)
     H = P.shape[1]
     n_pat = int(torch.unique(P.to(torch.uint8), dim=0).shape[0])
     M = res.matrices.permute(1, 0, 2).reshape(res.n, -1).double()

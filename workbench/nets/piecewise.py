@@ -14,6 +14,8 @@ same representation, built here once:
   shortcut variant, an ``nn.Sequential`` of supported layers, or an
   :class:`~workbench.Ensemble` of them) into a :class:`CompiledNet`: a list of
   :class:`Affine`, :class:`Activation` and :class:`SaveShortcut` operations;
+* :data:`MODULE_KINDS` says what kind of layer each ``nn.Module`` is (affine, linear, max pooling, piecewise-linear
+  or smooth activation, ...), for measures that read a network module by module;
 * :func:`propagate` pushes *batched affine maps* through the operations:
   ``h = A u + c`` with ``A (R, *shape, m)`` and ``c (R, *shape)``, where ``u``
   are ``m`` free coordinates (the 2-D domain of a partition, the input itself
@@ -28,7 +30,8 @@ The module lives in ``nets`` because it is a representation of a network
 
 The core is three modules, read in this order: :mod:`workbench.nets.piecewise_ops` (the table of pieces and the
 operations), :mod:`workbench.nets.piecewise_compile` (the compiler) and this one (applying operations to batched
-maps, :func:`propagate`).  Every name of the core is importable from here.
+maps, :func:`propagate`; and :func:`hooked_activation_pattern`, the activation pattern of a network the compiler
+does not take, from its own forward pass).  Every name of the core is importable from here.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
+from torch import nn
 
 from workbench.nets.multilayer import match_width
 from workbench.nets.piecewise_compile import (  # noqa: F401 (the compiler's helpers, importable from here)
@@ -53,6 +57,7 @@ from workbench.nets.piecewise_ops import (  # noqa: F401 (the private tables, im
     _NOT_ELEMENTWISE,
     _PL_MODULES,
     DTYPE,
+    MODULE_KINDS,
     PIECES,
     SMOOTH_ACTIVATIONS,
     Activation,
@@ -61,6 +66,7 @@ from workbench.nets.piecewise_ops import (  # noqa: F401 (the private tables, im
     Pieces,
     SaveShortcut,
     _hardtanh,
+    module_kind,
     pieces_of,
     smooth_error,
 )
@@ -71,6 +77,7 @@ __all__ = [
     "propagate", "take_rows", "SMOOTH_ACTIVATIONS", "DTYPE",
     "smooth_error",
     "State", "OnActivation",
+    "MODULE_KINDS", "module_kind", "hooked_activation_pattern",
 ]
 
 
@@ -263,3 +270,44 @@ def propagate(ops: Sequence, A: torch.Tensor | None, c: torch.Tensor, *, on_acti
             st.k += 1
     st.index = len(ops)
     return st
+
+
+# ---------------------------------------------------------------------------
+# Activation patterns of any module, from its own forward pass
+# ---------------------------------------------------------------------------
+def hooked_activation_pattern(net: nn.Module, X: torch.Tensor) -> torch.Tensor:
+    """``z > breakpoint`` for every unit of every call of a piecewise-linear activation module, ``(n, P)`` bool.
+
+    The modules are those of kind ``"piecewise_linear"`` in :data:`MODULE_KINDS` that have breakpoints (ReLU and
+    LeakyReLU: one column per unit, ``pre-activation > 0``; Hardtanh / ReLU6: two; Identity: none), read by
+    forward pre-hooks during one forward pass of ``net`` itself on ``X`` (in eval mode and without gradients; the
+    training flag is restored), columns in call order (a module called twice, like the shared activation of a
+    ``workbench.mlp``, gives its units twice).  On the networks :func:`compile_network` takes these are the
+    columns of :func:`workbench.measures.affine.activation_pattern`, but computed in the network's own dtype
+    and device rather than from the compiled float64 maps, so a unit within rounding of its breakpoint may
+    differ.  Use it for networks the compiler does not take (max pooling, Conv1d / Conv3d, SVD layers, a custom
+    ``forward``): Wang et al. (2016, §4.1) count the ReLU patterns of such networks (the EDJM's
+    :func:`workbench.measures.edjm.distinct_djms`).  ``P = 0`` when ``net`` has no such module.
+
+    ``net`` must be on ``X``'s device; ``X`` is ``(n, *input_shape)`` in the network's dtype.
+    """
+    cols: list[torch.Tensor] = []
+    acts = [(name, m) for name, m in net.named_modules() if module_kind(m) == "piecewise_linear"]
+    breakpoints = {id(m): pieces_of(m, name).breakpoints for name, m in acts}
+
+    def record(mod, args):
+        z = args[0]
+        bp = torch.tensor(breakpoints[id(mod)], dtype=z.dtype, device=z.device)
+        cols.append((z.unsqueeze(-1) > bp).reshape(len(z), -1))
+
+    hs = [m.register_forward_pre_hook(record) for _, m in acts if breakpoints[id(m)]]
+    was = net.training
+    net.eval()
+    try:
+        with torch.no_grad():
+            net(X)
+    finally:
+        net.train(was)
+        for h in hs:
+            h.remove()
+    return torch.cat(cols, 1) if cols else torch.zeros((len(X), 0), dtype=torch.bool, device=X.device)

@@ -5,6 +5,8 @@ al. 2017; Johansson 2022, ch. 1 eqs. 1.4-1.5): on piece ``j`` an activation is `
 This module holds what the core is made of, with no network-specific logic:
 
 * :data:`PIECES` / :class:`Pieces`: the one table of activation pieces, and :func:`pieces_of` for a module;
+* :data:`MODULE_KINDS` / :func:`module_kind`: the one table of what each kind of layer is (an affine layer, a
+  bias-free linear map, max pooling, a piecewise-linear or smooth activation, batch norm, a container);
 * the operations a network compiles to: :class:`Affine`, :class:`Activation`, :class:`SaveShortcut`, gathered in
   a :class:`CompiledNet`.
 
@@ -21,9 +23,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from workbench.nets.svd_layers import SVDLinear
+
 __all__ = [
     "Pieces", "PIECES", "pieces_of", "smooth_error", "Affine", "Activation", "SaveShortcut", "CompiledNet",
-    "SMOOTH_ACTIVATIONS", "DTYPE",
+    "SMOOTH_ACTIVATIONS", "MODULE_KINDS", "module_kind", "DTYPE",
 ]
 
 DTYPE = torch.float64
@@ -119,6 +123,61 @@ def smooth_error(mod: nn.Module, name: str) -> TypeError:
 
 
 _PL_MODULES = (nn.ReLU, nn.LeakyReLU, nn.Hardtanh, nn.Identity)
+
+
+# ---------------------------------------------------------------------------
+# The table of module kinds
+# ---------------------------------------------------------------------------
+MODULE_KINDS: dict[str, tuple[type[nn.Module], ...]] = {
+    "affine": (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, SVDLinear),
+    "linear": (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d,
+               nn.AdaptiveAvgPool3d, nn.Flatten, nn.Unflatten, nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d),
+    "max_pool": (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d,
+                 nn.AdaptiveMaxPool3d),
+    "piecewise_linear": _PL_MODULES,
+    "hard_activation": (nn.Hardsigmoid, nn.Hardswish),
+    "smooth": tuple(c for c in SMOOTH_ACTIVATIONS if c not in (nn.Hardsigmoid, nn.Hardswish)),
+    "not_elementwise": _NOT_ELEMENTWISE,
+    "batch_norm": (nn.modules.batchnorm._BatchNorm,),
+    "container": (nn.Sequential, nn.ModuleList, nn.ModuleDict),
+}
+"""Kind -> the ``nn.Module`` classes of that kind; every class is of one kind (:func:`module_kind`).
+
+* ``"affine"``: a layer ``x -> W x + b`` with its own weight and (optional) bias: Linear, Conv1d/2d/3d and
+  :class:`~workbench.nets.svd_layers.SVDLinear` (the SVD layers of Wang et al. 2016, §5);
+* ``"linear"``: a bias-free linear map (``f(a x + b y) = a f(x) + b f(y)``): average pooling (adaptive too),
+  Flatten, Unflatten, and Dropout in eval mode (the identity; random in training mode);
+* ``"max_pool"``: max pooling (adaptive too): piecewise linear and positively homogeneous (a max of linear maps);
+* ``"piecewise_linear"``: an activation with :class:`Pieces` (:func:`pieces_of`): ReLU, LeakyReLU, Hardtanh /
+  ReLU6, Identity; positively homogeneous exactly when its pieces are :attr:`Pieces.linear`;
+* ``"hard_activation"``: Hardsigmoid (piecewise linear with offsets, not positively homogeneous) and Hardswish
+  (piecewise quadratic): not smooth, but with no :class:`Pieces` either (the exact engines, through
+  :data:`SMOOTH_ACTIVATIONS`, treat them like smooth ones);
+* ``"smooth"``: the other :data:`SMOOTH_ACTIVATIONS` (elementwise and smooth: Tanh, Sigmoid, GELU, ...);
+* ``"not_elementwise"``: Softmax, LogSoftmax (smooth, and they mix the units);
+* ``"batch_norm"``: BatchNorm (an affine map in eval mode with running statistics);
+* ``"container"``: Sequential, ModuleList, ModuleDict (no computation of their own).
+
+This says what a module *is*; which kinds an engine *implements* is the engine's own business:
+:func:`~workbench.nets.piecewise_compile.compile_network` takes Linear, Conv2d, BatchNorm (eval), average
+pooling, Flatten / Unflatten, Dropout (eval) and piecewise-linear activations (not Conv1d/3d, SVD layers or max
+pooling); the exact route of :func:`workbench.measures.edjm.edjm` (autograd, not this compiler) takes the
+affine, linear, max-pooling and container kinds and the positively homogeneous piecewise-linear activations.
+Conv1d/3d, SVDLinear, the pooling, dropout and container entries were added for the EDJM (issue 24 item 5, where
+``edjm.py`` had its own copy of such a table).
+"""
+
+
+def module_kind(mod: nn.Module) -> str | None:
+    """The kind of ``mod`` in :data:`MODULE_KINDS` (``"affine"``, ``"linear"``, ...), ``None`` if it is none of them.
+
+    ``None`` for a custom module (its children, if any, have kinds) and for layers the table does not
+    classify (e.g. ``nn.Upsample``, the ESD paper's ``Square``).
+    """
+    for kind, types in MODULE_KINDS.items():
+        if isinstance(mod, types):
+            return kind
+    return None
 
 
 # ---------------------------------------------------------------------------
