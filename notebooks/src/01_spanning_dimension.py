@@ -36,6 +36,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import map_seeds
 from workbench.measures.spanning.polynomial import (
     coefficient_jacobian,
     network_jacobian_at_points,
@@ -112,7 +113,9 @@ PAPER = {k: claims.statement(k).paper_value for k in (
 # columns: `w1, b1, w2, b2, w3, b3`). The same matrix comes out of a literal `sympy`
 # expansion (`method="sympy"`). The paper adds that thousands of random parameter
 # draws gave rank 4 every time: we draw `SIZES["draws"]` random nonzero integer
-# parameter vectors per seed and count the draws of rank 4.
+# parameter vectors per seed and count the draws of rank 4. Here and below the seeds run as
+# independent cells (`map_seeds`): one after another on this machine, in parallel on a Dask
+# cluster when `workbench reproduce --workers N` (or `--scheduler ADDRESS`) gives one.
 
 # %%
 toy = wb.mlp([1, 1, 1, 1], "square", seed=0)
@@ -120,8 +123,8 @@ theta = [3, 2, 9, 4, 7, 6]  # w1, b1, w2, b2, w3, b3 (named_parameters order)
 Jc = coefficient_jacobian(toy, theta)
 print(pd.DataFrame(Jc, index=[f"x^{k}" for k in range(5)], columns=["w1", "b1", "w2", "b2", "w3", "b3"]))
 claims.judge("esd.s2_1.toy_rank_jc", wb.exact_rank(Jc), profile=PROFILE, fmt=".0f")
-rank4 = [np.mean([wb.exact_rank(coefficient_jacobian(toy, random_integer_parameters(toy, seed=wb.sub_seed(s, k)))) == 4
-                  for k in range(SIZES["draws"])]) for s in SEEDS]
+rank4 = map_seeds(lambda s: np.mean([wb.exact_rank(coefficient_jacobian(
+    toy, random_integer_parameters(toy, seed=wb.sub_seed(s, k)))) == 4 for k in range(SIZES["draws"])]), SEEDS)
 claims.judge("esd.s2_1.toy_rank_random", rank4, profile=PROFILE,
              note=f"{SIZES['draws']} draws per seed, nonzero integers in [-9, 9]")
 claims.markdown("esd.s2_1.toy_rank_jc", "esd.s2_1.toy_rank_random")
@@ -202,7 +205,7 @@ def erank_checks(seed, n):
     return np.mean(inside), max(gap)
 
 
-bounds, gaps = zip(*(erank_checks(wb.sub_seed(s, 0), SIZES["matrices"]) for s in SEEDS))
+bounds, gaps = zip(*map_seeds(lambda s: erank_checks(wb.sub_seed(s, 0), SIZES["matrices"]), SEEDS))
 claims.judge("esd.s3_1_1.erank_bounds", bounds, profile=PROFILE, note=f"{SIZES['matrices']} matrices per seed")
 claims.judge("esd.s3_1_1.erank_invariance", gaps, profile=PROFILE, note=f"{SIZES['matrices']} matrices per seed")
 claims.markdown("esd.s3_1_1.erank_bounds", "esd.s3_1_1.erank_invariance")
@@ -220,8 +223,8 @@ claims.markdown("esd.s3_1_1.erank_bounds", "esd.s3_1_1.erank_invariance")
 # each of the seeds `SEEDS`, and the histograms show the first seed's draws.
 
 # %%
-fig1 = {act: [esd([1, 8, 8, 10, 1], act, samples=SIZES["fig1"], seed=draws_seed(s)) for s in SEEDS]
-        for act in ("relu", "sigmoid")}
+fig1 = {act: map_seeds(lambda s, act=act: esd([1, 8, 8, 10, 1], act, samples=SIZES["fig1"], seed=draws_seed(s)),
+                       SEEDS) for act in ("relu", "sigmoid")}
 fig, axes = new_figure(1, 2, figsize=(11, 3.6))
 for ax, (act, rs) in zip(axes, fig1.items()):
     plot_sd_distribution(rs[0], ax=ax, paper=PAPER[f"esd.fig1.{act}"], title=f"Fig. 1: MLP 1-8-8-10-1, {act} (first seed)")
@@ -256,7 +259,7 @@ claims.markdown("esd.fig1.relu", "esd.fig1.sigmoid", "esd.fig1.relu_gt_sigmoid",
 # exact rank. The paper draws 2,000 samples; this profile `SIZES["fig2"]` per seed.
 
 # %%
-fig2s = [esd([1, 1, 1, 1], "square", samples=SIZES["fig2"], seed=draws_seed(s)) for s in SEEDS]
+fig2s = map_seeds(lambda s: esd([1, 1, 1, 1], "square", samples=SIZES["fig2"], seed=draws_seed(s)), SEEDS)
 psd = wb.polynomial_spanning_dimension(toy)
 show(plot_sd_distribution(fig2s[0], paper=PAPER["esd.fig2.toy_esd"], bins=40,
                           title=f"Fig. 2: toy network, f(z) = z², {len(fig2s[0].values)} samples (first seed)"))
@@ -319,8 +322,9 @@ choices
 
 # %%
 n_sign, n_pts = SIZES["sign"]
-spread = {inp: np.array([esd([64, 32, 32, 1], "relu", samples=n_sign, n_points=n_pts, inputs=inp,
-                             seed=draws_seed(s)).std for s in SEEDS]) for inp in ("uniform", "sign")}
+spread = {inp: np.array(map_seeds(lambda s, inp=inp: esd([64, 32, 32, 1], "relu", samples=n_sign, n_points=n_pts,
+                                                          inputs=inp, seed=draws_seed(s)).std, SEEDS))
+          for inp in ("uniform", "sign")}
 print({inp: np.round(v, 3) for inp, v in spread.items()})
 claims.judge("esd.s3_3.sign_inputs_less_noise", spread["uniform"] - spread["sign"], profile=PROFILE,
              note=f"{n_sign} draws per seed (catalogue: 100), {n_pts} points per draw (Algorithm 1: 3,169)")
@@ -340,7 +344,7 @@ claims.markdown("esd.s3_3.sign_inputs_less_noise")
 # %%
 cfg3 = SIZES["fig3"]
 # network k of seed s uses torch seeds s·10⁴ + 100·k + (0..69): seeds 3 apart keep 200 networks' seeds disjoint
-fits = [random_mlp_fit(replace(cfg3, seed=3 * s), progress=False) for s in SEEDS]
+fits = map_seeds(lambda s: random_mlp_fit(replace(cfg3, seed=3 * s), progress=False), SEEDS)
 corrs = [fit_correlations(f) for f in fits]  # rows: ESD, parameter count
 fig, axes = new_figure(1, 2, figsize=(11, 3.8))
 plot_fit_scatter(fits[0], "n_params", ax=axes[0], correlations=corrs[0], log_y=False,
@@ -460,8 +464,8 @@ fig4
 
 # %%
 ARCH5 = {"MLP": None, "add-shortcuts": "add-shortcuts", "add-inputs": "add-inputs"}
-fig5 = {name: [esd([3, 3, 3, 1], "sigmoid", shortcuts=sc, samples=SIZES["fig5"], seed=draws_seed(s)) for s in SEEDS]
-        for name, sc in ARCH5.items()}
+fig5 = {name: map_seeds(lambda s, sc=sc: esd([3, 3, 3, 1], "sigmoid", shortcuts=sc, samples=SIZES["fig5"],
+                                             seed=draws_seed(s)), SEEDS) for name, sc in ARCH5.items()}
 ids5 = {"MLP": "esd.fig5.mlp", "add-shortcuts": "esd.fig5.add_shortcuts", "add-inputs": "esd.fig5.add_inputs"}
 show(plot_esd_comparison({k: rs[0] for k, rs in fig5.items()}, paper={k: PAPER[i] for k, i in ids5.items()},
                          title="Fig. 5: 3-3-3-1 sigmoid, same parameters"))
@@ -505,7 +509,7 @@ claims.markdown(*ids5.values(), "esd.fig5.shortcuts_gt_mlp", "esd.fig5.inputs_gt
 
 # %%
 cfg6 = SIZES["fig6"]
-noises = [noise_fit(replace(cfg6, seed=s), progress=False) for s in SEEDS]
+noises = map_seeds(lambda s: noise_fit(replace(cfg6, seed=s), progress=False), SEEDS)
 show(plot_training_curves(noises[0], title=f"Fig. 6: {cfg6.n} noise images {cfg6.shape}, "
                                            f"{cfg6.hidden_layers} hidden layers, {cfg6.epochs} epochs"))
 final = pd.DataFrame([n[n.epoch == n.epoch.max()].set_index("model").train_acc for n in noises],
