@@ -22,7 +22,9 @@
 # The papers' statements shown here are judged against their catalogue entries
 # (`workbench/papers/pl_geometry/catalogue/` and `workbench/papers/raghu/catalogue/`): the
 # quantity and the rule were fixed there before any run, and `claims.judge` gives the verdict
-# on a 95% interval over the seeds `SEEDS`.
+# on a 95% interval over the seeds `SEEDS`. The seeds run as independent cells (`map_seeds`): one
+# after another on this machine, in parallel on a Dask cluster when `workbench reproduce --workers N`
+# (or `--scheduler ADDRESS`) gives one.
 
 # %%
 # %matplotlib inline
@@ -40,6 +42,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import map_seeds
 from workbench.papers import pl_geometry, raghu
 from workbench.plots import new_figure, show
 from workbench.plots import regions as rp
@@ -119,8 +122,8 @@ show(axes)
 
 # %%
 refine = [len(parts_s[-1]) - len(parts_s[0]) for parts_s in
-          (raghu.layerwise_partitions(wb.mlp([2, 4, 4, 4, 1], "relu", init="gaussian", sigma_w2=2.0, sigma_b2=0.1,
-                                             seed=s)) for s in SEEDS)]
+          map_seeds(lambda s: raghu.layerwise_partitions(wb.mlp([2, 4, 4, 4, 1], "relu", init="gaussian",
+                                                                sigma_w2=2.0, sigma_b2=0.1, seed=s)), SEEDS)]
 print("regions added by layers 2-3, per seed:", refine)
 judge("raghu.fig1.layers_refine", refine, note="2-4-4-4-1 ReLU, σ_w² = 2, σ_b² = 0.1, in [-1, 1]²")
 claims.markdown("raghu.fig1.layers_refine")
@@ -231,7 +234,7 @@ r = wb.local_rank(netr, X)
 print("rank distribution (seed 0):", dict(zip(*np.unique(r.rank.numpy(), return_counts=True))))
 sv = wb.local_singular_values(netr, X[:5])
 print("singular values at the first point:", np.round(sv[0].numpy(), 3))
-judge("pl.eq2_3.identity_rank_init", [identity_rank_share(s) for s in SEEDS],
+judge("pl.eq2_3.identity_rank_init", map_seeds(identity_rank_share, SEEDS),
       note=f"{SIZES['rank_points']} Gaussian points per seed")
 claims.markdown("pl.eq2_3.identity_rank_init")
 
@@ -255,8 +258,9 @@ show(fig)
 # each point's *nearest* edge, exactly (the thesis samples growing circles).
 
 # %%
-svds = [pl_geometry.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10, n_points=SIZES["sv_points"],
-                                        n_nets=SIZES["sv_nets"], seed=s, progress=False) for s in SEEDS]
+svds = map_seeds(lambda s: pl_geometry.sv_difference_sweep(SIZES["sv_widths"], n_in=10, n_out=10,
+                                                           n_points=SIZES["sv_points"], n_nets=SIZES["sv_nets"],
+                                                           seed=s, progress=False), SEEDS)
 svd = svds[0]  # the figure shows seed 0
 ax = rp.plot_sv_differences(svd, title="thesis Fig. 2.3 (left): adjacent regions,\none hidden layer, 10 outputs")
 show(ax)
@@ -288,7 +292,7 @@ def sv_values(sweep):
             "pl.fig2_3.left_loose": t.at[100, "bound"] / t.at[100, "sq_diff_mean"]}
 
 
-judge("pl.eq2_7.sv_perturbation", [sv_bound_share(s) for s in SEEDS], note="200 Gaussian points per width")
+judge("pl.eq2_7.sv_perturbation", map_seeds(sv_bound_share, SEEDS), note="200 Gaussian points per width")
 for ident, values in pd.DataFrame([sv_values(t) for t in svds]).items():
     judge(ident, values.to_numpy(), note=f"widths {SIZES['sv_widths']}, {SIZES['sv_nets']} nets x "
                                          f"{SIZES['sv_points']} points")
@@ -310,7 +314,7 @@ claims.markdown("pl.eq2_7.sv_perturbation", *sv_values(svd))
 # 8×8 digits (1,797 images) with 100 flipped labels and 500 correct points.
 
 # %%
-mis = [pl_geometry.mislabel_edge_distances(SIZES["mislabel"], seed=s, progress=False) for s in SEEDS]
+mis = map_seeds(lambda s: pl_geometry.mislabel_edge_distances(SIZES["mislabel"], seed=s, progress=False), SEEDS)
 table, info = mis[0]  # the figure shows seed 0
 print(f"{SIZES['mislabel'].train.epochs} epochs; flipped labels fitted per seed: "
       f"{[round(i['memorised'], 2) for _, i in mis]}; train accuracy on the given labels (seed 0) "

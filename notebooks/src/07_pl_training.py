@@ -33,7 +33,9 @@
 # row of its history (`diverged = True`), never a crash. Each statement is judged against its
 # entry in the thesis' claims catalogue (`workbench/papers/pl_geometry/catalogue/`): the
 # quantity and the rule were fixed there before any run, and `claims.judge` gives the verdict
-# on a 95% interval over the seeds `SEEDS` (one value for an exact statement).
+# on a 95% interval over the seeds `SEEDS` (one value for an exact statement). The seeds run as
+# independent cells (`map_seeds`): one after another on this machine, in parallel on a Dask cluster
+# when `workbench reproduce --workers N` (or `--scheduler ADDRESS`) gives one.
 
 # %%
 # %matplotlib inline
@@ -53,6 +55,7 @@ from scipy.stats import spearmanr
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import map_seeds
 from workbench.papers.pl_geometry import training as pt
 from workbench.plots import new_figure, show
 from workbench.plots import pl_training as pp
@@ -135,8 +138,8 @@ for bad in (lambda: wb.slope(mlp_net, digits.X, p=3),
 # architecture initialised with each seed of `SEEDS`):
 
 # %%
-pi_tabs = [pt.power_iteration_convergence(wb.mlp([64, 100, 100, 10], seed=s), digits.X[:100], iters=15, seed=s)
-           for s in SEEDS]
+pi_tabs = map_seeds(lambda s: pt.power_iteration_convergence(wb.mlp([64, 100, 100, 10], seed=s), digits.X[:100],
+                                                             iters=15, seed=s), SEEDS)
 conv_tab = pi_tabs[0]  # seed 0: the MLP above
 ax = pp.plot_power_iteration(conv_tab, title="Forward-backward power iteration\nvs exact ||W_R||₂ (digits MLP)")
 show(ax)
@@ -172,7 +175,7 @@ claims.markdown("pl.eq2_2.slope_is_norm", "pl.fig3_6.power_iteration")
 
 # %%
 t0 = time.perf_counter()
-rank_runs = [pt.rank_during_training(RANK, seed=s, progress=False) for s in SEEDS]
+rank_runs = map_seeds(lambda s: pt.rank_during_training(RANK, seed=s, progress=False), SEEDS)
 rank_run = rank_runs[0]  # the figure shows seed 0
 print(f"data: {rank_run.dataset}; {time.perf_counter() - t0:.0f} s for {len(RANK.lrs) + len(RANK.probe_lrs)} rates "
       f"x {len(SEEDS)} seeds")
@@ -276,7 +279,7 @@ claims.markdown(*rank_vals.columns)
 # $F$ = `pt.ratio_breakpoint_cdf`. Widths, networks and intervals per width: `SEG`.
 
 # %%
-segs = [pt.segment_regions(SEG, seed=s, progress=False) for s in SEEDS]
+segs = map_seeds(lambda s: pt.segment_regions(SEG, seed=s, progress=False), SEEDS)
 seg_sums = [pt.segment_summary(t) for t in segs]
 seg, seg_sum = segs[0], seg_sums[0]  # the figure shows seed 0
 fig, axes = new_figure(1, 2, figsize=(11, 4))
@@ -327,7 +330,7 @@ claims.markdown(*seg_vals.columns)
 # Early stopping (the lowest test loss) is marked with a star.
 
 # %%
-gens = [pt.slope_generalisation(GEN, seed=s, progress=False) for s in SEEDS]
+gens = map_seeds(lambda s: pt.slope_generalisation(GEN, seed=s, progress=False), SEEDS)
 gen = gens[0]  # the figure shows seed 0
 axes = pp.plot_slope_training(gen, title=f"2-slope on train and test points through training ({gen.dataset})")
 show(axes)
@@ -384,7 +387,7 @@ claims.markdown(*gen_vals.columns)
 # in $[0, 1]$, written with torch alone (`wb.fgsm`, `wb.pgd`). Sizes: `REG`.
 
 # %%
-regs = [pt.slope_regularisation(REG, seed=s, progress=False) for s in SEEDS]
+regs = map_seeds(lambda s: pt.slope_regularisation(REG, seed=s, progress=False), SEEDS)
 reg = regs[0]  # the figure and tables show seed 0
 axes = pp.plot_robustness(reg, title=f"Robustness on {reg.dataset}: none vs slope penalty vs spectral norm (Paper IV)")
 show(axes)
