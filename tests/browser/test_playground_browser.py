@@ -20,16 +20,22 @@ panel = PlaygroundPanel(dataset="xor", width=4, depth=2, n_points=120, epoch=2, 
 panel"""
 
 
+def _open_one_cell(chromium, url, root, name: str, cell: str):
+    """A one-cell notebook ``name`` with the repository's kernel metadata (without it JupyterLab asks which
+    kernel), opened and run in JupyterLab; returns the page and Run All's seconds."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = nbformat.read(REPO / "notebooks" / "07_pl_training.ipynb", as_version=4).metadata
+    nb.cells = [nbformat.v4.new_code_cell(cell)]
+    nbformat.write(nb, root / f"{name}.ipynb")
+    page = new_page(chromium)
+    open_notebook(page, url, name)
+    return page, run_all(page, timeout=300)
+
+
 def test_playground_panel_in_jupyterlab(chromium, lab_server):
     url, root = lab_server
     t_test = time.perf_counter()
-    nb = nbformat.v4.new_notebook()  # the repository's kernel metadata: without it JupyterLab asks which kernel
-    nb.metadata = nbformat.read(REPO / "notebooks" / "07_pl_training.ipynb", as_version=4).metadata
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nbformat.write(nb, root / "playground_browser.ipynb")
-    page = new_page(chromium)
-    open_notebook(page, url, "playground_browser")
-    run_s = run_all(page, timeout=300)
+    page, run_s = _open_one_cell(chromium, url, root, "playground_browser", CELL)
     assert page.locator(".wb-panel").count() == 1
     st = panel_state(page, 0)
     assert st["src"] and "epoch 2" in st["status"].replace("\n", " "), st["status"]
@@ -62,13 +68,7 @@ def test_playground_map_click_in_jupyterlab(chromium, lab_server):
     """interactive=True: the map is an ipympl canvas; a click on it selects a neuron (the menu shows it) and the
     status says the picture was redrawn with that neuron's boundary."""
     url, root = lab_server
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = nbformat.read(REPO / "notebooks" / "07_pl_training.ipynb", as_version=4).metadata
-    nb.cells = [nbformat.v4.new_code_cell(CLICK_CELL)]
-    nbformat.write(nb, root / "playground_click.ipynb")
-    page = new_page(chromium)
-    open_notebook(page, url, "playground_click")
-    run_s = run_all(page, timeout=300)
+    page, run_s = _open_one_cell(chromium, url, root, "playground_click", CLICK_CELL)
     panel = page.locator(".wb-panel").first
     canvas = panel.locator("canvas")
     t0 = time.perf_counter()
