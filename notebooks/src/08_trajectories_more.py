@@ -29,6 +29,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import map_seeds
 from workbench.papers import raghu
 from workbench.papers.raghu import figures as rf
 from workbench.papers.raghu import plots as pe
@@ -251,10 +252,13 @@ claims.markdown("raghu.fig4.conv_growth", "raghu.fig4.pooling_shrinks")
 # stabilising the representation. Here a small conv net with and without batch norm
 # trains on the bundled digits (`wb.fit`), once per seed in `SEEDS`; at each checkpoint a circle through two
 # digits is measured after every module (eval mode, so batch norm uses its running
-# statistics). Bands: min-max over seeds.
+# statistics). Bands: min-max over seeds. The seeds run as independent cells (`map_seeds`): one after
+# another on this machine, in parallel on a Dask cluster when `workbench reproduce --workers N` (or
+# `--scheduler ADDRESS`) gives one.
 
 # %%
-bn = pd.concat([rf.batchnorm_length_during_training(BN, seed=s).assign(run=s) for s in SEEDS], ignore_index=True)
+bn = pd.concat(map_seeds(lambda s: rf.batchnorm_length_during_training(BN, seed=s).assign(run=s), SEEDS),
+               ignore_index=True)
 fig, axes = new_figure(1, 2, figsize=(12, 4.2), sharey=True)
 for ax, (flag, g) in zip(axes, bn.groupby("batchnorm")):
     pe.plot_module_lengths(g, ax, hue="step")
