@@ -135,8 +135,9 @@ class Statement:
     whether it depends on initialisation, data order or sampling (then judged over seeds);
     ``not_run`` gives the reason when nothing computes it; ``history`` records any rule change
     made after a result was seen (with the reason); ``exploratory`` marks a rule the paper does
-    not state sharply enough to be more than a reading of ours; ``claims`` lists the keys under
-    which notebooks register this statement's comparison (:mod:`workbench.claims`).
+    not state sharply enough to be more than a reading of ours; ``claims`` lists the keys this
+    statement's comparison had in the registry before the catalogue (0.1), kept to trace older
+    reports: a run's rows name their statement in ``catalogue`` (:mod:`workbench.claims`).
     """
 
     id: str
