@@ -71,7 +71,10 @@ def _c(minutes, gpu, note="", on=_CPU2) -> ProfileCost:
 PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("00_tour", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("00_tour", "quick", "cpu"): _q(37, 21, 26, "5.5"),
-    ("00_tour", "paper", "cpu"): _c(0.3, "no", "measured 2026-12-02: 9 s (17 s with the kernel start)"),
+    ("00_tour", "paper", "cpu"): _c(0.5, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 15 s in the cells, 26 s wall with the kernel start, load average 1.6-1.8 on "
+        "the 2 cores with other work beside it (an upper bound)")),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE.format(wall=240, load="5-6")),
     ("01_spanning_dimension", "paper", "cpu"): _c(165, "helps", "estimated: 1,933 s measured 2026-12-02 with one "
@@ -84,20 +87,27 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                            "GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
     ("03_linear_regions", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("03_linear_regions", "quick", "cpu"): _q(112, 84, 85, "3.2-5.6"),
-    ("03_linear_regions", "paper", "cpu"): _c(3.0, "no", "measured 2026-12-02 at 48 s before the paper profile "
-                                                         "judged its statements over 5 seeds; not re-measured"),
+    ("03_linear_regions", "paper", "cpu"): _c(3.3, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 186 s in the cells, 198 s wall with the kernel start, load average 2.1-2.7 "
+        "on the 2 cores with other work beside it (an upper bound); 5 seeds judged")),
     ("04_trajectories", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("04_trajectories", "quick", "cpu"): _q(111, 97, 114, "2.3-3.2", _BESIDE),
-    ("04_trajectories", "paper", "cpu"): _c(9.0, "no", "measured 2026-12-02 06:55 UTC: 545 s in the kernel "
-                                                       "(length growth 234 s, dichotomies 148 s)"),
+    ("04_trajectories", "paper", "cpu"): _c(23, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 1364 s in the cells, 1391 s wall with the kernel start, load average "
+        "2.5-4.8 on the 2 cores with other work beside it (an upper bound); 9 min on 2026-12-02 before "
+        "the paper profile judged 5 seeds, and this run shared the cores with a 9-minute partition run")),
     ("05_edjm", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("05_edjm", "quick", "cpu"): _q(107, 92, 116, "0.2-1.0", _ALONE.format(wall=125, load="2.3-2.5")),
     ("05_edjm", "paper", "cpu"): _c(None, "needed", "the paper's MNIST sizes (EDJMConfig.paper(): 6k hidden units, "
                                                     "10 M parameters): needs MNIST on disk and a GPU; not measured"),
     ("06_layer_algebra", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("06_layer_algebra", "quick", "cpu"): _q(51, 38, 50, "2.2-2.5", _BESIDE),
-    ("06_layer_algebra", "paper", "cpu"): _c(1.0, "no", "measured 2026-12-02 06:51 UTC: 52 s in the kernel, 60 s in "
-                                                        "all; no weights are allocated"),
+    ("06_layer_algebra", "paper", "cpu"): _c(2.6, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 140 s in the cells, 153 s wall with the kernel start, load average 1.6-2.7 "
+        "on the 2 cores with other work beside it (an upper bound); no weights are allocated")),
     ("07_pl_training", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("07_pl_training", "quick", "cpu"): _q(73, 63, 72, "2.2-2.5", _BESIDE),
     ("07_pl_training", "paper", "cpu"): _c(25, "helps", "5 min measured 2026-12-02 with one seed; the paper profile "
@@ -105,8 +115,10 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                                                        "estimated, not re-measured"),
     ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("08_trajectories_more", "quick", "cpu"): _q(89, 78, 92, "1.0", _ALONE.format(wall=136, load="2.5-3.0")),
-    ("08_trajectories_more", "paper", "cpu"): _c(2.5, "no", "measured 2026-12-02 06:52 UTC: 137 s in the kernel, "
-                                                            "145 s in all"),
+    ("08_trajectories_more", "paper", "cpu"): _c(6.1, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 350 s in the cells, 364 s wall with the kernel start, load average 2.1-4.8 "
+        "on the 2 cores with other work beside it (an upper bound)")),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
     ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
@@ -121,10 +133,10 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
                                                 "cores, other sessions' tests beside it (an upper bound); the four "
                                                 "atlases take 5.7, 1.1, 1.4 and 2.5 s, the rest is the kernel start, "
                                                 "imports, figures and the panel"),
-    ("10_atlas", "paper", "cpu"): _c(2.8, "no", "measured 2026-12-07 at commit 3fde4c2 with run_notebook: 167 s "
-                                                "(246 s with the interpreter start) at load average 11-13 on the 2 "
-                                                "cores, other sessions' tests beside it (an upper bound); the four "
-                                                "atlases take 13.5, 4.7, 21.7 and 13.1 s"),
+    ("10_atlas", "paper", "cpu"): _c(1.4, "no", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 62 s in the cells, 85 s wall with the kernel start, load average 4.5-4.8 on "
+        "the 2 cores with other work beside it (an upper bound)")),
 }
 """Measured costs: ``(notebook stem, profile, device kind) -> ProfileCost``. Device kinds: ``"cpu"`` (the
 project's 2-core machine) and ``"cuda"`` (none measured yet: no GPU was lent to the sessions that measured)."""
