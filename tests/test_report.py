@@ -252,3 +252,20 @@ def test_report_lists_the_notebooks_it_lacks_and_why(tmp_path):
     html_text = report_html([run], profile="paper")
     assert "## Not in this report" in md and "| 02_esd_real_networks |" in md and "Not in this report" in html_text
     assert "01_spanning_dimension" in md.split("## Not in this report")[1].split("##")[0]
+
+
+def test_each_claim_links_its_notebooks_figures():
+    """Issue 25 item 7: every claim row (and each catalogued statement judged in the run) links the section of the
+    report that holds its notebook's figures; a notebook not in the report is plain text."""
+    from workbench.report import report_markdown
+
+    a = claims.catalogue()[0].id
+    run = NotebookRun(Path("01.ipynb"), None, [], 1.0, None, profile="quick", claims=[_cat_claim(a, "reproduced", 1.0)])
+    md = report_markdown([run], profile="quick")
+    assert "| quick | [01](#01) |" in md  # Paper vs ours: the notebook cell links "## 01", its figures
+    assert "## 01" in md
+    html_text = report_html([run], profile="quick")
+    assert "<a href='#nb-01'>01</a></td></tr>" in html_text and "id='nb-01'" in html_text
+    other = NotebookRun(Path("02.ipynb"), None, [], 1.0, None, profile="quick", claims=[])
+    md2 = report_markdown([other], profile="quick")
+    assert "](#01)" not in md2

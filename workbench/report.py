@@ -16,6 +16,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.report_changes import (  # noqa: F401  (re-exported: the report's public names)
+    changes_html,
+    changes_markdown,
+    changes_since,
+    missing_notebooks,
+    previous_claims,
+)
 from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
 __all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE", "catalogue_rows",
@@ -94,93 +101,6 @@ def catalogue_counts(rows: list[dict]) -> list[dict]:
     return out
 
 
-def previous_claims(folder) -> list:
-    """The claims of an earlier report folder (its ``*.claims.json``), to compare a new run with."""
-    from workbench import claims as claims_mod
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"--since {str(folder)!r}: no such folder (an earlier report's folder)")
-    paths = sorted(folder.glob("*.claims.json"))
-    if not paths:
-        raise FileNotFoundError(f"--since {str(folder)!r}: no *.claims.json in it (an earlier report's folder)")
-    out = []
-    for path in paths:
-        out += claims_mod.load(path)
-    return out
-
-
-def _ours_text(r: dict) -> str:
-    v = r["ours"]
-    return "" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def changes_since(claims, before) -> dict:
-    """What changed between an earlier run's claims (``before``) and ``claims``, statement by statement.
-
-    Returns ``{"counts": [per paper: before and now counts of each verdict], "changed": [rows whose verdict
-    changed, with both verdicts, values and intervals]}``; statements judged in one run only count as changed
-    (from or to ``not run``).
-    """
-    from workbench.claims import VERDICTS
-
-    now, was = catalogue_rows(claims), {r["id"]: r for r in catalogue_rows(before)}
-    changed = []
-    for r in now:
-        b = was.get(r["id"])
-        bv = b["verdict"] if b else "not in the catalogue"
-        if bv != r["verdict"]:
-            changed.append(dict(id=r["id"], paper=r["paper"], where=r["where"], before=bv, now=r["verdict"],
-                                ours_before=_ours_text(b) if b else "", ours_now=_ours_text(r),
-                                interval_before=_interval_text(b) if b else "", interval_now=_interval_text(r)))
-    counts = []
-    for c_now, c_was in zip(catalogue_counts(now), catalogue_counts(list(was.values()))):
-        counts.append(dict(paper=c_now["paper"], **{v: (c_was[v], c_now[v]) for v in VERDICTS}))
-    return {"counts": counts, "changed": changed}
-
-
-def _changes_md(ch: dict, label: str) -> list[str]:
-    from workbench.claims import VERDICTS
-
-    lines = ["## What changed since the last report", "",
-             f"Compared with {_md_text(label)}: each paper's verdict counts (before → now) and every catalogued "
-             f"statement whose verdict changed ({len(ch['changed'])}).", "",
-             "| paper | " + " | ".join(VERDICTS) + " |", "| --- |" + " ---: |" * len(VERDICTS)]
-    for c in ch["counts"]:
-        lines.append(f"| {_md_cell(c['paper'])} | " + " | ".join(
-            f"{a} → {b}" if a != b else str(b) for a, b in (c[v] for v in VERDICTS)) + " |")
-    if ch["changed"]:
-        lines += ["", "| id | where | before | now | ours before | ours now | interval before | interval now |",
-                  "| --- | --- | --- | --- | ---: | ---: | --- | --- |"]
-        lines += ["| " + " | ".join(_md_cell(x) for x in (r["id"], f"{r['paper']}, {r['where']}", r["before"],
-                                                         f"**{r['now']}**", r["ours_before"], r["ours_now"],
-                                                         r["interval_before"], r["interval_now"])) + " |"
-                  for r in ch["changed"]]
-    return lines + [""]
-
-
-def _changes_html(ch: dict, label: str) -> list[str]:
-    from workbench.claims import VERDICTS
-
-    e = html.escape
-    out = [f"<h2>What changed since the last report</h2><p>Compared with {e(label)}: each paper's verdict counts "
-           f"(before → now) and every catalogued statement whose verdict changed ({len(ch['changed'])}).</p>"
-           "<table><thead><tr><th>paper</th>" + "".join(f"<th>{v}</th>" for v in VERDICTS) + "</tr></thead><tbody>"]
-    for c in ch["counts"]:
-        out.append(f"<tr><td>{e(c['paper'])}</td>" + "".join(
-            f"<td>{a} → {b}</td>" if a != b else f"<td>{b}</td>" for a, b in (c[v] for v in VERDICTS)) + "</tr>")
-    out.append("</tbody></table>")
-    if ch["changed"]:
-        out.append("<table><thead><tr><th>id</th><th>where</th><th>before</th><th>now</th><th>ours before</th>"
-                   "<th>ours now</th><th>interval before</th><th>interval now</th></tr></thead><tbody>")
-        out += [f"<tr class='v-{e(r['now'].replace(' ', '-'))}'><td>{e(r['id'])}</td><td>{e(r['paper'])}, "
-                f"{e(r['where'])}</td><td>{e(r['before'])}</td><td>{e(r['now'])}</td><td>{e(r['ours_before'])}"
-                f"</td><td>{e(r['ours_now'])}</td><td>{e(r['interval_before'])}</td><td>{e(r['interval_now'])}"
-                "</td></tr>" for r in ch["changed"]]
-        out.append("</tbody></table>")
-    return out
-
-
 README_START = "<!-- claims-table:start (generated by scripts/claims_table.py from docs/report; do not edit) -->"
 README_END = "<!-- claims-table:end -->"
 
@@ -204,37 +124,6 @@ def readme_table(folder) -> str:
     lines += ["", f"Counts from the committed {which}report [`{folder.as_posix()}`]({folder.as_posix()}/report.md); "
               f"every statement, its rule, interval and reason are listed there.{reduced}", "", README_END]
     return "\n".join(lines)
-
-
-def missing_notebooks(runs: Sequence, profile: str, notebooks_dir: Path | None = None) -> list[dict]:
-    """The repository's notebooks that ``runs`` lack, each with why: its cost in ``profile`` on the project's
-    2-core CPU and whether it needs a GPU (:data:`workbench.experiments.PROFILE_COSTS`).
-
-    ``notebooks_dir``: default the ``notebooks/`` folder beside the package (none in an installed wheel: ``[]``).
-    Rows: ``notebook``, ``minutes`` (``None``: not measured), ``gpu``, ``reason``.
-    """
-    from workbench.experiments import PROFILE_COSTS
-
-    folder = notebooks_dir if notebooks_dir is not None else Path(__file__).resolve().parent.parent / "notebooks"
-    if not folder.is_dir():
-        return []
-    have = {Path(r.notebook).stem for r in runs}
-    key = profile.split("+")[0]
-    out = []
-    for nb in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
-        if nb.stem in have:
-            continue
-        cost = PROFILE_COSTS.get((nb.stem, key, "cpu"))
-        if cost is None:
-            out.append(dict(notebook=nb.stem, minutes=None, gpu="?", reason=f"no cost recorded for the {key} "
-                            "profile (workbench.experiments.PROFILE_COSTS)"))
-            continue
-        what = (f"about {cost.minutes:g} min on {cost.measured_on}" if cost.minutes is not None
-                else f"not measured on {cost.measured_on}")
-        gpu = {"needed": "; needs a GPU", "helps": "; a GPU would shorten it"}.get(cost.gpu, "")
-        out.append(dict(notebook=nb.stem, minutes=cost.minutes, gpu=cost.gpu,
-                        reason=f"{what}{gpu}" + (f" ({cost.note})" if cost.note else "")))
-    return out
 
 
 def _lint_text(r) -> str:
@@ -334,7 +223,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
                 f"<td>{e(f.artist)}</td><td>{e(f.message)}</td></tr>" for f in findings]
         out.append("</tbody></table>")
     if since is not None:
-        out += _changes_html(changes_since(claims, since[1]), since[0])
+        out += changes_html(changes_since(claims, since[1]), since[0])
     rows = catalogue_rows(claims)
     out.append("<h2>The papers' statements (catalogue)</h2><p>Every testable statement of each paper, catalogued "
                "from the paper before any run with the rule that judges it (<code>workbench/papers/*/catalogue"
@@ -354,7 +243,9 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         flag = " (exploratory)" if r["exploratory"] else ""
         hist = f"<br><i>rule history: {e(' | '.join(r['history']))}</i>" if r["history"] else ""
         ours = "" if r["ours"] is None else f"{r['ours']:.4g}" if isinstance(r["ours"], float) else str(r["ours"])
-        out.append(f"<tr class='{cls}'><td>{e(r['id'])}</td><td>{e(r['paper'])}</td><td>{e(r['where'])}</td>"
+        fig = (f" (<a href='#nb-{e(r['notebook'])}'>figures</a>)" if r.get("notebook") in
+               {x.notebook.stem for x in runs} else "")
+        out.append(f"<tr class='{cls}'><td>{e(r['id'])}</td><td>{e(r['paper'])}</td><td>{e(r['where'])}{fig}</td>"
                    f"<td>“{e(r['quote'])}”</td><td>{e(r['quantity'])}</td><td>{e(r['rule'])}{flag}</td>"
                    f"<td>{e(ours)}</td><td>{e(_interval_text(r))}</td><td>{e(r['verdict'])}</td>"
                    f"<td>{e(r['reason'])}{hist}</td></tr>")
@@ -376,7 +267,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
                        f"data-notebook='{e(c.notebook)}'><td>{e(c.paper)}</td><td>{e(c.where)}</td>"
                        f"<td>{e(c.quantity)}</td><td>{e(_fmt(c.paper_value, c))}</td><td>{e(_fmt(c.ours, c))}</td>"
                        f"<td>{e(c.tolerance_text())}</td><td>{e(c.verdict)}</td><td>{e(c.reason)}</td>"
-                       f"<td>{e(c.profile)}</td><td>{e(c.notebook)}</td></tr>")
+                       f"<td>{e(c.profile)}</td><td><a href='#nb-{e(c.notebook)}'>{e(c.notebook)}</a></td></tr>")
         out.append("</tbody></table>")
     for r in runs:
         stem = r.notebook.stem
@@ -399,6 +290,13 @@ def _md_text(v) -> str:
 
 def _md_cell(v) -> str:
     return _md_text(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_figures(notebook, stems, text: str = "figures") -> str:
+    """A link to ``notebook``'s section of the report (its figures), or plain text for a notebook not in it."""
+    if notebook not in stems:
+        return _md_cell(text or "")
+    return f"[{_md_cell(text)}](#{str(notebook).lower()})"
 
 
 def _md_code(text: str) -> list[str]:
@@ -448,8 +346,9 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         lines += [f"| {_md_cell(f.notebook)} | {f.cell if f.cell is not None else ''} | {_md_cell(f.rule)} "
                   f"| {_md_cell(f.artist)} | {_md_cell(f.message)} |" for f in findings]
         lines += [""]
+    stems = {r.notebook.stem for r in runs}  # each has a section with its figures: claims link to it
     if since is not None:
-        lines += _changes_md(changes_since(claims, since[1]), since[0])
+        lines += changes_markdown(changes_since(claims, since[1]), since[0])
     rows = catalogue_rows(claims)
     lines += ["## The papers' statements (catalogue)", "",
               "Every testable statement of each paper, catalogued from the paper before any run with the rule that "
@@ -466,8 +365,10 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         ours = "" if r["ours"] is None else f"{r['ours']:.4g}" if isinstance(r["ours"], float) else str(r["ours"])
         rule = r["rule"] + (" (exploratory)" if r["exploratory"] else "")
         reason = r["reason"] + (f"; rule history: {' | '.join(r['history'])}" if r["history"] else "")
-        lines.append("| " + " | ".join(_md_cell(x) for x in (r["id"], f"{r['paper']}, {r['where']}", rule, ours,
-                                                            _interval_text(r), f"**{r['verdict']}**", reason)) + " |")
+        where = _md_cell(f"{r['paper']}, {r['where']}") + (f" ({_md_figures(r['notebook'], stems)})"
+                                                           if r.get("notebook") in stems else "")
+        lines.append(f"| {_md_cell(r['id'])} | {where} | " + " | ".join(_md_cell(x) for x in (
+            rule, ours, _interval_text(r), f"**{r['verdict']}**", reason)) + " |")
     lines += ["", "## Paper vs ours (every comparison registered in this run)", ""]
     if not claims:
         lines += ["No notebook registered a claim in this run.", ""]
@@ -478,7 +379,7 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         for c in claims:
             lines.append("| " + " | ".join(_md_cell(x) for x in (
                 c.paper, c.where, c.quantity, _fmt(c.paper_value, c), _fmt(c.ours, c), c.tolerance_text(),
-                f"**{c.verdict}**", c.reason, c.profile, c.notebook)) + " |")
+                f"**{c.verdict}**", c.reason, c.profile)) + f" | {_md_figures(c.notebook, stems, c.notebook)} |")
         lines.append("")
     for r in runs:
         lines += [f"## {_md_text(r.notebook.stem)}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
