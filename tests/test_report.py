@@ -269,3 +269,39 @@ def test_each_claim_links_its_notebooks_figures():
     other = NotebookRun(Path("02.ipynb"), None, [], 1.0, None, profile="quick", claims=[])
     md2 = report_markdown([other], profile="quick")
     assert "](#01)" not in md2
+
+
+def test_claim_figures_maps_a_claim_to_the_figure_of_its_cell_or_section(tmp_path):
+    """A claim's figure: the one its judge cell drew, else the nearest in the same section; none across a
+    heading, none for a claim whose id the notebook's source does not name."""
+    import nbformat
+
+    from workbench.report import claim_figures
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# A"),                        # 0
+                nbformat.v4.new_code_cell('judge("x.a", 1)'),                # 1: draws fig01
+                nbformat.v4.new_code_cell("judge('x.b', 2)"),                # 2: no figure, same section
+                nbformat.v4.new_markdown_cell("## B"),                       # 3
+                nbformat.v4.new_code_cell('judge("x.c", 3)'),                # 4: no figure in its section
+                nbformat.v4.new_code_cell("plot()")]                         # 5: draws fig02 (section B)
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    figs = [tmp_path / "x_fig01_cell1.png", tmp_path / "x_fig02_cell5.png"]
+    cl = [_cat_claim("x.a", "reproduced", 1.0), _cat_claim("x.b", "reproduced", 1.0),
+          _cat_claim("x.c", "reproduced", 1.0), _cat_claim("x.d", "reproduced", 1.0)]
+    run = NotebookRun(Path("x.ipynb"), path, figs, 1.0, None, profile="quick", claims=cl)
+    got = claim_figures(run)
+    assert got == {"x.a": figs[0], "x.b": figs[0], "x.c": figs[1]}  # x.c: its section's figure; x.d: unnamed
+    nb.cells.insert(5, nbformat.v4.new_markdown_cell("## C"))  # fig02 is now in another section than x.c
+    nbformat.write(nb, path)
+    run.figures = [figs[0], tmp_path / "x_fig02_cell6.png"]
+    assert claim_figures(run) == {"x.a": figs[0], "x.b": figs[0]}
+    md = report_markdown_with(run)
+    assert "([figure](" in md and "x_fig01_cell1.png" in md
+
+
+def report_markdown_with(run):
+    from workbench.report import report_markdown
+
+    return report_markdown([run], profile="quick")

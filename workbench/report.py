@@ -26,6 +26,7 @@ from workbench.report_changes import (  # noqa: F401  (re-exported: the report's
 from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
 
 __all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE", "catalogue_rows",
+           "claim_figures",
            "catalogue_counts", "readme_table", "missing_notebooks"]
 
 SMOKE_NOTICE = ("This is a SMOKE run: every notebook ran with cut-down sizes (PROFILE = \"smoke\") so that it "
@@ -261,13 +262,16 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         out.append("<table id='claims'><thead><tr><th>paper</th><th>where</th><th>quantity</th><th>paper</th>"
                    "<th>ours</th><th>tolerance</th><th>verdict</th><th>reason</th><th>profile</th>"
                    "<th>notebook</th></tr></thead><tbody>")
+        figs = {k: f for r in runs for k, f in claim_figures(r).items()}
         for c in claims:
             cls = "v-" + c.verdict.replace(" ", "-")
             out.append(f"<tr class='{cls}' data-paper='{e(c.paper)}' data-verdict='{e(c.verdict)}' "
                        f"data-notebook='{e(c.notebook)}'><td>{e(c.paper)}</td><td>{e(c.where)}</td>"
                        f"<td>{e(c.quantity)}</td><td>{e(_fmt(c.paper_value, c))}</td><td>{e(_fmt(c.ours, c))}</td>"
                        f"<td>{e(c.tolerance_text())}</td><td>{e(c.verdict)}</td><td>{e(c.reason)}</td>"
-                       f"<td>{e(c.profile)}</td><td><a href='#nb-{e(c.notebook)}'>{e(c.notebook)}</a></td></tr>")
+                       f"<td>{e(c.profile)}</td><td><a href='#nb-{e(c.notebook)}'>{e(c.notebook)}</a>"
+                       + (f" (<a href='#fig-{e(figs[c.key].stem)}'>figure</a>)" if c.key in figs else "")
+                       + "</td></tr>")
         out.append("</tbody></table>")
     for r in runs:
         stem = r.notebook.stem
@@ -277,7 +281,8 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
             out.append(f"<pre class='failed'>{e(_plain(r.error))}</pre>")
         for f in r.figures:
             data = base64.b64encode(Path(f).read_bytes()).decode("ascii")
-            out.append(f"<figure><img alt='{e(Path(f).name)}' src='data:image/png;base64,{data}'>"
+            out.append(f"<figure id='fig-{e(Path(f).stem)}'><img alt='{e(Path(f).name)}' "
+                       f"src='data:image/png;base64,{data}'>"
                        f"<figcaption>{e(Path(f).name)}</figcaption></figure>")
     out.append("</body></html>")
     return "\n".join(out)
@@ -290,6 +295,42 @@ def _md_text(v) -> str:
 
 def _md_cell(v) -> str:
     return _md_text(v).replace("|", "\\|").replace("\n", " ")
+
+
+def claim_figures(run) -> dict[str, Path]:
+    """The figure each claim of ``run`` comes from: ``{claim key: figure path}``.
+
+    A claim's cell is the first code cell of the executed notebook whose source names its catalogue id or key
+    (the notebooks' ``judge("id", ...)`` calls); its figure is the one that cell drew, else the figure of the
+    nearest cell of the same section (between two markdown headings) that drew one, the earlier of two as near.
+    A claim in a section without a figure, or registered inside a library call that names no id in the
+    notebook's source, gets none (the report then links the notebook's section).
+    """
+    out: dict[str, Path] = {}
+    if run.output is None or not Path(run.output).is_file() or not run.figures:
+        return out
+    import nbformat
+
+    by_cell: dict[int, Path] = {}
+    for f in run.figures:
+        m = re.search(r"_cell(\d+)", Path(f).stem)
+        if m:
+            by_cell.setdefault(int(m.group(1)), Path(f))
+    if not by_cell:
+        return out
+    cells = nbformat.read(str(run.output), as_version=4).cells
+    section, k = [], 0
+    for cell in cells:  # section number of every cell: a markdown cell with a heading starts the next
+        k += cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
+        section.append(k)
+    for c in run.claims:
+        names = [n for n in (getattr(c, "catalogue", None), c.key) if n]
+        hit = next((i for i, cell in enumerate(cells) if cell.cell_type == "code"
+                    and any(f'"{n}"' in cell.source or f"'{n}'" in cell.source for n in names)), None)
+        near = [i for i in by_cell if i < len(cells) and hit is not None and section[i] == section[hit]]
+        if near:
+            out[c.key] = by_cell[min(near, key=lambda i: (abs(i - hit), i))]
+    return out
 
 
 def _md_figures(notebook, stems, text: str = "figures") -> str:
@@ -376,10 +417,16 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         lines += ["| paper | where | quantity | paper | ours | tolerance / rule | verdict | reason | profile "
                   "| notebook |",
                   "| --- | --- | --- | ---: | ---: | --- | --- | --- | --- | --- |"]
+        figs = {k: f for r in runs for k, f in claim_figures(r).items()}
         for c in claims:
+            where = _md_figures(c.notebook, stems, c.notebook)
+            if c.key in figs:
+                f = figs[c.key].resolve()
+                rel = f.relative_to(figures_rel) if figures_rel is not None and f.is_relative_to(figures_rel) else f
+                where += f" ([figure]({rel.as_posix()}))"
             lines.append("| " + " | ".join(_md_cell(x) for x in (
                 c.paper, c.where, c.quantity, _fmt(c.paper_value, c), _fmt(c.ours, c), c.tolerance_text(),
-                f"**{c.verdict}**", c.reason, c.profile)) + f" | {_md_figures(c.notebook, stems, c.notebook)} |")
+                f"**{c.verdict}**", c.reason, c.profile)) + f" | {where} |")
         lines.append("")
     for r in runs:
         lines += [f"## {_md_text(r.notebook.stem)}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
