@@ -110,9 +110,11 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "on the 2 cores with other work beside it (an upper bound); no weights are allocated")),
     ("07_pl_training", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("07_pl_training", "quick", "cpu"): _q(73, 63, 72, "2.2-2.5", _BESIDE),
-    ("07_pl_training", "paper", "cpu"): _c(25, "helps", "5 min measured 2026-12-02 with one seed; the paper profile "
-                                                       "now runs 5 seeds and the catalogue's rate grid: about 25 min "
-                                                       "estimated, not re-measured"),
+    ("07_pl_training", "paper", "cpu"): _c(30, "helps", (
+        "measured 2026-12-07 in `workbench reproduce --profile paper` at commit 0c2abc5 "
+        "(docs/report-full): 1802 s in the cells, 1816 s wall with the kernel start, load average 1.2-4.4 "
+        "on the 2 cores, other work beside it for the first half (an upper bound); 5 seeds and the "
+        "catalogue's rate grid")),
     ("08_trajectories_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("08_trajectories_more", "quick", "cpu"): _q(89, 78, 92, "1.0", _ALONE.format(wall=136, load="2.5-3.0")),
     ("08_trajectories_more", "paper", "cpu"): _c(6.1, "no", (
