@@ -60,8 +60,12 @@ BENCHES: tuple[Bench, ...] = (
           "EDJM: batched vmap(jacrev) vs per-input jacobian; the paper's 10,000 x 784 size"),
     Bench("partition_engine", "bench_partition_engine.py", ("--gpu", "--device", "cuda", "--repeats", "1"), 120, 180,
           "fast exact 2-D partitions at ~1e5 / 1e6 / 1e7 regions, regions/s and peak GPU memory"),
-    Bench("regions", "bench_regions.py", ("--device", "cuda", "--quick", "--repeats", "3", "--skip-compare"), 45, 90,
+    Bench("regions", "bench_regions.py", ("--device", "cuda", "--quick", "--repeats", "1", "--skip-compare"), 20, 60,
           "reference partition engine, regions/s on the GPU (small sizes)"),
+    Bench("speed_table", "bench_speed_table.py",
+          ("--device", "cuda", "--repeats", "1", "--rows", "refusal,segments"), 25, 60,
+          "issue 29's table, the rows no other entry covers: the refusal of a partition that cannot fit, "
+          "exact segment counts through 784-input networks"),
     Bench("esd_real", "bench_esd_real.py",
           ("--device", "cuda", "--runs", "1", "--inputs", "2", "--configs", "ours,gram", "--timeout", "150"), 120, 170,
           "sampled-coordinate ESD of ResNet-152 (K = 1e6): time per input and the Gram route"),
