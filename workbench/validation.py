@@ -318,16 +318,45 @@ def as_points(
 
 def check_net(net: Any, name: str = "net") -> nn.Module:
     """``net`` if it is an ``nn.Module`` whose parameters and buffers are finite, real, float32/64, not on meta."""
+    _checked_net_parts(net, name)
+    return net
+
+
+def _checked_net_parts(net: Any, name: str = "net") -> tuple[list[nn.Module], list[torch.Tensor], list[torch.Tensor]]:
+    """:func:`check_net`, returning what its one walk over ``net`` found: ``(modules, parameters, buffers)``.
+
+    The lists are in the order of ``net.modules()``, ``net.parameters()`` and ``net.buffers()`` (shared tensors
+    once), so that a caller needs no second walk (issue 29: at the ESD paper's Fig. 1 size each walk of the
+    module tree costs more than the finiteness check itself).  No verdict is cached: a weight changed in place
+    through ``.data`` or numpy does not move ``Tensor._version``, so every call reads every value again.
+    """
     if not isinstance(net, nn.Module):
         raise TypeError(f"{name} must be a torch.nn.Module (e.g. workbench.mlp([2, 16, 1])), got {describe(net)}")
-    # the common case without names (a walk with names costs more than the check; issue 29), then with them
-    fast = [p for p in (*net.parameters(), *net.buffers()) if p.is_floating_point() or p.is_complex()]
-    if not any(p.device.type == "meta" or p.is_complex() or p.dtype in (torch.float16, torch.bfloat16)
-               for p in fast) and _all_finite_together(fast):
-        _check_module_constants(net, name)
-        return net
+    mods = list(net.modules())
+    params: dict[int, torch.Tensor] = {}
+    buffers: dict[int, torch.Tensor] = {}
+    bad_constant = False
+    for mod in mods:  # one walk: parameters, buffers and the float constants of activations
+        for p in mod._parameters.values():
+            if p is not None:
+                params.setdefault(id(p), p)
+        for b in mod._buffers.values():
+            if b is not None:
+                buffers.setdefault(id(b), b)
+        if not bad_constant and _CONSTANT_NAMES.intersection(mod.__dict__):
+            bad_constant = _bad_constant(mod)
+    ps, bs = list(params.values()), list(buffers.values())
+    # the common case without names (names only for a message), then with them
+    fast = [p for p in (*ps, *bs) if p.is_floating_point() or p.is_complex()]  # not e.g. num_batches_tracked
+    dtypes = {p.dtype for p in fast}
+    devices = {p.device for p in fast}
+    if (dtypes.issubset(SUPPORTED_DTYPES) and not any(d.type == "meta" for d in devices)
+            and _all_finite_together(fast, len(dtypes) == 1 and len(devices) == 1)):
+        if bad_constant:
+            _check_module_constants(net, name)
+        return mods, ps, bs
     tensors = [(pname, p) for pname, p in (*net.named_parameters(), *net.named_buffers())
-               if p.is_floating_point() or p.is_complex()]  # not e.g. BatchNorm's num_batches_tracked
+               if p.is_floating_point() or p.is_complex()]
     for pname, p in tensors:
         _check_tensor_dtype_device(f"{name} parameter {pname!r}", p)
     if not _all_finite_together([p for _, p in tensors]):
@@ -339,7 +368,7 @@ def check_net(net: Any, name: str = "net") -> nn.Module:
                     "Re-initialise or fix the weights (e.g. check the training run that produced them)."
                 )
     _check_module_constants(net, name)
-    return net
+    return mods, ps, bs
 
 
 _TOGETHER = 1 << 20
@@ -347,13 +376,16 @@ _TOGETHER = 1 << 20
 concatenation (a small network's ten tensors cost one pass, not ten; issue 29); else tensor by tensor."""
 
 
-def _all_finite_together(ts: list[torch.Tensor]) -> bool:
+def _all_finite_together(ts: list[torch.Tensor], same: bool | None = None) -> bool:
+    """Whether every tensor of ``ts`` is finite; ``same``: whether all share one dtype and device (else found)."""
     if not ts:
         return True
     t0 = ts[0]
-    if (not t0.is_complex() and sum(t.numel() for t in ts) <= _TOGETHER
-            and all(t.dtype == t0.dtype and t.device == t0.device for t in ts)):
-        return all_finite(torch.cat([t.detach().reshape(-1) for t in ts]))  # the common case: one pass
+    if same is None:
+        same = all(t.dtype == t0.dtype and t.device == t0.device for t in ts)
+    if same and not t0.is_complex() and sum(t.numel() for t in ts) <= _TOGETHER:
+        with torch.no_grad():  # views without autograd nodes: no detach per tensor
+            return all_finite(torch.cat([t.reshape(-1) for t in ts]))  # the common case: one pass
     return all(all_finite(t) for t in ts)
 
 
@@ -361,6 +393,7 @@ def _all_finite_together(ts: list[torch.Tensor]) -> bool:
 # nn.ELU.alpha, nn.Softplus.beta, ...): NaN is always refused, inf where it makes the outputs inf / NaN.
 _MODULE_CONSTANTS = {"negative_slope": False, "alpha": False, "beta": False, "lambd": False, "lower": False,
                      "upper": False, "min_val": True, "max_val": True, "threshold": True}
+_CONSTANT_NAMES = frozenset(_MODULE_CONSTANTS)
 
 
 def _check_module_constants(net: nn.Module, name: str) -> None:

@@ -26,6 +26,7 @@ memory, never with a Python loop over points.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -39,6 +40,7 @@ from workbench.measures.spanning.rank import batched_effective_rank, default_tol
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.multilayer import Square
 from workbench.validation import (
+    _checked_net_parts,
     as_tensor,
     check_choice,
     check_device,
@@ -86,14 +88,16 @@ def _gram_scaled(J: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return Jd / c, c
 
 
-def has_square_activation(net) -> bool:
-    """Whether ``net`` uses the square activation (a polynomial network, ESD paper §2)."""
-    return any(isinstance(m, Square) for m in net.modules()) or getattr(net, "activation", None) == "square"
+def has_square_activation(net, modules: list[nn.Module] | None = None) -> bool:
+    """Whether ``net`` uses the square activation (a polynomial network, ESD paper §2); ``modules``:
+    ``list(net.modules())`` when the caller has it already."""
+    return (getattr(net, "activation", None) == "square"
+            or any(isinstance(m, Square) for m in (net.modules() if modules is None else modules)))
 
 
-def _warn_zero_rows(net, J: torch.Tensor) -> None:
+def _warn_zero_rows(net, J: torch.Tensor, modules: list[nn.Module] | None = None) -> None:
     """Rows of exactly 0 in a polynomial (square) network's Jacobian: float underflow, not a property of the net."""
-    if J.dim() != 2 or not has_square_activation(net):
+    if J.dim() != 2 or not has_square_activation(net, modules):
         return
     zero = (J == 0).all(-1)
     if bool(zero.any()):
@@ -179,26 +183,30 @@ def _validate_points(net: nn.Module, X: torch.Tensor) -> torch.Tensor:
             f"X has shape {tuple(X.shape)} but the network takes {n_in} inputs; "
             f"pass points as rows, shape (n_points, {n_in})"
         )
-    if not torch.isfinite(X).all():
+    if not math.isfinite(float(X.sum())) and not bool(torch.isfinite(X).all()):  # the sum: one op (issue 29)
         bad = int((~torch.isfinite(X.reshape(X.shape[0], -1))).any(1).nonzero()[0])
         raise ValueError(f"X contains NaN or inf (first at point {bad}); the network cannot be evaluated there")
     return X
 
 
+def _no_parameters(net: nn.Module) -> ValueError:
+    return ValueError(
+        f"{type(net).__name__} has no parameters: its outputs do not depend on any weight, so there is "
+        "no Jacobian with respect to parameters and no spanning dimension; give a network with weights"
+    )
+
+
 def _named_params(net: nn.Module):
     params = {k: v.detach() for k, v in net.named_parameters()}
     if not params or sum(v.numel() for v in params.values()) == 0:
-        raise ValueError(
-            f"{type(net).__name__} has no parameters: its outputs do not depend on any weight, so there is "
-            "no Jacobian with respect to parameters and no spanning dimension; give a network with weights"
-        )
+        raise _no_parameters(net)
     buffers = {k: v.detach() for k, v in net.named_buffers()}
     return params, buffers
 
 
 def _check_finite_rows(J: torch.Tensor) -> None:
     """Raise naming the first point whose gradient has NaN/inf (J is (..., n_points, n_params))."""
-    if bool(torch.isfinite(J.sum())) or torch.isfinite(J).all():  # the sum: one read, no mask (issue 29)
+    if math.isfinite(float(J.sum())) or torch.isfinite(J).all():  # the sum: one read, no mask (issue 29)
         return
     bad_rows = ~torch.isfinite(J).all(-1)  # (..., n_points)
     idx = bad_rows.nonzero()[0].tolist()
@@ -211,16 +219,19 @@ def _check_finite_rows(J: torch.Tensor) -> None:
 
 def jacobian_bytes(n_points: int, n_params: int, n_outputs: int = 1, dtype: torch.dtype = torch.float32) -> int:
     """Bytes of a parameter Jacobian ``(n_points, [n_outputs,] n_params)`` (the result alone)."""
-    return int(n_points) * int(n_outputs) * int(n_params) * torch.empty((), dtype=dtype).element_size()
+    return int(n_points) * int(n_outputs) * int(n_params) * dtype.itemsize
 
 
-def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev, closed: bool):
+def _jacobian_budget(net, X, params, buffers, reduce, chunk_size, dtype, dev, closed: bool, P: int | None = None):
     """Refuse a Jacobian that cannot fit; pick a ``chunk_size`` when the whole-batch working memory would not.
 
     The result takes ``points x outputs x params`` numbers; computing it all at
     once (``chunk_size=None``) takes about as much again in per-point gradients.
+    ``P``: the number of parameters when known (then ``params`` and ``buffers`` are
+    needed only for a ``reduce`` with several outputs).
     """
-    n, P = X.shape[0], sum(v.numel() for v in params.values())
+    n = X.shape[0]
+    P = sum(v.numel() for v in params.values()) if P is None else P
     n_out = 1
     if reduce not in ("pick_first", "sum_squares"):
         with torch.no_grad():
@@ -299,16 +310,33 @@ def _takes_closed_form(net, reduce, chunk_size) -> bool:
 
 
 def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool = False, closed: bool | None = None,
-                        validated: bool = False):
+                        validated: bool = False, params_list: list[torch.Tensor] | None = None):
     """:func:`parameter_jacobian` after its argument checks, without the finiteness check: ``(J, outs)``.
 
     ``outs``: every layer output of the closed-form route when ``keep`` (else ``None``).  ``closed``:
     :func:`_takes_closed_form` when the caller knows it already; ``validated``: ``X`` has passed
-    :func:`_validate_points` (and ``device``, a ``torch.device``, :func:`check_device`).
+    :func:`_validate_points` (and ``device``, a ``torch.device``, :func:`check_device`).  ``params_list``:
+    ``list(net.parameters())`` when the caller has it (:func:`workbench.validation._checked_net_parts`).
     """
     if closed is None:
         closed = _takes_closed_form(net, reduce, chunk_size)
     dev = device if validated else check_device(device)
+    if closed:
+        # a plain MLP: one batched forward and backward pass write J (issue 29), no vmap(grad), and no dict of
+        # parameters (mlp_weights reads the layers)
+        ps = list(net.parameters()) if params_list is None else params_list
+        P = sum(p.numel() for p in ps)
+        if P == 0:
+            raise _no_parameters(net)
+        X = X if validated else _validate_points(net, X)
+        pdtype = dtype or ps[0].dtype
+        X = X.to(dev, pdtype)
+        _jacobian_budget(net, X, None, None, reduce, chunk_size, pdtype, dev, closed, P=P)
+        Ws, bs = structured.mlp_weights([net], dtype=pdtype, device=dev)
+        if keep:
+            J, outs = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce, keep=True)
+            return J[0], outs
+        return structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce)[0], None
     params, buffers = _named_params(net)
     X = X if validated else _validate_points(net, X)
     pdtype = dtype or next(iter(params.values())).dtype
@@ -317,11 +345,6 @@ def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool
     X = X.to(dev, pdtype)
     names = list(params)
     chunk_size = _jacobian_budget(net, X, params, buffers, reduce, chunk_size, pdtype, dev, closed)
-    if closed:
-        # a plain MLP: one batched forward and backward pass write J (issue 29), no vmap(grad)
-        Ws, bs = structured.mlp_weights([net], dtype=pdtype, device=dev)
-        J, outs = structured.mlp_jacobian(net, Ws, bs, X.unsqueeze(0), reduce, keep=True)
-        return J[0], (outs if keep else None)
     if reduce in ("pick_first", "sum_squares"):
         g = per_sample_gradient_fn(net, _reduction(reduce), chunk_size=chunk_size)(params, buffers, X)
         return _flatten_grads(g, names, 1), None
@@ -501,23 +524,24 @@ def spanning_dimension(
     reduce = check_reduction(reduce, REDUCTIONS)
     check_choice("method", method, SV_METHODS)
     tol = _check_tol(tol)
-    check_net(net)
+    modules, params, _ = _checked_net_parts(net)  # check_net, keeping its walk (issue 29)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     dev = check_device(device)
     X = _validate_points(net, X)
     closed = _takes_closed_form(net, reduce, chunk_size)
-    screen = closed and (dtype or next(net.parameters()).dtype) == torch.float64
+    screen = closed and (dtype or params[0].dtype) == torch.float64
     # the closed form computes every layer in float64 anyway: its outputs are screened, and only a network they
     # flag is re-run with hooks (issue 29: the re-run, a deepcopy and a forward pass, was a third of a Fig. 1 call)
     warned = None if screen else warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
-    J, outs = _parameter_jacobian(net, X, reduce, chunk_size, dev, dtype, keep=screen, closed=closed, validated=True)
+    J, outs = _parameter_jacobian(net, X, reduce, chunk_size, dev, dtype, keep=screen, closed=closed, validated=True,
+                                  params_list=params)
     if screen and (outs is None or structured.layer_range_suspects(outs, torch.float64)):
         warned = warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
     _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
     if not warned:  # once: the layer that underflows is named above, the zero gradients follow from it
-        _warn_zero_rows(net, J)
+        _warn_zero_rows(net, J, modules)
     m, k = J.shape[0], J.shape[-1]  # the (batched) points x parameters matrices the SVD gets
     check_bytes((J.numel() + (J.numel() // (m * k)) * min(m, k) ** 2) * J.element_size(),
                 f"the singular values of the {m:,} x {k:,} Jacobian (a copy and the SVD's workspace)",
