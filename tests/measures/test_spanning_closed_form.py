@@ -143,3 +143,14 @@ def test_nonfinite_gradient_names_the_sample():
     with pytest.raises(FloatingPointError, match="sample 0"):
         wb.papers.esd.esd_of(factory, 1, samples=2, dtype=torch.float64, method="lowrank", progress=False,
                              device="cpu")
+
+
+@pytest.mark.parametrize("block", [1, 7, 128, 1000])
+def test_residual_norm_equals_the_explicit_residual(block):
+    """The blockwise residual (one reused buffer, member by member) is ||J - Q B||_F of each member."""
+    g = torch.Generator().manual_seed(0)
+    J = torch.randn(3, 40, 23, generator=g, dtype=torch.float64)
+    Q = torch.linalg.qr(torch.randn(3, 40, 6, generator=g, dtype=torch.float64)).Q
+    B = Q.mT @ J + 1e-3 * torch.randn(3, 6, 23, generator=g, dtype=torch.float64)
+    want = torch.linalg.matrix_norm(J - Q @ B)
+    torch.testing.assert_close(structured._residual_norm(J, Q, B, block=block), want, rtol=1e-12, atol=0)
