@@ -385,7 +385,10 @@ def _all_finite_together(ts: list[torch.Tensor], same: bool | None = None) -> bo
         same = all(t.dtype == t0.dtype and t.device == t0.device for t in ts)
     if same and not t0.is_complex() and sum(t.numel() for t in ts) <= _TOGETHER:
         with torch.no_grad():  # views without autograd nodes: no detach per tensor
-            return all_finite(torch.cat([t.reshape(-1) for t in ts]))  # the common case: one pass
+            flat = torch.cat([t.reshape(-1) for t in ts])  # the common case: one pass
+        # a finite sum: all finite (NaN and inf propagate); else (NaN, inf, or finite values whose sum overflows)
+        # the exact test
+        return math.isfinite(float(flat.sum())) or all_finite(flat)
     return all(all_finite(t) for t in ts)
 
 

@@ -537,6 +537,11 @@ def spanning_dimension(
     warned = None if screen else warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
     J, outs = _parameter_jacobian(net, X, reduce, chunk_size, dev, dtype, keep=screen, closed=closed, validated=True,
                                   params_list=params)
+    if screen and outs is not None and net.activation in ("relu", "identity"):
+        # h = max(z, 0) or h = z: every activation value is a pre-activation's or an exact 0 (never flagged, NaN
+        # stays NaN), so the pre-activations and the output (outs = [z1, h1, z2, h2, ..., out]) screen the same
+        # values at half the data (issue 29)
+        outs = outs[0::2]
     if screen and (outs is None or structured.layer_range_suspects(outs, torch.float64)):
         warned = warn_layer_range(net, X, dtype=dtype, what="the spanning dimension")
     _check_finite_rows(J if J.dim() == 2 else J.transpose(-2, -3))
