@@ -154,3 +154,43 @@ def test_residual_norm_equals_the_explicit_residual(block):
     B = Q.mT @ J + 1e-3 * torch.randn(3, 6, 23, generator=g, dtype=torch.float64)
     want = torch.linalg.matrix_norm(J - Q @ B)
     torch.testing.assert_close(structured._residual_norm(J, Q, B, block=block), want, rtol=1e-12, atol=0)
+
+
+def test_jacobian_into_a_buffer_equals_a_fresh_one_and_a_bad_buffer_is_refused():
+    from workbench.papers.esd.sampling import _JACOBIAN_MEMORY, _jacobian_memory, reused_jacobian_memory
+
+    net = wb.mlp([1, 5, 4, 1], "tanh", seed=3).double()
+    Ws, bs = structured.mlp_weights([net, net], dtype=torch.float64, device="cpu")
+    X = draw_inputs(20, 1, seed=4, dtype=torch.float64).expand(2, 20, 1)
+    J0 = structured.mlp_jacobian(net, Ws, bs, X)
+    P = J0.shape[-1]
+    buf = torch.full((2 * 20 * P + 7,), float("nan"), dtype=torch.float64)  # stale values must all be overwritten
+    J1 = structured.mlp_jacobian(net, Ws, bs, X, buffer=buf)
+    assert J1.data_ptr() == buf.data_ptr() and torch.equal(J1, J0)
+    for bad in (torch.empty(2 * 20 * P - 1, dtype=torch.float64), torch.empty(2 * 20 * P, dtype=torch.float32),
+                torch.empty(2, 20 * P, dtype=torch.float64), torch.empty(2 * 20 * P * 2, dtype=torch.float64)[::2]):
+        with pytest.raises(ValueError, match="buffer must be a contiguous 1-D"):
+            structured.mlp_jacobian(net, Ws, bs, X, buffer=bad)
+    # the workspace: none outside a block; one buffer shared by nested blocks, grown on demand, gone at the end
+    assert _jacobian_memory(10, torch.float64, torch.device("cpu")) is None
+    with reused_jacobian_memory():
+        a = _jacobian_memory(10, torch.float64, torch.device("cpu"))
+        with reused_jacobian_memory():
+            assert _jacobian_memory(8, torch.float64, torch.device("cpu")) is a
+        b = _jacobian_memory(100, torch.float64, torch.device("cpu"))
+        assert b.numel() == 100 and _jacobian_memory(50, torch.float64, torch.device("cpu")) is b
+        assert _jacobian_memory(50, torch.float32, torch.device("cpu")).dtype == torch.float32
+    assert _JACOBIAN_MEMORY.get() is None
+
+
+def test_esd_grid_values_do_not_depend_on_the_shared_jacobian_memory(monkeypatch):
+    from workbench.papers.esd import sampling
+
+    kw = dict(n1=[2, 7], n2=[3, 9], activations=("sigmoid", "tanh", "relu"), samples=3, progress=False)
+    with_memory = wb.papers.esd.esd_grid(**kw)
+    monkeypatch.setattr(sampling, "_jacobian_memory", lambda *a: None)
+    fresh = wb.papers.esd.esd_grid(**kw)
+    np.testing.assert_array_equal(with_memory.esd.values, fresh.esd.values)
+    for row in with_memory.itertuples(index=False):  # each cell equals esd() called alone (its own buffer)
+        assert esd([1, row.n1, row.n2, 1], row.activation, samples=3, seed=int(row.seed), dtype=torch.float64,
+                   method="lowrank", progress=False).mean == row.esd

@@ -34,7 +34,7 @@ from workbench.measures import count_parameters
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.mixed import mixed_mlp
 from workbench.nets.multilayer import mlp
-from workbench.papers.esd.sampling import esd, esd_of
+from workbench.papers.esd.sampling import esd, esd_of, reused_jacobian_memory
 from workbench.training import FitConfig, fit, fit_restarts
 
 __all__ = [
@@ -109,7 +109,9 @@ def esd_grid(
 
     sweep = dict(name="esd_grid", samples=samples, n_points=n_points, inputs=inputs, reduce=reduce,
                  dtype=str(dtype), method=method)
-    return run_cells(cell, cells, client=client, store=store, sweep=sweep, desc="Fig. 4 grid", progress=progress)
+    with reused_jacobian_memory():  # the cells run here share one Jacobian buffer (issue 29)
+        return run_cells(cell, cells, client=client, store=store, sweep=sweep, desc="Fig. 4 grid",
+                         progress=progress)
 
 
 # ---------------------------------------------------------------------------

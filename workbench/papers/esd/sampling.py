@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,19 +206,21 @@ def esd_of(
     warned = None
     bar = progress_meter(samples, "ESD", "sample", progress)
     try:
-        for start in starts:
-            c = min(chunk, samples - start)
-            models = [probe if start + i == 0 else factory(s0 + start + i) for i in range(c)]
-            X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET, dtype=dtype)
-                             for i in range(c)]).to(dev)
-            if route is None:
-                sd, warned = _chunk_torch_func(models, X, dev, dtype, reduce, rank, method, start, s0, warned)
-            else:
-                sd, warned = _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start, s0, warned)
-            values.append(sd.detach().cpu().to(torch.float64).numpy())
-            bar.update(c)
-            if on_progress is not None:
-                on_progress(start + c, samples)
+        with reused_jacobian_memory():  # one Jacobian buffer for all chunks (issue 29)
+            for start in starts:
+                c = min(chunk, samples - start)
+                models = [probe if start + i == 0 else factory(s0 + start + i) for i in range(c)]
+                X = torch.stack([draw_inputs(n_pts, n_in, inputs, seed=s0 + start + i + INPUT_SEED_OFFSET,
+                                             dtype=dtype) for i in range(c)]).to(dev)
+                if route is None:
+                    sd, warned = _chunk_torch_func(models, X, dev, dtype, reduce, rank, method, start, s0, warned)
+                else:
+                    sd, warned = _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start, s0,
+                                                    warned)
+                values.append(sd.detach().cpu().to(torch.float64).numpy())
+                bar.update(c)
+                if on_progress is not None:
+                    on_progress(start + c, samples)
     finally:
         bar.close()
     cfg = dict(config or {})
@@ -259,6 +263,41 @@ def _chunk_torch_func(models, X, dev, dtype, reduce, rank, method, start, s0, wa
     return jacobian_spanning_dimension(J, rank=rank, mean_axis=1 if reduce == "mean" else None, method=method), warned
 
 
+_JACOBIAN_MEMORY: ContextVar[list | None] = ContextVar("workbench_esd_jacobian_memory", default=None)
+
+
+@contextmanager
+def reused_jacobian_memory() -> Iterator[None]:
+    """Inside this block the closed-form routes write every chunk's Jacobian into one buffer, kept until the end.
+
+    :func:`esd_of` opens it around its chunks and :func:`workbench.papers.esd.esd_grid` around its cells run
+    here, so a sweep of thousands of networks touches its Jacobian memory once (a fresh allocation of 10^8
+    bytes is mapped page by page on its first write: issue 29).  The buffer grows to the largest chunk and is
+    freed when the outermost block ends; nested blocks share it; other threads and processes (Dask workers)
+    have their own.  The Jacobians never leave a chunk, so reusing their memory changes no result.
+    """
+    if _JACOBIAN_MEMORY.get() is not None:
+        yield
+        return
+    token = _JACOBIAN_MEMORY.set([None])
+    try:
+        yield
+    finally:
+        _JACOBIAN_MEMORY.reset(token)
+
+
+def _jacobian_memory(numel: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor | None:
+    """The reused buffer of :func:`reused_jacobian_memory` with at least ``numel`` entries, or ``None`` outside."""
+    slot = _JACOBIAN_MEMORY.get()
+    if slot is None:
+        return None
+    buf = slot[0]
+    if buf is None or buf.numel() < numel or buf.dtype != dtype or buf.device != device:
+        slot[0] = None  # free the smaller one first
+        buf = slot[0] = torch.empty(numel, dtype=dtype, device=device)
+    return buf
+
+
 def _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start, s0, warned):
     """One chunk of samples of a plain MLP through :mod:`workbench.measures.spanning.structured` (issue 29)."""
     net = models[0]
@@ -268,7 +307,8 @@ def _chunk_closed_form(route, models, X, dev, dtype, reduce, rank, method, start
     if route == "regions":
         s, ok, outs = structured.piecewise_linear_singular_values(net, Ws, bs, X)
     else:
-        J, outs = structured.mlp_jacobian(net, Ws, bs, X, reduce, keep=True)
+        J, outs = structured.mlp_jacobian(net, Ws, bs, X, reduce, keep=True,
+                                          buffer=_jacobian_memory(X.shape[0] * N * P, X.dtype, X.device))
     if not warned:  # float64: screen the outputs at hand, re-check only the flagged members with hooks
         members = (structured.layer_range_suspects(outs, dtype) if dtype == torch.float64
                    else range(len(models)))
