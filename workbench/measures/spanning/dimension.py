@@ -304,9 +304,10 @@ def parameter_jacobian(
     return J
 
 
-def _takes_closed_form(net, reduce, chunk_size) -> bool:
+def _takes_closed_form(net, reduce, chunk_size, params: list[torch.Tensor] | None = None) -> bool:
     """Whether :func:`_parameter_jacobian` takes the closed form (:mod:`structured`) rather than ``torch.func``."""
-    return reduce in ("pick_first", "sum_squares") and chunk_size is None and structured.supports_closed_form(net)
+    return (reduce in ("pick_first", "sum_squares") and chunk_size is None
+            and structured.supports_closed_form(net, params))
 
 
 def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool = False, closed: bool | None = None,
@@ -530,7 +531,7 @@ def spanning_dimension(
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     dev = check_device(device)
     X = _validate_points(net, X)
-    closed = _takes_closed_form(net, reduce, chunk_size)
+    closed = _takes_closed_form(net, reduce, chunk_size, params)
     screen = closed and (dtype or params[0].dtype) == torch.float64
     # the closed form computes every layer in float64 anyway: its outputs are screened, and only a network they
     # flag is re-run with hooks (issue 29: the re-run, a deepcopy and a forward pass, was a third of a Fig. 1 call)

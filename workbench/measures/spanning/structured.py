@@ -80,12 +80,13 @@ def closed_form_enabled(enabled: bool):
         _ENABLED[0] = old
 
 
-def supports_closed_form(net) -> bool:
+def supports_closed_form(net, params: list[torch.Tensor] | None = None) -> bool:
     """Whether ``net`` is a plain :class:`workbench.nets.multilayer.MLP` that :func:`mlp_jacobian` computes.
 
     Plain: no shortcuts, one of :data:`CLOSED_FORM_ACTIVATIONS` with its stock
     module, ``nn.Linear`` layers, no hooks, floating-point parameters.
     Anything else (a subclass, shortcuts, softplus, a hook) goes through ``torch.func``.
+    ``params``: ``list(net.parameters())`` when the caller has walked the module tree already.
     """
     if not _ENABLED[0] or type(net) is not MLP or net.shortcuts is not None:
         return False
@@ -100,7 +101,7 @@ def supports_closed_form(net) -> bool:
         return False
     if nn.modules.module._global_forward_hooks or nn.modules.module._global_forward_pre_hooks:
         return False
-    return all(p.is_floating_point() for p in net.parameters())
+    return all(p.is_floating_point() for p in (net.parameters() if params is None else params))
 
 
 def mlp_weights(nets: list[MLP], *, dtype: torch.dtype,
@@ -490,10 +491,9 @@ def layer_range_suspects(outs: list[torch.Tensor], dtype: torch.dtype, max_point
     if not outs:
         return []
     a = torch.cat([v[:, :max_points].flatten(1) for v in outs], 1).abs()
-    half = fi.tiny * 512
-    # 0 < |v| < tiny * 2**10 as one comparison, |(|v| - h)| < h with h = tiny * 2**9; NaN fails every
-    # comparison, so the max (NaN) flags it; fewer tensor operations than a masked min (issue 29: guards)
-    flagged = ~(a.amax(1) <= fi.max / 1024) | ((a - half).abs() < half).any(1)
+    # NaN fails every comparison, so the max (NaN) flags it.  0 < |v| < small as two comparisons: the one-
+    # comparison form |(|v| - h)| < h (h = small / 2) rounded the smallest subnormals to h and missed them.
+    flagged = ~(a.amax(1) <= fi.max / 1024) | ((a < fi.tiny * 1024) & (a > 0)).any(1)
     return flagged.nonzero().flatten().tolist() if bool(flagged.any()) else []
 
 
