@@ -1,6 +1,6 @@
 """Benchmark (issue 29): ``partition_plane`` on a small digits conv net, regions per second, with a profile.
 
-Run: ``.venv/bin/python benchmarks/bench_partition_plane.py [--repeats 3] [--device cpu|cuda] [--profile]``
+Run: ``.venv/bin/python benchmarks/bench_partition_plane.py [--repeats 3] [--device cpu|cuda] [--profile] [--radius R]``
 
 The network: ``Conv2d(1, 8, 3) - ReLU - Conv2d(8, 8, 3) - ReLU - Flatten - Linear(128, 10)`` (PyTorch's default
 initialisation, seed 0) on the bundled 8x8 digits; the plane through the first three images, the default
@@ -35,16 +35,22 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--radius", type=float, default=None,
+                    help="bounds (-r, r, -r, r) in the plane's coordinates instead of partition_plane's default")
     args = ap.parse_args()
     net, X = build()
     net = net.to(args.device)
-    run = lambda: wb.partition_plane(net, X[0], X[1], X[2], device=args.device, progress=False)  # noqa: E731
+    r = args.radius
+    bounds = None if r is None else (-r, r, -r, r)
+    run = lambda: wb.partition_plane(net, X[0], X[1], X[2], device=args.device, progress=False,  # noqa: E731
+                                     bounds=bounds, max_regions=5_000_000)
     part = run()
     t, _ = median_time(run, repeats=args.repeats, warmup=0, device=args.device)
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {machine()}; load {load}\n")
     print("| network | regions | median time (s) | regions/s |\n|---|---:|---:|---:|")
-    print(f"| digits conv 1-8-8 (3x3) + Linear(128, 10), plane through 3 images | {len(part):,} | {t:.2f} | "
+    where = "default bounds" if r is None else f"bounds ±{r:g}"
+    print(f"| digits conv 1-8-8 (3x3) + Linear(128, 10), plane through 3 images, {where} | {len(part):,} | {t:.2f} | "
           f"{len(part) / t:,.0f} |")
     if args.profile:
         pr = cProfile.Profile()
