@@ -45,6 +45,7 @@ __all__ = [
     "check_finite",
     "check_int",
     "check_net",
+    "check_net_parts",
     "check_probability",
     "check_real",
     "check_seed",
@@ -318,11 +319,11 @@ def as_points(
 
 def check_net(net: Any, name: str = "net") -> nn.Module:
     """``net`` if it is an ``nn.Module`` whose parameters and buffers are finite, real, float32/64, not on meta."""
-    _checked_net_parts(net, name)
+    check_net_parts(net, name)
     return net
 
 
-def _checked_net_parts(net: Any, name: str = "net") -> tuple[list[nn.Module], list[torch.Tensor], list[torch.Tensor]]:
+def check_net_parts(net: Any, name: str = "net") -> tuple[list[nn.Module], list[torch.Tensor], list[torch.Tensor]]:
     """:func:`check_net`, returning what its one walk over ``net`` found: ``(modules, parameters, buffers)``.
 
     The lists are in the order of ``net.modules()``, ``net.parameters()`` and ``net.buffers()`` (shared tensors

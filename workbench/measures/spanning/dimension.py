@@ -40,13 +40,13 @@ from workbench.measures.spanning.rank import batched_effective_rank, default_tol
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
 from workbench.nets.multilayer import Square
 from workbench.validation import (
-    _checked_net_parts,
     as_tensor,
     check_choice,
     check_device,
     check_finite,
     check_int,
     check_net,
+    check_net_parts,
     check_real,
     check_seed,
     warn_layer_range,
@@ -317,7 +317,7 @@ def _parameter_jacobian(net, X, reduce, chunk_size, device, dtype, *, keep: bool
     ``outs``: every layer output of the closed-form route when ``keep`` (else ``None``).  ``closed``:
     :func:`_takes_closed_form` when the caller knows it already; ``validated``: ``X`` has passed
     :func:`_validate_points` (and ``device``, a ``torch.device``, :func:`check_device`).  ``params_list``:
-    ``list(net.parameters())`` when the caller has it (:func:`workbench.validation._checked_net_parts`).
+    ``list(net.parameters())`` when the caller has it (:func:`workbench.validation.check_net_parts`).
     """
     if closed is None:
         closed = _takes_closed_form(net, reduce, chunk_size)
@@ -525,7 +525,7 @@ def spanning_dimension(
     reduce = check_reduction(reduce, REDUCTIONS)
     check_choice("method", method, SV_METHODS)
     tol = _check_tol(tol)
-    modules, params, _ = _checked_net_parts(net)  # check_net, keeping its walk (issue 29)
+    modules, params, _ = check_net_parts(net)  # check_net, keeping its walk (issue 29)
     check_choice("dtype", dtype, (None, torch.float32, torch.float64))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
