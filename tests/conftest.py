@@ -33,12 +33,48 @@ LONG_TIMEOUT_S = 1800
 LONG_MARKERS = ("notebook", "browser")
 
 
+@pytest.hookimpl(trylast=True)  # after -m / -k / --deselect have chosen the items
 def pytest_collection_modifyitems(config, items):
+    skip_smoke_runs_done_in_the_browser(items)
     if not config.pluginmanager.hasplugin("timeout"):  # pytest-timeout not installed: no limits at all
         return
     for item in items:
         if item.get_closest_marker("timeout") is None and any(item.get_closest_marker(m) for m in LONG_MARKERS):
             item.add_marker(pytest.mark.timeout(LONG_TIMEOUT_S))
+
+
+# -- one smoke run per notebook (CI time) -------------------------------------------------
+# A browser test marked @pytest.mark.smoke_run(name) runs notebook ``name`` whole in the smoke profile in JupyterLab
+# and applies the headless run's checks to it (tests/nbchecks.py).  When such a test is selected and can run
+# (Chromium and playwright are there), the headless run of that notebook is skipped instead of run twice.
+
+def browser_can_run() -> bool:
+    import importlib.util
+
+    from labtools import chromium_path  # tests/browser is on sys.path once its conftest is collected
+
+    return chromium_path() is not None and importlib.util.find_spec("playwright") is not None
+
+
+def skip_smoke_runs_done_in_the_browser(items) -> set[str]:
+    """Skip ``test_notebook_runs_in_smoke_profile[name]`` for every ``name`` a selected browser test runs whole;
+    returns those names."""
+    covered = {}
+    for item in items:
+        for mark in item.iter_markers("smoke_run"):
+            covered[mark.args[0]] = item.nodeid
+    if not covered or not browser_can_run():
+        return set()
+    done = set()
+    for item in items:
+        if getattr(item, "originalname", "") != "test_notebook_runs_in_smoke_profile":
+            continue
+        name = item.callspec.params["path"].stem
+        if name in covered:
+            item.add_marker(pytest.mark.skip(reason=f"{name}: run whole in JupyterLab and checked alike by "
+                                                    f"{covered[name]} in this session"))
+            done.add(name)
+    return done
 
 
 @pytest.fixture

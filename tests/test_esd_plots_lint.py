@@ -18,11 +18,16 @@ def test_sd_distribution_comparison_and_fit_scatter_are_clean():
     from workbench.plots import plot_esd_comparison, plot_fit_scatter, plot_sd_distribution
 
     rng = np.random.default_rng(0)
-    fig, axes = new_figure(1, 2, figsize=(11, 3.6))
-    plot_sd_distribution(1.5 + rng.gamma(2, 0.5, 60), ax=axes[0], paper=2.81, title="Fig. 1: ReLU")
-    plot_sd_distribution(1.016 + 0.023 * rng.random(60), ax=axes[1], paper=1.07, title="Fig. 1: sigmoid")
-    _clean(fig)
-    assert any("paper" in t.get_text() for t in axes[0].get_legend().get_texts())
+    for n in (60, 1000, 20000):  # the smoke, paper and larger sample counts: the legend's first label grows
+        fig, axes = new_figure(1, 2, figsize=(11, 3.6))  # as notebook 01 draws Figs. 1 and 2
+        plot_sd_distribution(1.5 + rng.gamma(2, 0.5, n), ax=axes[0], paper=2.81,
+                             title="Fig. 1: MLP 1-8-8-10-1, relu (first seed)")
+        plot_sd_distribution(1.016 + 0.023 * rng.random(n), ax=axes[1], paper=1.07,
+                             title="Fig. 1: MLP 1-8-8-10-1, sigmoid (first seed)")
+        _clean(fig)
+        assert any("paper" in t.get_text() for t in axes[0].get_legend().get_texts())
+        _clean(plot_sd_distribution(0.9 + 2.5 * rng.random(2 * n), paper=1.29, bins=40,
+                                    title=f"Fig. 2: toy network, f(z) = z², {2 * n} samples (first seed)"))
     ax = plot_esd_comparison({"MLP": 1.2 + 0.05 * rng.standard_normal(50),
                               "add-inputs": 3.6 + 0.1 * rng.standard_normal(50)},
                              paper={"MLP": 2.75, "add-inputs": 4.7}, title="Fig. 5")

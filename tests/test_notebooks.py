@@ -1,58 +1,25 @@
 """Every notebook runs in the smoke profile and every figure it draws passes the figure linter (issue 27);
-committed notebooks carry no outputs."""
+committed notebooks carry no outputs.  The checks of a run live in ``nbchecks.py``: a notebook that a selected
+browser test runs whole in JupyterLab is checked there, on the notebook JupyterLab saved, and its headless run
+here is skipped (``tests/conftest.py``)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+from nbchecks import (
+    LINT_PENDING,
+    WARNING_FREE,
+    WARNINGS_PENDING,
+    check_figure_lint,
+    check_no_warnings,
+    warnings_shown,
+)
 
 from workbench.reproduce import notebook_paths, run_notebook
 
 NOTEBOOKS = notebook_paths()
-
-LINT_PENDING: dict[str, str] = {}
-"""Notebooks whose figures still have lint findings, with why.  Their findings must still be recorded, and a
-pending notebook that has become clean fails the test until it is removed from here (the check fails both ways)."""
-
-
-WARNING_FREE = {"02_esd_real_networks", "05_edjm"}
-"""Notebooks whose smoke Run All must show no Python warning (issue 30: 02 showed "the sampled Jacobian is all
-zeros", 05 "Converting a tensor with requires_grad=True to a scalar"; a reader should not see either)."""
-
-WARNINGS_PENDING: dict[str, tuple[str, str]] = {}
-"""A warning a WARNING_FREE notebook still shows, with why; it must still appear (the check fails both ways)."""
-
-_WARNING = re.compile(r"\b\w*Warning: .*")
-
-
-def warnings_shown(executed: Path) -> list[str]:
-    """The lines of an executed notebook's stream outputs that are Python warnings (``...Warning: message``)."""
-    nb = json.loads(Path(executed).read_text())
-    found = []
-    for i, cell in enumerate(nb["cells"]):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                text = "".join(out.get("text", ""))
-                found += [f"cell {i}: {m.group(0)[:300]}" for m in _WARNING.finditer(text)]
-    return found
-
-
-def check_figure_lint(name: str, run) -> None:
-    """Every figure of the run linted, and clean, unless the notebook is pending (then: findings recorded)."""
-    assert run.lint is not None, (f"{name}: no figure-lint record ({run.lint_file}): the kernel's lint hook did "
-                                  "not start (workbench.runs.install_kernel_lint)")
-    drawn = {int(p.stem.rsplit("_cell", 1)[1]) for p in run.figures}
-    unlinted = sorted(drawn - set(run.linted))
-    assert not unlinted, f"{name}: cells {unlinted} show a picture the linter did not check"
-    if name in LINT_PENDING:
-        assert run.lint, (f"{name} is lint-clean now: remove it from LINT_PENDING in tests/test_notebooks.py "
-                          f"(it was pending: {LINT_PENDING[name]})")
-        return
-    lines = [f"  {f}" for f in run.lint]
-    assert not run.lint, (f"{name}: {len(run.lint)} figure-lint finding(s) (notebook, cell, figure: [rule] "
-                          "artist: message):\n" + "\n".join(lines))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -79,16 +46,6 @@ def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path):
     check_figure_lint(path.stem, run)
     if path.stem in WARNING_FREE:
         check_no_warnings(path.stem, warnings_shown(run.output))
-
-
-def check_no_warnings(name: str, shown: list[str]) -> None:
-    """No warning in the notebook's outputs but its pending one, which must still be there."""
-    pending = WARNINGS_PENDING.get(name)
-    if pending is not None:
-        assert any(pending[0] in w for w in shown), (f"{name} no longer shows {pending[0]!r}: remove it from "
-                                                     f"WARNINGS_PENDING in tests/test_notebooks.py ({pending[1]})")
-        shown = [w for w in shown if pending[0] not in w]
-    assert not shown, f"{name} shows warnings a reader should not see:\n" + "\n".join(shown)
 
 
 def test_warnings_shown_finds_warnings_in_streams(tmp_path: Path):

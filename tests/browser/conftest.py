@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from labtools import REPO, TIMES, _missing, _wait_http, chromium_path, free_port, server_env  # noqa: F401
+from labtools import (  # noqa: F401
+    REPO,
+    TIMES,
+    _missing,
+    _wait_http,
+    chromium_path,
+    free_port,
+    lint_env,
+    server_env,
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +43,9 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
-    """JupyterLab on a free localhost port, token disabled, rooted in a temp dir; yields (url, root)."""
+    """JupyterLab on a free localhost port, token disabled, rooted in a temp dir; yields (url, root).
+
+    Its kernels lint every figure they draw into ``labtools.lint_dir(root)`` (see ``tests/nbchecks.py``)."""
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "root"
     root.mkdir()
@@ -50,7 +61,8 @@ def lab_server(tmp_path_factory):
            f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
            f"--LabApp.workspaces_dir={tmp / 'workspaces'}", "--allow-root"]
     with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=server_env(tmp), cwd=root)
+        env = {**server_env(tmp), **lint_env(tmp, root)}
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=root)
     try:
         _wait_http(f"http://127.0.0.1:{port}/api/status", proc, 90, log)
         yield f"http://127.0.0.1:{port}", root

@@ -48,6 +48,34 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> N
     raise RuntimeError(f"server did not answer {url} within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+LINT_STARTUP = """\
+# Written by the browser tests (tests/browser/labtools.py): every notebook's kernel lints the figures of each cell
+# it runs, into $WORKBENCH_BROWSER_LINT_DIR/<notebook>.lint.json, as `workbench reproduce` does (tests/nbchecks.py).
+import os as _os
+from pathlib import Path as _Path
+
+_dir, _nb = _os.environ.get("WORKBENCH_BROWSER_LINT_DIR"), _os.environ.get("JPY_SESSION_NAME")
+if _dir and _nb:
+    __import__("workbench.runs", fromlist=["runs"]).install_kernel_lint(_Path(_dir) / f"{_Path(_nb).stem}.lint.json")
+del _os, _Path, _dir, _nb
+"""
+
+
+def lint_dir(root: Path) -> Path:
+    """Where the kernels of the JupyterLab rooted at ``root`` write their figure-lint records."""
+    return root.parent / "lint"
+
+
+def lint_env(tmp: Path, root: Path) -> dict:
+    """The environment that makes every kernel of a server rooted at ``root`` lint its figures (an IPython
+    start-up file in a profile of its own; jupyter_server gives each kernel ``$JPY_SESSION_NAME``)."""
+    startup = tmp / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-workbench-lint.py").write_text(LINT_STARTUP)
+    lint_dir(root).mkdir(parents=True, exist_ok=True)
+    return {"IPYTHONDIR": str(tmp / "ipython"), "WORKBENCH_BROWSER_LINT_DIR": str(lint_dir(root))}
+
+
 def server_env(tmp: Path) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")

@@ -1,6 +1,7 @@
 """Notebook 10 (the atlas) in JupyterLab in Chromium: Run All in the smoke profile, then every control of its
 AtlasPanel as a person changes it, every architecture, and tanh (whose exact measures the panel shows refused)
-(issue 30). Uses the fixtures of ``conftest.py`` and the helpers of ``test_lab.py``; nothing leaves the machine.
+(issue 30); the saved notebook gets the headless smoke run's checks (tests/nbchecks.py). Uses the fixtures of
+``conftest.py`` and the helpers of ``test_lab.py``; nothing leaves the machine.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from labtools import TIMES
 from test_lab import (
     _wait_redraw,
+    check_smoke_run,
     errors_on,
     exercise_controls,
     new_page,
@@ -35,6 +37,7 @@ def _select(page, i: int, nth: int, label: str, value: str, timeout: float = 120
     return {"control": value, **_wait_redraw(page, i, before, f"{label} -> {value}", timeout)}
 
 
+@pytest.mark.smoke_run(NAME)
 def test_atlas_notebook_and_every_control_of_its_panel(chromium, lab_server):
     url, root = lab_server
     t_test = time.perf_counter()
@@ -42,6 +45,7 @@ def test_atlas_notebook_and_every_control_of_its_panel(chromium, lab_server):
     page = new_page(chromium)
     open_notebook(page, url, NAME)
     run_s = run_all(page, timeout=400)
+    figures = check_smoke_run(page, root, NAME)  # the checks of the headless smoke run, which is skipped
     assert page.locator(".wb-panel").count() == 1, "notebook 10 shows one panel (the AtlasPanel)"
     label = "AtlasPanel"
     first = panel_state(page, 0)
@@ -62,7 +66,7 @@ def test_atlas_notebook_and_every_control_of_its_panel(chromium, lab_server):
     status = panel_state(page, 0)["status"]
     assert "refused" in status and "6 of 6 measures done" in status, status[-400:]  # the exact rows say why
 
-    TIMES.append({"notebook": NAME, "run_all_s": round(run_s, 1),
+    TIMES.append({"notebook": NAME, "run_all_s": round(run_s, 1), "figures_linted": figures,
                   "panels": [{"panel": label, "controls": controls, "choices": picks}],
                   "test_s": round(time.perf_counter() - t_test, 1)})
     assert errors_on(page) == []

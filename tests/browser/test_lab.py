@@ -8,8 +8,10 @@ panel (slider by the keyboard, dropdown, number field, check box, button,
 play/pause), and the panel's picture or status must change: the times to the first new picture and
 to the final one are recorded (bounds are generous; the numbers go to
 BENCHMARKS.md).  Requests to anything but the local server are blocked and
-must not happen.  ``$WORKBENCH_BROWSER_NOTEBOOKS`` (comma-separated stems,
-or ``all``) picks the notebooks; default: those with panels that run quickly.
+must not happen.  The notebook JupyterLab saves after Run All gets the checks of a headless smoke run (every
+figure linted by the kernel and clean, no warning where none may show: ``tests/nbchecks.py``), so the headless
+run of each notebook run here is skipped (``tests/conftest.py``).  ``$WORKBENCH_BROWSER_NOTEBOOKS``
+(comma-separated stems, or ``all``) picks the notebooks; default: every notebook with a panel.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from labtools import REPO, TIMES, free_port, server_env, wait_port
+from labtools import REPO, TIMES, free_port, lint_dir, server_env, wait_port
+from nbchecks import check_saved_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +63,33 @@ def smoke_copy(name: str, dst: Path) -> Path:
     tagged[0].source = tagged[0].source.replace('PROFILE = "quick"', 'PROFILE = "smoke"')
     out = dst / f"{name}.ipynb"
     nbformat.write(nb, out)
+    (lint_dir(dst) / f"{name}.lint.json").unlink(missing_ok=True)  # only this run's kernel writes it
     return out
+
+
+def save_notebook(page, root: Path, name: str) -> Path:
+    """File > Save Notebook; returns the saved file once the notebook is no longer marked dirty."""
+    page.click('.lm-MenuBar-itemLabel:text-is("File")')
+    page.click('.lm-Menu-itemLabel:text-is("Save Notebook")')
+    t0 = time.perf_counter()
+    while page.locator(".jp-mod-dirty").count() and time.perf_counter() - t0 < 60:
+        time.sleep(0.5)
+    time.sleep(1)
+    saved = root / f"{name}.ipynb"
+    assert has_outputs(saved), f"{name}: the notebook was not saved with its outputs"
+    return saved
+
+
+def has_outputs(path: Path) -> bool:
+    nb = nbformat.read(path, as_version=4)
+    return any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def check_smoke_run(page, root: Path, name: str) -> int:
+    """Save the notebook Run All has just executed and check it as a headless smoke run is checked; returns
+    the number of figures it shows."""
+    saved = save_notebook(page, root, name)
+    return len(check_saved_notebook(name, saved, lint_dir(root) / f"{name}.lint.json", root.parent / "figures"))
 
 
 def new_page(chromium):
@@ -390,7 +419,7 @@ def click_explorers(page, timeout: float = 60.0) -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.smoke_run(n)) for n in NOTEBOOKS])
 def test_notebook_in_jupyterlab(chromium, lab_server, name):
     url, root = lab_server
     t_test = time.perf_counter()
@@ -398,8 +427,10 @@ def test_notebook_in_jupyterlab(chromium, lab_server, name):
     page = new_page(chromium)
     open_notebook(page, url, name)
     run_s = run_all(page, timeout=400)
+    figures = check_smoke_run(page, root, name)
     n = page.locator(".wb-panel").count()
-    times = {"notebook": name, "run_all_s": round(run_s, 1), "run_all_reissued": RUN_ALL_REISSUED[-1], "panels": []}
+    times = {"notebook": name, "run_all_s": round(run_s, 1), "run_all_reissued": RUN_ALL_REISSUED[-1],
+             "figures_linted": figures, "panels": []}
     for i in range(n):
         label = page.locator(".wb-panel").nth(i).inner_text().split("\n")[0][:60]
         if name in EVERY_CONTROL:
@@ -423,25 +454,21 @@ def test_notebook_in_jupyterlab(chromium, lab_server, name):
 
 
 def test_reopened_notebook_says_how_to_bring_panels_back(chromium, lab_server):
-    """A saved notebook whose kernel is gone shows 'model not found' and, beside it, the hint and a snapshot."""
+    """A saved notebook whose kernel is gone shows 'model not found' and, beside it, the hint and a snapshot.
+
+    The notebook ``test_notebook_in_jupyterlab[00_tour]`` ran and saved is reused when it is there."""
     url, root = lab_server
     name = "00_tour"
-    smoke_copy(name, root)
-    page = new_page(chromium)
-    open_notebook(page, url, name)
-    run_all(page, timeout=300)
-    page.click('.lm-MenuBar-itemLabel:text-is("File")')
-    page.click('.lm-Menu-itemLabel:text-is("Save Notebook")')
-    t0 = time.perf_counter()
-    while page.locator(".jp-mod-dirty").count() and time.perf_counter() - t0 < 60:
-        time.sleep(0.5)
-    time.sleep(1)
-    saved = nbformat.read(root / f"{name}.ipynb", as_version=4)
-    assert any(c.get("outputs") for c in saved.cells if c.cell_type == "code"), "the notebook was not saved"
+    if not ((root / f"{name}.ipynb").exists() and has_outputs(root / f"{name}.ipynb")):
+        smoke_copy(name, root)
+        page = new_page(chromium)
+        open_notebook(page, url, name)
+        run_all(page, timeout=300)
+        save_notebook(page, root, name)
+        page.context.close()
     for k in json.loads(urllib.request.urlopen(f"{url}/api/kernels").read()):
         req = urllib.request.Request(f"{url}/api/kernels/{k['id']}", method="DELETE")
         urllib.request.urlopen(req)
-    page.context.close()
     page = new_page(chromium)
     open_notebook(page, url, name)
     page.wait_for_selector(".wb-panel-snapshot", timeout=120_000)

@@ -72,10 +72,12 @@ def plot_sd_distribution(
     ax.set_xlabel("spanning dimension (effective rank of J)")
     ax.set_ylabel("samples")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False, borderaxespad=0.2,
+    # two columns: three entries in one row ran past a half-width panel at the paper's 1,000 samples (issue 27)
+    n_entries = 2 + (paper is not None)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, borderaxespad=0.2,
               handlelength=1.5, columnspacing=1.0)
     if title:
-        ax.set_title(title, pad=26)  # above the legend
+        ax.set_title(title, pad=26 if n_entries <= 2 else 48)  # above the legend's one or two rows
     return apply_style(ax, style)
 
 
