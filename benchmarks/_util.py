@@ -28,6 +28,16 @@ def median_time(fn, *, repeats: int = 5, warmup: int = 1, device=None) -> tuple[
     return statistics.median(times), times
 
 
+def median_run(fn, repeats: int):
+    """``fn()`` run ``repeats`` times, no warm-up: ``(median seconds, every time, the last result)``."""
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times, out
+
+
 def machine() -> str:
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
     return (f"{platform.machine()}, {torch.get_num_threads()} torch threads, {gpu}, "

@@ -30,6 +30,7 @@ import time
 
 import numpy as np
 import torch
+from _util import median_run
 
 import workbench as wb
 from workbench.measures.spanning import structured
@@ -40,15 +41,6 @@ from workbench.papers.esd.sampling import draw_inputs, esd
 
 def load() -> str:
     return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def median_time(fn, repeats):
-    ts, out = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
 
 
 def old(fn):
@@ -65,9 +57,9 @@ def bench_fig1(repeats, device="cpu"):
     new = lambda: parameter_jacobian(net, X, device=device)  # noqa: E731
     for f in (loop, new, old(new)):
         f()
-    t_loop, J0 = median_time(loop, max(3, repeats // 4))
-    t_new, J1 = median_time(new, repeats)
-    t_old, J2 = median_time(old(new), repeats)
+    t_loop, _, J0 = median_run(loop, max(3, repeats // 4))
+    t_new, _, J1 = median_run(new, repeats)
+    t_old, _, J2 = median_run(old(new), repeats)
     print(f"\n### Fig. 1 network 1-8-8-10-1 relu, 189 points, float64 (median of {repeats}; {load()})\n")
     print("| what | per-point autograd.grad (ms) | torch.func (ms) | closed form (ms) | speed-up before | now | "
           "max abs diff |")
@@ -76,9 +68,9 @@ def bench_fig1(repeats, device="cpu"):
           f"{t_loop / t_old:.1f}x | {t_loop / t_new:.1f}x | {float((J0 - J1).abs().max()):.1e} |")
     sd_loop = lambda: effective_rank(per_point_gradient_loop(net, X))  # noqa: E731
     sd_new = lambda: spanning_dimension(net, X, device=device)  # noqa: E731
-    t_loop, v0 = median_time(sd_loop, max(3, repeats // 4))
-    t_new, v1 = median_time(sd_new, repeats)
-    t_old, _ = median_time(old(sd_new), repeats)
+    t_loop, _, v0 = median_run(sd_loop, max(3, repeats // 4))
+    t_new, _, v1 = median_run(sd_new, repeats)
+    t_old, _, _ = median_run(old(sd_new), repeats)
     print(f"| spanning dimension (+ svdvals, effective rank) | {t_loop * 1e3:.2f} | {t_old * 1e3:.2f} | "
           f"{t_new * 1e3:.2f} | {t_loop / t_old:.1f}x | {t_loop / t_new:.1f}x | {abs(v0 - v1):.1e} |")
     # validation and guards: the whole call against the same arithmetic called directly (weights, closed-form
@@ -89,8 +81,8 @@ def bench_fig1(repeats, device="cpu"):
         return effective_rank(J)
     t_core, t_all = [], []
     for _ in range(repeats):
-        t_core.append(median_time(core, 5)[0])
-        t_all.append(median_time(sd_new, 5)[0])
+        t_core.append(median_run(core, 5)[0])
+        t_all.append(median_run(sd_new, 5)[0])
     c, a = statistics.median(t_core), statistics.median(t_all)
     print(f"\nGuards: spanning_dimension {a * 1e3:.2f} ms, its arithmetic called directly {c * 1e3:.2f} ms "
           f"(medians of {repeats} x 5, interleaved): validation and guards {100 * (a - c) / a:.0f} % of the call "
@@ -120,8 +112,8 @@ def bench_subset(every, repeats, samples, device="cpu"):
     start = time.perf_counter()
     for a, i, j in nets:
         f_new = lambda: esd([1, i, j, 1], a, seed=7 * i + j, **kw)  # noqa: E731
-        to, ro = median_time(old(f_new), repeats)
-        tn, rn = median_time(f_new, repeats)
+        to, _, ro = median_run(old(f_new), repeats)
+        tn, _, rn = median_run(f_new, repeats)
         t_old[a] = t_old.get(a, 0.0) + to
         t_new[a] = t_new.get(a, 0.0) + tn
         diff = max(diff, float(np.abs(ro.values - rn.values).max()))

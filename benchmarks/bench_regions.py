@@ -19,13 +19,13 @@ import argparse
 import json
 import math
 import resource
-import statistics
 import subprocess
 import sys
 import time
 
 import numpy as np
 import torch
+from _util import median_run
 
 
 def baseline_partition(net, bounds=(-1.0, 1.0, -1.0, 1.0), min_area=1e-12):
@@ -64,16 +64,6 @@ def baseline_partition(net, bounds=(-1.0, 1.0, -1.0, 1.0), min_area=1e-12):
                 new.append((q, D[:, None] * G, D * z0))
         regions = new
     return regions
-
-
-def _time(fn, repeats):
-    ts = []
-    out = None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
 
 
 def _one(spec: str) -> None:
@@ -129,9 +119,9 @@ def main() -> None:
             nets.append(([2, 64, 64, 64, 1], 0))
         for ws, seed in nets:
             net = wb.mlp(ws, "relu", seed=seed)  # PyTorch's default init
-            te, P = _time(lambda: wb.partition_2d(net, device=args.device), args.repeats)
+            te, _, P = median_run(lambda: wb.partition_2d(net, device=args.device), args.repeats)
             reps = 1 if ws[1] >= 64 else args.repeats
-            tb, R = _time(lambda: baseline_partition(net), reps)
+            tb, _, R = median_run(lambda: baseline_partition(net), reps)
             same = "" if len(P) == len(R) else " **MISMATCH**"
             print(f"| {'-'.join(map(str, ws))} | default | {len(P)} | {len(R)}{same} | {te:.3f} | {tb:.2f} "
                   f"({reps} run{'s' if reps > 1 else ''}) | {tb / te:.0f}x |", flush=True)
@@ -166,7 +156,7 @@ def segments(args) -> None:
         pts = torch.rand(11, 784, generator=g)
         def run():
             return [wb.count_regions_on_segment(net, pts[i], pts[i + 1], device=args.device) for i in range(10)]
-        t, counts = _time(run, args.repeats)
+        t, _, counts = median_run(run, args.repeats)
         print(f"| {'-'.join(map(str, ws))} | 10 | {np.mean(counts):.0f} | {t:.2f} | {10 / t:.1f} |", flush=True)
 
 

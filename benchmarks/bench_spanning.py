@@ -25,25 +25,16 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import time
 
 import numpy as np
 import torch
+from _util import median_run
 
 import workbench as wb
 from workbench.measures.spanning.dimension import parameter_jacobian, per_point_gradient_loop
 from workbench.measures.spanning.rank import effective_rank
 from workbench.papers.esd.sampling import INPUT_SEED_OFFSET, draw_inputs, esd
-
-
-def median_time(fn, repeats):
-    ts, out = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
 
 
 def n_params(widths):
@@ -70,8 +61,8 @@ def bench_jacobian(nets, repeats):
         P = n_params(widths)
         X = draw_inputs(P, widths[0], seed=1, dtype=torch.float64)
         parameter_jacobian(net, X, device="cpu")  # warm-up
-        t_loop, J0 = median_time(lambda: per_point_gradient_loop(net, X), repeats)
-        t_vec, J1 = median_time(lambda: parameter_jacobian(net, X, device="cpu"), repeats)
+        t_loop, _, J0 = median_run(lambda: per_point_gradient_loop(net, X), repeats)
+        t_vec, _, J1 = median_run(lambda: parameter_jacobian(net, X, device="cpu"), repeats)
         diff = float((J0 - J1).abs().max())
         print(f"| {'-'.join(map(str, widths))} {act} | {P} | {t_loop:.4f} | {t_vec:.4f} | {t_loop / t_vec:.1f}x | {diff:.1e} |")
 
@@ -82,9 +73,9 @@ def bench_esd(nets, samples, repeats):
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for widths, act in nets:
         esd(widths, act, samples=2, device="cpu", dtype=torch.float64)  # warm-up
-        t_loop, v0 = median_time(lambda: paper_esd(widths, act, samples, 0, torch.float64, "svd"), repeats)
-        t_svd, r1 = median_time(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64), repeats)
-        t_gram, r2 = median_time(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64,
+        t_loop, _, v0 = median_run(lambda: paper_esd(widths, act, samples, 0, torch.float64, "svd"), repeats)
+        t_svd, _, r1 = median_run(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64), repeats)
+        t_gram, _, r2 = median_run(lambda: esd(widths, act, samples=samples, device="cpu", dtype=torch.float64,
                                              method="gram"), repeats)
         diff = float(np.abs(v0 - r1.values).max())
         print(f"| {'-'.join(map(str, widths))} {act} | {n_params(widths)} | {t_loop:.3f} | {t_svd:.3f} | "
@@ -120,7 +111,7 @@ def bench_sweep(n_networks, samples, repeats):
     for a, i, j in chosen:
         vals = {}
         for lab, method, dtype in SWEEP_ROUTES:
-            t, r = median_time(lambda: esd([1, i, j, 1], a, samples=samples, device="cpu", dtype=dtype,
+            t, _, r = median_run(lambda: esd([1, i, j, 1], a, samples=samples, device="cpu", dtype=dtype,
                                            method=method), repeats)
             times[lab].append(t)
             vals[lab] = r.values

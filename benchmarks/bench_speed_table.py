@@ -46,6 +46,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from _util import median_run  # noqa: E402
 
 ROWS = ("partition_small", "partition_512", "partition_1e6", "refusal", "plane", "fig1", "segments", "fig4")
 TIMEOUT_S = {"fig4": 1500, "partition_512": 600, "partition_1e6": 600, "partition_small": 900}
@@ -53,15 +54,6 @@ TIMEOUT_S = {"fig4": 1500, "partition_512": 600, "partition_1e6": 600, "partitio
 
 def _load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def _median(fn, repeats):
-    ts, out = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), ts, out
 
 
 def _profile(fn, n=8) -> str:
@@ -204,7 +196,7 @@ def row_plane(args):
     net = net.to(args.device)
     run = lambda: wb.partition_plane(net, X[0], X[1], X[2], device=args.device, progress=False)  # noqa: E731
     run()
-    t, ts, part = _median(run, args.repeats)
+    t, ts, part = median_run(run, args.repeats)
     rate = len(part) / t
     return [dict(what="`partition_plane`, digits conv net 1-8-8 (3x3) + Linear(128, 10), plane through 3 images",
                  now=f"{len(part):,} regions in {t:.2f} s ({rate / 1e3:.1f}k regions/s; median of {args.repeats}: "
@@ -236,12 +228,12 @@ def row_fig1(args):
     for f in (loop, new, core):
         f()
     reps = max(args.repeats, 3)
-    t_loop, _, v0 = _median(loop, reps)
-    t_new, _, v1 = _median(new, 15 * reps)
+    t_loop, _, v0 = median_run(loop, reps)
+    t_new, _, v1 = median_run(new, 15 * reps)
     t_core, t_all = [], []
     for _ in range(15 * reps):
-        t_core.append(_median(core, 5)[0])
-        t_all.append(_median(new, 5)[0])
+        t_core.append(median_run(core, 5)[0])
+        t_all.append(median_run(new, 5)[0])
     c, a = statistics.median(t_core), statistics.median(t_all)
     share = (a - c) / a
 
@@ -278,8 +270,8 @@ def row_segments(args):
             return [wb.count_regions_on_segment(net, pts[i], pts[i + 1], method=method, device=args.device)
                     for i in range(10)]
         run("refine")
-        t, ts, counts = _median(lambda: run("refine"), args.repeats)  # noqa: B023
-        tw, _, cw = _median(lambda: run("walk"), max(1, args.repeats // 2))  # noqa: B023
+        t, ts, counts = median_run(lambda: run("refine"), args.repeats)  # noqa: B023
+        tw, _, cw = median_run(lambda: run("walk"), max(1, args.repeats // 2))  # noqa: B023
         name = "-".join(map(str, ws))
         out.append(dict(
             what=f"exact segment counts, {name} (10 segments, {np.mean(counts):.0f} regions each on average)",

@@ -27,24 +27,14 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
 
 import torch
+from _util import median_run
 
 import workbench as wb
-
-
-def _median_time(fn, runs):
-    ts = []
-    out = None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts), out
 
 
 # ------------------------------------------------------------------ 1. layer images
@@ -74,7 +64,7 @@ def _images_worker(n: int, mode: str, runs: int) -> dict:
                 out = seq(X)
             return [X, *keep, out]
     with torch.no_grad():
-        t, out = _median_time(fn, runs)
+        t, _, out = median_run(fn, runs)
     del out
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"n": n, "mode": mode, "seconds": t, "points_per_s": n / t, "peak_rss_gib": peak / 2**20,
@@ -121,8 +111,8 @@ def bench_exact(runs: int, max_samples: int = 2**21) -> str:
         net = wb.mlp([32] + [width] * depth + [1], act, init="gaussian", sigma_w2=sw2, seed=0)
         g = torch.Generator().manual_seed(1)
         x0, x1 = torch.randn(32, generator=g), torch.randn(32, generator=g)
-        t_ref, ex = _median_time(lambda: wb.circle_transitions(net, x0, x1, device="cpu"), runs)
-        t_walk, ex2 = _median_time(lambda: wb.circle_transitions(net, x0, x1, keep_patterns=False, method="walk",
+        t_ref, _, ex = median_run(lambda: wb.circle_transitions(net, x0, x1, device="cpu"), runs)
+        t_walk, _, ex2 = median_run(lambda: wb.circle_transitions(net, x0, x1, keep_patterns=False, method="walk",
                                                                  device="cpu"), 1)
         assert torch.equal(ex.per_layer, ex2.per_layer)
         bp = ex.breakpoints[0]
@@ -136,12 +126,12 @@ def bench_exact(runs: int, max_samples: int = 2**21) -> str:
             n *= 2
         name = f"{act} {depth}x{width} σ_w²={sw2:g}"
         if found is None:
-            t_s, _ = _median_time(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, max_samples), device="cpu"), 1)
+            t_s, _, _ = median_run(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, max_samples), device="cpu"), 1)
             out.append(f"| {name} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | {float(gaps.min()):.1e} | "
                        f"> {max_samples:,} (not found) | {t_s:.2f} at {max_samples:,} | > {t_s / t_ref:.0f}x | "
                        f"{t_walk / t_ref:.0f}x |")
             continue
-        t_s, _ = _median_time(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, found), device="cpu"), runs)
+        t_s, _, _ = median_run(lambda: wb.sampled_transitions(net, wb.circle(x0, x1, found), device="cpu"), runs)
         out.append(f"| {name} | {int(ex.total)} | {t_ref:.3f} | {t_walk:.2f} | {float(gaps.min()):.1e} | {found:,} | "
                    f"{t_s:.3f} | {t_s / t_ref:.1f}x | {t_walk / t_ref:.0f}x |")
     return "\n".join(out)
@@ -158,11 +148,11 @@ def bench_segments(runs: int) -> str:
         A, Bv = torch.randn(B, 784, generator=g), torch.randn(B, 784, generator=g)
         name = "-".join(map(str, widths))
         k = 8
-        t1, counts = _median_time(lambda: [wb.count_regions_on_segment(net, A[i], Bv[i], device="cpu")
+        t1, _, counts = median_run(lambda: [wb.count_regions_on_segment(net, A[i], Bv[i], device="cpu")
                                             for i in range(k)], runs)
         out.append(f"| {name} | {k} | count_regions_on_segment, one by one | {t1:.3f} | {k / t1:.1f} | "
                    f"{sum(counts) / k:.1f} |")
-        tb, res = _median_time(lambda: wb.segment_transitions(net, A, Bv, keep_patterns=False, device="cpu"), runs)
+        tb, _, res = median_run(lambda: wb.segment_transitions(net, A, Bv, keep_patterns=False, device="cpu"), runs)
         out.append(f"| {name} | {B} | segment_transitions, batched | {tb:.3f} | {B / tb:.1f} | "
                    f"{float(res.n_pieces.float().mean()):.1f} |")
         assert res.n_pieces[:k].tolist() == counts
@@ -173,7 +163,7 @@ def bench_segments(runs: int) -> str:
                 s = wb.sampled_transitions(net, wb.segment(A[i], Bv[i], 10_000), closed=False, device="cpu")
                 vals.append(int(s.n_patterns))
             return vals
-        ts, vals = _median_time(sampled, runs)
+        ts, _, vals = median_run(sampled, runs)
         out.append(f"| {name} | {k} | dense sampling, 10^4 points each (baseline) | {ts:.3f} | {k / ts:.1f} | "
                    f"{sum(vals) / k:.1f} (undercounts) |")
     return "\n".join(out)
