@@ -77,8 +77,10 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "the 2 cores with other work beside it (an upper bound)")),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE.format(wall=240, load="5-6")),
-    ("01_spanning_dimension", "paper", "cpu"): _c(165, "helps", "estimated: 1,933 s measured 2026-12-02 with one "
-                                                                "seed, and the paper profile now judges 5 seeds"),
+    ("01_spanning_dimension", "paper", "cpu"): _c(180, "helps", (
+        "at least; estimated from a run stopped on 2026-12-07 (one torch thread, another paper run beside it): "
+        "6 min through Fig. 2, then Fig. 3 fitted 141 of its first seed's 200 networks in 16 min, about 2 h for "
+        "its 5 seeds alone; Figs. 4-6 and Table 1 not reached (1,933 s measured 2026-12-02 with one seed)")),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("02_esd_real_networks", "quick", "cpu"): _q(114, 81, 61, "5.6-6.1"),
     ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
@@ -123,9 +125,11 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "on the 2 cores with other work beside it (an upper bound)")),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
-    ("09_esd_more", "paper", "cpu"): _c(103, "helps", "measured 2026-12-02 07:07 UTC: 6,140 s beside other full "
-                                                      "runs (the ESD of the 18 real models for two input kinds is "
-                                                      "most of it)"),
+    ("09_esd_more", "paper", "cpu"): _c(180, "helps", (
+        "estimated from runs stopped on 2026-12-07: the ESD of the 18 real models at 3x64x64 (two input kinds, "
+        "most of the cost) took about 5 min per model and input kind (vgg11 and vgg13 in 10.5 min, two torch "
+        "threads, alone; 7 models in 44 min with one thread beside another run); the cells before it 2 min; "
+        "6,140 s measured 2026-12-02 beside other runs was not reproduced")),
     ("10_atlas", "smoke", "cpu"): _c(1.7, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 103 s "
                                                 "(155 s with the interpreter start) at load average 10-11 on the 2 "
                                                 "cores, other sessions' tests beside it (an upper bound); the four "
