@@ -125,11 +125,11 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "on the 2 cores with other work beside it (an upper bound)")),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
-    ("09_esd_more", "paper", "cpu"): _c(180, "helps", (
-        "estimated from runs stopped on 2026-12-07: the ESD of the 18 real models at 3x64x64 (two input kinds, "
-        "most of the cost) took about 5 min per model and input kind (vgg11 and vgg13 in 10.5 min, two torch "
-        "threads, alone; 7 models in 44 min with one thread beside another run); the cells before it 2 min; "
-        "6,140 s measured 2026-12-02 beside other runs was not reproduced")),
+    ("09_esd_more", "paper", "cpu"): _c(150, "helps", (
+        "estimated from runs stopped on 2026-12-07: the cells before the ESD of the 18 real models took 2 min; "
+        "that ESD at 3x64x64 (two input kinds, most of the cost) did vgg11 and vgg13 in 10.5 min (two torch "
+        "threads, alone) and the first 7 models (the VGGs, ResNet-18 to -101) of the first kind in 44 min (one "
+        "thread, another run beside it); 6,140 s measured 2026-12-02 beside other runs")),
     ("10_atlas", "smoke", "cpu"): _c(1.7, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 103 s "
                                                 "(155 s with the interpreter start) at load average 10-11 on the 2 "
                                                 "cores, other sessions' tests beside it (an upper bound); the four "
