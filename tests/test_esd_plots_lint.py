@@ -78,3 +78,14 @@ def test_esd_real_with_18_models_is_clean_names_thinned_families_in_a_legend(eig
     _clean(grid)
     ax = plot_esd_real(t, fits, x="params", title="Fig. 13", paper="p = 0.553")
     _clean(ax)
+
+
+def test_show_refuses_none_and_says_why():
+    """A panel's .figure is None until its first picture is drawn in the background; show(None) once printed
+    "None" in 07's paper run where the panel's figure was due (issue 27)."""
+    from workbench.plots._base import show
+
+    with pytest.raises(TypeError, match=r"panel\.wait\(\) before show\(panel\.figure\)"):
+        show(None)
+    fig, _ = new_figure(1, 1)
+    assert show(fig) is None  # outside IPython: a no-op

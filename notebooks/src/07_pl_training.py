@@ -441,6 +441,7 @@ panel = PLTrainingPanel(epochs=TOY_EPOCHS, width=16, depth=2, lr=0.1)
 panel
 
 # %%
+panel.wait()  # in a kernel the panel computes in the background; its picture is ready when wait() returns
 show(panel.figure)
 print(panel.last_error or "panel drawn")
 
@@ -495,6 +496,7 @@ playground = PlaygroundPanel(dataset="spiral", activation="relu", width=16, dept
 playground
 
 # %%
+playground.wait()
 show(playground.figure)
 h = playground.playground.history
 print(playground.last_error or f"epoch {playground.result.epoch}: {len(playground.result.partition):,} exact regions, "

@@ -41,7 +41,14 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(6.0, 4.0), **subplots
 
 
 def show(obj) -> None:
-    """Display a Figure, an Axes or an array of Axes in IPython (a no-op outside IPython)."""
+    """Display a Figure, an Axes or an array of Axes in IPython (a no-op outside IPython).
+
+    ``None`` is refused: it is what a panel's ``.figure`` holds while its first picture is still being computed
+    in the background (call ``panel.wait()`` first); displaying it showed the word "None" where a figure was due.
+    """
+    if obj is None:
+        raise TypeError("show(None): there is no figure to show; a panel computing in the background has no "
+                        ".figure until its first picture is drawn: call panel.wait() before show(panel.figure)")
     fig = obj
     if isinstance(obj, Axes):
         fig = obj.figure
