@@ -75,9 +75,15 @@ def check_saved_notebook(name: str, saved: Path, lint_file: Path, fig_dir: Path)
     wrote ``lint_file`` through :func:`workbench.runs.install_kernel_lint`); returns the figures it shows."""
     nb = nbformat.read(str(saved), as_version=4)
     figures = extract_figures(nb, fig_dir, name)
-    assert figures, f"{name} drew no figure"
     lint, linted = load_lint(lint_file, nb, name) if lint_file.exists() else (None, {})
-    check_figure_lint(name, SimpleNamespace(lint=lint, linted=linted, figures=figures, lint_file=lint_file))
-    if name in WARNING_FREE:
-        check_no_warnings(name, warnings_shown(saved))
+    check_smoke_outputs(name, SimpleNamespace(lint=lint, linted=linted, figures=figures, lint_file=lint_file), saved)
     return figures
+
+
+def check_smoke_outputs(name: str, run, executed: Path) -> None:
+    """What every smoke Run All must show, wherever it ran: a figure, every figure linted and clean, and no
+    warning in a notebook of ``WARNING_FREE``."""
+    assert run.figures, f"{name} drew no figure"
+    check_figure_lint(name, run)
+    if name in WARNING_FREE:
+        check_no_warnings(name, warnings_shown(executed))

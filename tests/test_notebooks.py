@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from nbchecks import (
     LINT_PENDING,
-    WARNING_FREE,
     WARNINGS_PENDING,
     check_figure_lint,
     check_no_warnings,
+    check_smoke_outputs,
     warnings_shown,
 )
 
@@ -42,10 +42,7 @@ def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path):
     run = run_notebook(path, profile="smoke", out_dir=tmp_path, timeout=300)  # smoke cells take seconds
     assert run.ok, f"{path.name} failed in the smoke profile:\n{run.error}"
     assert run.output is not None and run.output.exists()
-    assert run.figures, f"{path.name} drew no figure"
-    check_figure_lint(path.stem, run)
-    if path.stem in WARNING_FREE:
-        check_no_warnings(path.stem, warnings_shown(run.output))
+    check_smoke_outputs(path.stem, run, run.output)
 
 
 def test_warnings_shown_finds_warnings_in_streams(tmp_path: Path):
