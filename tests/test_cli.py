@@ -83,3 +83,44 @@ def test_unknown_notebook_and_profile(nb_folder, tmp_path, capsys, monkeypatch):
 def test_repo_notebooks_are_found():
     names = [p.stem for p in notebook_paths()]
     assert "00_tour" in names and names == sorted(names)
+
+
+_STORED = ('# %% tags=["parameters"]\nPROFILE = "quick"\n\n'
+           "# %%\nfrom workbench.experiments import resumed_note, run_cells, sweep_store\n"
+           "store = sweep_store('squares')\n"
+           "df = run_cells(lambda c: dict(y=c['x'] ** 2), [dict(x=x) for x in range(3)], store=store, "
+           "sweep='squares', progress=False)\n"
+           "print('store:', store)\nprint('note:', resumed_note(df) or 'none')\nprint('sum:', df['y'].sum())\n")
+
+
+def _printed(out: Path, name: str) -> str:
+    import nbformat
+
+    nb = nbformat.read(str(out / f"{name}.ipynb"), as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_paper_runs_keep_their_sweeps_in_a_store_and_resume(tmp_path, monkeypatch):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _write(folder / "stored.ipynb", _STORED)
+    monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: folder)
+    out = tmp_path / "res"
+    store = out.resolve() / "stores" / "stored" / "squares"
+    assert cli.main(["reproduce", "--profile", "paper", "--out", str(out), "stored"]) == 0
+    first = _printed(out, "stored")
+    assert f"store: {store}" in first and "note: 3 cells computed in this run" in first and "sum: 5" in first
+    assert len(list(store.glob("part-*.parquet"))) >= 1
+    # the same command again: every cell is read back, none computed
+    assert cli.main(["reproduce", "--profile", "paper", "--out", str(out), "stored"]) == 0
+    again = _printed(out, "stored")
+    assert "note: 3 of 3 cells read back" in again and "0 computed in this run" in again and "sum: 5" in again
+    # --fresh deletes the store first
+    assert cli.main(["reproduce", "--profile", "paper", "--fresh", "--out", str(out), "stored"]) == 0
+    assert "note: 3 cells computed in this run" in _printed(out, "stored")
+    # quick runs take minutes: no store, nothing kept
+    assert cli.main(["reproduce", "--profile", "quick", "--out", str(tmp_path / "q"), "stored"]) == 0
+    quick = _printed(tmp_path / "q", "stored")
+    assert "store: None" in quick and "note: none" in quick
+    assert not (tmp_path / "q" / "stores" / "stored").exists()

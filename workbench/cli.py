@@ -83,7 +83,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             scheduler = cluster.scheduler_address
             print(f"started a local Dask cluster: {args.workers} worker processes at {scheduler}")
         runs = reproduce(args.notebooks or None, profile=args.profile, out_dir=out, scheduler=scheduler,
-                         timeout=args.cell_timeout, allow_long=args.allow_long)
+                         timeout=args.cell_timeout, allow_long=args.allow_long, fresh=args.fresh)
     except (FileNotFoundError, ConnectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-long", action="store_true",
                    help="start paper runs estimated over an hour on this machine (refused otherwise)")
     r.add_argument("--out", default="results", help="output folder (default: ./results)")
+    r.add_argument("--fresh", action="store_true",
+                   help="start the long sweeps over: a paper or cpu run keeps their finished cells in "
+                        "OUT/stores/<notebook>/ and, run again into the same --out, resumes them (the default)")
     r.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the notebooks' sweeps on this running Dask scheduler (e.g. tcp://10.0.0.5:8786)")
     r.add_argument("--workers", type=int, default=None, metavar="N",

@@ -8,6 +8,7 @@ papermill injects ``PROFILE = "smoke"`` (or another profile of
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from workbench.runs import (
 
 __all__ = ["NotebookRun", "notebook_paths", "run_notebook", "reproduce", "extract_figures", "machine", "PROFILES"]
 
+from workbench.experiments.distributed import ENV_STORE
 from workbench.experiments.profiles import ENV_ALLOW_LONG, PROFILES, cell_timeout, notebook_profile
 
 
@@ -71,6 +73,7 @@ def run_notebook(
     allow_long: bool = False,
     kernel_name: str | None = None,
     progress: bool = False,
+    fresh: bool = False,
 ) -> NotebookRun:
     """Execute one notebook with ``PROFILE = profile`` injected (``cpu`` runs ``paper`` where a notebook has no
     ``cpu`` sizes).
@@ -86,6 +89,10 @@ def run_notebook(
     kernel installs at start-up, :func:`workbench.runs.install_kernel_lint`); the findings go to
     ``out_dir/<name>.lint.json`` and to ``NotebookRun.lint`` (notebook, cell, rule, message).  They do not fail
     the run: the tests decide (``tests/test_notebooks.py``).
+
+    A ``paper`` or ``cpu`` run keeps the finished cells of its long sweeps in ``out_dir/stores/<name>/``
+    (:func:`workbench.experiments.sweep_store`): run the same notebook into the same ``out_dir`` again after a
+    stop and those sweeps resume where they stopped; ``fresh=True`` deletes that folder first.
     """
     import nbformat
     import papermill as pm
@@ -105,6 +112,9 @@ def run_notebook(
     claims_file.unlink(missing_ok=True)  # never report the claims of an earlier run
     lint_file = out_dir / f"{path.stem}.lint.json"
     lint_file.unlink(missing_ok=True)
+    store = out_dir.resolve() / "stores" / path.stem
+    if fresh and store.exists():
+        shutil.rmtree(store)
     # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
     # headless kernel (the outer progress bar is ours): progress widgets streaming
     # comm messages were seen to stall nbclient intermittently on a loaded machine.
@@ -114,6 +124,8 @@ def run_notebook(
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
            _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else "",
            ENV_LINT_FILE: str(lint_file.resolve()),
+           # long sweeps keep their finished cells here (paper and cpu runs only: the others take minutes)
+           ENV_STORE: str(store) if profile in ("paper", "cpu") else "",
            # passive OpenMP waits (see workbench/__init__.py); the kernel imports torch before workbench
            "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     saved = {k: os.environ.get(k) for k in env}
@@ -180,6 +192,7 @@ def reproduce(
     report: bool = True,
     timeout: int | None = None,
     allow_long: bool = False,
+    fresh: bool = False,
 ) -> list[NotebookRun]:
     """Execute notebooks one after another with a progress bar; returns their runs.
 
@@ -188,7 +201,8 @@ def reproduce(
     ``report``: write ``report.html`` and ``report.md`` into ``out_dir``.
     ``timeout``: seconds one cell may run (None: each notebook's limit from its measured cost, see
     :func:`~workbench.experiments.profiles.cell_timeout`); ``allow_long``: start ``paper`` runs estimated over an
-    hour on this machine.
+    hour on this machine.  ``fresh``: start the long sweeps over instead of resuming what an earlier run into
+    the same ``out_dir`` kept (see :func:`run_notebook`).
     """
     from tqdm.auto import tqdm
 
@@ -204,7 +218,8 @@ def reproduce(
         bar = tqdm(paths, desc=f"notebooks ({profile})", unit="nb")
         for p in bar:
             bar.set_postfix_str(p.stem)
-            runs.append(run_notebook(p, profile=profile, out_dir=out_dir, timeout=timeout, allow_long=allow_long))
+            runs.append(run_notebook(p, profile=profile, out_dir=out_dir, timeout=timeout, allow_long=allow_long,
+                                     fresh=fresh))
     finally:
         if scheduler is not None:
             if saved is None:

@@ -36,7 +36,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
-from workbench.experiments import map_seeds
+from workbench.experiments import map_seeds, resumed_note, sweep_store
 from workbench.measures.spanning.polynomial import (
     coefficient_jacobian,
     network_jacobian_at_points,
@@ -344,7 +344,9 @@ claims.markdown("esd.s3_3.sign_inputs_less_noise")
 # %%
 cfg3 = SIZES["fig3"]
 # network k of seed s uses torch seeds s·10⁴ + 100·k + (0..69): seeds 3 apart keep 200 networks' seeds disjoint
-fits = map_seeds(lambda s: random_mlp_fit(replace(cfg3, seed=3 * s), progress=False), SEEDS)
+store3 = sweep_store("fig3")  # a paper run keeps each finished network here: run again, it resumes
+fits = map_seeds(lambda s: random_mlp_fit(replace(cfg3, seed=3 * s), progress=False,
+                                          store=store3 / f"seed{s}" if store3 else None), SEEDS)
 corrs = [fit_correlations(f) for f in fits]  # rows: ESD, parameter count
 fig, axes = new_figure(1, 2, figsize=(11, 3.8))
 plot_fit_scatter(fits[0], "n_params", ax=axes[0], correlations=corrs[0], log_y=False,
@@ -356,6 +358,7 @@ r_esd, r_par, p_esd, p_par = (np.array([c[col][i] for c in corrs]) for col, i in
                               (("r", 0), ("r", 1), ("p_value", 0), ("p_value", 1)))
 print(f"{len(fits[0])} networks per seed, {cfg3.restarts} restarts × {cfg3.steps} steps each; layers {cfg3.layers}, "
       f"nodes {cfg3.nodes}\nr(ESD) per seed {np.round(r_esd, 2)}, r(params) per seed {np.round(r_par, 2)}")
+print(*filter(None, (resumed_note(f) for f in fits)), sep="\n")
 
 # %%
 note = f"{cfg3.n_networks} networks per seed (paper 200), best of {cfg3.restarts} restarts × {cfg3.steps} steps"

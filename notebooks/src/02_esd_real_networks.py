@@ -42,6 +42,7 @@ from scipy.stats import pearsonr
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import resumed_note, sweep_store
 from workbench.papers.esd import (
     ESDRealConfig,
     accuracy_metadata,
@@ -117,7 +118,9 @@ show(ax)
 # 76.1 % top-1, which would change the fits).
 
 # %%
-table = esd_real_networks(CFG)
+table = esd_real_networks(CFG, store=sweep_store("real"))  # paper/cpu runs keep finished cells: a rerun resumes
+if resumed_note(table):
+    print(resumed_note(table))
 summary = esd_real_summary(table)
 summary[["model", "reduce", "esd", "esd_min", "esd_max", "params", "top1_error", "top5_error"]]
 

@@ -39,6 +39,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench import claims
+from workbench.experiments import resumed_note, sweep_store
 from workbench.nets.input_shortcut_resnet import input_shortcut_resnet
 from workbench.papers import esd
 from workbench.papers.esd import image_inputs as em
@@ -165,8 +166,10 @@ claims.markdown(*gaps)
 # coordinates, 2 repeats (the paper profile here: all 18 networks at 3×64×64).
 
 # %%
-sign = esd.esd_real_networks(REAL)
-digits_ = esd.esd_real_networks(replace(REAL, inputs="digits"))
+# a paper run keeps each finished (model, repeat) in a store: run it again after a stop and it resumes
+sign = esd.esd_real_networks(REAL, store=sweep_store("real_sign"))
+digits_ = esd.esd_real_networks(replace(REAL, inputs="digits"), store=sweep_store("real_digits"))
+print(*filter(None, (resumed_note(t) for t in (sign, digits_))), sep="\n")
 summaries = {"sign": esd.esd_real_summary(sign), "digits": esd.esd_real_summary(digits_)}
 fits = {k: esd.esd_real_fits(t, n_boot=200) for k, t in (("sign", sign), ("digits", digits_))}
 corr = {k: f.stats[(f.stats.predictor == "esd")].set_index(["reduce", "target"])[["pearson_r", "pearson_p"]]

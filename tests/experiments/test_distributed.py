@@ -333,3 +333,30 @@ def test_map_seeds_on_cluster_error_names_the_seed_and_nested_sweeps_run_in_the_
     finally:
         client.run(_worker_env, ENV_SCHEDULER, None)
     assert out == [{"local": 10}, {"local": 10}]
+
+
+def test_sweep_store_reads_the_environment_and_checks_names(tmp_path, monkeypatch):
+    from workbench.experiments import ENV_STORE, sweep_store
+
+    monkeypatch.delenv(ENV_STORE, raising=False)
+    assert sweep_store("fig3") is None
+    monkeypatch.setenv(ENV_STORE, "  ")
+    assert sweep_store("fig3") is None
+    monkeypatch.setenv(ENV_STORE, str(tmp_path))
+    assert sweep_store("real_sign") == tmp_path / "real_sign"
+    for bad in ("", "../up", "a/b", ".hidden", "sp ace", 3):
+        with pytest.raises(ValueError, match="sweep store name"):
+            sweep_store(bad)
+
+
+def test_resumed_note_says_what_was_read_back(tmp_path):
+    from workbench.experiments import resumed_note
+
+    cells = [dict(x=x) for x in range(4)]
+    assert resumed_note(run_cells(lambda c: dict(y=c["x"]), cells, progress=False)) == ""
+    store = tmp_path / "s"
+    first = run_cells(lambda c: dict(y=c["x"]), cells[:2], store=store, sweep="ids", progress=False)
+    assert resumed_note(first) == f"2 cells computed in this run (kept in {store})"
+    second = run_cells(lambda c: dict(y=c["x"]), cells, store=store, sweep="ids", progress=False)
+    assert resumed_note(second).startswith(f"2 of 4 cells read back from {store}")
+    assert resumed_note(second).endswith("2 computed in this run")

@@ -109,6 +109,30 @@ def test_random_mlp_fit_and_correlations():
     assert isinstance(net.acts[1], torch.nn.Sigmoid)
 
 
+def test_random_mlp_fit_resumes_from_its_store_network_by_network(tmp_path, monkeypatch):
+    import workbench.papers.esd.figures as figs
+
+    cfg = RandomFitConfig(n_networks=4, layers=(1, 2), nodes=(2, 4), restarts=2, steps=20, esd_samples=2,
+                          esd_max_points=12, seed=3)
+    plain = random_mlp_fit(cfg, device="cpu", progress=False)
+    store = tmp_path / "fig3"
+    stored = random_mlp_fit(cfg, device="cpu", progress=False, store=store)
+    pd.testing.assert_frame_equal(stored, plain, check_exact=True)
+    parts = sorted(store.glob("part-*.parquet"))
+    assert len(parts) == 4  # one file per network
+    parts[-1].unlink()  # the last network had not finished
+    fitted = []
+    real = figs.fit_restarts
+    monkeypatch.setattr(figs, "fit_restarts",
+                        lambda models, *a, **k: fitted.append(len(models)) or real(models, *a, **k))
+    resumed = random_mlp_fit(cfg, device="cpu", progress=False, store=store)
+    assert fitted == [cfg.restarts]  # one network trained, three read back
+    assert resumed.attrs["sweep"]["n_resumed"] == 3
+    pd.testing.assert_frame_equal(resumed, plain, check_exact=True)
+    with pytest.raises(ValueError, match="holds the sweep"):
+        random_mlp_fit(RandomFitConfig(**{**cfg.__dict__, "steps": 21}), device="cpu", progress=False, store=store)
+
+
 @pytest.mark.parametrize("acts", [["relu", "sigmoid"], ["tanh", "relu", "tanh"]])
 def test_stacked_restart_training_equals_sgd_per_model(acts):
     from workbench.training import fit_restarts

@@ -364,3 +364,31 @@ def test_plots_draw_the_fit_band_and_points(tiny_table):
         plot_esd_real(tiny_table, fits, x="flops")
     with pytest.raises(ValueError, match="no rows with reduce"):
         plot_esd_real(tiny_table, fits, reduce="mean")
+
+
+def test_a_stopped_run_resumes_from_its_store_with_the_same_rows(tiny_table, tmp_path, monkeypatch):
+    import workbench.papers.esd.real_networks as rn
+
+    store = tmp_path / "real"
+    first = esd_real_networks(TINY, progress=False, store=store)
+    cols = [c for c in first.columns if c != "seconds"]  # wall times differ, every number else is the same
+    pd.testing.assert_frame_equal(first[cols], tiny_table[cols], check_exact=True)
+    assert first.attrs["sweep"]["n_resumed"] == 0
+    parts = sorted(store.glob("part-*.parquet"))
+    assert len(parts) == 3 * 2  # one file per (model, repeat): a stop loses at most the cell in progress
+    for p in parts[2:]:  # as if the run had stopped after its first two cells
+        p.unlink()
+    calls = []
+    real = rn.sampled_spectrum
+
+    def counted(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(rn, "sampled_spectrum", counted)
+    resumed = esd_real_networks(TINY, progress=False, store=store)
+    assert len(calls) == 4 * 2  # the four missing (model, repeat) cells, both reduces each
+    assert resumed.attrs["sweep"]["n_resumed"] == 2
+    pd.testing.assert_frame_equal(resumed[cols], tiny_table[cols], check_exact=True)
+    with pytest.raises(ValueError, match="holds the sweep"):  # another configuration never reads these cells
+        esd_real_networks(replace_models(TINY, TINY.models[:2]), progress=False, store=store)

@@ -6,19 +6,23 @@ The recipes themselves (figures and tables of each paper) live in :mod:`workbenc
 """
 from workbench.experiments.distributed import (
     ENV_SCHEDULER,
+    ENV_STORE,
     close_default_clients,
     connect,
     default_client,
     map_seeds,
     read_store,
+    resumed_note,
     run_cells,
+    sweep_store,
 )
 from workbench.experiments.functions import FunctionConfig, function_1d
 from workbench.experiments.presets import Presets, validate_fields
 from workbench.experiments.profiles import PROFILE_COSTS, PROFILES, ProfileTooLongError, profile_banner
 
 __all__ = [
-    "ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds", "read_store",
+    "ENV_SCHEDULER", "ENV_STORE", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds",
+    "read_store", "sweep_store", "resumed_note",
     "FunctionConfig", "function_1d",
     "Presets", "validate_fields",
     "PROFILE_COSTS", "PROFILES", "ProfileTooLongError", "profile_banner",

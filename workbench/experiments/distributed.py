@@ -47,11 +47,15 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ENV_SCHEDULER", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds",
-           "read_store"]
+__all__ = ["ENV_SCHEDULER", "ENV_STORE", "connect", "default_client", "close_default_clients", "run_cells",
+           "map_seeds", "read_store", "sweep_store", "resumed_note"]
 
 ENV_SCHEDULER = "WORKBENCH_DASK_SCHEDULER"
 """Environment variable naming a Dask scheduler address (``tcp://host:8786``) that sweeps use by default."""
+
+ENV_STORE = "WORKBENCH_STORE"
+"""Environment variable naming the folder where a notebook's long sweeps keep their finished cells
+(:func:`sweep_store`); ``workbench reproduce`` sets it for ``paper`` and ``cpu`` runs."""
 
 _SWEEP_FILE = "_sweep.json"
 _CELLS_META = b"workbench_cells"
@@ -202,6 +206,40 @@ def _open_store(store, sweep) -> Path:
     else:
         meta.write_text(json.dumps({"sweep": desc}, sort_keys=True, indent=1))
     return path
+
+
+_STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def sweep_store(name: str) -> Path | None:
+    """The folder where the running notebook's sweep ``name`` keeps its finished cells, or ``None``.
+
+    ``workbench reproduce --profile paper`` (and ``cpu``) sets ``$WORKBENCH_STORE`` to
+    ``OUT/stores/<notebook>``, and a notebook passes ``store=sweep_store("fig3")`` to its long sweeps: a run
+    stopped part-way (a cell time limit, a closed laptop, the end of a session) and started again with the
+    same command computes only the cells that had not finished (``--fresh`` starts over).  Outside such a
+    run (an interactive kernel, the quick and smoke profiles) this is ``None`` and nothing is stored.
+
+    Read it in the notebook, not inside a Dask task: a worker process does not see the kernel's environment.
+    """
+    if not isinstance(name, str) or not _STORE_NAME.fullmatch(name):
+        raise ValueError(f"a sweep store name is letters, digits, '_', '.' and '-' (not starting with a "
+                         f"punctuation mark), got {name!r}")
+    root = os.environ.get(ENV_STORE, "").strip()
+    return Path(root) / name if root else None
+
+
+def resumed_note(table: pd.DataFrame) -> str:
+    """One line on where a :func:`run_cells` table's cells came from: ``""`` when nothing was stored, else how
+    many were read back from the store (computed by an earlier run) and how many computed now."""
+    info = table.attrs.get("sweep") or {}
+    if not info.get("store"):
+        return ""
+    n, r = info.get("n_cells", 0), info.get("n_resumed", 0)
+    if not r:
+        return f"{n} cells computed in this run (kept in {info['store']})"
+    return (f"{r} of {n} cells read back from {info['store']} (computed by an earlier run with the same settings "
+            f"and library version), {n - r} computed in this run")
 
 
 def _check_scalars(rows: list[dict]) -> None:

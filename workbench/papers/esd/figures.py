@@ -21,14 +21,14 @@ or its stacked-restart sibling :func:`workbench.training.fit_restarts` (Fig. 3).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar
+from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar, resolve_device
 from workbench.experiments.presets import Presets
 from workbench.measures import count_parameters
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
@@ -154,38 +154,60 @@ class RandomFitConfig(Presets):
 
 
 def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: DeviceLike = None,
-                   progress: bool = True) -> pd.DataFrame:
+                   progress: bool = True, store=None) -> pd.DataFrame:
     """Fig. 3: random MLPs, their ESD and their best training error on ``n_fit`` random points.
 
     Returns one row per network: ``network, widths, activations, n_hidden,
     n_params, esd, esd_std, train_error`` (best MSE over ``restarts``).  Use
     :func:`fit_correlations` for the correlations and p-values.
+
+    The architectures are drawn first (from ``config.seed``); each network is then
+    one cell of :func:`workbench.experiments.run_cells`, here (never on Dask: this
+    runs inside the notebook's per-seed tasks).  With ``store=FOLDER`` each finished
+    network is kept there and a run started again with the same configuration
+    computes only the networks that had not finished.
     """
+    from functools import partial
+
+    from workbench import __version__
     from workbench.data import random_points
+    from workbench.experiments.distributed import run_cells
 
     rng = np.random.default_rng(config.seed)
-    pts = random_points(config.n_fit, 1, seed=config.seed)
-    X, Y = pts.X.double(), pts.y.double()
-    rows = []
-    for k in progress_bar(range(config.n_networks), config.n_networks, "Fig. 3 networks", progress, unit="network"):
+    archs = []
+    for _ in range(config.n_networks):
         L = int(rng.integers(config.layers[0], config.layers[1] + 1))
         hidden = [int(v) for v in rng.integers(config.nodes[0], config.nodes[1] + 1, size=L)]
         acts = [str(a) for a in rng.choice(config.activations, size=L)]
-        widths = [1, *hidden, 1]
-        s_net = config.seed * 10_000 + 100 * k
-        P = sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
-        npts = P if config.esd_max_points is None else min(P, config.esd_max_points)
+        archs.append(([1, *hidden, 1], acts))
+    cells = [dict(network=k) for k in range(config.n_networks)]
+    dev = None if device is None else str(device)
+    sweep = dict(sweep="random_mlp_fit", config=asdict(config), device=resolve_device(device).type,
+                 workbench=__version__, torch=torch.__version__.split("+")[0])
+    pts = random_points(config.n_fit, 1, seed=config.seed)
+    return run_cells(partial(_random_fit_cell, config, archs, pts.X.double(), pts.y.double(), dev), cells,
+                     client=False, store=store, sweep=sweep, batch_size=1 if store is not None else None,
+                     desc="Fig. 3 networks", progress=progress)
 
-        def factory(s, widths=widths, acts=acts):
-            return mixed_mlp(widths, acts, seed=s)
 
-        r = esd_of(factory, 1, samples=config.esd_samples, n_points=npts,
-                   inputs=config.inputs, seed=s_net, device=device)
-        models = [mixed_mlp(widths, acts, seed=s_net + 50 + i).double() for i in range(config.restarts)]
-        errs = fit_restarts(models, X, Y, steps=config.steps, lr=config.lr, momentum=config.momentum)
-        rows.append(dict(network=k, widths=str(widths), activations="/".join(acts), n_hidden=L, n_params=P,
-                         n_points=npts, esd=r.mean, esd_std=r.std, train_error=float(np.min(errs))))
-    return pd.DataFrame(rows)
+def _random_fit_cell(config: RandomFitConfig, archs: list, X: torch.Tensor, Y: torch.Tensor, device,
+                     cell: dict) -> dict:
+    """One network of :func:`random_mlp_fit`: its ESD and its best training error over the restarts."""
+    k = int(cell["network"])
+    widths, acts = archs[k]
+    s_net = config.seed * 10_000 + 100 * k
+    P = sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+    npts = P if config.esd_max_points is None else min(P, config.esd_max_points)
+
+    def factory(s, widths=widths, acts=acts):
+        return mixed_mlp(widths, acts, seed=s)
+
+    r = esd_of(factory, 1, samples=config.esd_samples, n_points=npts, inputs=config.inputs, seed=s_net,
+               device=device)
+    models = [mixed_mlp(widths, acts, seed=s_net + 50 + i).double() for i in range(config.restarts)]
+    errs = fit_restarts(models, X, Y, steps=config.steps, lr=config.lr, momentum=config.momentum)
+    return dict(network=k, widths=str(widths), activations="/".join(acts), n_hidden=len(widths) - 2, n_params=P,
+                n_points=npts, esd=float(r.mean), esd_std=float(r.std), train_error=float(np.min(errs)))
 
 
 def fit_correlations(table: pd.DataFrame, y: str = "train_error", xs: Sequence[str] = ("esd", "n_params"),

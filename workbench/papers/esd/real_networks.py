@@ -21,14 +21,14 @@ from __future__ import annotations
 import time
 import warnings
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 
-from workbench._runtime import SeedLike, int_seed, progress_meter, resolve_device
+from workbench._runtime import SeedLike, int_seed, resolve_device
 from workbench.experiments.presets import Presets
 from workbench.measures.spanning.reductions import SAMPLED_REDUCES, check_reduction
 from workbench.measures.spanning.sampled import count_parameters, sample_coordinates, sampled_spectrum
@@ -228,13 +228,21 @@ def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: See
     raise ValueError(f"unknown inputs {kind!r}; use one of {_INPUTS}")
 
 
-def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = True) -> pd.DataFrame:
+def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = True, store=None,
+                      client=None) -> pd.DataFrame:
     """Run the ESD of real-world networks (ESD paper §6) and return a tidy table.
 
     For each model and repeat: build the network with random weights (seeded),
     draw ``n_inputs`` inputs and ``n_coords`` coordinates, and for each reduce
     compute the singular values of the sampled Jacobian through its Gram
     matrix (:func:`workbench.sampled_spectrum`) and their effective rank.
+
+    Each (model, repeat) is one cell of :func:`workbench.experiments.run_cells`:
+    on a Dask cluster when one is configured (``client``, as there), and with
+    ``store=FOLDER`` every finished cell is kept there, so a run stopped part-way
+    and started again with the same configuration computes only the cells that
+    had not finished (a store made for another configuration or library version
+    is refused).  ``table.attrs["sweep"]`` says how many cells were read back.
 
     Returns
     -------
@@ -245,42 +253,53 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
         from ``config.weights``), ``n_inputs``, ``n_coords``, ``input_shape``,
         ``inputs``, ``seconds``.
     """
+    from functools import partial
+
+    from workbench import __version__
+    from workbench.experiments.distributed import run_cells
+
     cfg = (config or ESDRealConfig.smoke()).validate()
     meta = accuracy_metadata(cfg.models, cfg.weights).set_index("model")
+    meta = {m: (str(meta.loc[m, "family"]), float(meta.loc[m, "top1_error"]), float(meta.loc[m, "top5_error"]))
+            for m in cfg.models}
     dev = resolve_device(cfg.device)
+    cells = [dict(model=name, repeat=r) for name in cfg.models for r in range(cfg.repeats)]
+    sweep = dict(sweep="esd_real_networks", config={k: v for k, v in asdict(cfg).items() if k != "device"},
+                 device=dev.type, workbench=__version__, torch=torch.__version__.split("+")[0])
+    return run_cells(partial(_esd_real_cell, cfg, str(dev), meta), cells, client=client, store=store, sweep=sweep,
+                     batch_size=1 if store is not None else None, desc="ESD §6 (model, repeat)", progress=progress)
+
+
+def _esd_real_cell(cfg: ESDRealConfig, dev: str, meta: dict, cell: dict) -> list[dict]:
+    """The rows of one (model, repeat) of :func:`esd_real_networks`, one per reduce."""
+    name, r = cell["model"], int(cell["repeat"])
+    dev = torch.device(dev)
+    w_seed, x_seed, c_seed = _repeat_seeds(cfg.seed, name, r)
+    if not cfg.redraw_weights:  # one network per model: the weights of repeat 0
+        w_seed = _repeat_seeds(cfg.seed, name, 0)[0]
+    if dev.type == "cuda":
+        torch.cuda.empty_cache()
+    model = zoo_model(name, seed=w_seed)
+    P = count_parameters(model)
     k = cfg.n_coords
+    if k > P:
+        raise ValueError(f"n_coords={k} exceeds the {P} parameters of {name}; lower n_coords")
+    X = real_inputs(cfg.n_inputs, cfg.input_shape, cfg.inputs, seed=x_seed)
+    coords = sample_coordinates(P, k, seed=c_seed)
+    family, top1, top5 = meta[name]
     rows = []
-    bar = progress_meter(len(cfg.models) * cfg.repeats, "ESD §6", "run", progress)
-    for name in cfg.models:
-        model = None
-        for r in range(cfg.repeats):
-            w_seed, x_seed, c_seed = _repeat_seeds(cfg.seed, name, r)
-            if model is None or cfg.redraw_weights:
-                model = None
-                if dev.type == "cuda":
-                    torch.cuda.empty_cache()
-                model = zoo_model(name, seed=w_seed)
-            P = count_parameters(model)
-            if k > P:
-                raise ValueError(f"n_coords={k} exceeds the {P} parameters of {name}; lower n_coords")
-            X = real_inputs(cfg.n_inputs, cfg.input_shape, cfg.inputs, seed=x_seed)
-            coords = sample_coordinates(P, k, seed=c_seed)
-            bar.set_postfix_str(f"{name} repeat {r + 1}/{cfg.repeats}")
-            for red in cfg.reduces:
-                t0 = time.perf_counter()
-                spec = sampled_spectrum(model, X, k, reduce=red, coords=coords, softmax=cfg.softmax,
-                                        chunk_size=cfg.chunk_size, device=dev)
-                rows.append(dict(
-                    model=name, family=meta.loc[name, "family"], reduce=spec.reduce, repeat=r,
-                    esd=spec.effective_rank, sv_max=float(spec.singular_values[0]), params=P,
-                    top1_error=float(meta.loc[name, "top1_error"]), top5_error=float(meta.loc[name, "top5_error"]),
-                    n_inputs=cfg.n_inputs, n_coords=k, input_shape="x".join(map(str, cfg.input_shape)),
-                    inputs=cfg.inputs, seconds=time.perf_counter() - t0,
-                ))
-            bar.update(1)
-        del model
-    bar.close()
-    return pd.DataFrame(rows)
+    for red in cfg.reduces:
+        t0 = time.perf_counter()
+        spec = sampled_spectrum(model, X, k, reduce=red, coords=coords, softmax=cfg.softmax,
+                                chunk_size=cfg.chunk_size, device=dev)
+        rows.append(dict(
+            model=name, family=family, reduce=spec.reduce, repeat=r,
+            esd=float(spec.effective_rank), sv_max=float(spec.singular_values[0]), params=int(P),
+            top1_error=top1, top5_error=top5,
+            n_inputs=cfg.n_inputs, n_coords=k, input_shape="x".join(map(str, cfg.input_shape)),
+            inputs=cfg.inputs, seconds=time.perf_counter() - t0,
+        ))
+    return rows
 
 
 def esd_real_summary(table: pd.DataFrame) -> pd.DataFrame:
