@@ -42,7 +42,12 @@ def test_paper_runs_over_an_hour_on_a_cpu_are_refused_unless_allowed(monkeypatch
         profile_banner("02_esd_real_networks", "paper", show=False)
     with pytest.raises(ProfileTooLongError, match="unmeasured"):
         profile_banner("05_edjm", "paper", show=False)  # the paper's MNIST sizes: not measured, needs a GPU
-    assert "Long run allowed" in profile_banner("02_esd_real_networks", "paper", show=False, allow_long=True)
+    monkeypatch.delenv("WORKBENCH_STORE", raising=False)
+    allowed = profile_banner("02_esd_real_networks", "paper", show=False, allow_long=True)
+    assert "Long run allowed" in allowed and "resumes" not in allowed
+    monkeypatch.setenv("WORKBENCH_STORE", "/runs/stores/02_esd_real_networks")  # as workbench reproduce sets it
+    assert "keep each finished cell in /runs/stores/02_esd_real_networks: stopped part-way, the same command " \
+           "resumes them" in profile_banner("02_esd_real_networks", "paper", show=False, allow_long=True)
     monkeypatch.setenv(profiles.ENV_ALLOW_LONG, "1")
     assert "needs a GPU" in profile_banner("02_esd_real_networks", "paper", show=False)
     assert "25 min" in profile_banner("02_esd_real_networks", "cpu", show=False)  # the cpu sizes: under an hour
