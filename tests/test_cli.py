@@ -107,7 +107,7 @@ def test_paper_runs_keep_their_sweeps_in_a_store_and_resume(tmp_path, monkeypatc
     _write(folder / "stored.ipynb", _STORED)
     monkeypatch.setattr("workbench.reproduce.repo_notebooks_dir", lambda: folder)
     out = tmp_path / "res"
-    store = out.resolve() / "stores" / "stored" / "squares"
+    store = out.resolve() / "stores" / "paper" / "stored" / "squares"
     assert cli.main(["reproduce", "--profile", "paper", "--out", str(out), "stored"]) == 0
     first = _printed(out, "stored")
     assert f"store: {store}" in first and "note: 3 cells computed in this run" in first and "sum: 5" in first
@@ -119,6 +119,10 @@ def test_paper_runs_keep_their_sweeps_in_a_store_and_resume(tmp_path, monkeypatc
     # --fresh deletes the store first
     assert cli.main(["reproduce", "--profile", "paper", "--fresh", "--out", str(out), "stored"]) == 0
     assert "note: 3 cells computed in this run" in _printed(out, "stored")
+    # another profile has its own store (its sizes differ); --fresh there leaves the paper store alone
+    assert cli.main(["reproduce", "--profile", "cpu", "--fresh", "--out", str(out), "stored"]) == 0
+    assert f"store: {out.resolve() / 'stores' / 'cpu' / 'stored' / 'squares'}" in _printed(out, "stored")
+    assert len(list(store.glob("part-*.parquet"))) >= 1
     # quick runs take minutes: no store, nothing kept
     assert cli.main(["reproduce", "--profile", "quick", "--out", str(tmp_path / "q"), "stored"]) == 0
     quick = _printed(tmp_path / "q", "stored")

@@ -90,7 +90,7 @@ def run_notebook(
     ``out_dir/<name>.lint.json`` and to ``NotebookRun.lint`` (notebook, cell, rule, message).  They do not fail
     the run: the tests decide (``tests/test_notebooks.py``).
 
-    A ``paper`` or ``cpu`` run keeps the finished cells of its long sweeps in ``out_dir/stores/<name>/``
+    A ``paper`` or ``cpu`` run keeps the finished cells of its long sweeps in ``out_dir/stores/<profile>/<name>/``
     (:func:`workbench.experiments.sweep_store`): run the same notebook into the same ``out_dir`` again after a
     stop and those sweeps resume where they stopped; ``fresh=True`` deletes that folder first.
     """
@@ -112,8 +112,10 @@ def run_notebook(
     claims_file.unlink(missing_ok=True)  # never report the claims of an earlier run
     lint_file = out_dir / f"{path.stem}.lint.json"
     lint_file.unlink(missing_ok=True)
-    store = out_dir.resolve() / "stores" / path.stem
-    if fresh and store.exists():
+    # long sweeps keep their finished cells here (paper and cpu runs only: the others take minutes); one folder
+    # per profile, since the profiles' sizes differ and a store refuses another sweep
+    store = out_dir.resolve() / "stores" / profile / path.stem if profile in ("paper", "cpu") else None
+    if fresh and store is not None and store.exists():
         shutil.rmtree(store)
     # The kernel inherits these.  Inline figures; no tqdm widget bars inside the
     # headless kernel (the outer progress bar is ours): progress widgets streaming
@@ -124,8 +126,7 @@ def run_notebook(
            _claims_mod.ENV_FILE: str(claims_file.resolve()), _claims_mod.ENV_PROFILE: profile,
            _claims_mod.ENV_NOTEBOOK: path.stem, ENV_ALLOW_LONG: "1" if allow_long else "",
            ENV_LINT_FILE: str(lint_file.resolve()),
-           # long sweeps keep their finished cells here (paper and cpu runs only: the others take minutes)
-           ENV_STORE: str(store) if profile in ("paper", "cpu") else "",
+           ENV_STORE: str(store) if store is not None else "",
            # passive OpenMP waits (see workbench/__init__.py); the kernel imports torch before workbench
            "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
     saved = {k: os.environ.get(k) for k in env}

@@ -358,5 +358,31 @@ def test_resumed_note_says_what_was_read_back(tmp_path):
     first = run_cells(lambda c: dict(y=c["x"]), cells[:2], store=store, sweep="ids", progress=False)
     assert resumed_note(first) == f"2 cells computed in this run (kept in {store})"
     second = run_cells(lambda c: dict(y=c["x"]), cells, store=store, sweep="ids", progress=False)
-    assert resumed_note(second).startswith(f"2 of 4 cells read back from {store}")
-    assert resumed_note(second).endswith("2 computed in this run")
+    note = resumed_note(second)
+    assert note.startswith(f"2 of 4 cells read back from {store}") and note.endswith("2 computed in this run")
+    commit = dist.source_commit()  # this checkout's commit: the tests run in a git clone
+    assert commit and f"at {commit} (2 cells); this run is at {commit}" in note
+    assert dist.store_commits(store) == {commit: 4}
+    assert dist.store_commits(store, [dist._key(dict(x=0))]) == {commit: 1}
+
+
+def test_store_files_record_the_commit_that_wrote_them(tmp_path, monkeypatch):
+    store = tmp_path / "s"
+    monkeypatch.setattr(dist, "source_commit", lambda: "abc1234")
+    run_cells(lambda c: dict(y=c["x"]), [dict(x=0), dict(x=1)], store=store, sweep="ids", batch_size=1,
+              progress=False)
+    monkeypatch.setattr(dist, "source_commit", lambda: "def5678 (with uncommitted changes)")
+    df = run_cells(lambda c: dict(y=c["x"]), [dict(x=x) for x in range(3)], store=store, sweep="ids",
+                   progress=False)
+    assert dist.store_commits(store) == {"abc1234": 2, "def5678 (with uncommitted changes)": 1}
+    from workbench.experiments import resumed_note
+
+    assert "at abc1234 (2 cells); this run is at def5678 (with uncommitted changes)" in resumed_note(df)
+
+
+def test_sweep_versions_name_the_libraries_a_store_depends_on():
+    import torchvision
+
+    v = dist.sweep_versions()
+    assert set(v) == {"workbench", "torch", "torchvision"}
+    assert v["torch"] == torch.__version__.split("+")[0] and v["torchvision"] == torchvision.__version__.split("+")[0]

@@ -120,7 +120,7 @@ def test_random_mlp_fit_resumes_from_its_store_network_by_network(tmp_path, monk
     pd.testing.assert_frame_equal(stored, plain, check_exact=True)
     parts = sorted(store.glob("part-*.parquet"))
     assert len(parts) == 4  # one file per network
-    parts[-1].unlink()  # the last network had not finished
+    parts[-1].unlink()  # one network (which one does not matter) as if it had not finished
     fitted = []
     real = figs.fit_restarts
     monkeypatch.setattr(figs, "fit_restarts",

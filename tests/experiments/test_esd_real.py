@@ -376,7 +376,7 @@ def test_a_stopped_run_resumes_from_its_store_with_the_same_rows(tiny_table, tmp
     assert first.attrs["sweep"]["n_resumed"] == 0
     parts = sorted(store.glob("part-*.parquet"))
     assert len(parts) == 3 * 2  # one file per (model, repeat): a stop loses at most the cell in progress
-    for p in parts[2:]:  # as if the run had stopped after its first two cells
+    for p in parts[2:]:  # four of the six cells as if the run had stopped before them
         p.unlink()
     calls = []
     real = rn.sampled_spectrum

@@ -14,7 +14,10 @@ from workbench.experiments.distributed import (
     read_store,
     resumed_note,
     run_cells,
+    source_commit,
+    store_commits,
     sweep_store,
+    sweep_versions,
 )
 from workbench.experiments.functions import FunctionConfig, function_1d
 from workbench.experiments.presets import Presets, validate_fields
@@ -22,7 +25,7 @@ from workbench.experiments.profiles import PROFILE_COSTS, PROFILES, ProfileTooLo
 
 __all__ = [
     "ENV_SCHEDULER", "ENV_STORE", "connect", "default_client", "close_default_clients", "run_cells", "map_seeds",
-    "read_store", "sweep_store", "resumed_note",
+    "read_store", "sweep_store", "resumed_note", "sweep_versions", "source_commit", "store_commits",
     "FunctionConfig", "function_1d",
     "Presets", "validate_fields",
     "PROFILE_COSTS", "PROFILES", "ProfileTooLongError", "profile_banner",

@@ -32,6 +32,7 @@ floating-point reductions may differ in the last bits.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -48,7 +49,8 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["ENV_SCHEDULER", "ENV_STORE", "connect", "default_client", "close_default_clients", "run_cells",
-           "map_seeds", "read_store", "sweep_store", "resumed_note"]
+           "map_seeds", "read_store", "sweep_store", "resumed_note", "sweep_versions", "source_commit",
+           "store_commits"]
 
 ENV_SCHEDULER = "WORKBENCH_DASK_SCHEDULER"
 """Environment variable naming a Dask scheduler address (``tcp://host:8786``) that sweeps use by default."""
@@ -59,6 +61,7 @@ ENV_STORE = "WORKBENCH_STORE"
 
 _SWEEP_FILE = "_sweep.json"
 _CELLS_META = b"workbench_cells"
+_COMMIT_META = b"workbench_commit"
 _clients: dict[str, Any] = {}
 
 
@@ -202,7 +205,7 @@ def _open_store(store, sweep) -> Path:
         held = json.loads(meta.read_text()).get("sweep")
         if held != desc:
             raise ValueError(f"store {str(path)!r} holds the sweep {held}, not {desc}; give another folder "
-                             "or delete this one to start over")
+                             "or delete this one to start over (workbench reproduce --fresh does)")
     else:
         meta.write_text(json.dumps({"sweep": desc}, sort_keys=True, indent=1))
     return path
@@ -231,15 +234,69 @@ def sweep_store(name: str) -> Path | None:
 
 def resumed_note(table: pd.DataFrame) -> str:
     """One line on where a :func:`run_cells` table's cells came from: ``""`` when nothing was stored, else how
-    many were read back from the store (computed by an earlier run) and how many computed now."""
+    many were read back from the store, at which commit of the library they were computed, and how many were
+    computed now.
+
+    A store refuses another sweep description (settings, device type, library versions), but a code change
+    between the stop and the resume at the same version number is not detected: the commits are printed so
+    that a reader can see it, and ``workbench reproduce --fresh`` recomputes everything.
+    """
     info = table.attrs.get("sweep") or {}
     if not info.get("store"):
         return ""
     n, r = info.get("n_cells", 0), info.get("n_resumed", 0)
     if not r:
         return f"{n} cells computed in this run (kept in {info['store']})"
+    commits = info.get("resumed_from") or {}
+    at = ", ".join(f"{c or 'an unknown commit'} ({k} cells)" for c, k in sorted(commits.items())) or "unknown"
     return (f"{r} of {n} cells read back from {info['store']} (computed by an earlier run with the same settings "
-            f"and library version), {n - r} computed in this run")
+            f"and library versions, at {at}; this run is at {source_commit() or 'an unknown commit'}), "
+            f"{n - r} computed in this run")
+
+
+def sweep_versions() -> dict[str, str]:
+    """The library versions a stored sweep depends on (for its ``sweep`` description): workbench, torch and
+    torchvision (local build suffixes such as ``+cpu`` dropped)."""
+    import torch
+
+    from workbench import __version__
+
+    out = {"workbench": __version__, "torch": torch.__version__.split("+")[0]}
+    try:
+        import torchvision
+
+        out["torchvision"] = torchvision.__version__.split("+")[0]
+    except ImportError:  # pragma: no cover - torchvision is a core dependency
+        out["torchvision"] = "none"
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def source_commit() -> str:
+    """The git commit of the checkout this ``workbench`` was imported from ("" when not a git checkout)."""
+    from workbench.runs import git_commit
+
+    return git_commit(Path(__file__).resolve().parents[1])
+
+
+def store_commits(store, keys=None) -> dict[str, int]:
+    """``{commit: cells}``: at which commit of the library the cells of a store (or only those of ``keys``,
+    cell keys as :func:`read_store` gives them) were computed; files written before commits were recorded
+    count under ``""``."""
+    import pyarrow.parquet as pq
+
+    wanted = None if keys is None else set(keys)
+    out: dict[str, int] = {}
+    for part in sorted(Path(store).glob("part-*.parquet")):
+        if _PART.fullmatch(part.name) is None:
+            continue
+        with contextlib.suppress(Exception):  # an unreadable file is read_store's business (set aside there)
+            meta = pq.read_schema(part).metadata or {}
+            commit = meta.get(_COMMIT_META, b"").decode()
+            n = sum(1 for k in json.loads(meta.get(_CELLS_META, b"[]")) if wanted is None or k in wanted)
+            if n:
+                out[commit] = out.get(commit, 0) + n
+    return out
 
 
 def _check_scalars(rows: list[dict]) -> None:
@@ -260,7 +317,8 @@ def _write_part(path: Path, results: list[tuple[str, list[dict]]]) -> None:
     _check_scalars(rows)
     table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False) if rows else pa.table({})
     keys = [k for k, _ in results]
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CELLS_META: json.dumps(keys).encode()})
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CELLS_META: json.dumps(keys).encode(),
+                                           _COMMIT_META: source_commit().encode()})
     stem = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     tmp = path / (stem + ".parquet.tmp")
     pq.write_table(table, tmp)
@@ -364,7 +422,8 @@ def run_cells(
     -------
     DataFrame of all rows in cell order; ``.attrs["sweep"]`` records where the
     cells ran: ``n_cells``, ``n_resumed``, ``workers`` (address -> cells),
-    ``task_seconds`` (wall time of each task), ``seconds`` (total).
+    ``task_seconds`` (wall time of each task), ``seconds`` (total), ``store`` and ``resumed_from``
+    (``{commit: cells}`` of the cells read back, :func:`store_commits`).
     """
     from tqdm.auto import tqdm
 
@@ -382,6 +441,7 @@ def run_cells(
     done = {k: v for k, v in read_store(path).items() if k in set(keys)} if path is not None else {}
     todo = [(k, c) for k, c in zip(keys, cells) if k not in done]
     n_resumed = len(cells) - len(todo)
+    resumed_from = store_commits(path, done) if path is not None and n_resumed else {}
     workers: dict[str, int] = {}
     task_seconds: list[float] = []
 
@@ -430,7 +490,8 @@ def run_cells(
             _discard(client)
     df = pd.DataFrame([r for k in keys for r in done[k]])
     df.attrs["sweep"] = dict(n_cells=len(cells), n_resumed=n_resumed, workers=workers, task_seconds=task_seconds,
-                             seconds=time.perf_counter() - t0, store=str(path) if path is not None else None)
+                             seconds=time.perf_counter() - t0, store=str(path) if path is not None else None,
+                             resumed_from=resumed_from)
     return df
 
 

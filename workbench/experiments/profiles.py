@@ -253,10 +253,10 @@ def profile_banner(notebook: str, profile: str, *, show: bool = True, allow_long
                 f"machine (over {LONG_MINUTES:.0f} min). Set PROFILE = \"quick\", run it on a GPU, or allow it: "
                 f"{ENV_ALLOW_LONG}=1 in the environment (workbench reproduce --allow-long).")
         text += f"\nLong run allowed ({ENV_ALLOW_LONG}=1 or allow_long=True)."
-        store = os.environ.get("WORKBENCH_STORE", "").strip()  # distributed.ENV_STORE (set by workbench reproduce)
-        if store:
-            text += (f"\nIts long sweeps keep each finished cell in {store}: stopped part-way, the same "
-                     "command resumes them (--fresh starts over).")
+    store = os.environ.get("WORKBENCH_STORE", "").strip()  # distributed.ENV_STORE (set by workbench reproduce)
+    if run_as in ("paper", "cpu") and store:
+        text += (f"\nIts long sweeps keep each finished cell in {store}: stopped part-way, the same "
+                 "command resumes them (--fresh starts over).")
     if show:
         print(text)
     return text

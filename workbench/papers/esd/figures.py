@@ -28,7 +28,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar, resolve_device
+from workbench._runtime import DeviceLike, SeedLike, int_seed, progress_bar
 from workbench.experiments.presets import Presets
 from workbench.measures import count_parameters
 from workbench.measures.spanning.reductions import REDUCTIONS, check_reduction
@@ -169,9 +169,11 @@ def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: Devic
     """
     from functools import partial
 
-    from workbench import __version__
     from workbench.data import random_points
-    from workbench.experiments.distributed import run_cells
+    from workbench.experiments.distributed import run_cells, sweep_versions
+    from workbench.validation import check_device
+
+    dev_type = check_device(device).type  # a clear ValueError for a bad name, before any work
 
     rng = np.random.default_rng(config.seed)
     archs = []
@@ -182,8 +184,8 @@ def random_mlp_fit(config: RandomFitConfig = RandomFitConfig(), *, device: Devic
         archs.append(([1, *hidden, 1], acts))
     cells = [dict(network=k) for k in range(config.n_networks)]
     dev = None if device is None else str(device)
-    sweep = dict(sweep="random_mlp_fit", config=asdict(config), device=resolve_device(device).type,
-                 workbench=__version__, torch=torch.__version__.split("+")[0])
+    sweep = dict(sweep="random_mlp_fit", config=asdict(config), device=dev_type,
+                 **sweep_versions())
     pts = random_points(config.n_fit, 1, seed=config.seed)
     return run_cells(partial(_random_fit_cell, config, archs, pts.X.double(), pts.y.double(), dev), cells,
                      client=False, store=store, sweep=sweep, batch_size=1 if store is not None else None,

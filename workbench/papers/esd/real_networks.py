@@ -229,7 +229,7 @@ def real_inputs(n: int, shape: tuple[int, ...], kind: str = "sign", *, seed: See
 
 
 def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = True, store=None,
-                      client=None) -> pd.DataFrame:
+                      client=False) -> pd.DataFrame:
     """Run the ESD of real-world networks (ESD paper §6) and return a tidy table.
 
     For each model and repeat: build the network with random weights (seeded),
@@ -237,12 +237,16 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
     compute the singular values of the sampled Jacobian through its Gram
     matrix (:func:`workbench.sampled_spectrum`) and their effective rank.
 
-    Each (model, repeat) is one cell of :func:`workbench.experiments.run_cells`:
-    on a Dask cluster when one is configured (``client``, as there), and with
-    ``store=FOLDER`` every finished cell is kept there, so a run stopped part-way
-    and started again with the same configuration computes only the cells that
-    had not finished (a store made for another configuration or library version
-    is refused).  ``table.attrs["sweep"]`` says how many cells were read back.
+    Each (model, repeat) is one cell of :func:`workbench.experiments.run_cells`,
+    computed here (``client=False``, the default: one device, one network at a
+    time) or on the Dask cluster ``client`` names (each worker then uses
+    ``config.device`` itself).  With ``store=FOLDER`` every finished cell is kept
+    there, so a run stopped part-way and started again with the same
+    configuration computes only the cells that had not finished; a store made
+    for another configuration, device type or library version is refused.
+    ``table.attrs["sweep"]`` says how many cells were read back
+    (:func:`workbench.experiments.resumed_note`); their ``seconds`` are the
+    earlier run's.
 
     Returns
     -------
@@ -255,8 +259,7 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
     """
     from functools import partial
 
-    from workbench import __version__
-    from workbench.experiments.distributed import run_cells
+    from workbench.experiments.distributed import run_cells, sweep_versions
 
     cfg = (config or ESDRealConfig.smoke()).validate()
     meta = accuracy_metadata(cfg.models, cfg.weights).set_index("model")
@@ -265,15 +268,16 @@ def esd_real_networks(config: ESDRealConfig | None = None, *, progress: bool = T
     dev = resolve_device(cfg.device)
     cells = [dict(model=name, repeat=r) for name in cfg.models for r in range(cfg.repeats)]
     sweep = dict(sweep="esd_real_networks", config={k: v for k, v in asdict(cfg).items() if k != "device"},
-                 device=dev.type, workbench=__version__, torch=torch.__version__.split("+")[0])
-    return run_cells(partial(_esd_real_cell, cfg, str(dev), meta), cells, client=client, store=store, sweep=sweep,
+                 device=dev.type, **sweep_versions())
+    cell_dev = str(dev) if client is False else cfg.device  # on a cluster each worker resolves its own device
+    return run_cells(partial(_esd_real_cell, cfg, cell_dev, meta), cells, client=client, store=store, sweep=sweep,
                      batch_size=1 if store is not None else None, desc="ESD §6 (model, repeat)", progress=progress)
 
 
-def _esd_real_cell(cfg: ESDRealConfig, dev: str, meta: dict, cell: dict) -> list[dict]:
+def _esd_real_cell(cfg: ESDRealConfig, dev: str | None, meta: dict, cell: dict) -> list[dict]:
     """The rows of one (model, repeat) of :func:`esd_real_networks`, one per reduce."""
     name, r = cell["model"], int(cell["repeat"])
-    dev = torch.device(dev)
+    dev = resolve_device(dev)
     w_seed, x_seed, c_seed = _repeat_seeds(cfg.seed, name, r)
     if not cfg.redraw_weights:  # one network per model: the weights of repeat 0
         w_seed = _repeat_seeds(cfg.seed, name, 0)[0]
