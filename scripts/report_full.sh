@@ -6,6 +6,8 @@
 # WORKBENCH_ALLOW_LONG=1 to start them anyway.
 # Each cell may run twice the notebook's measured cost (workbench.experiments.profiles.cell_timeout).
 # The folder must be empty, or one this script made before (it holds .report-full): nothing else is deleted.
+# The long sweeps' finished cells stay in $OUT/stores/ (ignored by git, never deleted here): run again after a
+# stop, the script resumes them; delete that folder (or pass --fresh to workbench reproduce) to start over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
