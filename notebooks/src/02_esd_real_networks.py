@@ -22,7 +22,7 @@
 # everything 10 times per network and correlates the mean with the top-1 / top-5 error.
 #
 # The default profile, `"quick"`, runs every step on four small networks at small inputs
-# (about two minutes on a laptop); `"cpu"` runs all 18 networks at 3×64×64 (about 25 min);
+# (about two minutes on a laptop); `"cpu"` runs all 18 networks at 3×64×64 (about 45 min);
 # `"paper"` uses the paper's sizes, a GPU job (the banner refuses it on a CPU unless allowed).
 # The statements of the paper's claims catalogue (`workbench/papers/esd/catalogue/`) that
 # belong here are judged with `claims.judge` against the catalogue's fixed rules.
@@ -243,7 +243,7 @@ claims.markdown("esd.s6.params_min", "esd.s6.params_max", "esd.fig13.params_p_to
 #   alone, with a peak of 3.7 GiB (the 500 × 10⁶ float32 `J` is 1.9 GiB of it). Keeping every
 #   full gradient instead would need about 114 GiB.
 # * The **cpu** profile (`PROFILE = "cpu"`: all 18 architectures, but 3×64×64 sign inputs,
-#   64 inputs, 100,000 coordinates, 3 repeats; 25 minutes on 2 idle CPU cores) is the
+#   64 inputs, 100,000 coordinates, 3 repeats; about 45 minutes on 2 idle CPU cores) is the
 #   closest this project has come to the paper's test. A recorded run of it (numbers typed
 #   from that run, not recomputed by this notebook) found **no** relation between the
 #   ESD and the error: pick_first r = −0.19 (p = 0.45) for top-1 and −0.22 (p = 0.37) for

@@ -66,7 +66,7 @@ FIG7, RESNET, REAL = {
               esd.ESDRealConfig.smoke(models=SMALL, repeats=2, n_inputs=12, n_coords=5_000)),
     "paper": (esd.Table1Config.full(dataset="mnist", n_train=10_000, n_test=2_000, epochs=tuple(range(1, 11))),
               em.ResNetInputsConfig.full(),
-              esd.ESDRealConfig.cpu()),  # all 18 models at 3x64x64 (about 25 min per input kind on 2 CPU cores)
+              esd.ESDRealConfig.cpu()),  # all 18 models at 3x64x64 (about 45 min per input kind on 2 CPU cores)
 }[PROFILE]
 print(PROFILE, FIG7, RESNET, REAL, sep="\n")
 

@@ -50,7 +50,7 @@ def test_paper_runs_over_an_hour_on_a_cpu_are_refused_unless_allowed(monkeypatch
            "resumes them" in profile_banner("02_esd_real_networks", "paper", show=False, allow_long=True)
     monkeypatch.setenv(profiles.ENV_ALLOW_LONG, "1")
     assert "needs a GPU" in profile_banner("02_esd_real_networks", "paper", show=False)
-    assert "25 min" in profile_banner("02_esd_real_networks", "cpu", show=False)  # the cpu sizes: under an hour
+    assert "45 min" in profile_banner("02_esd_real_networks", "cpu", show=False)  # the cpu sizes: under an hour
 
 
 def test_cpu_profile_means_paper_where_a_notebook_has_no_cpu_sizes():

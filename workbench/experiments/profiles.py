@@ -83,10 +83,13 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "its 5 seeds alone; Figs. 4-6 and Table 1 not reached (1,933 s measured 2026-12-02 with one seed)")),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("02_esd_real_networks", "quick", "cpu"): _q(114, 81, 61, "5.6-6.1"),
-    ("02_esd_real_networks", "cpu", "cpu"): _c(25, "no", "all 18 models at 3x64x64 inputs"),
+    ("02_esd_real_networks", "cpu", "cpu"): _c(45, "no", (
+        "all 18 models at 3x64x64 inputs; measured 2026-12-07: the same sweep (ESDRealConfig.cpu(), sign inputs, "
+        "54 (model, repeat) cells) took 42.5 min inside 09's paper run at commit 7b7f43a (2 torch threads, alone; "
+        "VGG cells 90-120 s, ResNet-18 13 s); an earlier 25 min was not reproduced")),
     ("02_esd_real_networks", "paper", "cpu"): _c(
         33 * 60, "needed", "extrapolated from 3 inputs per model (BENCHMARKS.md, 'ESD of real-world networks'): a "
-                           "GPU job; PROFILE = \"cpu\" runs all 18 models in about 25 min"),
+                           "GPU job; PROFILE = \"cpu\" runs all 18 models in about 45 min"),
     ("03_linear_regions", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("03_linear_regions", "quick", "cpu"): _q(112, 84, 85, "3.2-5.6"),
     ("03_linear_regions", "paper", "cpu"): _c(3.3, "no", (
@@ -125,11 +128,11 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "on the 2 cores with other work beside it (an upper bound)")),
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
-    ("09_esd_more", "paper", "cpu"): _c(150, "helps", (
-        "estimated from runs stopped on 2026-12-07: the cells before the ESD of the 18 real models took 2 min; "
-        "that ESD at 3x64x64 (two input kinds, most of the cost) did vgg11 and vgg13 in 10.5 min (two torch "
-        "threads, alone) and the first 7 models (the VGGs, ResNet-18 to -101) of the first kind in 44 min (one "
-        "thread, another run beside it); 6,140 s measured 2026-12-02 beside other runs")),
+    ("09_esd_more", "paper", "cpu"): _c(95, "helps", (
+        "estimated from a run stopped on 2026-12-07 at commit 7b7f43a (2 torch threads, alone): 3 min before the "
+        "ESD of the 18 real models at 3x64x64, its sign-input kind 42.5 min (54 cells), stopped at the first cell "
+        "of the digit-image kind (same sizes, about the same time expected), the cells after it minutes; the run "
+        "resumes from its stores; 6,140 s measured 2026-12-02 beside other runs")),
     ("10_atlas", "smoke", "cpu"): _c(1.7, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 103 s "
                                                 "(155 s with the interpreter start) at load average 10-11 on the 2 "
                                                 "cores, other sessions' tests beside it (an upper bound); the four "

@@ -129,7 +129,7 @@ class ESDRealConfig(Presets):
         Every architecture of the paper, so the correlations have the paper's 18
         points; the inputs, rows and coordinates are far below the paper's
         (ESD at most 64), so the ESD values are *not* the paper's.  Tens of
-        minutes on 2 CPU cores (25 min measured on 2 idle cores; see notebook 02).
+        minutes on 2 CPU cores (42.5 min measured on 2 idle cores on 2026-12-07; see notebook 02).
         """
         return replace(cls(input_shape=(3, 64, 64), n_inputs=64, n_coords=100_000, repeats=3), **overrides)
 
