@@ -358,7 +358,8 @@ r_esd, r_par, p_esd, p_par = (np.array([c[col][i] for c in corrs]) for col, i in
                               (("r", 0), ("r", 1), ("p_value", 0), ("p_value", 1)))
 print(f"{len(fits[0])} networks per seed, {cfg3.restarts} restarts × {cfg3.steps} steps each; layers {cfg3.layers}, "
       f"nodes {cfg3.nodes}\nr(ESD) per seed {np.round(r_esd, 2)}, r(params) per seed {np.round(r_par, 2)}")
-print(*filter(None, (resumed_note(f) for f in fits)), sep="\n")
+for note in filter(None, (resumed_note(f) for f in fits)):
+    print(note)
 
 # %%
 note = f"{cfg3.n_networks} networks per seed (paper 200), best of {cfg3.restarts} restarts × {cfg3.steps} steps"

@@ -119,8 +119,8 @@ show(ax)
 
 # %%
 table = esd_real_networks(CFG, store=sweep_store("real"))  # paper/cpu runs keep finished cells: a rerun resumes
-if resumed_note(table):
-    print(resumed_note(table))
+for note in filter(None, [resumed_note(table)]):
+    print(note)
 summary = esd_real_summary(table)
 summary[["model", "reduce", "esd", "esd_min", "esd_max", "params", "top1_error", "top5_error"]]
 

@@ -169,7 +169,8 @@ claims.markdown(*gaps)
 # a paper run keeps each finished (model, repeat) in a store: run it again after a stop and it resumes
 sign = esd.esd_real_networks(REAL, store=sweep_store("real_sign"))
 digits_ = esd.esd_real_networks(replace(REAL, inputs="digits"), store=sweep_store("real_digits"))
-print(*filter(None, (resumed_note(t) for t in (sign, digits_))), sep="\n")
+for note in filter(None, (resumed_note(t) for t in (sign, digits_))):
+    print(note)
 summaries = {"sign": esd.esd_real_summary(sign), "digits": esd.esd_real_summary(digits_)}
 fits = {k: esd.esd_real_fits(t, n_boot=200) for k, t in (("sign", sign), ("digits", digits_))}
 corr = {k: f.stats[(f.stats.predictor == "esd")].set_index(["reduce", "target"])[["pearson_r", "pearson_p"]]

@@ -218,7 +218,7 @@ def sweep_store(name: str) -> Path | None:
     """The folder where the running notebook's sweep ``name`` keeps its finished cells, or ``None``.
 
     ``workbench reproduce --profile paper`` (and ``cpu``) sets ``$WORKBENCH_STORE`` to
-    ``OUT/stores/<notebook>``, and a notebook passes ``store=sweep_store("fig3")`` to its long sweeps: a run
+    ``OUT/stores/<profile>/<notebook>``, and a notebook passes ``store=sweep_store("fig3")`` to its long sweeps: a run
     stopped part-way (a cell time limit, a closed laptop, the end of a session) and started again with the
     same command computes only the cells that had not finished (``--fresh`` starts over).  Outside such a
     run (an interactive kernel, the quick and smoke profiles) this is ``None`` and nothing is stored.
@@ -258,17 +258,12 @@ def sweep_versions() -> dict[str, str]:
     """The library versions a stored sweep depends on (for its ``sweep`` description): workbench, torch and
     torchvision (local build suffixes such as ``+cpu`` dropped)."""
     import torch
+    import torchvision
 
     from workbench import __version__
 
-    out = {"workbench": __version__, "torch": torch.__version__.split("+")[0]}
-    try:
-        import torchvision
-
-        out["torchvision"] = torchvision.__version__.split("+")[0]
-    except ImportError:  # pragma: no cover - torchvision is a core dependency
-        out["torchvision"] = "none"
-    return out
+    return {"workbench": __version__, "torch": torch.__version__.split("+")[0],
+            "torchvision": torchvision.__version__.split("+")[0]}
 
 
 @functools.lru_cache(maxsize=1)
