@@ -305,3 +305,34 @@ def report_markdown_with(run):
     from workbench.report import report_markdown
 
     return report_markdown([run], profile="quick")
+
+
+def test_a_resumed_run_says_so_beside_its_seconds(tmp_path):
+    """A paper run that read part of its sweeps back from an earlier run's store: its seconds are its own only, so
+    the report marks them "(resumed)" and lists the notebook's resume notes; a run without them is unmarked."""
+    import nbformat
+
+    from workbench.experiments.distributed import resumed_note, run_cells
+    from workbench.report import report_html, report_markdown
+    from workbench.runs import resumed_notes
+
+    store, cells = tmp_path / "store", [dict(x=i) for i in range(4)]
+    run_cells(lambda c: dict(y=c["x"] ** 2), cells[:3], store=store, sweep="s", progress=False, client=False)
+    first = run_cells(lambda c: dict(y=c["x"] ** 2), cells[:3], store=tmp_path / "other", sweep="s", progress=False,
+                      client=False)
+    again = run_cells(lambda c: dict(y=c["x"] ** 2), cells, store=store, sweep="s", progress=False, client=False)
+    note, fresh = resumed_note(again), resumed_note(first)
+    assert note.startswith("3 of 4 cells read back from ") and fresh.startswith("3 cells computed in this run")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(...)", execution_count=1, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text=f"a line\n{note}\n{fresh}\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": note}, execution_count=1)])]
+    assert resumed_notes(nb) == [note]  # printed notes only: not a fresh sweep's, not a displayed value
+    resumed = NotebookRun(Path("09_esd_more.ipynb"), None, [], 473.5, None, profile="paper", resumed=[note])
+    plain = NotebookRun(Path("03_linear_regions.ipynb"), None, [], 185.3, None, profile="paper")
+    md = report_markdown([resumed, plain], profile="paper")
+    assert "| 09_esd_more | ok | 473.5 (resumed) |" in md and "| 03_linear_regions | ok | 185.3 |" in md
+    assert "its seconds are this run's only" in md and "- 3 of 4 cells read back from " in md
+    html = report_html([resumed, plain], profile="paper")
+    assert "473.5 (resumed)" in html and "<li>3 of 4 cells read back from " in html
+    assert "(resumed)" not in report_markdown([plain], profile="paper")

@@ -23,7 +23,7 @@ from workbench.report_changes import (  # noqa: F401  (re-exported: the report's
     missing_notebooks,
     previous_claims,
 )
-from workbench.runs import NotebookRun, extract_figures, git_commit, machine, unrun_cells_error
+from workbench.runs import NotebookRun, extract_figures, git_commit, machine, resumed_notes, unrun_cells_error
 
 __all__ = ["write_reports", "report_html", "report_markdown", "runs_from_folder", "SMOKE_NOTICE", "catalogue_rows",
            "claim_figures",
@@ -127,6 +127,15 @@ def readme_table(folder) -> str:
     return "\n".join(lines)
 
 
+RESUMED_TEXT = ("(resumed): the run read part of its sweeps back from an earlier run's store (workbench reproduce "
+                "--out keeps a paper run's finished cells and a run into the same folder resumes; its notebook section "
+                "says which sweeps, how many cells and at which commits); its seconds are this run's only.")
+
+
+def _seconds_text(r) -> str:
+    return f"{r.seconds:.1f}" + (" (resumed)" if r.resumed else "")
+
+
 def _lint_text(r) -> str:
     """A run's figure-lint column: how many figures were checked and how many findings they had."""
     lint = getattr(r, "lint", None)
@@ -206,9 +215,11 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         status = "ok" if r.ok else "<span class='failed'>FAILED</span>"
         lint = e(_lint_text(r)).replace("**", "")
         out.append(f"<tr><td><a href='#nb-{e(r.notebook.stem)}'>{e(r.notebook.stem)}</a></td><td>{status}</td>"
-                   f"<td>{r.seconds:.1f}</td><td>{len(r.figures)}</td><td>{lint}</td><td>{_verdict_counts(r.claims)}"
+                   f"<td>{_seconds_text(r)}</td><td>{len(r.figures)}</td><td>{lint}</td><td>{_verdict_counts(r.claims)}"
                    f"</td><td>{e(r.started)}</td><td>{e(_machine_text(r.machine))}</td></tr>")
     out.append(f"</tbody></table><p>Total {total:.0f} s. Claims: {_verdict_counts(claims)}.</p>")
+    if any(r.resumed for r in runs):
+        out.append(f"<p>{e(RESUMED_TEXT)}</p>")
     missing = missing_notebooks(runs, profile)
     if missing:
         out.append("<h2>Not in this report</h2><p>The repository's other notebooks, not run in this profile, and "
@@ -277,6 +288,8 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         stem = r.notebook.stem
         out.append(f"<h2 id='nb-{e(stem)}'>{e(stem)}</h2><p class='meta'>{'ok' if r.ok else 'FAILED'}, "
                    f"{r.seconds:.1f} s, started {e(r.started)}, {e(_machine_text(r.machine))}</p>")
+        if r.resumed:
+            out.append("<ul class='meta'>" + "".join(f"<li>{e(n)}</li>" for n in r.resumed) + "</ul>")
         if r.error:
             out.append(f"<pre class='failed'>{e(_plain(r.error))}</pre>")
         for f in r.figures:
@@ -367,10 +380,12 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
               "| notebook | status | seconds | figures | figure lint | claims | started | machine |",
               "| --- | --- | ---: | ---: | --- | --- | --- | --- |"]
     for r in runs:
-        lines.append(f"| {_md_cell(r.notebook.stem)} | {'ok' if r.ok else '**FAILED**'} | {r.seconds:.1f} "
+        lines.append(f"| {_md_cell(r.notebook.stem)} | {'ok' if r.ok else '**FAILED**'} | {_seconds_text(r)} "
                      f"| {len(r.figures)} | {_lint_text(r)} | {_verdict_counts(r.claims)} | {_md_cell(r.started)} "
                      f"| {_md_cell(_machine_text(r.machine))} |")
     lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", ""]
+    if any(r.resumed for r in runs):
+        lines += [_md_text(RESUMED_TEXT), ""]
     missing = missing_notebooks(runs, profile)
     if missing:
         lines += ["## Not in this report", "",
@@ -431,6 +446,8 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
     for r in runs:
         lines += [f"## {_md_text(r.notebook.stem)}", "", f"{'ok' if r.ok else '**FAILED**'}, {r.seconds:.1f} s, "
                   f"started {_md_text(r.started)}, {_md_text(_machine_text(r.machine))}", ""]
+        if r.resumed:
+            lines += [*(f"- {_md_text(n)}" for n in r.resumed), ""]
         if r.error:
             lines += [*_md_code(_plain(r.error)), ""]
         for f in r.figures:
@@ -545,4 +562,4 @@ def _run_from_notebook(p: Path, folder: Path, here: dict, nbformat, claims_mod):
                        claims_file=cf if cf.exists() else None,
                        started=started + (" UTC" if started else ""),
                        machine=dict(recorded) if isinstance(recorded, dict) else dict(here),
-                       lint=lint, lint_file=lf if lf.exists() else None, linted=linted)
+                       lint=lint, lint_file=lf if lf.exists() else None, linted=linted, resumed=resumed_notes(nb))

@@ -22,6 +22,7 @@ from workbench.runs import (
     git_commit,
     load_lint,
     machine,
+    resumed_notes,
     unrun_cells_error,
 )
 
@@ -180,7 +181,7 @@ def run_notebook(
     return NotebookRun(path, out_nb if out_nb.exists() else None, figures, seconds, error, profile=profile,
                        claims=found, claims_file=claims_file if claims_file.exists() else None, started=started,
                        machine=here, lint=lint, lint_file=lint_file if lint_file.exists() else None,
-                       linted=linted)
+                       linted=linted, resumed=resumed_notes(nb) if nb is not None else [])
 
 
 def reproduce(

@@ -62,6 +62,8 @@ class NotebookRun:
     lint_file: Path | None = None
     linted: dict = field(default_factory=dict)
     """``{cell index: number of figures the linter checked}``."""
+    resumed: list[str] = field(default_factory=list)
+    """Notes of sweeps read back from an earlier run's store (:func:`resumed_notes`); ``seconds`` is this run's."""
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,25 @@ def extract_figures(nb, out_dir: Path, stem: str) -> list[Path]:
                 p.write_bytes(base64.b64decode(data["image/png"]))
                 paths.append(p)
     return paths
+
+
+def resumed_notes(nb) -> list[str]:
+    """The lines of an executed notebook's printed output that say a sweep was read back from an earlier run's
+    store (:func:`workbench.experiments.distributed.resumed_note`): such a run's seconds are its own only, not
+    those of the cells it read back."""
+    from workbench.experiments.distributed import RESUMED_NOTE_RE
+
+    notes = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "stream":
+                continue
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            notes += [line.strip() for line in text.splitlines() if RESUMED_NOTE_RE.match(line.strip())]
+    return notes
 
 
 def machine() -> dict:

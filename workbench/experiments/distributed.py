@@ -232,6 +232,11 @@ def sweep_store(name: str) -> Path | None:
     return Path(root) / name if root else None
 
 
+RESUMED_NOTE_RE = re.compile(r"^\d+ of \d+ cells read back from ")
+"""How a line of :func:`resumed_note` about a resumed sweep starts (``workbench report`` finds it in a run's
+outputs: the run's seconds are then its own only, see :func:`workbench.runs.resumed_notes`)."""
+
+
 def resumed_note(table: pd.DataFrame) -> str:
     """One line on where a :func:`run_cells` table's cells came from: ``""`` when nothing was stored, else how
     many were read back from the store, at which commit of the library they were computed, and how many were

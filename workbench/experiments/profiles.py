@@ -129,10 +129,10 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
     ("09_esd_more", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("09_esd_more", "quick", "cpu"): _q(65, 52, 64, "2.3-3.0", _BESIDE),
     ("09_esd_more", "paper", "cpu"): _c(95, "helps", (
-        "estimated from a run stopped on 2026-12-07 at commit 7b7f43a (2 torch threads, alone): 3 min before the "
-        "ESD of the 18 real models at 3x64x64, its sign-input kind 42.5 min (54 cells), stopped at the first cell "
-        "of the digit-image kind (same sizes, about the same time expected), the cells after it minutes; the run "
-        "resumes from its stores; 6,140 s measured 2026-12-02 beside other runs")),
+        "measured 2026-12-07 over three resumed runs (commits 7b7f43a, 0a5a7b5, 1a319ac; 2 torch threads, alone): "
+        "3 min before the ESD of the 18 real models at 3x64x64, its sign-input kind 41.8 min and its digit-image "
+        "kind 43.5 min (54 (model, repeat) cells each, the cells' own seconds), the cells after it about 3 min; "
+        "the run resumes from its stores; 6,140 s measured 2026-12-02 beside other runs")),
     ("10_atlas", "smoke", "cpu"): _c(1.7, "no", "measured 2026-12-07 at commit 209a166 with run_notebook: 103 s "
                                                 "(155 s with the interpreter start) at load average 10-11 on the 2 "
                                                 "cores, other sessions' tests beside it (an upper bound); the four "
