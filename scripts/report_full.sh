@@ -10,9 +10,11 @@
 # The long sweeps' finished cells stay in $OUT/stores/ (ignored by git, never deleted here): run again after a
 # stop, the script resumes them; delete that folder (or pass --fresh to workbench reproduce) to start over.
 # Some notebooks only: NOTEBOOKS="02_esd_real_networks 05_edjm" bash scripts/report_full.sh replaces only their
-# rows and figures (the others stay, each row naming its commit), e.g. on a GPU machine, where 05 wants MNIST on
-# disk first (`workbench data fetch mnist`; without it 05 trains on the bundled digits and its MNIST claims are not
-# run). The new report says what changed against the one it replaced.
+# rows and figures (the others stay, each row naming its commit). The report is rebuilt from the executed
+# notebooks in the folder, which git does not keep: on a fresh clone run them all (the script refuses a subset
+# whose other rows lack their notebooks). 05 wants MNIST on disk first (`workbench data fetch mnist`; without it 05
+# trains on the bundled digits and its MNIST claims are not run). The new report says what changed against the
+# one it replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -25,11 +27,30 @@ fi
 ALL="00_tour 01_spanning_dimension 02_esd_real_networks 03_linear_regions 04_trajectories 05_edjm \
 06_layer_algebra 07_pl_training 08_trajectories_more 09_esd_more 10_atlas"
 NOTEBOOKS=${NOTEBOOKS:-$ALL}
+set -f  # the names below are words, never globs
+for nb in $NOTEBOOKS; do
+  case " $ALL " in *" $nb "*) ;; *) echo "[report_full] NOTEBOOKS: '$nb' is not one of: $ALL" >&2; exit 2;; esac
+done
+if [ "$NOTEBOOKS" != "$ALL" ]; then
+  # the report is rebuilt from the executed notebooks in $OUT (git does not keep them): every other row needs its own
+  for nb in $ALL; do
+    case " $NOTEBOOKS " in *" $nb "*) continue;; esac
+    if [ -f "$OUT/$nb.lint.json" ] && [ ! -f "$OUT/$nb.ipynb" ]; then
+      echo "[report_full] $OUT has $nb's row but not its executed notebook $nb.ipynb (a fresh clone has none: git" \
+           "ignores them), so a report of only NOTEBOOKS would drop that row: copy the executed notebooks in from" \
+           "the machine that ran them, or run all notebooks (leave NOTEBOOKS unset)" >&2
+      exit 2
+    fi
+  done
+fi
+set +f
 mkdir -p "$OUT"
 touch "$OUT/.report-full"
-PREV=$(mktemp -d)  # the claims of the report being replaced: the new report says what changed against them
-trap 'rm -rf "$PREV"' EXIT
-cp "$OUT"/*.claims.json "$PREV"/ 2>/dev/null || true
+PREV="$OUT/.previous"  # the claims of the report being replaced, kept until the new report is written (a stopped
+if [ ! -d "$PREV" ]; then  # run, started again, still compares with the report before it)
+  mkdir -p "$PREV"
+  cp "$OUT"/*.claims.json "$PREV"/ 2>/dev/null || true
+fi
 if [ "$NOTEBOOKS" = "$ALL" ]; then
   rm -rf "$OUT"/*.ipynb "$OUT"/*.claims.json "$OUT"/*.lint.json "$OUT"/figures  # never report an earlier run's notebook
 else
@@ -45,3 +66,4 @@ if ls "$PREV"/*.claims.json >/dev/null 2>&1; then
 else
   "$VENV/bin/workbench" report "$OUT"
 fi
+rm -rf "$PREV"

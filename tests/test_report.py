@@ -328,6 +328,15 @@ def test_a_resumed_run_says_so_beside_its_seconds(tmp_path):
         nbformat.v4.new_output("stream", name="stdout", text=f"a line\n{note}\n{fresh}\n"),
         nbformat.v4.new_output("execute_result", data={"text/plain": note}, execution_count=1)])]
     assert resumed_notes(nb) == [note]  # printed notes only: not a fresh sweep's, not a displayed value
+    # as `workbench report DIR` reads it: an executed notebook on disk, its stream text a list split mid-line
+    nb.cells[0].outputs[0]["text"] = ["a line\n", note[:10], note[10:] + "\n", fresh + "\n"]
+    nb.metadata["papermill"] = {"duration": 473.5, "start_time": "2026-12-07T21:44:25", "end_time": "x",
+                                "parameters": {"PROFILE": "paper"}}
+    folder = tmp_path / "out"
+    folder.mkdir()
+    nbformat.write(nb, str(folder / "09_esd_more.ipynb"))
+    (from_disk,) = runs_from_folder(folder)
+    assert from_disk.resumed == [note] and from_disk.seconds == 473.5
     resumed = NotebookRun(Path("09_esd_more.ipynb"), None, [], 473.5, None, profile="paper", resumed=[note])
     plain = NotebookRun(Path("03_linear_regions.ipynb"), None, [], 185.3, None, profile="paper")
     md = report_markdown([resumed, plain], profile="paper")
@@ -335,4 +344,6 @@ def test_a_resumed_run_says_so_beside_its_seconds(tmp_path):
     assert "its seconds are this run's only" in md and "- 3 of 4 cells read back from " in md
     html = report_html([resumed, plain], profile="paper")
     assert "473.5 (resumed)" in html and "<li>3 of 4 cells read back from " in html
+    assert "its seconds are this run&#x27;s only" in html or "its seconds are this run's only" in html
+    assert "a resumed run counts only its own" in md
     assert "(resumed)" not in report_markdown([plain], profile="paper")

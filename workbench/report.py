@@ -128,8 +128,13 @@ def readme_table(folder) -> str:
 
 
 RESUMED_TEXT = ("(resumed): the run read part of its sweeps back from an earlier run's store (workbench reproduce "
-                "--out keeps a paper run's finished cells and a run into the same folder resumes; its notebook section "
-                "says which sweeps, how many cells and at which commits); its seconds are this run's only.")
+                "--out keeps a paper or cpu run's finished cells and a run into the same folder resumes; its notebook "
+                "section says which sweeps, how many cells and at which commits); its seconds are this run's only, "
+                "and so is its share of the total.")
+
+
+def _total_note(runs) -> str:
+    return " (a resumed run counts only its own seconds)" if any(r.resumed for r in runs) else ""
 
 
 def _seconds_text(r) -> str:
@@ -217,7 +222,7 @@ def report_html(runs: Sequence, *, profile: str, scheduler: str | None = None, t
         out.append(f"<tr><td><a href='#nb-{e(r.notebook.stem)}'>{e(r.notebook.stem)}</a></td><td>{status}</td>"
                    f"<td>{_seconds_text(r)}</td><td>{len(r.figures)}</td><td>{lint}</td><td>{_verdict_counts(r.claims)}"
                    f"</td><td>{e(r.started)}</td><td>{e(_machine_text(r.machine))}</td></tr>")
-    out.append(f"</tbody></table><p>Total {total:.0f} s. Claims: {_verdict_counts(claims)}.</p>")
+    out.append(f"</tbody></table><p>Total {total:.0f} s{_total_note(runs)}. Claims: {_verdict_counts(claims)}.</p>")
     if any(r.resumed for r in runs):
         out.append(f"<p>{e(RESUMED_TEXT)}</p>")
     missing = missing_notebooks(runs, profile)
@@ -383,7 +388,8 @@ def report_markdown(runs: Sequence, *, profile: str, scheduler: str | None = Non
         lines.append(f"| {_md_cell(r.notebook.stem)} | {'ok' if r.ok else '**FAILED**'} | {_seconds_text(r)} "
                      f"| {len(r.figures)} | {_lint_text(r)} | {_verdict_counts(r.claims)} | {_md_cell(r.started)} "
                      f"| {_md_cell(_machine_text(r.machine))} |")
-    lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s. Claims: {_verdict_counts(claims)}.", ""]
+    lines += ["", f"Total {sum(r.seconds for r in runs):.0f} s{_total_note(runs)}. Claims: {_verdict_counts(claims)}.",
+              ""]
     if any(r.resumed for r in runs):
         lines += [_md_text(RESUMED_TEXT), ""]
     missing = missing_notebooks(runs, profile)

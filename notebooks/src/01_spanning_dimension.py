@@ -399,7 +399,7 @@ claims.markdown("esd.fig3.r_esd", "esd.fig3.r_esd_sign", "esd.fig3.p_esd", "esd.
 # swept.
 
 # %%
-store4 = sweep_store("fig4")  # a paper run keeps each finished network here, as for Fig. 3
+store4 = sweep_store("fig4")  # a paper run keeps finished batches of networks here: run again, it resumes
 grids = [esd_grid(SIZES["grid"], SIZES["grid"], ("relu", "sigmoid", "tanh"), samples=SIZES["grid_samples"],
                   seed=draws_seed(s), progress=False, store=store4 / f"seed{s}" if store4 else None) for s in SEEDS]
 for note in filter(None, (resumed_note(g) for g in grids)):

@@ -227,3 +227,21 @@ def test_errors():
         esd_of(lambda s: torch.nn.Identity(), 1, samples=2, device="cpu")
     with pytest.raises(ValueError, match="positive"):
         draw_inputs(0, 1)
+
+
+def test_esd_grid_store_resumes_and_refuses_other_library_versions(tmp_path, monkeypatch):
+    """Fig. 4's store (notebook 01's paper run) resumes the same sweep and refuses one computed by other library
+    versions (and records the device type), as Fig. 3's does: the resume note says 'the same library versions'."""
+    import workbench.experiments.distributed as dist
+
+    kw = dict(n1=[1, 2], n2=[1, 3], activations=("relu",), samples=2, device="cpu", progress=False)
+    first = esd_grid(**kw, store=tmp_path / "grid")
+    again = esd_grid(**kw, store=tmp_path / "grid")
+    assert again.attrs["sweep"]["n_resumed"] == len(first) == 4
+    pd.testing.assert_frame_equal(first.drop(columns="seconds"), again.drop(columns="seconds"))
+    real = dist.sweep_versions()
+    monkeypatch.setattr(dist, "sweep_versions", lambda: {**real, "torch": "0.0.1"})
+    with pytest.raises(ValueError, match="holds the sweep"):
+        esd_grid(**kw, store=tmp_path / "grid")
+    monkeypatch.setattr(dist, "sweep_versions", lambda: real)
+    assert '"device": "cpu"' in (tmp_path / "grid" / "_sweep.json").read_text()  # no GPU here to try another type

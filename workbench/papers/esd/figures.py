@@ -92,9 +92,11 @@ def esd_grid(
     ``client``, ``store``: where the cells run and where finished cells are
     kept for resuming (:func:`workbench.experiments.distributed.run_cells`).
     """
-    from workbench.experiments.distributed import run_cells
+    from workbench.experiments.distributed import run_cells, sweep_versions
+    from workbench.validation import check_device
 
     reduce = check_reduction(reduce, REDUCTIONS)
+    dev_type = check_device(device).type  # a clear ValueError for a bad name, before any work
     combos = [(a, i, j) for a in activations for i in n1 for j in n2]
     # independent draws per cell (no shared weights along a row)
     cells = [dict(activation=a, n1=int(i), n2=int(j), seed=int_seed(seed) + samples * k)
@@ -107,8 +109,9 @@ def esd_grid(
         return dict(activation=c["activation"], n1=c["n1"], n2=c["n2"], n_params=r.n_params, esd=r.mean, std=r.std,
                     samples=samples, n_points=r.config["n_points"], seed=c["seed"], seconds=r.seconds)
 
+    # a store refuses a resume with other settings, another device type or other library versions
     sweep = dict(name="esd_grid", samples=samples, n_points=n_points, inputs=inputs, reduce=reduce,
-                 dtype=str(dtype), method=method)
+                 dtype=str(dtype), method=method, device=dev_type, **sweep_versions())
     with reused_jacobian_memory():  # the cells run here share one Jacobian buffer (issue 29)
         return run_cells(cell, cells, client=client, store=store, sweep=sweep, desc="Fig. 4 grid",
                          progress=progress)
