@@ -89,3 +89,17 @@ def test_show_refuses_none_and_says_why():
         show(None)
     fig, _ = new_figure(1, 1)
     assert show(fig) is None  # outside IPython: a no-op
+
+
+def test_training_curves_keep_the_paper_profiles_long_title_inside_the_figure():
+    """Notebook 01's Fig. 6 at paper size: its title ran 15.2 px past the 550 px figure before it was wrapped."""
+    from workbench.plots import plot_training_curves
+
+    rng = np.random.default_rng(0)
+    rows = [dict(model=m, epoch=e, train_acc=min(1.0, 0.1 + k * e / 60 + 0.01 * rng.random()))
+            for k, m in enumerate(("MLP", "add-shortcuts", "add-inputs")) for e in range(1, 51)]
+    for n, shape, epochs in ((80, (8, 8), 40), (1000, (28, 28), 50)):  # the quick and the paper profile
+        title = f"Fig. 6: {n} noise images {shape}, 3 hidden layers, {epochs} epochs"
+        ax = plot_training_curves(pd.DataFrame(rows), title=title)
+        _clean(ax)
+        assert ax.get_title().replace("\n", " ") == title

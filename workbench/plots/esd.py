@@ -4,6 +4,7 @@ They draw results of :mod:`workbench.papers.esd.sampling`; they compute no measu
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -182,7 +183,9 @@ def plot_fit_scatter(
 
 def plot_training_curves(table: pd.DataFrame, y: str = "train_acc", *, ax: Axes | None = None,
                          title: str | None = None, **style) -> Axes:
-    """Training curves per model (Fig. 6): ``y`` against ``epoch``, one line per ``model``."""
+    """Training curves per model (Fig. 6): ``y`` against ``epoch``, one line per ``model``.
+
+    A ``title`` longer than the figure's width (about 50 characters) is wrapped onto more lines."""
     ax = new_axes(ax, figsize=(5.5, 3.6))
     for i, (name, df) in enumerate(table.groupby("model", sort=False)):
         ax.plot(df["epoch"], df[y], label=name, color=LAYER_COLORS[i % len(LAYER_COLORS)], lw=2)
@@ -191,8 +194,8 @@ def plot_training_curves(table: pd.DataFrame, y: str = "train_acc", *, ax: Axes 
     if y.endswith("acc"):
         ax.set_ylim(0, 1.02)
     ax.legend(frameon=False)
-    if title:
-        ax.set_title(title)
+    if title:  # the paper profile's sizes make notebook 01's Fig. 6 title 62 characters: wrap it, not clip it
+        ax.set_title("\n".join(textwrap.fill(line, 50) for line in str(title).splitlines()))
     return apply_style(ax, style)
 
 
