@@ -77,10 +77,11 @@ PROFILE_COSTS: dict[tuple[str, str, str], ProfileCost] = {
         "the 2 cores with other work beside it (an upper bound)")),
     ("01_spanning_dimension", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("01_spanning_dimension", "quick", "cpu"): _q(104, 89, 114, "0.6-1.1", _ALONE.format(wall=240, load="5-6")),
-    ("01_spanning_dimension", "paper", "cpu"): _c(180, "helps", (
-        "at least; estimated from a run stopped on 2026-12-07 (one torch thread, another paper run beside it): "
-        "6 min through Fig. 2, then Fig. 3 fitted 141 of its first seed's 200 networks in 16 min, about 2 h for "
-        "its 5 seeds alone; Figs. 4-6 and Table 1 not reached (1,933 s measured 2026-12-02 with one seed)")),
+    ("01_spanning_dimension", "paper", "cpu"): _c(106, "helps", (
+        "measured 2026-12-07 at commit f6d57cc, 2 torch threads, mostly alone: 6,358 s for the whole notebook "
+        "(about 6 min through Fig. 2, Fig. 3's 5 x 200 networks about 63 min, Fig. 4's 5 grids of 4,800 networks "
+        "about 33 min, Figs. 5-6 and Table 1 about 6 min); Figs. 3 and 4 resume from their stores: a second run "
+        "into the same folder took 980 s beside the test suite")),
     ("02_esd_real_networks", "smoke", "cpu"): _c(1.0, "no", _SMOKE),
     ("02_esd_real_networks", "quick", "cpu"): _q(114, 81, 61, "5.6-6.1"),
     ("02_esd_real_networks", "cpu", "cpu"): _c(45, "no", (
